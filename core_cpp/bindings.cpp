@@ -1,0 +1,97 @@
+// The one pybind11 file: thin wrappers that take NumPy buffers, release the GIL and call the
+// core. Validation and friendly messages live in Python (phase_router/_validate.py).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "permutation.hpp"
+#include "route.hpp"
+#include "select_routes.hpp"
+#include "splitmix.hpp"
+
+namespace py = pybind11;
+using namespace phase_router;
+
+namespace {
+
+using U32Array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
+
+py::array_t<std::int32_t> route_degrees_py(const U32Array& s, const U32Array& t, std::uint32_t k,
+                                           std::uint64_t seed, bool row_perm, int threads) {
+    if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
+    const auto M = static_cast<std::uint32_t>(s.shape(0));
+    const auto E = static_cast<std::uint32_t>(t.shape(0));
+    py::array_t<std::int32_t> routes({static_cast<py::ssize_t>(M), static_cast<py::ssize_t>(k)});
+    RouteOptions options;
+    options.k = k;
+    options.seed = seed;
+    options.row_perm = row_perm;
+    options.threads = threads;
+    const std::uint32_t* s_ptr = s.data();
+    const std::uint32_t* t_ptr = t.data();
+    std::int32_t* out = routes.mutable_data();
+    {
+        py::gil_scoped_release release;
+        route_degrees(s_ptr, M, t_ptr, E, options, out);
+    }
+    return routes;
+}
+
+py::array_t<std::uint32_t> packed_row_degrees_py(
+    const py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>& packed, std::uint64_t width,
+    int threads) {
+    if (packed.ndim() != 2) throw py::value_error("packed rows must be 2-D");
+    const auto rows = static_cast<std::uint64_t>(packed.shape(0));
+    const auto row_bytes = static_cast<std::uint64_t>(packed.shape(1));
+    py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(rows));
+    const std::uint8_t* data = packed.data();
+    std::uint32_t* out_ptr = out.mutable_data();
+    {
+        py::gil_scoped_release release;
+        packed_row_degrees(data, rows, row_bytes, width, out_ptr, threads);
+    }
+    return out;
+}
+
+py::array_t<std::uint32_t> keyed_permutation_py(std::uint64_t key, std::uint32_t n) {
+    std::vector<std::uint32_t> perm;
+    {
+        py::gil_scoped_release release;
+        perm = keyed_permutation(key, n);
+    }
+    py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(n));
+    std::copy(perm.begin(), perm.end(), out.mutable_data());
+    return out;
+}
+
+// The kept (or dropped) ranks Floyd's algorithm marks for one row, ascending.
+py::array_t<std::uint32_t> sample_ranks_py(std::uint64_t row_key, std::uint32_t n, std::uint32_t count) {
+    if (count > n) throw py::value_error("count must not exceed n");
+    std::vector<std::uint8_t> marks(n, 0);
+    std::vector<std::uint32_t> chosen(count);
+    sample_ranks(row_key, n, count, marks.data(), chosen.data());
+    std::sort(chosen.begin(), chosen.end());
+    py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(count));
+    std::copy(chosen.begin(), chosen.end(), out.mutable_data());
+    return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "phase-router C++ core (private; use the phase_router package)";
+    m.def("route_degrees", &route_degrees_py, py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
+          py::arg("row_perm") = false, py::arg("threads") = 0);
+    m.def("packed_row_degrees", &packed_row_degrees_py, py::arg("packed"), py::arg("width"),
+          py::arg("threads") = 0);
+    m.def("keyed_permutation", &keyed_permutation_py, py::arg("key"), py::arg("n"));
+    m.def("sample_ranks", &sample_ranks_py, py::arg("row_key"), py::arg("n"), py::arg("count"));
+    m.def("mix64", &mix64, py::arg("z"));
+    m.def("splitmix", &splitmix, py::arg("key"), py::arg("n"));
+    m.def("domain_key", [](std::uint64_t seed, std::uint64_t d) { return domain_key(seed, static_cast<Domain>(d)); },
+          py::arg("seed"), py::arg("domain"));
+    m.attr("has_openmp") = built_with_openmp();
+}

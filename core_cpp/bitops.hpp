@@ -1,0 +1,61 @@
+// Word-level helpers shared by the kernel steps. Pure functions of their inputs: the result is
+// the same whichever instructions the compiler picks.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#include <intrin.h>
+#endif
+
+namespace phase_router {
+
+inline int popcount64(std::uint64_t x) {
+#if defined(_MSC_VER) && !defined(__clang__)
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<int>((x * 0x0101010101010101ULL) >> 56);
+#else
+    return __builtin_popcountll(x);
+#endif
+}
+
+// Index of the lowest set bit; x must be non-zero.
+inline int ctz64(std::uint64_t x) {
+#if defined(_MSC_VER) && !defined(__clang__)
+    unsigned long index;
+    _BitScanForward64(&index, x);
+    return static_cast<int>(index);
+#else
+    return __builtin_ctzll(x);
+#endif
+}
+
+inline std::size_t words_for_bits(std::size_t bits) { return (bits + 63) / 64; }
+
+// Mask of the bits of the last word of an n-bit bitmap that lie inside the bitmap.
+inline std::uint64_t tail_mask(std::size_t bits) {
+    const unsigned r = static_cast<unsigned>(bits % 64);
+    return r == 0 ? ~0ULL : ((1ULL << r) - 1);
+}
+
+inline void set_bit(std::uint64_t* words, std::size_t i) { words[i >> 6] |= 1ULL << (i & 63); }
+inline void clear_bit(std::uint64_t* words, std::size_t i) { words[i >> 6] &= ~(1ULL << (i & 63)); }
+inline void flip_bit(std::uint64_t* words, std::size_t i) { words[i >> 6] ^= 1ULL << (i & 63); }
+inline std::uint64_t test_bit(const std::uint64_t* words, std::size_t i) {
+    return (words[i >> 6] >> (i & 63)) & 1ULL;
+}
+
+// Bits [start, start + count) of a bitmap, count <= 64, as the low bits of one word.
+// Reads words[start/64 + 1] only when the range crosses into it.
+inline std::uint64_t extract_bits(const std::uint64_t* words, std::size_t start, unsigned count) {
+    if (count == 0) return 0;
+    const std::size_t w = start >> 6;
+    const unsigned shift = static_cast<unsigned>(start & 63);
+    std::uint64_t v = words[w] >> shift;
+    if (shift != 0 && shift + count > 64) v |= words[w + 1] << (64 - shift);
+    return count == 64 ? v : (v & ((1ULL << count) - 1));
+}
+
+}  // namespace phase_router

@@ -1,0 +1,71 @@
+#include "permutation.hpp"
+
+#include <numeric>
+#include <utility>
+
+#include "splitmix.hpp"
+
+namespace phase_router {
+
+namespace {
+
+// Number of bits b with 2^b >= n (n >= 2).
+unsigned ceil_log2(std::uint32_t n) {
+    unsigned b = 0;
+    while ((std::uint64_t{1} << b) < n) ++b;
+    return b;
+}
+
+}  // namespace
+
+std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n) {
+    if (n <= 1) return identity_permutation(n);
+    // Keys are uniform on uint64, so bucketing by their top bits into ~n buckets leaves about one
+    // key per bucket; a counting pass plus insertion sorts inside buckets is an exact sort in
+    // expected linear time.
+    const unsigned bits = ceil_log2(n);
+    const unsigned shift = 64 - bits;
+    const std::size_t buckets = std::size_t{1} << bits;
+
+    std::vector<std::uint64_t> keys(n);
+    for (std::uint32_t c = 0; c < n; ++c) keys[c] = splitmix(key, c);
+
+    std::vector<std::uint32_t> start(buckets + 1, 0);
+    for (std::uint32_t c = 0; c < n; ++c) ++start[(keys[c] >> shift) + 1];
+    for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted(n);
+    {
+        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+        for (std::uint32_t c = 0; c < n; ++c) sorted[fill[keys[c] >> shift]++] = {keys[c], c};
+    }
+    for (std::size_t b = 0; b < buckets; ++b) {
+        for (std::uint32_t x = start[b] + 1; x < start[b + 1]; ++x) {
+            const auto item = sorted[x];
+            std::uint32_t y = x;
+            while (y > start[b] && sorted[y - 1].first > item.first) {
+                sorted[y] = sorted[y - 1];
+                --y;
+            }
+            sorted[y] = item;
+        }
+    }
+
+    std::vector<std::uint32_t> perm(n);
+    for (std::uint32_t r = 0; r < n; ++r) perm[r] = sorted[r].second;
+    return perm;
+}
+
+std::vector<std::uint32_t> inverse_permutation(const std::vector<std::uint32_t>& perm) {
+    std::vector<std::uint32_t> inverse(perm.size());
+    for (std::size_t r = 0; r < perm.size(); ++r) inverse[perm[r]] = static_cast<std::uint32_t>(r);
+    return inverse;
+}
+
+std::vector<std::uint32_t> identity_permutation(std::uint32_t n) {
+    std::vector<std::uint32_t> perm(n);
+    std::iota(perm.begin(), perm.end(), 0u);
+    return perm;
+}
+
+}  // namespace phase_router

@@ -1,0 +1,34 @@
+"""Typed exceptions. Every message is one line a user can act on."""
+
+from __future__ import annotations
+
+import os
+
+
+class PhaseRouterError(Exception):
+    """Base class of every error phase-router raises on purpose."""
+
+
+class InvalidInputError(PhaseRouterError, ValueError):
+    """An argument (matrix, degrees, k, seed, option) is not acceptable."""
+
+
+class ShapeMismatchError(InvalidInputError):
+    """S and T do not have the shapes M x E and E x M."""
+
+
+class InputFileError(InvalidInputError):
+    """A file cannot be used: missing, unreadable, or malformed. The message names the file."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
+        self.path = os.fspath(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class FileFormatError(InputFileError):
+    """A file's content does not follow its format (bad magic, truncated, bad values, ...)."""
+
+
+class ResourceLimitError(PhaseRouterError):
+    """The request would need more memory than the machine has."""
