@@ -1,0 +1,47 @@
+"""phase-router: balanced, seed-deterministic bipartite routing with a hard fan-out cap.
+
+    >>> import numpy as np, phase_router
+    >>> S = np.ones((8, 4), dtype=bool); T = np.ones((4, 8), dtype=bool)
+    >>> phase_router.route(S, T, k=2, seed=7).routes.shape
+    (8, 2)
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from . import _core
+from ._validate import PackedBits
+from .errors import (
+    FileFormatError,
+    InputFileError,
+    InvalidInputError,
+    PhaseRouterError,
+    ResourceLimitError,
+    ShapeMismatchError,
+)
+from .routing import Routing, route, route_degrees
+from .stats import RoutingStats, column_loads
+
+try:
+    __version__ = version("phase-router")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0+unknown"
+
+_has_openmp: bool = bool(_core.has_openmp)
+
+__all__ = [
+    "FileFormatError",
+    "InputFileError",
+    "InvalidInputError",
+    "PackedBits",
+    "PhaseRouterError",
+    "ResourceLimitError",
+    "Routing",
+    "RoutingStats",
+    "ShapeMismatchError",
+    "column_loads",
+    "route",
+    "route_degrees",
+    "__version__",
+]

@@ -1,0 +1,152 @@
+"""Input coercion and checks for the public API. The C++ core trusts what comes out of here."""
+
+from __future__ import annotations
+
+import numbers
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import InvalidInputError, ResourceLimitError, ShapeMismatchError
+
+MAX_DIM = 2**31 - 1  # target ids are int32; ring positions uint32
+MAX_SEED = 2**64 - 1
+
+
+@dataclass(frozen=True)
+class PackedBits:
+    """A binary matrix stored as ``np.packbits(matrix, axis=1)``: rows of ceil(width / 8) bytes,
+    most significant bit first. ``width`` is the true number of columns; bits past it are ignored."""
+
+    bits: np.ndarray
+    width: int
+
+    def __post_init__(self) -> None:
+        bits = np.asarray(self.bits)
+        if bits.ndim != 2:
+            raise InvalidInputError(f"packed bits must be 2-D (rows x bytes), got {bits.ndim}-D")
+        if bits.dtype != np.uint8:
+            raise InvalidInputError(f"packed bits must be uint8, got {bits.dtype}")
+        width = check_count(self.width, "width")
+        if bits.shape[1] != (width + 7) // 8:
+            raise InvalidInputError(
+                f"packed rows have {bits.shape[1]} bytes, but width {width} needs {(width + 7) // 8}"
+            )
+        object.__setattr__(self, "bits", bits)
+        object.__setattr__(self, "width", width)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (int(self.bits.shape[0]), self.width)
+
+    def unpack(self) -> np.ndarray:
+        """The matrix as a bool array."""
+        return np.unpackbits(self.bits, axis=1, count=self.width).astype(bool)
+
+
+def check_count(value: object, name: str, *, minimum: int = 1, maximum: int = MAX_DIM) -> int:
+    """An integer in [minimum, maximum], rejecting bools and floats."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InvalidInputError(f"{name} must be an integer, got {type(value).__name__} {value!r}")
+    value = int(value)
+    if not minimum <= value <= maximum:
+        raise InvalidInputError(f"{name} must be between {minimum} and {maximum}, got {value}")
+    return value
+
+
+def check_seed(seed: object) -> int:
+    """Any integer in [0, 2**64 - 1]; every seed, 0 included, is deterministic."""
+    return check_count(seed, "seed", minimum=0, maximum=MAX_SEED)
+
+
+def check_threads(threads: object) -> int:
+    """0 (OpenMP's default) or a positive thread count."""
+    if threads is None:
+        return 0
+    return check_count(threads, "threads", minimum=0, maximum=4096)
+
+
+def matrix_row_degrees(matrix: object, name: str) -> tuple[np.ndarray, tuple[int, int]]:
+    """Row sums of a 0/1 matrix (NumPy array or PackedBits) and its shape, values checked."""
+    from . import _core
+
+    if isinstance(matrix, PackedBits):
+        rows, width = matrix.shape
+        _check_nonempty(rows, width, name)
+        return _core.packed_row_degrees(matrix.bits, width), (rows, width)
+    array = np.asarray(matrix)
+    if array.ndim != 2:
+        raise InvalidInputError(f"{name} must be a 2-D 0/1 matrix, got a {array.ndim}-D array")
+    rows, cols = (int(x) for x in array.shape)
+    _check_nonempty(rows, cols, name)
+    if array.dtype == bool:
+        return np.count_nonzero(array, axis=1).astype(np.uint32), (rows, cols)
+    if array.dtype.kind not in "uif":
+        raise InvalidInputError(f"{name} must hold 0/1 values (bool, integer or float), got dtype {array.dtype}")
+    if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+        raise InvalidInputError(f"{name} contains NaN or infinite values; only 0 and 1 are allowed")
+    bad = (array != 0) & (array != 1)
+    if bad.any():
+        r, c = (int(x) for x in np.argwhere(bad)[0])
+        raise InvalidInputError(f"{name} must contain only 0 and 1, found {array[r, c]!r} at row {r}, column {c}")
+    return np.count_nonzero(array, axis=1).astype(np.uint32), (rows, cols)
+
+
+def check_degrees(degrees: object, name: str) -> np.ndarray:
+    """A non-empty 1-D vector of non-negative integers, as uint32 (bounds: check_degree_bound)."""
+    array = np.asarray(degrees)
+    if array.ndim != 1:
+        raise InvalidInputError(f"{name} must be a 1-D vector of degrees, got a {array.ndim}-D array")
+    if array.size == 0:
+        raise InvalidInputError(f"{name} is empty; at least one row is needed")
+    if array.size > MAX_DIM:
+        raise InvalidInputError(f"{name} has {array.size} entries, more than the limit {MAX_DIM}")
+    if array.dtype == bool or array.dtype.kind not in "uif":
+        raise InvalidInputError(f"{name} must hold integers, got dtype {array.dtype}")
+    if array.dtype.kind == "f":
+        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+            raise InvalidInputError(f"{name} must hold whole numbers, found a fractional or non-finite value")
+    if np.any(array < 0):
+        i = int(np.argmax(array < 0))
+        raise InvalidInputError(f"{name}[{i}] = {array[i]} is negative")
+    if np.any(array > MAX_DIM):
+        i = int(np.argmax(array > MAX_DIM))
+        raise InvalidInputError(f"{name}[{i}] = {array[i]} exceeds the limit {MAX_DIM}")
+    return array.astype(np.uint32)
+
+
+def check_degree_bound(degrees: np.ndarray, name: str, ring: int, ring_name: str) -> None:
+    """Every degree is at most the ring size it is laid on."""
+    if np.any(degrees > ring):
+        i = int(np.argmax(degrees > ring))
+        raise InvalidInputError(f"{name}[{i}] = {degrees[i]} exceeds {ring_name} = {ring}")
+
+
+def check_matching_shapes(shape_S: tuple[int, int], shape_T: tuple[int, int]) -> None:
+    M, E = shape_S
+    if shape_T != (E, M):
+        raise ShapeMismatchError(
+            f"T must be E x M = {E} x {M} for S of shape {M} x {E}, got {shape_T[0]} x {shape_T[1]}"
+        )
+
+
+def check_output_fits(M: int, k: int) -> None:
+    """Refuse an output larger than the machine's memory before allocating it."""
+    needed = M * k * 4
+    try:
+        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not on every platform
+        return
+    if needed > physical:
+        raise ResourceLimitError(
+            f"the routes would need {needed / 2**30:.1f} GiB (M={M} x k={k} int32), "
+            f"more than this machine's {physical / 2**30:.1f} GiB; lower k or route row ranges"
+        )
+
+
+def _check_nonempty(rows: int, cols: int, name: str) -> None:
+    if rows < 1 or cols < 1:
+        raise InvalidInputError(f"{name} has shape {rows} x {cols}; both sides must be at least 1")
+    if rows > MAX_DIM or cols > MAX_DIM:
+        raise InvalidInputError(f"{name} has shape {rows} x {cols}; each side must be at most {MAX_DIM}")

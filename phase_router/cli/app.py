@@ -1,0 +1,36 @@
+"""The Typer application: global options and the command list."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from .. import __version__
+from .route_cmd import route_command
+
+app = typer.Typer(
+    name="phase-router",
+    help="Balanced, seed-deterministic bipartite routing with a hard fan-out cap per source.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"phase-router {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Optional[bool] = typer.Option(
+        None, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Balanced, seed-deterministic bipartite routing with a hard fan-out cap per source."""
+
+
+app.command("route", no_args_is_help=True)(route_command)

@@ -1,0 +1,48 @@
+"""The CLI's error boundary: expected failures become one line on stderr and an exit status."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+
+import typer
+from rich.console import Console
+
+from ..errors import PhaseRouterError
+
+EXIT_BAD_INPUT = 2
+EXIT_IO_FAILURE = 1
+
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    stderr.print(f"phase-router: error: {message}", markup=False)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def cli_errors() -> Iterator[None]:
+    """Bad input: exit 2. Failing to write an output (disk full, permissions): exit 1."""
+    try:
+        yield
+    except PhaseRouterError as exc:
+        fail(str(exc))
+    except MemoryError:
+        fail("out of memory; try a smaller k or fewer sources", EXIT_IO_FAILURE)
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        fail(f"{where}{exc.strerror or exc}", EXIT_IO_FAILURE)
+
+
+def check_writable(path: os.PathLike[str] | str, what: str) -> None:
+    """Refuse an output path that cannot be written, before any work starts."""
+    path = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        fail(f"{path}: {what} path is a directory")
+    if not os.path.isdir(directory):
+        fail(f"{path}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        fail(f"{path}: directory {directory} is not writable")

@@ -1,0 +1,31 @@
+"""Human-readable output of the CLI (Rich tables)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from ..stats import RoutingStats
+
+stdout = Console(highlight=False)
+
+
+def routing_table(stats: RoutingStats, inputs: dict[str, str], outputs: dict[str, str]) -> Table:
+    table = Table(title="phase-router route", show_header=False, title_justify="left")
+    table.add_column("what", style="bold")
+    table.add_column("value")
+    for name, path in inputs.items():
+        table.add_row(name, path)
+    table.add_row("shape", f"M={stats.M} sources x E={stats.E} targets, k={stats.k}")
+    table.add_row("seed", f"{stats.seed}" + ("  (row permutation on)" if stats.row_perm else ""))
+    table.add_row("active routes", f"{stats.active_routes:,} of {stats.M * stats.k:,} slots (fill {stats.fill_ratio:.4f})")
+    table.add_row("rows under k", f"{stats.rows_underfilled:,} (fewer candidates than k)")
+    table.add_row("candidates / row", f"{stats.expected_candidates_per_row:.2f} expected (s_i * sum t / (M*E))")
+    table.add_row(
+        "column load",
+        f"max {stats.column_load_max}, mean {stats.column_load_mean:.2f}, max/mean {stats.column_load_max_over_mean:.4f}",
+    )
+    table.add_row("time", ", ".join(f"{k} {v:.2f} ms" for k, v in stats.timings_ms.items()))
+    for name, path in outputs.items():
+        table.add_row(name, path)
+    return table

@@ -1,0 +1,28 @@
+"""Reading and writing phase-router's files: PBM (P1/P4) and NPY matrices, routes, stats."""
+
+from .atomic import atomic_output
+from .formats import detect_format, read_matrix, read_row_degrees
+from .npy import load_npy, npy_row_degrees, read_npy_matrix
+from .pbm import PbmHeader, pbm_row_degrees, read_header, read_pbm, read_pbm_packed, write_pbm
+from .routes_out import route_format, routing_matrix, write_json, write_routes, write_routing_pbm
+
+__all__ = [
+    "PbmHeader",
+    "atomic_output",
+    "detect_format",
+    "load_npy",
+    "npy_row_degrees",
+    "pbm_row_degrees",
+    "read_header",
+    "read_matrix",
+    "read_npy_matrix",
+    "read_pbm",
+    "read_pbm_packed",
+    "read_row_degrees",
+    "route_format",
+    "routing_matrix",
+    "write_json",
+    "write_pbm",
+    "write_routes",
+    "write_routing_pbm",
+]

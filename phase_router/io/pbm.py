@@ -1,0 +1,196 @@
+"""PBM (Netpbm bitmap) reading and writing: P1 (plain text) and P4 (raw bits).
+
+1 = black = set. P4 rows are padded to whole bytes, most significant bit first; padding bits are
+ignored on reading. Header sizes are checked against the file length before anything is
+allocated, and P4 is read with NumPy, never bit by bit in Python.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validate import MAX_DIM, PackedBits
+from ..errors import FileFormatError
+from .atomic import atomic_output
+from .files import open_input
+
+HEADER_LIMIT = 64 * 1024  # bytes of header (comments included) we are willing to scan
+WHITESPACE = b" \t\n\r\v\f"
+_WHITESPACE_CODES = np.frombuffer(WHITESPACE, dtype=np.uint8)
+CHUNK_BYTES = 16 * 2**20
+
+
+@dataclass(frozen=True)
+class PbmHeader:
+    kind: str  # "P1" or "P4"
+    width: int
+    height: int
+    data_offset: int  # where the raster starts
+    file_size: int
+
+    @property
+    def row_bytes(self) -> int:
+        return (self.width + 7) // 8
+
+
+def read_header(path: str | os.PathLike[str]) -> PbmHeader:
+    """Parse and check a PBM header; the raster's size is checked against the file length."""
+    with open_input(path) as handle:
+        head = handle.read(HEADER_LIMIT)
+        size = os.fstat(handle.fileno()).st_size
+    return _parse_header(path, head, size)
+
+
+def _parse_header(path, head: bytes, size: int) -> PbmHeader:
+    if len(head) < 2 or head[:1] != b"P":
+        raise FileFormatError(path, f"not a PBM file (starts with {head[:8]!r}, expected P1 or P4)")
+    kind = head[:2].decode("latin-1")
+    if kind not in ("P1", "P4"):
+        raise FileFormatError(path, f"unsupported Netpbm format {kind!r}: only PBM P1 (plain) and P4 (raw)")
+    pos = 2
+    values = []
+    for field in ("width", "height"):
+        pos = _skip_space_and_comments(path, head, pos, field)
+        start = pos
+        while pos < len(head) and head[pos : pos + 1].isdigit():
+            pos += 1
+        if start == pos:
+            found = head[pos : pos + 1].decode("latin-1") or "end of file"
+            raise FileFormatError(path, f"expected the {field} (a positive decimal number), found {found!r}")
+        if pos - start > 10 or int(head[start:pos]) > MAX_DIM:
+            raise FileFormatError(path, f"{field} {head[start:pos].decode()} is larger than the limit {MAX_DIM}")
+        value = int(head[start:pos])
+        if value < 1:
+            raise FileFormatError(path, f"{field} is 0; a routing matrix needs at least one row and column")
+        values.append(value)
+    width, height = values
+    if pos >= len(head) or head[pos] not in WHITESPACE:
+        raise FileFormatError(path, "header must end with one whitespace character after the height")
+    header = PbmHeader(kind, width, height, pos + 1, size)
+    available = size - header.data_offset
+    needed = height * header.row_bytes if kind == "P4" else width * height
+    if available < needed:
+        what = "raster bytes" if kind == "P4" else "digits"
+        raise FileFormatError(
+            path, f"truncated: header says {width} x {height}, which needs {needed} {what}, "
+            f"but only {available} bytes follow the header"
+        )
+    if kind == "P4" and available > needed:
+        raise FileFormatError(path, f"{available - needed} unexpected bytes after the {width} x {height} raster")
+    return header
+
+
+def _skip_space_and_comments(path, head: bytes, pos: int, field: str) -> int:
+    while pos < len(head):
+        byte = head[pos : pos + 1]
+        if byte in (b" ", b"\t", b"\n", b"\r", b"\v", b"\f"):
+            pos += 1
+        elif byte == b"#":
+            end = min((i for i in (head.find(b"\n", pos), head.find(b"\r", pos)) if i >= 0), default=-1)
+            if end < 0:
+                break
+            pos = end + 1
+        else:
+            return pos
+    raise FileFormatError(path, f"header ends before the {field} (or its comments are longer than {HEADER_LIMIT} bytes)")
+
+
+def read_pbm_packed(path: str | os.PathLike[str]) -> PackedBits:
+    """The whole bitmap as PackedBits (P1 is packed after parsing)."""
+    header = read_header(path)
+    if header.kind == "P1":
+        return PackedBits(np.packbits(_read_p1(path, header), axis=1), header.width)
+    with open_input(path) as handle:
+        handle.seek(header.data_offset)
+        raw = np.fromfile(handle, dtype=np.uint8, count=header.height * header.row_bytes)
+    return PackedBits(raw.reshape(header.height, header.row_bytes), header.width)
+
+
+def read_pbm(path: str | os.PathLike[str]) -> np.ndarray:
+    """The whole bitmap as a bool array of shape (height, width)."""
+    return read_pbm_packed(path).unpack()
+
+
+def pbm_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
+    """Ones per row and (height, width), holding at most one chunk of a P4 raster in memory."""
+    from .. import _core
+
+    header = read_header(path)
+    if header.kind == "P1":
+        bits = _read_p1(path, header)
+        return np.count_nonzero(bits, axis=1).astype(np.uint32), (header.height, header.width)
+    degrees = np.empty(header.height, dtype=np.uint32)
+    for first, rows in _p4_chunks(path, header):
+        degrees[first : first + rows.shape[0]] = _core.packed_row_degrees(rows, header.width)
+    return degrees, (header.height, header.width)
+
+
+def _p4_chunks(path, header: PbmHeader) -> Iterator[tuple[int, np.ndarray]]:
+    rows_per_chunk = max(1, CHUNK_BYTES // header.row_bytes)
+    with open_input(path) as handle:
+        handle.seek(header.data_offset)
+        for first in range(0, header.height, rows_per_chunk):
+            rows = min(rows_per_chunk, header.height - first)
+            raw = np.fromfile(handle, dtype=np.uint8, count=rows * header.row_bytes)
+            if raw.size != rows * header.row_bytes:  # the file shrank while we read it
+                raise FileFormatError(path, "raster ended early while reading")
+            yield first, raw.reshape(rows, header.row_bytes)
+
+
+def _read_p1(path, header: PbmHeader) -> np.ndarray:
+    with open_input(path) as handle:
+        handle.seek(header.data_offset)
+        raw = np.frombuffer(handle.read(), dtype=np.uint8)
+    is_digit = (raw == ord("0")) | (raw == ord("1"))
+    bad = ~is_digit & ~np.isin(raw, _WHITESPACE_CODES)
+    if bad.any():
+        offset = int(np.argmax(bad))
+        raise FileFormatError(
+            path, f"unexpected {bytes([raw[offset]])!r} at byte {header.data_offset + offset} of the P1 raster "
+            "(only 0, 1 and whitespace are allowed)"
+        )
+    digits = raw[is_digit]
+    expected = header.width * header.height
+    if digits.size != expected:
+        problem = "truncated" if digits.size < expected else "too long"
+        raise FileFormatError(
+            path, f"{problem}: P1 raster has {digits.size} digits, header says {header.width} x {header.height} = {expected}"
+        )
+    return (digits == ord("1")).reshape(header.height, header.width)
+
+
+def write_pbm(path: str | os.PathLike[str], matrix, *, plain: bool = False) -> None:
+    """Write a 0/1 matrix (array or PackedBits) as P4, or P1 with plain=True, atomically."""
+    packed = matrix if isinstance(matrix, PackedBits) else None
+    if plain:
+        bits = packed.unpack() if packed is not None else np.asarray(matrix).astype(bool)
+        height, width = bits.shape
+        lines = [f"P1\n{width} {height}\n".encode()]
+        row_text = np.where(bits, ord("1"), ord("0")).astype(np.uint8)
+        # Plain PBM lines should stay under 70 characters.
+        for row in row_text:
+            for start in range(0, width, 64):
+                lines.append(row[start : start + 64].tobytes() + b"\n")
+        with atomic_output(path) as out:
+            out.write(b"".join(lines))
+        return
+    if packed is None:
+        bits = np.asarray(matrix).astype(bool)
+        packed = PackedBits(np.packbits(bits, axis=1), bits.shape[1])
+    height, width = packed.shape
+    with atomic_output(path) as out:
+        out.write(f"P4\n{width} {height}\n".encode())
+        out.write(np.ascontiguousarray(_clear_padding(packed)).tobytes())
+
+
+def _clear_padding(packed: PackedBits) -> np.ndarray:
+    tail = packed.width % 8
+    if tail == 0:
+        return packed.bits
+    bits = packed.bits.copy()
+    bits[:, -1] &= np.uint8((0xFF00 >> tail) & 0xFF)
+    return bits

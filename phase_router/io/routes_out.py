@@ -1,0 +1,50 @@
+"""Writing a routing's outputs: routes (.npy or .csv), stats (.json), the routing as a PBM."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+
+from .._validate import PackedBits
+from ..errors import InvalidInputError
+from .atomic import atomic_output
+from .pbm import write_pbm
+
+ROUTE_FORMATS = (".npy", ".csv")
+
+
+def route_format(path: str | os.PathLike[str]) -> str:
+    """'.npy' or '.csv', from the extension; anything else is refused before any work starts."""
+    ext = os.path.splitext(os.fspath(path))[1].lower()
+    if ext not in ROUTE_FORMATS:
+        raise InvalidInputError(f"{os.fspath(path)}: routes are written as .npy or .csv, not {ext or 'no extension'!r}")
+    return ext
+
+
+def write_routes(path: str | os.PathLike[str], routes: np.ndarray) -> None:
+    with atomic_output(path) as out:
+        if route_format(path) == ".npy":
+            np.save(out, routes, allow_pickle=False)
+        else:
+            np.savetxt(out, routes, fmt="%d", delimiter=",")
+
+
+def write_json(path: str | os.PathLike[str], payload: dict) -> None:
+    with atomic_output(path) as out:
+        out.write(json.dumps(payload, indent=2, sort_keys=True).encode() + b"\n")
+
+
+def routing_matrix(routes: np.ndarray, E: int) -> PackedBits:
+    """O after selection as packed bits: bit (i, j) set iff j is among routes[i]."""
+    M = routes.shape[0]
+    packed = np.zeros((M, (E + 7) // 8), dtype=np.uint8)
+    rows, slots = np.nonzero(routes >= 0)
+    targets = routes[rows, slots].astype(np.int64)
+    np.bitwise_or.at(packed, (rows, targets >> 3), (0x80 >> (targets & 7)).astype(np.uint8))
+    return PackedBits(packed, E)
+
+
+def write_routing_pbm(path: str | os.PathLike[str], routes: np.ndarray, E: int) -> None:
+    write_pbm(path, routing_matrix(routes, E))
