@@ -1,0 +1,35 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create .venv and install
+# the package (editable; the C++ core is rebuilt when its sources change).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CLI := $(VENV)/bin/phase-router
+STAMP := $(VENV)/.installed
+DEMO := build/demo
+CORE_SOURCES := $(wildcard core_cpp/*.cpp core_cpp/*.hpp core_cpp/tools/*.cpp)
+
+.PHONY: demo test bench venv clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml CMakeLists.txt $(CORE_SOURCES)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+demo: $(STAMP)
+	mkdir -p $(DEMO)
+	$(CLI) route samples/S.pbm samples/T.pbm -k 64 --seed 1 --out $(DEMO)/routes.npy --stats $(DEMO)/stats.json --pbm $(DEMO)/O.pbm
+	$(CLI) route samples/rect_S.npy samples/rect_T.npy -k 8 --seed 1 --out $(DEMO)/rect_routes.csv
+	$(CLI) route samples/bands_S.pbm samples/bands_T.pbm -k 16 --seed 1 --row-perm --json > $(DEMO)/bands.json
+	@echo "demo outputs in $(DEMO)/"
+
+test: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_route.py
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .hypothesis
