@@ -79,6 +79,18 @@ py::array_t<std::uint32_t> sample_ranks_py(std::uint64_t row_key, std::uint32_t 
     return out;
 }
 
+// Successive DrawStream::bounded(bounds[x]) values of one row's stream.
+py::array_t<std::uint32_t> bounded_draws_py(std::uint64_t row_key,
+                                            const py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>& bounds) {
+    py::array_t<std::uint32_t> out(bounds.size());
+    DrawStream stream(row_key);
+    for (py::ssize_t x = 0; x < bounds.size(); ++x) {
+        if (bounds.data()[x] == 0) throw py::value_error("bounds must be at least 1");
+        out.mutable_data()[x] = stream.bounded(bounds.data()[x]);
+    }
+    return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_core, m) {
@@ -89,6 +101,7 @@ PYBIND11_MODULE(_core, m) {
           py::arg("threads") = 0);
     m.def("keyed_permutation", &keyed_permutation_py, py::arg("key"), py::arg("n"));
     m.def("sample_ranks", &sample_ranks_py, py::arg("row_key"), py::arg("n"), py::arg("count"));
+    m.def("bounded_draws", &bounded_draws_py, py::arg("row_key"), py::arg("bounds"));
     m.def("mix64", &mix64, py::arg("z"));
     m.def("splitmix", &splitmix, py::arg("key"), py::arg("n"));
     m.def("domain_key", [](std::uint64_t seed, std::uint64_t d) { return domain_key(seed, static_cast<Domain>(d)); },

@@ -19,11 +19,8 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
     std::uint32_t* next = chosen;
     std::uint64_t counter = 0;
     auto consume = [&](std::uint32_t draw) {
-        const std::uint32_t bound = j + 1;
-        const std::uint64_t m = static_cast<std::uint64_t>(draw) * bound;
-        const std::uint32_t low = static_cast<std::uint32_t>(m);
-        if (low < bound && low < static_cast<std::uint32_t>(0u - bound) % bound) return;  // rejected
-        const std::uint32_t v = static_cast<std::uint32_t>(m >> 32);
+        std::uint32_t v;  // uniform on [0, j]
+        if (!lemire_accept(draw, j + 1, &v)) return;  // rejected: the next draw retries this j
         // pick = marks[v] ? j : v, without a branch: v collides with an earlier pick up to half
         // the time, which no predictor can guess.
         const std::uint32_t taken = 0u - static_cast<std::uint32_t>(marks[v]);

@@ -33,8 +33,21 @@ inline std::uint64_t domain_key(std::uint64_t seed, Domain d) {
     return splitmix(seed, static_cast<std::uint64_t>(d));
 }
 
+// Lemire's multiply-and-reject for a uniform integer in [0, bound), 1 <= bound <= 2^32 - 1:
+// with m = draw * bound, the result is m >> 32 unless the low half of m falls below
+// (2^32 - bound) mod bound, in which case the draw is rejected and the next one is tried.
+// The modulo runs only when the cheap test `low < bound` fails (probability bound / 2^32).
+inline bool lemire_accept(std::uint32_t draw, std::uint32_t bound, std::uint32_t* value) {
+    const std::uint64_t m = static_cast<std::uint64_t>(draw) * bound;
+    const std::uint32_t low = static_cast<std::uint32_t>(m);
+    if (low < bound && low < static_cast<std::uint32_t>(0u - bound) % bound) return false;
+    *value = static_cast<std::uint32_t>(m >> 32);
+    return true;
+}
+
 // A stream of 32-bit draws for one source row: draw 2m is the high half of splitmix(row_key, m),
-// draw 2m+1 its low half, so one mixing step serves two draws.
+// draw 2m+1 its low half, so one mixing step serves two draws. (The selection kernel inlines
+// the same order; this class states it once and serves the tests.)
 class DrawStream {
 public:
     explicit DrawStream(std::uint64_t row_key) : key_(row_key) {}
@@ -49,19 +62,11 @@ public:
         return static_cast<std::uint32_t>(word_ >> 32);
     }
 
-    // Uniform integer in [0, range), 1 <= range <= 2^32 - 1, by Lemire's multiply-and-reject.
-    // The modulo runs only when the cheap test `low < range` fails (probability range / 2^32).
-    std::uint32_t bounded(std::uint32_t range) {
-        std::uint64_t m = static_cast<std::uint64_t>(next()) * range;
-        std::uint32_t low = static_cast<std::uint32_t>(m);
-        if (low < range) {
-            const std::uint32_t threshold = static_cast<std::uint32_t>(0u - range) % range;
-            while (low < threshold) {
-                m = static_cast<std::uint64_t>(next()) * range;
-                low = static_cast<std::uint32_t>(m);
-            }
+    std::uint32_t bounded(std::uint32_t bound) {
+        std::uint32_t value;
+        while (!lemire_accept(next(), bound, &value)) {
         }
-        return static_cast<std::uint32_t>(m >> 32);
+        return value;
     }
 
 private:

@@ -59,7 +59,7 @@ def _check_binary(path, chunk: np.ndarray, first_row: int) -> None:
     if bad.any():
         r, c = (int(x) for x in np.argwhere(bad)[0])
         raise FileFormatError(
-            path, f"value {chunk[r, c]!r} at row {first_row + r}, column {c}: only 0 and 1 are allowed"
+            path, f"value {chunk[r, c].item()!r} at row {first_row + r}, column {c}: only 0 and 1 are allowed"
         )
 
 
