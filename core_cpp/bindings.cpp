@@ -9,6 +9,7 @@
 
 #include "permutation.hpp"
 #include "route.hpp"
+#include "route_summary.hpp"
 #include "select_routes.hpp"
 #include "splitmix.hpp"
 
@@ -71,12 +72,31 @@ py::array_t<std::uint32_t> keyed_permutation_py(std::uint64_t key, std::uint32_t
 py::array_t<std::uint32_t> sample_ranks_py(std::uint64_t row_key, std::uint32_t n, std::uint32_t count) {
     if (count > n) throw py::value_error("count must not exceed n");
     std::vector<std::uint8_t> marks(n, 0);
-    std::vector<std::uint32_t> chosen(count);
-    sample_ranks(row_key, n, count, marks.data(), chosen.data());
-    std::sort(chosen.begin(), chosen.end());
+    std::vector<std::uint64_t> ranks(n / 64 + 2, 0);
+    sample_ranks(row_key, n, count, marks.data(), ranks.data());
     py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(count));
-    std::copy(chosen.begin(), chosen.end(), out.mutable_data());
+    std::uint32_t* o = out.mutable_data();
+    std::size_t m = 0;
+    for (std::uint32_t r = 0; r < n; ++r)
+        if ((ranks[r >> 6] >> (r & 63)) & 1ULL) o[m++] = r;
     return out;
+}
+
+// (active routes, rows under k, column loads) of an M x k routes array.
+py::tuple route_summary_py(const py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>& routes,
+                           std::uint32_t E, int threads) {
+    if (routes.ndim() != 2) throw py::value_error("routes must be 2-D");
+    const auto M = static_cast<std::uint64_t>(routes.shape(0));
+    const auto k = static_cast<std::uint32_t>(routes.shape(1));
+    const std::int32_t* data = routes.data();
+    RouteSummary summary;
+    {
+        py::gil_scoped_release release;
+        summary = summarize_routes(data, M, k, E, threads);
+    }
+    py::array_t<std::int64_t> loads(static_cast<py::ssize_t>(E));
+    std::copy(summary.column_loads.begin(), summary.column_loads.end(), loads.mutable_data());
+    return py::make_tuple(summary.active, summary.underfilled, loads);
 }
 
 // Successive DrawStream::bounded(bounds[x]) values of one row's stream.
@@ -99,6 +119,7 @@ PYBIND11_MODULE(_core, m) {
           py::arg("row_perm") = false, py::arg("threads") = 0);
     m.def("packed_row_degrees", &packed_row_degrees_py, py::arg("packed"), py::arg("width"),
           py::arg("threads") = 0);
+    m.def("route_summary", &route_summary_py, py::arg("routes"), py::arg("E"), py::arg("threads") = 0);
     m.def("keyed_permutation", &keyed_permutation_py, py::arg("key"), py::arg("n"));
     m.def("sample_ranks", &sample_ranks_py, py::arg("row_key"), py::arg("n"), py::arg("count"));
     m.def("bounded_draws", &bounded_draws_py, py::arg("row_key"), py::arg("bounds"));

@@ -47,15 +47,15 @@ inline std::uint64_t test_bit(const std::uint64_t* words, std::size_t i) {
     return (words[i >> 6] >> (i & 63)) & 1ULL;
 }
 
-// Bits [start, start + count) of a bitmap, count <= 64, as the low bits of one word.
-// Reads words[start/64 + 1] only when the range crosses into it.
+// Bits [start, start + count) of a bitmap, 1 <= count <= 64, as the low bits of one word.
+// Always reads words[start/64 + 1], so the bitmap needs one spare word at its end; no branch,
+// because whether a range crosses a word boundary is a coin flip for the predictor.
 inline std::uint64_t extract_bits(const std::uint64_t* words, std::size_t start, unsigned count) {
-    if (count == 0) return 0;
     const std::size_t w = start >> 6;
     const unsigned shift = static_cast<unsigned>(start & 63);
-    std::uint64_t v = words[w] >> shift;
-    if (shift != 0 && shift + count > 64) v |= words[w + 1] << (64 - shift);
-    return count == 64 ? v : (v & ((1ULL << count) - 1));
+    // (next << 1) << (63 - shift) is next << (64 - shift) without the undefined shift by 64.
+    const std::uint64_t v = (words[w] >> shift) | ((words[w + 1] << 1) << (63 - shift));
+    return v & (~0ULL >> (64 - count));
 }
 
 }  // namespace phase_router

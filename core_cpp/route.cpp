@@ -2,15 +2,11 @@
 
 #include <algorithm>
 #include <cstring>
-#include <exception>
 #include <stdexcept>
 #include <vector>
 
-#ifdef PHASE_ROUTER_OPENMP
-#include <omp.h>
-#endif
-
 #include "bitops.hpp"
+#include "parallel.hpp"
 #include "permutation.hpp"
 #include "phase_offsets.hpp"
 #include "select_routes.hpp"
@@ -19,51 +15,6 @@
 #include "target_sweep.hpp"
 
 namespace phase_router {
-
-namespace {
-
-int thread_count(int requested) {
-#ifdef PHASE_ROUTER_OPENMP
-    return requested > 0 ? requested : omp_get_max_threads();
-#else
-    (void)requested;
-    return 1;
-#endif
-}
-
-// Runs body(part, parts) on `parts` threads and rethrows the first exception a worker raised
-// (exceptions must not escape an OpenMP region).
-template <class Body>
-void run_parallel(int parts, Body body) {
-    std::exception_ptr failure;
-#ifdef PHASE_ROUTER_OPENMP
-#pragma omp parallel num_threads(parts)
-    {
-        const int part = omp_get_thread_num();
-        const int actual = omp_get_num_threads();
-        try {
-            body(part, actual);
-        } catch (...) {
-#pragma omp critical(phase_router_failure)
-            if (!failure) failure = std::current_exception();
-        }
-    }
-#else
-    (void)parts;
-    try {
-        body(0, 1);
-    } catch (...) {
-        failure = std::current_exception();
-    }
-#endif
-    if (failure) std::rethrow_exception(failure);
-}
-
-std::uint32_t part_begin(std::uint64_t n, int part, int parts) {
-    return static_cast<std::uint32_t>(n * static_cast<std::uint64_t>(part) / static_cast<std::uint64_t>(parts));
-}
-
-}  // namespace
 
 void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
                    const RouteOptions& options, std::int32_t* out) {
@@ -93,8 +44,8 @@ void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t*
     // Steps 6-7 over contiguous stretches of T's ring, one per thread. Each row's output is a
     // function of (seed, row, candidate set) alone, so the split cannot change any bit.
     run_parallel(thread_count(options.threads), [&](int part, int parts) {
-        const std::uint32_t q_begin = part_begin(M, part, parts);
-        const std::uint32_t q_end = part_begin(M, part + 1, parts);
+        const auto q_begin = static_cast<std::uint32_t>(part_begin(M, part, parts));
+        const auto q_end = static_cast<std::uint32_t>(part_begin(M, part + 1, parts));
         if (q_begin == q_end) return;
         std::vector<std::uint64_t> covering(words), candidates(words);
         SelectScratch scratch(E);
@@ -125,7 +76,7 @@ void packed_row_degrees(const std::uint8_t* data, std::uint64_t rows, std::uint6
     const unsigned tail_bits = static_cast<unsigned>(width % 8);
     const std::uint8_t tail_mask = static_cast<std::uint8_t>(0xFF00u >> tail_bits);
     run_parallel(thread_count(threads), [&](int part, int parts) {
-        const std::uint64_t r_begin = rows * part / parts, r_end = rows * (part + 1) / parts;
+        const std::uint64_t r_begin = part_begin(rows, part, parts), r_end = part_begin(rows, part + 1, parts);
         for (std::uint64_t r = r_begin; r < r_end; ++r) {
             const std::uint8_t* row = data + r * row_bytes;
             std::uint64_t total = 0, b = 0;

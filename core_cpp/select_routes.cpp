@@ -12,11 +12,10 @@
 namespace phase_router {
 
 void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, std::uint8_t* marks,
-                  std::uint32_t* chosen) {
+                  std::uint64_t* ranks) {
     // Floyd: for j = n-count .. n-1, draw v uniform on [0, j]; keep v, or j if v is already kept.
     // The draws are DrawStream's, consumed here two per SplitMix64 word (high half first).
     std::uint32_t j = n - count;
-    std::uint32_t* next = chosen;
     std::uint64_t counter = 0;
     auto consume = [&](std::uint32_t draw) {
         std::uint32_t v;  // uniform on [0, j]
@@ -26,7 +25,7 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
         const std::uint32_t taken = 0u - static_cast<std::uint32_t>(marks[v]);
         const std::uint32_t pick = v ^ ((v ^ j) & taken);
         marks[pick] = 1;
-        *next++ = pick;
+        set_bit(ranks, pick);
         ++j;
     };
     while (j < n) {
@@ -34,7 +33,10 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
         consume(static_cast<std::uint32_t>(word >> 32));
         if (j < n) consume(static_cast<std::uint32_t>(word));
     }
-    for (std::uint32_t x = 0; x < count; ++x) marks[chosen[x]] = 0;
+    // Clear the marks through the bitmap: O(n/64 + count), also when count is tiny and n huge.
+    for (std::size_t w = 0; w < words_for_bits(n); ++w) {
+        for (std::uint64_t bits = ranks[w]; bits != 0; bits &= bits - 1) marks[w * 64 + ctz64(bits)] = 0;
+    }
 }
 
 namespace {
@@ -62,7 +64,7 @@ std::size_t emit_ranked(const std::uint64_t* candidates, std::size_t words, cons
         if (bits == 0) continue;
         const unsigned count = static_cast<unsigned>(popcount64(bits));
         std::uint64_t picked = extract_bits(ranks, rank, count);
-        if (invert) picked = ~picked & (count == 64 ? ~0ULL : ((1ULL << count) - 1));
+        if (invert) picked = ~picked & (~0ULL >> (64 - count));
         rank += count;
         const std::int32_t base = static_cast<std::int32_t>(w * 64);
 #if defined(__BMI2__)
@@ -108,8 +110,7 @@ void select_routes(const std::uint64_t* candidates, std::size_t words, std::uint
         const bool draw_kept = k <= dropped;
         const std::uint32_t count = draw_kept ? k : dropped;
         std::uint64_t* ranks = scratch.ranks.data();
-        sample_ranks(row_key, candidate_count, count, scratch.marks.data(), scratch.chosen.data());
-        for (std::uint32_t x = 0; x < count; ++x) set_bit(ranks, scratch.chosen[x]);
+        sample_ranks(row_key, candidate_count, count, scratch.marks.data(), ranks);
         written = emit_ranked(candidates, words, ranks, !draw_kept, out, k);
         std::fill(ranks, ranks + words_for_bits(candidate_count), 0);
     }

@@ -13,18 +13,18 @@ namespace phase_router {
 // Scratch reused across rows by one thread, all zero between rows.
 struct SelectScratch {
     explicit SelectScratch(std::size_t max_candidates)
-        : marks(max_candidates, 0), chosen(max_candidates), ranks((max_candidates + 63) / 64 + 1, 0) {}
-    std::vector<std::uint8_t> marks;    // Floyd's membership test, one byte per rank
-    std::vector<std::uint32_t> chosen;  // the ranks Floyd picked, in draw order
-    std::vector<std::uint64_t> ranks;   // the same ranks as a bitmap, for the ordered walk
+        : marks(max_candidates, 0), ranks((max_candidates + 63) / 64 + 1, 0) {}
+    std::vector<std::uint8_t> marks;   // Floyd's membership test, one byte per rank
+    std::vector<std::uint64_t> ranks;  // the picked ranks as a bitmap (+1 spare word), for the walk
 };
 
-// Floyd's algorithm: a uniformly random `count`-subset of [0, n), drawn from the stream keyed by
-// row_key, written to chosen[0..count) in draw order. `marks` (n bytes) is zero on entry and exit.
-// Bytes rather than bits: consecutive draws rarely touch the same byte, so the CPU need not wait
-// for one iteration's store before the next iteration's test.
+// Floyd's algorithm: marks a uniformly random `count`-subset of [0, n), drawn from the stream
+// keyed by row_key, in the bitmap `ranks` (zero on entry). `marks` (n bytes) is used for the
+// membership test and is zero again on return. Bytes rather than bits for the test: consecutive
+// draws rarely touch the same byte, so the CPU need not wait for one iteration's store before
+// the next iteration's load.
 void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, std::uint8_t* marks,
-                  std::uint32_t* chosen);
+                  std::uint64_t* ranks);
 
 // candidates: words bitmap of the row's candidate targets; candidate_count its popcount.
 void select_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,

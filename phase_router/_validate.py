@@ -89,7 +89,7 @@ def matrix_row_degrees(matrix: object, name: str) -> tuple[np.ndarray, tuple[int
     bad = (array != 0) & (array != 1)
     if bad.any():
         r, c = (int(x) for x in np.argwhere(bad)[0])
-        raise InvalidInputError(f"{name} must contain only 0 and 1, found {array[r, c]!r} at row {r}, column {c}")
+        raise InvalidInputError(f"{name} must contain only 0 and 1, found {array[r, c].item()!r} at row {r}, column {c}")
     return np.count_nonzero(array, axis=1).astype(np.uint32), (rows, cols)
 
 
@@ -109,10 +109,10 @@ def check_degrees(degrees: object, name: str) -> np.ndarray:
             raise InvalidInputError(f"{name} must hold whole numbers, found a fractional or non-finite value")
     if np.any(array < 0):
         i = int(np.argmax(array < 0))
-        raise InvalidInputError(f"{name}[{i}] = {array[i]} is negative")
+        raise InvalidInputError(f"{name}[{i}] = {array[i].item()} is negative")
     if np.any(array > MAX_DIM):
         i = int(np.argmax(array > MAX_DIM))
-        raise InvalidInputError(f"{name}[{i}] = {array[i]} exceeds the limit {MAX_DIM}")
+        raise InvalidInputError(f"{name}[{i}] = {array[i].item()} exceeds the limit {MAX_DIM}")
     return array.astype(np.uint32)
 
 
@@ -120,7 +120,7 @@ def check_degree_bound(degrees: np.ndarray, name: str, ring: int, ring_name: str
     """Every degree is at most the ring size it is laid on."""
     if np.any(degrees > ring):
         i = int(np.argmax(degrees > ring))
-        raise InvalidInputError(f"{name}[{i}] = {degrees[i]} exceeds {ring_name} = {ring}")
+        raise InvalidInputError(f"{name}[{i}] = {degrees[i].item()} exceeds {ring_name} = {ring}")
 
 
 def check_matching_shapes(shape_S: tuple[int, int], shape_T: tuple[int, int]) -> None:

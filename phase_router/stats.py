@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from . import _core
+
 
 @dataclass(frozen=True)
 class RoutingStats:
@@ -30,23 +32,21 @@ class RoutingStats:
 
 
 def column_loads(routes: np.ndarray, E: int) -> np.ndarray:
-    """c_j = number of sources routed to target j (padding -1 ignored)."""
-    return np.bincount(routes.ravel() + 1, minlength=E + 1)[1:].astype(np.int64)
+    """c_j = number of sources routed to target j (padding -1 ignored), length E."""
+    return _core.route_summary(routes, E)[2]
 
 
 def summarize(routes: np.ndarray, s: np.ndarray, t: np.ndarray, *, k: int, seed: int, row_perm: bool,
               timings_ms: dict[str, float]) -> RoutingStats:
     M, E = int(s.size), int(t.size)
-    per_row = np.count_nonzero(routes >= 0, axis=1)
-    active = int(per_row.sum())
-    loads = column_loads(routes, E)
+    active, underfilled, loads = _core.route_summary(routes, E)
     mean = float(loads.mean())
     expected = float(s.astype(np.float64).mean() * float(t.sum(dtype=np.float64)) / (M * E))
     return RoutingStats(
         M=M, E=E, k=k, seed=seed, row_perm=row_perm,
-        active_routes=active,
+        active_routes=int(active),
         fill_ratio=active / (M * k),
-        rows_underfilled=int(np.count_nonzero(per_row < k)),
+        rows_underfilled=int(underfilled),
         expected_candidates_per_row=expected,
         column_load_max=int(loads.max()),
         column_load_mean=mean,

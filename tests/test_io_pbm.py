@@ -396,8 +396,8 @@ def _break_writes(monkeypatch: pytest.MonkeyPatch, budget: int, exc: BaseExcepti
     real = pbm_module.atomic_output
 
     @contextlib.contextmanager
-    def failing(path):
-        with real(path) as handle:
+    def failing(path, batch=None):
+        with real(path, batch) as handle:
             yield _FailingWriter(handle, budget, exc)
 
     monkeypatch.setattr(pbm_module, "atomic_output", failing)

@@ -23,7 +23,7 @@ def route_command(
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64); every seed is deterministic."),
     row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order instead of input order."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write routes (M x k int32, -1 padded) to .npy or .csv."),
-    statS: Optional[Path] = typer.Option(None, "--stats", help="Write the routing statistics as JSON."),
+    stats_path: Optional[Path] = typer.Option(None, "--stats", help="Write the routing statistics as JSON."),
     pbm: Optional[Path] = typer.Option(None, "--pbm", help="Write the routing matrix O (M x E) as a P4 PBM."),
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON instead of a table."),
     threads: int = typer.Option(0, "--threads", min=0, help="Worker threads (0: all cores). Results never depend on it."),
@@ -32,7 +32,7 @@ def route_command(
     with cli_errors():
         if out is not None:
             io.route_format(out)
-        for path, what in ((out, "--out"), (statS, "--stats"), (pbm, "--pbm")):
+        for path, what in ((out, "--out"), (stats_path, "--stats"), (pbm, "--pbm")):
             if path is not None:
                 check_writable(path, what)
 
@@ -50,18 +50,16 @@ def route_command(
         timings = {"read": read_ms, **stats.timings_ms, "total": (time.perf_counter() - started) * 1e3}
         object.__setattr__(stats, "timings_ms", timings)
 
-        outputs: dict[str, str] = {}
-        if out is not None:
-            io.write_routes(out, routing.routes)
-            outputs["routes"] = str(out)
-        if pbm is not None:
-            io.write_routing_pbm(pbm, routing.routes, E)
-            outputs["routing pbm"] = str(pbm)
+        outputs = {name: str(path) for name, path in
+                   (("routes", out), ("routing pbm", pbm), ("stats", stats_path)) if path is not None}
         payload = {"inputs": {"S": str(S), "T": str(T)}, "stats": stats.to_dict(), "outputs": outputs}
-        if statS is not None:
-            io.write_json(statS, payload)
-            outputs["stats"] = str(statS)
-            payload["outputs"] = outputs
+        with io.output_batch() as batch:  # all outputs appear together, or none does
+            if out is not None:
+                io.write_routes(out, routing.routes, batch)
+            if pbm is not None:
+                io.write_routing_pbm(pbm, routing.routes, E, batch)
+            if stats_path is not None:
+                io.write_json(stats_path, payload, batch)
     if as_json:
         typer.echo(json.dumps(payload, indent=2, sort_keys=True))
     else:

@@ -1,17 +1,19 @@
 """Reading and writing phase-router's files: PBM (P1/P4) and NPY matrices, routes, stats."""
 
-from .atomic import atomic_output
+from .atomic import OutputBatch, atomic_output, output_batch
 from .formats import detect_format, read_matrix, read_row_degrees
 from .npy import load_npy, npy_row_degrees, read_npy_matrix
 from .pbm import PbmHeader, pbm_row_degrees, read_header, read_pbm, read_pbm_packed, write_pbm
 from .routes_out import route_format, routing_matrix, write_json, write_routes, write_routing_pbm
 
 __all__ = [
+    "OutputBatch",
     "PbmHeader",
     "atomic_output",
     "detect_format",
     "load_npy",
     "npy_row_degrees",
+    "output_batch",
     "pbm_row_degrees",
     "read_header",
     "read_matrix",

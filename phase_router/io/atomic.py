@@ -1,4 +1,9 @@
-"""Write-then-rename, so a failed or interrupted write never leaves a partial output file."""
+"""Write-then-rename, so a failed or interrupted write never leaves a partial output file.
+
+`output_batch()` extends this to the several files one command writes: each is written to a
+temporary file beside its target, and only when all of them are complete are they renamed into
+place. If any write fails (or Ctrl-C arrives), every temporary is removed and no target changes.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,6 @@ import tempfile
 import threading
 from collections.abc import Iterator
 from typing import BinaryIO
-
 
 _umask_lock = threading.Lock()
 
@@ -21,20 +25,56 @@ def _creation_mode() -> int:
     return 0o666 & ~mask
 
 
-@contextlib.contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
-    """Yield a binary file in the target's directory; on success it replaces `path`, on any
-    exception (KeyboardInterrupt included) it is removed and `path` is left as it was."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".partial", dir=directory)
-    try:
+class OutputBatch:
+    """Files staged beside their targets, renamed into place together by commit()."""
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[str, str]] = []  # (temporary, target)
+
+    @contextlib.contextmanager
+    def file(self, path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+        """A binary file to write `path`'s content to; staged when the block completes."""
+        path = os.fspath(path)
+        directory = os.path.dirname(os.path.abspath(path))
+        fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".partial", dir=directory)
+        self._staged.append((temp, path))  # so discard() removes it whatever happens below
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
-        os.chmod(temp, _creation_mode())
-        os.replace(temp, path)
+
+    def commit(self) -> None:
+        mode = _creation_mode()
+        for temp, path in self._staged:
+            os.chmod(temp, mode)
+            os.replace(temp, path)
+        self._staged.clear()
+
+    def discard(self) -> None:
+        for temp, _ in self._staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp)
+        self._staged.clear()
+
+
+@contextlib.contextmanager
+def output_batch() -> Iterator[OutputBatch]:
+    """Stage files in the block; commit them all on success, discard them all on any exception."""
+    batch = OutputBatch()
+    try:
+        yield batch
+        batch.commit()
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+        batch.discard()
         raise
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], batch: OutputBatch | None = None) -> Iterator[BinaryIO]:
+    """Yield a binary file that replaces `path` on success and vanishes on failure. With a batch,
+    the file joins it and is renamed when the batch commits."""
+    if batch is not None:
+        with batch.file(path) as handle:
+            yield handle
+        return
+    with output_batch() as own, own.file(path) as handle:
+        yield handle

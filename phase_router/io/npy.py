@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tokenize
 
 import numpy as np
 
@@ -17,7 +18,9 @@ def load_npy(path: str | os.PathLike[str]) -> np.ndarray:
     open_input(path).close()  # missing / unreadable / directory: clear InputFileError
     try:
         return np.load(path, mmap_mode="r", allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
+    # A malformed header can also fail in NumPy's header parser with SyntaxError, TypeError or
+    # tokenize.TokenError; those are about the file too, not about our call.
+    except (ValueError, OSError, EOFError, SyntaxError, TypeError, tokenize.TokenError) as exc:
         raise FileFormatError(path, f"not a valid NPY file ({_first_line(exc)})") from None
 
 

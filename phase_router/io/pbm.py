@@ -15,7 +15,7 @@ import numpy as np
 
 from .._validate import MAX_DIM, PackedBits
 from ..errors import FileFormatError
-from .atomic import atomic_output
+from .atomic import OutputBatch, atomic_output
 from .files import open_input
 
 HEADER_LIMIT = 64 * 1024  # bytes of header (comments included) we are willing to scan
@@ -163,8 +163,9 @@ def _read_p1(path, header: PbmHeader) -> np.ndarray:
     return (digits == ord("1")).reshape(header.height, header.width)
 
 
-def write_pbm(path: str | os.PathLike[str], matrix, *, plain: bool = False) -> None:
-    """Write a 0/1 matrix (array or PackedBits) as P4, or P1 with plain=True, atomically."""
+def write_pbm(path: str | os.PathLike[str], matrix, *, plain: bool = False, batch: OutputBatch | None = None) -> None:
+    """Write a 0/1 matrix (array or PackedBits) as P4, or P1 with plain=True, atomically (or as
+    part of `batch`)."""
     packed = matrix if isinstance(matrix, PackedBits) else None
     if plain:
         bits = packed.unpack() if packed is not None else np.asarray(matrix).astype(bool)
@@ -175,14 +176,14 @@ def write_pbm(path: str | os.PathLike[str], matrix, *, plain: bool = False) -> N
         for row in row_text:
             for start in range(0, width, 64):
                 lines.append(row[start : start + 64].tobytes() + b"\n")
-        with atomic_output(path) as out:
+        with atomic_output(path, batch) as out:
             out.write(b"".join(lines))
         return
     if packed is None:
         bits = np.asarray(matrix).astype(bool)
         packed = PackedBits(np.packbits(bits, axis=1), bits.shape[1])
     height, width = packed.shape
-    with atomic_output(path) as out:
+    with atomic_output(path, batch) as out:
         out.write(f"P4\n{width} {height}\n".encode())
         out.write(np.ascontiguousarray(_clear_padding(packed)).tobytes())
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._validate import PackedBits
 from ..errors import InvalidInputError
-from .atomic import atomic_output
+from .atomic import OutputBatch, atomic_output
 from .pbm import write_pbm
 
 ROUTE_FORMATS = (".npy", ".csv")
@@ -23,16 +23,16 @@ def route_format(path: str | os.PathLike[str]) -> str:
     return ext
 
 
-def write_routes(path: str | os.PathLike[str], routes: np.ndarray) -> None:
-    with atomic_output(path) as out:
+def write_routes(path: str | os.PathLike[str], routes: np.ndarray, batch: OutputBatch | None = None) -> None:
+    with atomic_output(path, batch) as out:
         if route_format(path) == ".npy":
             np.save(out, routes, allow_pickle=False)
         else:
             np.savetxt(out, routes, fmt="%d", delimiter=",")
 
 
-def write_json(path: str | os.PathLike[str], payload: dict) -> None:
-    with atomic_output(path) as out:
+def write_json(path: str | os.PathLike[str], payload: dict, batch: OutputBatch | None = None) -> None:
+    with atomic_output(path, batch) as out:
         out.write(json.dumps(payload, indent=2, sort_keys=True).encode() + b"\n")
 
 
@@ -46,5 +46,6 @@ def routing_matrix(routes: np.ndarray, E: int) -> PackedBits:
     return PackedBits(packed, E)
 
 
-def write_routing_pbm(path: str | os.PathLike[str], routes: np.ndarray, E: int) -> None:
-    write_pbm(path, routing_matrix(routes, E))
+def write_routing_pbm(path: str | os.PathLike[str], routes: np.ndarray, E: int,
+                      batch: OutputBatch | None = None) -> None:
+    write_pbm(path, routing_matrix(routes, E), batch=batch)

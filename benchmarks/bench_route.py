@@ -1,0 +1,123 @@
+"""Routing benchmark: prints one JSON document (python benchmarks/bench_route.py [--help]).
+
+For each (N, k), with density-0.5 inputs, it reports median wall times of:
+  kernel      _core.route_degrees on degrees (the routing itself)
+  api         phase_router.route_degrees (validation + kernel + stats)
+  from_p4     degrees streamed from a P4 file + api
+  from_npy    degrees from a memory-mapped NPY (uint8) file + api
+  reference   the literal NumPy pipeline (only up to --reference-max-n; it is O(N^2) memory and a
+              Python loop per selected route)
+and ratios. `original_reported_ms` are the original system's routing-only times measured on a
+2-core machine (quoted from the project's issue #2, not measured here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+import phase_router as pr
+from phase_router import _core, io, reference
+
+GRID = [(256, 64), (512, 256), (1024, 256), (2048, 512), (4096, 512), (8192, 512), (16384, 1024)]
+ORIGINAL_REPORTED_MS = {(4096, 512): 69.0, (16384, 1024): 1840.0}
+
+
+def median_ms(fn, reps: int) -> float:
+    fn()  # warm-up: first-touch pages, thread pool start-up
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def random_bits(rng: np.random.Generator, rows: int, cols: int) -> np.ndarray:
+    """Packed rows of a density-0.5 matrix (uniform random bytes), padding bits cleared."""
+    packed = rng.integers(0, 256, size=(rows, (cols + 7) // 8), dtype=np.uint8)
+    if cols % 8:
+        packed[:, -1] &= np.uint8((0xFF00 >> (cols % 8)) & 0xFF)
+    return packed
+
+
+def bench_one(N: int, k: int, reps: int, reference_max_n: int, workdir: Path, seed: int) -> dict:
+    rng = np.random.default_rng(N)
+    S = pr.PackedBits(random_bits(rng, N, N), N)
+    T = pr.PackedBits(random_bits(rng, N, N), N)
+    s = _core.packed_row_degrees(S.bits, N)
+    t = _core.packed_row_degrees(T.bits, N)
+    row: dict = {"N": N, "k": k, "density": 0.5, "seed": seed}
+
+    row["kernel_ms"] = median_ms(lambda: _core.route_degrees(s, t, k, seed), reps)
+    row["api_ms"] = median_ms(lambda: pr.route_degrees(s, t, k, seed=seed), reps)
+    routing = pr.route_degrees(s, t, k, seed=seed)
+    row["active_routes"] = routing.stats.active_routes
+    row["fill_ratio"] = round(routing.stats.fill_ratio, 6)
+    row["column_load_max_over_mean"] = round(routing.stats.column_load_max_over_mean, 6)
+
+    p4_S, p4_T = workdir / f"S{N}.pbm", workdir / f"T{N}.pbm"
+    io.write_pbm(p4_S, S)
+    io.write_pbm(p4_T, T)
+
+    def from_files(a: Path, b: Path) -> None:
+        ds, _ = io.read_row_degrees(a)
+        dt, _ = io.read_row_degrees(b)
+        pr.route_degrees(ds, dt, k, seed=seed)
+
+    row["from_p4_ms"] = median_ms(lambda: from_files(p4_S, p4_T), max(1, reps // 2))
+    npy_S, npy_T = workdir / f"S{N}.npy", workdir / f"T{N}.npy"
+    np.save(npy_S, S.unpack().view(np.uint8))
+    np.save(npy_T, T.unpack().view(np.uint8))
+    row["from_npy_ms"] = median_ms(lambda: from_files(npy_S, npy_T), max(1, reps // 4))
+    for path in (p4_S, p4_T, npy_S, npy_T):
+        path.unlink()
+
+    if N <= reference_max_n:
+        start = time.perf_counter()
+        oracle = reference.route_degrees(s, t, k, seed)
+        row["reference_ms"] = (time.perf_counter() - start) * 1e3
+        row["reference_equal"] = bool(np.array_equal(oracle, routing.routes))
+        row["reference_over_kernel"] = round(row["reference_ms"] / row["kernel_ms"], 1)
+    if (N, k) in ORIGINAL_REPORTED_MS:
+        original = ORIGINAL_REPORTED_MS[(N, k)]
+        row["original_reported_ms"] = original
+        row["original_over_kernel"] = round(original / row["kernel_ms"], 1)
+    for key in list(row):
+        if key.endswith("_ms"):
+            row[key] = round(row[key], 3)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(f"{n}:{k}" for n, k in GRID),
+                        help="comma-separated N:k pairs (default: the issue's grid)")
+    parser.add_argument("--reps", type=int, default=9, help="timed repetitions per measurement (median)")
+    parser.add_argument("--reference-max-n", type=int, default=4096, help="largest N the reference runs at")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    grid = [tuple(int(x) for x in pair.split(":")) for pair in args.sizes.split(",")]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for N, k in grid:
+            results.append(bench_one(N, k, args.reps, args.reference_max_n, Path(tmp), args.seed))
+    print(json.dumps({
+        "benchmark": "route",
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "openmp": pr._has_openmp, "omp_num_threads": os.environ.get("OMP_NUM_THREADS")},  # noqa: SLF001
+        "phase_router": pr.__version__,
+        "results": results,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
