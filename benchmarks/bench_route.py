@@ -1,7 +1,9 @@
 """Routing benchmark: prints one JSON document (python benchmarks/bench_route.py [--help]).
 
 For each (N, k), with density-0.5 inputs, it reports median wall times of:
-  kernel      _core.route_degrees on degrees (the routing itself)
+  kernel      _core.route_degrees on degrees (the routing itself), into a fresh output array
+  kernel_reused  the same into a reused output array (no first-touch page faults: the steady
+              state of a caller that routes every step, via route(..., out=buffer))
   api         phase_router.route_degrees (validation + kernel + stats)
   from_p4     degrees streamed from a P4 file + api
   from_npy    degrees from a memory-mapped NPY (uint8) file + api
@@ -58,6 +60,8 @@ def bench_one(N: int, k: int, reps: int, reference_max_n: int, workdir: Path, se
     row: dict = {"N": N, "k": k, "density": 0.5, "seed": seed}
 
     row["kernel_ms"] = median_ms(lambda: _core.route_degrees(s, t, k, seed), reps)
+    buffer = np.empty((N, k), dtype=np.int32)
+    row["kernel_reused_ms"] = median_ms(lambda: _core.route_degrees(s, t, k, seed, False, 0, buffer), reps)
     row["api_ms"] = median_ms(lambda: pr.route_degrees(s, t, k, seed=seed), reps)
     routing = pr.route_degrees(s, t, k, seed=seed)
     row["active_routes"] = routing.stats.active_routes

@@ -2,9 +2,11 @@
 // core. Validation and friendly messages live in Python (phase_router/_validate.py).
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "permutation.hpp"
@@ -20,12 +22,20 @@ namespace {
 
 using U32Array = py::array_t<std::uint32_t, py::array::c_style | py::array::forcecast>;
 
-py::array_t<std::int32_t> route_degrees_py(const U32Array& s, const U32Array& t, std::uint32_t k,
-                                           std::uint64_t seed, bool row_perm, int threads) {
+using RoutesArray = py::array_t<std::int32_t, py::array::c_style>;
+
+// `out`, when given, is an M x k int32 C-contiguous array that is overwritten and returned:
+// routing again into the same buffer skips the first-touch page faults of a fresh one.
+RoutesArray route_degrees_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
+                             bool row_perm, int threads, std::optional<RoutesArray> out_buffer) {
     if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
     const auto M = static_cast<std::uint32_t>(s.shape(0));
     const auto E = static_cast<std::uint32_t>(t.shape(0));
-    py::array_t<std::int32_t> routes({static_cast<py::ssize_t>(M), static_cast<py::ssize_t>(k)});
+    RoutesArray routes = out_buffer ? *out_buffer
+                                    : RoutesArray({static_cast<py::ssize_t>(M), static_cast<py::ssize_t>(k)});
+    if (routes.ndim() != 2 || routes.shape(0) != static_cast<py::ssize_t>(M) ||
+        routes.shape(1) != static_cast<py::ssize_t>(k))
+        throw py::value_error("out must have shape (M, k)");
     RouteOptions options;
     options.k = k;
     options.seed = seed;
@@ -71,7 +81,7 @@ py::array_t<std::uint32_t> keyed_permutation_py(std::uint64_t key, std::uint32_t
 // The kept (or dropped) ranks Floyd's algorithm marks for one row, ascending.
 py::array_t<std::uint32_t> sample_ranks_py(std::uint64_t row_key, std::uint32_t n, std::uint32_t count) {
     if (count > n) throw py::value_error("count must not exceed n");
-    std::vector<std::uint8_t> marks(n, 0);
+    std::vector<std::uint8_t> marks((static_cast<std::size_t>(n) + 63) / 64 * 64, 0);
     std::vector<std::uint64_t> ranks(n / 64 + 2, 0);
     sample_ranks(row_key, n, count, marks.data(), ranks.data());
     py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(count));
@@ -116,7 +126,7 @@ py::array_t<std::uint32_t> bounded_draws_py(std::uint64_t row_key,
 PYBIND11_MODULE(_core, m) {
     m.doc() = "phase-router C++ core (private; use the phase_router package)";
     m.def("route_degrees", &route_degrees_py, py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
-          py::arg("row_perm") = false, py::arg("threads") = 0);
+          py::arg("row_perm") = false, py::arg("threads") = 0, py::arg("out") = py::none());
     m.def("packed_row_degrees", &packed_row_degrees_py, py::arg("packed"), py::arg("width"),
           py::arg("threads") = 0);
     m.def("route_summary", &route_summary_py, py::arg("routes"), py::arg("E"), py::arg("threads") = 0);

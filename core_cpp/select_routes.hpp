@@ -10,17 +10,18 @@
 
 namespace phase_router {
 
-// Scratch reused across rows by one thread, all zero between rows.
+// Scratch reused across rows by one thread. `marks` is zero between rows; `ranks` is rewritten
+// for every row (words past the row's candidates may hold stale bits, which are never read).
 struct SelectScratch {
     explicit SelectScratch(std::size_t max_candidates)
-        : marks(max_candidates, 0), ranks((max_candidates + 63) / 64 + 1, 0) {}
-    std::vector<std::uint8_t> marks;   // Floyd's membership test, one byte per rank
+        : marks((max_candidates + 63) / 64 * 64, 0), ranks((max_candidates + 63) / 64 + 1, 0) {}
+    std::vector<std::uint8_t> marks;   // Floyd's membership test, one byte per rank (whole 64-byte blocks)
     std::vector<std::uint64_t> ranks;  // the picked ranks as a bitmap (+1 spare word), for the walk
 };
 
-// Floyd's algorithm: marks a uniformly random `count`-subset of [0, n), drawn from the stream
-// keyed by row_key, in the bitmap `ranks` (zero on entry). `marks` (n bytes) is used for the
-// membership test and is zero again on return. Bytes rather than bits for the test: consecutive
+// Floyd's algorithm: writes a uniformly random `count`-subset of [0, n), drawn from the stream
+// keyed by row_key, as the bitmap ranks[0 .. ceil(n/64)). `marks` (n bytes rounded up to whole
+// 64-byte blocks) is used for the membership test; it is zero on entry and on return. Bytes rather than bits for the test: consecutive
 // draws rarely touch the same byte, so the CPU need not wait for one iteration's store before
 // the next iteration's load.
 void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, std::uint8_t* marks,

@@ -145,6 +145,23 @@ def check_output_fits(M: int, k: int) -> None:
         )
 
 
+def check_routes_buffer(out: object, M: int, k: int) -> None:
+    """`out` must be a writeable, C-contiguous int32 array of shape (M, k)."""
+    if not isinstance(out, np.ndarray):
+        raise InvalidInputError(f"out must be a NumPy array, got {type(out).__name__}")
+    problems = []
+    if out.dtype != np.int32:
+        problems.append(f"dtype {out.dtype} (needs int32)")
+    if out.shape != (M, k):
+        problems.append(f"shape {out.shape} (needs {(M, k)})")
+    if not out.flags.c_contiguous:
+        problems.append("not C-contiguous")
+    if not out.flags.writeable:
+        problems.append("read-only")
+    if problems:
+        raise InvalidInputError("out cannot hold the routes: " + ", ".join(problems))
+
+
 def _check_nonempty(rows: int, cols: int, name: str) -> None:
     if rows < 1 or cols < 1:
         raise InvalidInputError(f"{name} has shape {rows} x {cols}; both sides must be at least 1")

@@ -59,6 +59,30 @@ def test_packed_padding_bits_are_ignored() -> None:
     assert not np.array_equal(pr.route(pr.PackedBits(data_set, 30), T, 4).routes, expected)
 
 
+def test_out_buffer_is_filled_and_returned() -> None:
+    buffer = np.full((40, 5), 99, dtype=np.int32)
+    routing = pr.route(S, T, 5, seed=4, out=buffer)
+    assert np.shares_memory(routing.routes, buffer)
+    assert np.array_equal(buffer, pr.route(S, T, 5, seed=4).routes)
+    pr.route(S, T, 5, seed=5, out=buffer)  # reused: every slot rewritten
+    assert np.array_equal(buffer, pr.route(S, T, 5, seed=5).routes)
+
+
+@pytest.mark.parametrize(
+    ("buffer", "needle"),
+    [
+        (np.empty((40, 5), np.int64), "dtype int64"),
+        (np.empty((40, 6), np.int32), "shape (40, 6)"),
+        (np.empty((5, 40), np.int32).T, "not C-contiguous"),
+        (np.frombuffer(bytes(40 * 5 * 4), np.int32).reshape(40, 5), "read-only"),
+        ([[0] * 5] * 40, "NumPy array"),
+    ],
+)
+def test_bad_out_buffer_is_refused(buffer, needle: str) -> None:
+    with pytest.raises(pr.InvalidInputError, match=needle.replace("(", r"\(").replace(")", r"\)")):
+        pr.route(S, T, 5, out=buffer)
+
+
 def test_degree_lists_and_arrays_are_accepted() -> None:
     a = pr.route_degrees([3, 2, 0], [1, 2, 3], 2, seed=5).routes
     b = pr.route_degrees(np.array([3, 2, 0], dtype=np.uint8), np.array([1.0, 2.0, 3.0]), 2, seed=5).routes

@@ -73,10 +73,15 @@ def test_omp_num_threads_1_and_2_agree_in_subprocesses() -> None:
     assert len(set(results[0])) == len(CASES)
 
 
-def build_digest_tool(build_dir: Path, openmp: bool, native: bool) -> Path:
+def on_off(flag: bool) -> str:
+    return "ON" if flag else "OFF"
+
+
+def build_digest_tool(build_dir: Path, openmp: bool, native: bool, replay_all: bool) -> Path:
     cmake = shutil.which("cmake", path=str(Path(sys.executable).parent)) or shutil.which("cmake")
     assert cmake, "cmake is needed to build the standalone core (it is in the [test] extra)"
-    flags = [f"-DPHASE_ROUTER_OPENMP={'ON' if openmp else 'OFF'}", f"-DPHASE_ROUTER_NATIVE={'ON' if native else 'OFF'}"]
+    flags = [f"-DPHASE_ROUTER_OPENMP={on_off(openmp)}", f"-DPHASE_ROUTER_NATIVE={on_off(native)}",
+             f"-DPHASE_ROUTER_REPLAY_ALL_BLOCKS={on_off(replay_all)}"]
     subprocess.run([cmake, "-S", str(ROOT), "-B", str(build_dir), "-DCMAKE_BUILD_TYPE=Release", *flags],
                    check=True, capture_output=True)
     subprocess.run([cmake, "--build", str(build_dir), "--target", "route_digest", "-j", "2"],
@@ -85,10 +90,17 @@ def build_digest_tool(build_dir: Path, openmp: bool, native: bool) -> Path:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("openmp", "native"), [(False, False), (True, False)])
-def test_standalone_builds_match_the_module(openmp: bool, native: bool) -> None:
-    """The module is built with OpenMP and -march=native; a build without either gives the same bits."""
-    tool = build_digest_tool(ROOT / "build" / f"cpp-check-omp{int(openmp)}-native{int(native)}", openmp, native)
+@pytest.mark.parametrize(
+    ("openmp", "native", "replay_all"),
+    [(False, False, False), (True, False, False), (True, True, True)],
+    ids=["serial-portable", "openmp-portable", "openmp-native-replay-all"],
+)
+def test_standalone_builds_match_the_module(openmp: bool, native: bool, replay_all: bool) -> None:
+    """The module is built with OpenMP and -march=native (vector paths where the CPU has them).
+    Builds without OpenMP, without CPU-specific code, or with every vectorised selection block
+    replayed by the exact scalar path, all give the same bits."""
+    name = f"cpp-check-omp{int(openmp)}-native{int(native)}-replay{int(replay_all)}"
+    tool = build_digest_tool(ROOT / "build" / name, openmp, native, replay_all)
     for M, E, k, seed, row_perm in CASES[:3]:
         s, t = digest_degrees(M, E, seed)
         expected = fnv1a64(_core.route_degrees(s, t, k, seed, row_perm).tobytes())
