@@ -86,11 +86,27 @@ def matrix_row_degrees(matrix: object, name: str) -> tuple[np.ndarray, tuple[int
         raise InvalidInputError(f"{name} must hold 0/1 values (bool, integer or float), got dtype {array.dtype}")
     if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
         raise InvalidInputError(f"{name} contains NaN or infinite values; only 0 and 1 are allowed")
-    bad = (array != 0) & (array != 1)
-    if bad.any():
-        r, c = (int(x) for x in np.argwhere(bad)[0])
+    position = first_non_binary(array)
+    if position is not None:
+        r, c = position
         raise InvalidInputError(f"{name} must contain only 0 and 1, found {array[r, c].item()!r} at row {r}, column {c}")
     return np.count_nonzero(array, axis=1).astype(np.uint32), (rows, cols)
+
+
+def first_non_binary(array: np.ndarray) -> tuple[int, int] | None:
+    """(row, column) of the first value other than 0 and 1 in a 2-D array, or None.
+
+    For integers, min >= 0 and max <= 1 decide it in two fast passes; the full element-wise test
+    runs only for floats or when a bad value is known to exist (to say where it is)."""
+    if array.dtype == bool or array.size == 0:
+        return None
+    if array.dtype.kind in "ui" and array.max() <= 1 and (array.dtype.kind == "u" or array.min() >= 0):
+        return None
+    bad = (array != 0) & (array != 1)
+    if not bad.any():
+        return None
+    r, c = np.argwhere(bad)[0]
+    return int(r), int(c)
 
 
 def check_degrees(degrees: object, name: str) -> np.ndarray:

@@ -7,6 +7,7 @@ import tokenize
 
 import numpy as np
 
+from .._validate import first_non_binary
 from ..errors import FileFormatError
 from .files import open_input
 
@@ -56,11 +57,9 @@ def _matrix(path) -> np.ndarray:
 
 
 def _check_binary(path, chunk: np.ndarray, first_row: int) -> None:
-    if chunk.dtype == bool:
-        return
-    bad = (chunk != 0) & (chunk != 1)
-    if bad.any():
-        r, c = (int(x) for x in np.argwhere(bad)[0])
+    position = first_non_binary(chunk)
+    if position is not None:
+        r, c = position
         raise FileFormatError(
             path, f"value {chunk[r, c].item()!r} at row {first_row + r}, column {c}: only 0 and 1 are allowed"
         )
