@@ -11,6 +11,7 @@
 
 #include "permutation.hpp"
 #include "route.hpp"
+#include "row_degrees.hpp"
 #include "route_summary.hpp"
 #include "select_routes.hpp"
 #include "splitmix.hpp"

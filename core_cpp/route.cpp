@@ -1,7 +1,6 @@
 #include "route.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <stdexcept>
 #include <vector>
 
@@ -65,29 +64,6 @@ void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t*
                 count += static_cast<std::uint32_t>(popcount64(candidates[w]));
             }
             select_routes(candidates.data(), words, count, k, splitmix(select_key, i), scratch, row_out);
-        }
-    });
-}
-
-void packed_row_degrees(const std::uint8_t* data, std::uint64_t rows, std::uint64_t row_bytes,
-                        std::uint64_t width, std::uint32_t* out, int threads) {
-    if (row_bytes < (width + 7) / 8) throw std::invalid_argument("rows are shorter than width bits");
-    const std::uint64_t full_bytes = width / 8;
-    const unsigned tail_bits = static_cast<unsigned>(width % 8);
-    const std::uint8_t tail_mask = static_cast<std::uint8_t>(0xFF00u >> tail_bits);
-    run_parallel(thread_count(threads), [&](int part, int parts) {
-        const std::uint64_t r_begin = part_begin(rows, part, parts), r_end = part_begin(rows, part + 1, parts);
-        for (std::uint64_t r = r_begin; r < r_end; ++r) {
-            const std::uint8_t* row = data + r * row_bytes;
-            std::uint64_t total = 0, b = 0;
-            for (; b + 8 <= full_bytes; b += 8) {
-                std::uint64_t word;
-                std::memcpy(&word, row + b, 8);
-                total += static_cast<std::uint64_t>(popcount64(word));
-            }
-            for (; b < full_bytes; ++b) total += static_cast<std::uint64_t>(popcount64(row[b]));
-            if (tail_bits != 0) total += static_cast<std::uint64_t>(popcount64(row[full_bytes] & tail_mask));
-            out[r] = static_cast<std::uint32_t>(total);
         }
     });
 }

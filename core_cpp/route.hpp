@@ -17,11 +17,6 @@ struct RouteOptions {
 void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
                    const RouteOptions& options, std::int32_t* out);
 
-// Row sums of a bit-packed matrix (np.packbits(axis=1) layout: rows of row_bytes bytes, most
-// significant bit first). Bits past `width` in each row's last byte are ignored.
-void packed_row_degrees(const std::uint8_t* data, std::uint64_t rows, std::uint64_t row_bytes,
-                        std::uint64_t width, std::uint32_t* out, int threads);
-
 bool built_with_openmp();
 
 }  // namespace phase_router

@@ -1,7 +1,6 @@
 #include "select_routes.hpp"
 
 #include <algorithm>
-
 #include <cstring>
 
 #if defined(__BMI2__) || defined(__AVX512F__)
