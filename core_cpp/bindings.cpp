@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -15,6 +16,9 @@
 #include "route_summary.hpp"
 #include "select_routes.hpp"
 #include "splitmix.hpp"
+#include "baseline_hash.hpp"
+#include "baseline_two_choice.hpp"
+#include "route_greedy.hpp"
 
 namespace py = pybind11;
 using namespace phase_router;
@@ -25,31 +29,51 @@ using U32Array = py::array_t<std::uint32_t, py::array::c_style | py::array::forc
 
 using RoutesArray = py::array_t<std::int32_t, py::array::c_style>;
 
-// `out`, when given, is an M x k int32 C-contiguous array that is overwritten and returned:
-// routing again into the same buffer skips the first-touch page faults of a fresh one.
-RoutesArray route_degrees_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
-                             bool row_perm, int threads, std::optional<RoutesArray> out_buffer) {
-    if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
-    const auto M = static_cast<std::uint32_t>(s.shape(0));
-    const auto E = static_cast<std::uint32_t>(t.shape(0));
+RoutesArray routes_buffer(std::optional<RoutesArray> out_buffer, std::uint32_t rows, std::uint32_t k) {
     RoutesArray routes = out_buffer ? *out_buffer
-                                    : RoutesArray({static_cast<py::ssize_t>(M), static_cast<py::ssize_t>(k)});
-    if (routes.ndim() != 2 || routes.shape(0) != static_cast<py::ssize_t>(M) ||
+                                    : RoutesArray({static_cast<py::ssize_t>(rows), static_cast<py::ssize_t>(k)});
+    if (routes.ndim() != 2 || routes.shape(0) != static_cast<py::ssize_t>(rows) ||
         routes.shape(1) != static_cast<py::ssize_t>(k))
-        throw py::value_error("out must have shape (M, k)");
+        throw py::value_error("out must have shape (rows, k)");
+    return routes;
+}
+
+std::unique_ptr<Router> make_router(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
+                                    bool row_perm, int strategy) {
+    if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
+    if (strategy < 0 || strategy > 2) throw py::value_error("strategy must be 0 (auto), 1 (dense) or 2 (sparse)");
     RouteOptions options;
     options.k = k;
     options.seed = seed;
     options.row_perm = row_perm;
-    options.threads = threads;
+    options.strategy = static_cast<Strategy>(strategy);
     const std::uint32_t* s_ptr = s.data();
     const std::uint32_t* t_ptr = t.data();
+    const auto M = static_cast<std::uint32_t>(s.shape(0));
+    const auto E = static_cast<std::uint32_t>(t.shape(0));
+    py::gil_scoped_release release;
+    return std::make_unique<Router>(s_ptr, M, t_ptr, E, options);
+}
+
+// Rows [begin, end) of the routing; `out`, when given, is a (end - begin) x k int32 C-contiguous
+// array that is overwritten and returned: routing again into the same buffer skips the
+// first-touch page faults of a fresh one.
+RoutesArray route_rows_py(const Router& router, std::uint32_t begin, std::uint32_t end, int threads,
+                          std::optional<RoutesArray> out_buffer) {
+    if (begin > end || end > router.M()) throw py::value_error("row range outside [0, M]");
+    RoutesArray routes = routes_buffer(std::move(out_buffer), end - begin, router.k());
     std::int32_t* out = routes.mutable_data();
     {
         py::gil_scoped_release release;
-        route_degrees(s_ptr, M, t_ptr, E, options, out);
+        router.route_rows(begin, end, out, threads);
     }
     return routes;
+}
+
+RoutesArray route_degrees_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
+                             bool row_perm, int threads, std::optional<RoutesArray> out_buffer, int strategy) {
+    const auto router = make_router(s, t, k, seed, row_perm, strategy);
+    return route_rows_py(*router, 0, router->M(), threads, std::move(out_buffer));
 }
 
 py::array_t<std::uint32_t> packed_row_degrees_py(
@@ -124,10 +148,85 @@ py::array_t<std::uint32_t> bounded_draws_py(std::uint64_t row_key,
 
 }  // namespace
 
+// ---- issue #4: baselines and the greedy selection mode (docs/BASELINES.md) ----
+namespace {
+
+RoutesArray new_routes(std::uint32_t M, std::uint32_t k) {
+    return RoutesArray({static_cast<py::ssize_t>(M), static_cast<py::ssize_t>(k)});
+}
+
+RoutesArray hash_route_py(const U32Array& counts, const U32Array& weights, std::uint32_t E, std::uint32_t k,
+                          std::uint64_t seed, bool weighted, int threads) {
+    if (counts.ndim() != 1) throw py::value_error("counts must be 1-D");
+    const auto M = static_cast<std::uint32_t>(counts.shape(0));
+    if (weighted && weights.size() != static_cast<py::ssize_t>(E)) throw py::value_error("weights must have E entries");
+    RoutesArray routes = new_routes(M, k);
+    const std::uint32_t* c = counts.data();
+    const std::uint32_t* w = weights.data();
+    std::int32_t* out = routes.mutable_data();
+    {
+        py::gil_scoped_release release;
+        if (weighted) hash_route_weighted(c, M, w, E, k, seed, threads, out);
+        else hash_route_uniform(c, M, E, k, seed, threads, out);
+    }
+    return routes;
+}
+
+RoutesArray two_choice_route_py(const U32Array& counts, const U32Array& weights, std::uint32_t k, std::uint64_t seed) {
+    if (counts.ndim() != 1 || weights.ndim() != 1) throw py::value_error("counts and weights must be 1-D");
+    const auto M = static_cast<std::uint32_t>(counts.shape(0));
+    const auto E = static_cast<std::uint32_t>(weights.shape(0));
+    RoutesArray routes = new_routes(M, k);
+    const std::uint32_t* c = counts.data();
+    const std::uint32_t* w = weights.data();
+    std::int32_t* out = routes.mutable_data();
+    {
+        py::gil_scoped_release release;
+        two_choice_route(c, M, w, E, k, seed, out);
+    }
+    return routes;
+}
+
+RoutesArray route_degrees_greedy_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
+                                    bool row_perm, std::uint32_t block, int threads) {
+    if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
+    const auto M = static_cast<std::uint32_t>(s.shape(0));
+    const auto E = static_cast<std::uint32_t>(t.shape(0));
+    RoutesArray routes = new_routes(M, k);
+    GreedyOptions options;
+    options.k = k;
+    options.seed = seed;
+    options.row_perm = row_perm;
+    options.block = block;
+    options.threads = threads;
+    const std::uint32_t* s_ptr = s.data();
+    const std::uint32_t* t_ptr = t.data();
+    std::int32_t* out = routes.mutable_data();
+    {
+        py::gil_scoped_release release;
+        route_degrees_greedy(s_ptr, M, t_ptr, E, options, out);
+    }
+    return routes;
+}
+
+}  // namespace
+
 PYBIND11_MODULE(_core, m) {
     m.doc() = "phase-router C++ core (private; use the phase_router package)";
     m.def("route_degrees", &route_degrees_py, py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
-          py::arg("row_perm") = false, py::arg("threads") = 0, py::arg("out") = py::none());
+          py::arg("row_perm") = false, py::arg("threads") = 0, py::arg("out") = py::none(),
+          py::arg("strategy") = 0);
+    py::class_<Router>(m, "Router")
+        .def(py::init(&make_router), py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
+             py::arg("row_perm") = false, py::arg("strategy") = 0)
+        .def("route_rows", &route_rows_py, py::arg("begin"), py::arg("end"), py::arg("threads") = 0,
+             py::arg("out") = py::none())
+        .def_property_readonly("M", &Router::M)
+        .def_property_readonly("E", &Router::E)
+        .def_property_readonly("k", &Router::k)
+        .def_property_readonly("sparse_rows", &Router::sparse_rows)
+        .def_property_readonly("memory_bytes", &Router::memory_bytes)
+        .def_property_readonly("checkpoint_stride", &Router::checkpoint_stride);
     m.def("packed_row_degrees", &packed_row_degrees_py, py::arg("packed"), py::arg("width"),
           py::arg("threads") = 0);
     m.def("route_summary", &route_summary_py, py::arg("routes"), py::arg("E"), py::arg("threads") = 0);
@@ -139,4 +238,11 @@ PYBIND11_MODULE(_core, m) {
     m.def("domain_key", [](std::uint64_t seed, std::uint64_t d) { return domain_key(seed, static_cast<Domain>(d)); },
           py::arg("seed"), py::arg("domain"));
     m.attr("has_openmp") = built_with_openmp();
+    // issue #4: baselines and the greedy selection mode
+    m.def("hash_route", &hash_route_py, py::arg("counts"), py::arg("weights"), py::arg("E"), py::arg("k"),
+          py::arg("seed"), py::arg("weighted") = false, py::arg("threads") = 0);
+    m.def("two_choice_route", &two_choice_route_py, py::arg("counts"), py::arg("weights"), py::arg("k"),
+          py::arg("seed"));
+    m.def("route_degrees_greedy", &route_degrees_greedy_py, py::arg("s"), py::arg("t"), py::arg("k"),
+          py::arg("seed"), py::arg("row_perm") = false, py::arg("block") = 16, py::arg("threads") = 0);
 }

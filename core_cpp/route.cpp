@@ -2,70 +2,178 @@
 
 #include <algorithm>
 #include <stdexcept>
-#include <vector>
 
 #include "bitops.hpp"
 #include "parallel.hpp"
 #include "permutation.hpp"
 #include "phase_offsets.hpp"
 #include "select_routes.hpp"
-#include "source_arcs.hpp"
 #include "splitmix.hpp"
-#include "target_sweep.hpp"
 
 namespace phase_router {
 
-void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
-                   const RouteOptions& options, std::int32_t* out) {
+namespace {
+
+// Cost model of one row, in nanoseconds measured on the development machine (benchmarks/
+// bench_scale.py reports every strategy, so the model can be re-fitted): a dense row reads two
+// checkpoints and ANDs, counts and walks E/64 words, plus up to 2 * stride patched bits; a
+// sparse row visits s_i arc positions (a dependent, cache-missing lookup of psi_j and t_j each)
+// and sorts the survivors.
+constexpr double kDenseNsPerWord = 0.9;
+constexpr double kDenseNsPerPatch = 1.5;
+constexpr double kSparseNsPerArcBit = 6.0;
+
+// Rows with degree below this are cheaper sparse (a full row, degree == ring, never is).
+double sparse_degree_threshold(std::uint32_t ring) {
+    const double dense = kDenseNsPerWord * static_cast<double>(words_for_bits(ring)) +
+                         kDenseNsPerPatch * static_cast<double>(SourceArcs::planned_stride(ring));
+    return dense / kSparseNsPerArcBit;
+}
+
+}  // namespace
+
+Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
+               const RouteOptions& options)
+    : M_(M), E_(E), options_(options), s_(s, s + M), t_(t, t + E) {
     if (M == 0 || E == 0) throw std::invalid_argument("M and E must be at least 1");
+    if (M > 0x7FFFFFFFu || E > 0x7FFFFFFFu) throw std::invalid_argument("M and E must be below 2^31");
     if (options.k == 0) throw std::invalid_argument("k must be at least 1");
-    for (std::uint32_t i = 0; i < M; ++i)
-        if (s[i] > E) throw std::invalid_argument("source degree larger than E");
-    for (std::uint32_t j = 0; j < E; ++j)
-        if (t[j] > M) throw std::invalid_argument("target degree larger than M");
+    for (const std::uint32_t d : s_) {
+        if (d > E) throw std::invalid_argument("source degree larger than E");
+        max_degree_ = std::max(max_degree_, d);
+    }
+    for (const std::uint32_t d : t_)
+        if (d > M) throw std::invalid_argument("target degree larger than M");
 
     const std::uint64_t seed = options.seed;
-    const std::uint32_t k = options.k;
-
-    // Steps 1-4: arcs, phase offsets and column permutations, kept as permutations and offsets.
+    // Steps 1-3: arcs and phase offsets, laid in input order or the seed's row order.
     const auto lay_s = options.row_perm ? keyed_permutation(domain_key(seed, Domain::kLayOrderS), M)
                                         : identity_permutation(M);
     const auto lay_t = options.row_perm ? keyed_permutation(domain_key(seed, Domain::kLayOrderT), E)
                                         : identity_permutation(E);
-    const auto phi = phase_offsets(s, lay_s, E);
-    const SourceArcs source_arcs(inverse_permutation(keyed_permutation(domain_key(seed, Domain::kColumnsS), E)));
-    const TargetSweep sweep(t, phase_offsets(t, lay_t, M), M);
-    // Step 5 (transpose) is implicit: source i sits at position pi_T(i) of T's ring.
-    const auto source_at = inverse_permutation(keyed_permutation(domain_key(seed, Domain::kColumnsT), M));
-    const std::uint64_t select_key = domain_key(seed, Domain::kSelect);
-    const std::size_t words = words_for_bits(E);
+    phi_ = phase_offsets(s_.data(), lay_s, E);
+    // Step 4: column permutations. Step 5 (transpose) is implicit: source i sits at position
+    // pi_T[i] of T's ring.
+    position_owner_ = inverse_permutation(keyed_permutation(domain_key(seed, Domain::kColumnsS), E));
+    ring_position_ = keyed_permutation(domain_key(seed, Domain::kColumnsT), M);
+    at_position_.resize(M);
+    for (std::uint32_t i = 0; i < M; ++i) at_position_[ring_position_[i]] = {i, s_[i], phi_[i]};
+    sweep_ = std::make_unique<TargetSweep>(t_.data(), phase_offsets(t_.data(), lay_t, M), M);
+    select_key_ = domain_key(seed, Domain::kSelect);
+    sparse_below_ = sparse_degree_threshold(E);
 
-    // Steps 6-7 over contiguous stretches of T's ring, one per thread. Each row's output is a
-    // function of (seed, row, candidate set) alone, so the split cannot change any bit.
-    run_parallel(thread_count(options.threads), [&](int part, int parts) {
-        const auto q_begin = static_cast<std::uint32_t>(part_begin(M, part, parts));
-        const auto q_end = static_cast<std::uint32_t>(part_begin(M, part + 1, parts));
-        if (q_begin == q_end) return;
+    bool any_dense = false;
+    for (std::uint32_t i = 0; i < M; ++i) {
+        if (s_[i] == 0) continue;
+        if (row_is_sparse(i)) ++sparse_rows_; else any_dense = true;
+    }
+    if (any_dense) arcs_ = std::make_unique<SourceArcs>(position_owner_);
+}
+
+bool Router::row_is_sparse(std::uint32_t i) const { return degree_is_sparse(s_[i]); }
+
+bool Router::degree_is_sparse(std::uint32_t degree) const {
+    switch (options_.strategy) {
+        case Strategy::kDense: return false;
+        case Strategy::kSparse: return true;
+        case Strategy::kAuto: break;
+    }
+    return static_cast<double>(degree) < sparse_below_;
+}
+
+std::uint64_t Router::memory_bytes() const {
+    const std::uint64_t arrays = (phi_.size() + position_owner_.size() + ring_position_.size()) * 4 +
+                                 at_position_.size() * sizeof(AtPosition);
+    const std::uint64_t events = (std::uint64_t{M_} + 1 + 2ULL * E_) * 4;
+    return arrays + events + (arcs_ ? arcs_->memory_bytes() : 0);
+}
+
+void Router::route_rows(std::uint32_t begin, std::uint32_t end, std::int32_t* out, int threads) const {
+    if (begin > end || end > M_) throw std::invalid_argument("row range outside [0, M)");
+    const std::uint32_t k = options_.k;
+    // Empty rows are padding only; the others go to the dense sweep (in T-ring order) or to the
+    // sparse path (in row order).
+    std::vector<std::uint32_t> dense_positions, sparse_rows;
+    if (begin == 0 && end == M_) {
+        for (std::uint32_t q = 0; q < M_; ++q) {
+            const std::uint32_t degree = at_position_[q].degree;
+            if (degree != 0 && !degree_is_sparse(degree)) dense_positions.push_back(q);
+        }
+    } else {
+        for (std::uint32_t i = begin; i < end; ++i)
+            if (s_[i] != 0 && !row_is_sparse(i)) dense_positions.push_back(ring_position_[i]);
+        std::sort(dense_positions.begin(), dense_positions.end());
+    }
+    for (std::uint32_t i = begin; i < end; ++i) {
+        if (s_[i] == 0) std::fill(out + std::size_t{i - begin} * k, out + std::size_t{i - begin + 1} * k, -1);
+        else if (row_is_sparse(i)) sparse_rows.push_back(i);
+    }
+    if (!dense_positions.empty()) route_dense(dense_positions, begin, out, threads);
+    if (!sparse_rows.empty()) route_sparse(sparse_rows, begin, out, threads);
+}
+
+void Router::route_dense(const std::vector<std::uint32_t>& positions, std::uint32_t begin, std::int32_t* out,
+                         int threads) const {
+    const std::uint32_t k = options_.k;
+    const std::size_t words = words_for_bits(E_);
+    // Steps 6-7 over contiguous stretches of the sorted T-ring positions, one per thread. Each
+    // row's output is a function of (seed, row, candidate set) alone, so the split cannot change
+    // any bit.
+    run_parallel(thread_count(threads), [&](int part, int parts) {
+        const std::size_t first = part_begin(positions.size(), part, parts);
+        const std::size_t last = part_begin(positions.size(), part + 1, parts);
+        if (first == last) return;
         std::vector<std::uint64_t> covering(words), candidates(words);
-        SelectScratch scratch(E);
-        sweep.state_at(q_begin, covering.data());
-        for (std::uint32_t q = q_begin; q < q_end; ++q) {
-            if (q != q_begin) sweep.advance_to(q, covering.data());
-            const std::uint32_t i = source_at[q];
-            std::int32_t* row_out = out + static_cast<std::size_t>(i) * k;
-            if (s[i] == 0) {
-                std::fill(row_out, row_out + k, -1);
-                continue;
-            }
-            source_arcs.row(phi[i], s[i], candidates.data());
+        SelectScratch scratch(E_);
+        sweep_->state_at(positions[first], covering.data());
+        for (std::size_t x = first; x < last; ++x) {
+            const std::uint32_t q = positions[x];
+            if (x != first) sweep_->advance(positions[x - 1], q, covering.data());
+            const AtPosition& row = at_position_[q];
+            const std::uint32_t i = row.source;
+            arcs_->row(row.phase, row.degree, candidates.data());
             std::uint32_t count = 0;
             for (std::size_t w = 0; w < words; ++w) {
                 candidates[w] &= covering[w];
                 count += static_cast<std::uint32_t>(popcount64(candidates[w]));
             }
-            select_routes(candidates.data(), words, count, k, splitmix(select_key, i), scratch, row_out);
+            select_routes(candidates.data(), words, count, k, splitmix(select_key_, i), scratch,
+                          out + std::size_t{i - begin} * k);
         }
     });
+}
+
+void Router::route_sparse(const std::vector<std::uint32_t>& rows, std::uint32_t begin, std::int32_t* out,
+                          int threads) const {
+    const std::uint32_t k = options_.k;
+    run_parallel(thread_count(threads), [&](int part, int parts) {
+        const std::size_t first = part_begin(rows.size(), part, parts);
+        const std::size_t last = part_begin(rows.size(), part + 1, parts);
+        if (first == last) return;
+        std::vector<std::uint32_t> candidates(max_degree_);
+        SelectScratch scratch(max_degree_);
+        for (std::size_t x = first; x < last; ++x) {
+            const std::uint32_t i = rows[x];
+            const std::uint32_t q = ring_position_[i];
+            // The arc [phi_i, phi_i + s_i) of the E-ring, position by position: the target there
+            // is a candidate when its own arc on T's ring covers q.
+            std::uint32_t count = 0;
+            std::uint32_t c = phi_[i];
+            for (std::uint32_t step = 0; step < s_[i]; ++step) {
+                const std::uint32_t j = position_owner_[c];
+                if (sweep_->covers(j, q)) candidates[count++] = j;
+                if (++c == E_) c = 0;
+            }
+            std::sort(candidates.begin(), candidates.begin() + count);
+            select_from_list(candidates.data(), count, k, splitmix(select_key_, i), scratch,
+                             out + std::size_t{i - begin} * k);
+        }
+    });
+}
+
+void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
+                   const RouteOptions& options, std::int32_t* out) {
+    Router(s, M, t, E, options).route_rows(0, M, out, options.threads);
 }
 
 bool built_with_openmp() {

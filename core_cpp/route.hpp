@@ -1,19 +1,80 @@
 // The whole routing (docs/SPEC.md) from degrees: s (M sources, each 0..E) and t (E targets, each
-// 0..M). Writes M rows of k int32 target ids, ascending, -1 padded. No Python types here.
+// 0..M). A Router does steps 1-5 once (permutations, phase offsets, prefix checkpoints, sweep
+// events) and then routes any range of source rows (steps 6-7): the unit of chunked output and
+// of sharding. Every range equals the same slice of the full routing. No Python types here.
 #pragma once
 #include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "source_arcs.hpp"
+#include "target_sweep.hpp"
 
 namespace phase_router {
+
+// How a row's candidate set is found. Both give identical bits (tests check it).
+//  dense:  S'_i from prefix bitmaps, AND with the swept set of covering targets: O(E/64) words.
+//  sparse: enumerate the s_i targets on row i's arc and test T-arc membership in O(1) each,
+//          then sort them: O(s_i log s_i). Cheaper when s_i << E/64.
+//  auto:   per row, whichever the cost model (prefers_sparse) says is cheaper.
+enum class Strategy : int { kAuto = 0, kDense = 1, kSparse = 2 };
 
 struct RouteOptions {
     std::uint32_t k = 1;
     std::uint64_t seed = 0;
     bool row_perm = false;
+    Strategy strategy = Strategy::kAuto;
     int threads = 0;  // 0: OpenMP's default; results never depend on it
 };
 
-// Requires M >= 1, E >= 1, E < 2^31, M < 2^31, s[i] <= E, t[j] <= M, k >= 1 (checked in Python;
-// violations throw std::invalid_argument). out must hold M * k int32.
+class Router {
+public:
+    // Requires M >= 1, E >= 1 (both < 2^31), s[i] <= E, t[j] <= M, k >= 1; throws
+    // std::invalid_argument otherwise. Copies s and t.
+    Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
+           const RouteOptions& options);
+
+    // Routes source rows [begin, end) into out ((end - begin) rows of k int32).
+    void route_rows(std::uint32_t begin, std::uint32_t end, std::int32_t* out, int threads) const;
+
+    std::uint32_t M() const { return M_; }
+    std::uint32_t E() const { return E_; }
+    std::uint32_t k() const { return options_.k; }
+    bool row_is_sparse(std::uint32_t i) const;
+    bool degree_is_sparse(std::uint32_t degree) const;
+    std::uint64_t sparse_rows() const { return sparse_rows_; }
+    // Bytes held beyond the inputs: checkpoints, permutations, offsets, events.
+    std::uint64_t memory_bytes() const;
+    std::uint32_t checkpoint_stride() const { return arcs_ ? arcs_->stride() : 0; }
+
+private:
+    void route_dense(const std::vector<std::uint32_t>& positions, std::uint32_t begin, std::int32_t* out,
+                     int threads) const;
+    void route_sparse(const std::vector<std::uint32_t>& rows, std::uint32_t begin, std::int32_t* out,
+                      int threads) const;
+
+    std::uint32_t M_, E_;
+    RouteOptions options_;
+    std::vector<std::uint32_t> s_, t_;
+    std::vector<std::uint32_t> phi_;             // phase offset of each source row on the E-ring
+    std::vector<std::uint32_t> position_owner_;  // owner[c] = target at S-ring position c (pi_S^-1)
+    std::vector<std::uint32_t> ring_position_;   // pi_T[i]: where source i sits on T's M-ring
+    // What the dense sweep needs at each T-ring position, stored in ring order: the sweep walks
+    // positions in order, and fetching s_i and phi_i from row-ordered arrays instead costs two
+    // cache misses per row once M is large.
+    struct AtPosition {
+        std::uint32_t source, degree, phase;
+    };
+    std::vector<AtPosition> at_position_;
+    std::unique_ptr<TargetSweep> sweep_;
+    std::unique_ptr<SourceArcs> arcs_;           // only when some row is dense
+    std::uint64_t select_key_;
+    double sparse_below_ = 0;  // auto: rows with smaller degree go sparse
+    std::uint32_t max_degree_ = 0;
+    std::uint64_t sparse_rows_ = 0;
+};
+
+// Convenience: all M rows into out (M x k int32).
 void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
                    const RouteOptions& options, std::int32_t* out);
 

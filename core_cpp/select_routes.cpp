@@ -49,6 +49,22 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
     // The draws are DrawStream's, consumed here two per SplitMix64 word (high half first).
     std::uint32_t j = n - count;
     std::uint64_t counter = 0;
+    if (n <= 64) {
+        // The whole set fits in one register: no memory traffic at all (MoE rows have ~10
+        // candidates; reading bytes just stored would stall on store forwarding).
+        std::uint64_t set = 0;
+        while (j < n) {
+            const std::uint64_t word = splitmix(row_key, counter++);
+            for (const std::uint32_t draw : {static_cast<std::uint32_t>(word >> 32), static_cast<std::uint32_t>(word)}) {
+                std::uint32_t v;
+                if (j == n || !lemire_accept(draw, j + 1, &v)) continue;
+                set |= 1ULL << (((set >> v) & 1) ? j : v);
+                ++j;
+            }
+        }
+        ranks[0] = set;
+        return;
+    }
     auto keep = [&](std::uint32_t v) {
         // pick = marks[v] ? j : v, without a branch: v collides with an earlier pick up to half
         // the time, which no predictor can guess.
@@ -201,6 +217,27 @@ void select_routes(const std::uint64_t* candidates, std::size_t words, std::uint
         std::uint64_t* ranks = scratch.ranks.data();
         sample_ranks(row_key, candidate_count, count, scratch.marks.data(), ranks);
         written = emit_ranked(candidates, words, ranks, !draw_kept, out, k);
+    }
+    std::fill(out + written, out + k, -1);
+}
+
+void select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
+                      std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out) {
+    std::size_t written = 0;
+    if (candidate_count <= k) {
+        for (; written < candidate_count; ++written) out[written] = static_cast<std::int32_t>(candidates[written]);
+    } else {
+        const std::uint32_t dropped = candidate_count - k;
+        const bool draw_kept = k <= dropped;
+        std::uint64_t* ranks = scratch.ranks.data();
+        sample_ranks(row_key, candidate_count, draw_kept ? k : dropped, scratch.marks.data(), ranks);
+        for (std::size_t w = 0; w < words_for_bits(candidate_count); ++w) {
+            std::uint64_t picked = draw_kept ? ranks[w] : ~ranks[w];
+            if ((w + 1) * 64 > candidate_count) picked &= tail_mask(candidate_count);
+            for (; picked != 0; picked &= picked - 1) {
+                out[written++] = static_cast<std::int32_t>(candidates[w * 64 + ctz64(picked)]);
+            }
+        }
     }
     std::fill(out + written, out + k, -1);
 }

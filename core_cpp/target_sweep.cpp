@@ -34,8 +34,7 @@ TargetSweep::TargetSweep(const std::uint32_t* t, std::vector<std::uint32_t> psi,
 void TargetSweep::state_at(std::uint32_t q, std::uint64_t* x) const {
     std::fill(x, x + words_, 0);
     for (std::size_t j = 0; j < targets_; ++j) {
-        const std::uint32_t distance = q >= psi_[j] ? q - psi_[j] : q + (ring_ - psi_[j]);
-        if (distance < t_[j]) set_bit(x, j);
+        if (covers(static_cast<std::uint32_t>(j), q)) set_bit(x, j);
     }
 }
 

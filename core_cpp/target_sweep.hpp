@@ -17,11 +17,19 @@ public:
     // Writes X_q from scratch: O(E).
     void state_at(std::uint32_t q, std::uint64_t* x) const;
 
-    // Turns X_{q-1} into X_q (q >= 1): flips the targets whose arc starts or ends at q.
-    void advance_to(std::uint32_t q, std::uint64_t* x) const {
-        for (std::uint32_t e = event_start_[q]; e < event_start_[q + 1]; ++e) {
+    // Turns X_from into X_to (from < to): flips the targets whose arc starts or ends at a
+    // position in (from, to]. The events there are one contiguous run of the CSR arrays, so
+    // jumping over positions costs only the events passed.
+    void advance(std::uint32_t from, std::uint32_t to, std::uint64_t* x) const {
+        for (std::uint32_t e = event_start_[from + 1]; e < event_start_[to + 1]; ++e) {
             x[event_target_[e] >> 6] ^= 1ULL << (event_target_[e] & 63);
         }
+    }
+
+    // Whether target j's arc covers ring position q, in O(1) (for sparse rows).
+    bool covers(std::uint32_t j, std::uint32_t q) const {
+        const std::uint32_t distance = q >= psi_[j] ? q - psi_[j] : q + (ring_ - psi_[j]);
+        return distance < t_[j];
     }
 
 private:

@@ -1,0 +1,108 @@
+"""Pure-Python references of the baseline routers (docs/BASELINES.md), written for clarity.
+
+Each is the definition itself, slow on purpose; the C++ kernels (core_cpp/baseline_*.cpp) must
+agree with them byte for byte, which tests/test_baselines.py checks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import _random as rnd
+
+DOMAIN_GREEDY_TIES = 5
+DOMAIN_HASH_UNIFORM = 6
+DOMAIN_HASH_WEIGHTED = 7
+DOMAIN_TWO_CHOICE = 8
+DOMAIN_GREEDY_ORDER = 9
+
+
+class WideDraws:
+    """Uniform integers in [0, bound) from the 64-bit words splitmix(key, 0), splitmix(key, 1), ...:
+    the word's low bits under the smallest all-ones mask covering bound - 1, rejected if >= bound."""
+
+    def __init__(self, key: int) -> None:
+        self._key = key
+        self._counter = 0
+
+    def bounded(self, bound: int) -> int:
+        mask = (1 << (bound - 1).bit_length()) - 1
+        while True:
+            u = rnd.splitmix(self._key, self._counter) & mask
+            self._counter += 1
+            if u < bound:
+                return u
+
+
+def weighted_pick(weights: list[int], u: int) -> int:
+    """The smallest j with weights[0] + ... + weights[j] > u."""
+    return int(np.searchsorted(np.cumsum(np.asarray(weights, dtype=np.int64)), u, side="right"))
+
+
+def _write(routes: np.ndarray, i: int, picked: list[int]) -> None:
+    routes[i, : len(picked)] = sorted(picked)
+
+
+def hash_uniform(counts, E: int, k: int, seed: int) -> np.ndarray:
+    """Row i: Floyd's algorithm for counts[i] distinct targets of [0, E) on the 32-bit draw
+    stream keyed splitmix(K_6, i) (the same stream and bounded draws as SPEC's selection)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    routes = np.full((counts.size, k), -1, dtype=np.int32)
+    key = rnd.domain_key(seed, DOMAIN_HASH_UNIFORM)
+    for i, n in enumerate(counts.tolist()):
+        stream = rnd.DrawStream(rnd.splitmix(key, i))
+        picked: list[int] = []
+        for j in range(E - n, E):
+            v = stream.bounded(j + 1)
+            picked.append(j if v in picked else v)
+        _write(routes, i, picked)
+    return routes
+
+
+def hash_weighted(counts, weights, k: int, seed: int) -> np.ndarray:
+    """Row i: counts[i] successive draws with probability proportional to the remaining weights
+    (a drawn target's weight becomes 0), on WideDraws keyed splitmix(K_7, i)."""
+    counts = np.asarray(counts, dtype=np.int64)
+    base = [int(x) for x in np.asarray(weights)]
+    routes = np.full((counts.size, k), -1, dtype=np.int32)
+    key = rnd.domain_key(seed, DOMAIN_HASH_WEIGHTED)
+    for i, n in enumerate(counts.tolist()):
+        draws = WideDraws(rnd.splitmix(key, i))
+        w = list(base)
+        picked = []
+        for _ in range(n):
+            j = weighted_pick(w, draws.bounded(sum(w)))
+            w[j] = 0
+            picked.append(j)
+        _write(routes, i, picked)
+    return routes
+
+
+def two_choice(counts, weights, k: int, seed: int) -> np.ndarray:
+    """Sources in order 0..M-1; each slot draws a, then b != a, from the remaining weights (as in
+    hash_weighted), keeps b if load[b]/w[b] < load[a]/w[a] and a otherwise; the kept target
+    leaves the row's pool and its global load grows by one. With one target left, it is taken."""
+    counts = np.asarray(counts, dtype=np.int64)
+    base = [int(x) for x in np.asarray(weights)]
+    positive = sum(1 for x in base if x > 0)
+    load = [0] * len(base)
+    routes = np.full((counts.size, k), -1, dtype=np.int32)
+    key = rnd.domain_key(seed, DOMAIN_TWO_CHOICE)
+    for i, n in enumerate(counts.tolist()):
+        draws = WideDraws(rnd.splitmix(key, i))
+        w = list(base)
+        picked = []
+        for r in range(n):
+            a = weighted_pick(w, draws.bounded(sum(w)))
+            choice = a
+            if positive - r >= 2:
+                without_a = list(w)
+                without_a[a] = 0
+                b = weighted_pick(without_a, draws.bounded(sum(without_a)))
+                if load[b] * base[a] < load[a] * base[b]:
+                    choice = b
+            w[choice] = 0
+            load[choice] += 1
+            picked.append(choice)
+        _write(routes, i, picked)
+    return routes

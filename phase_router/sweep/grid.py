@@ -1,0 +1,111 @@
+"""Expanding a config into cells: one cell = one routing (router, shape, input, k, seed, options).
+
+A cell's id is a digest of exactly the parameters that determine its result, so `--resume` can
+recognise finished cells even if the config was reordered or extended.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from .config import FileInput, SweepConfig, resolve
+from .inputs import GENERATORS
+from .routers import ROUTERS
+
+
+@dataclass(frozen=True)
+class Cell:
+    router: str
+    M: int
+    E: int
+    k: int
+    seed: int
+    row_perm: Optional[bool]  # None: the router does not read this option
+    strategy: Optional[str]
+    input: dict  # {"generator": kind, **params}; files: {"generator": "file", "S", "T"} as written
+    repetitions: int = 1
+    metrics: tuple[str, ...] = ()
+    files: Optional[dict] = field(default=None, compare=False)  # resolved paths for file inputs
+
+    @property
+    def identity(self) -> dict:
+        """The parameters that determine the routes (not how often they are timed or reported)."""
+        return {"router": self.router, "M": self.M, "E": self.E, "k": self.k, "seed": self.seed,
+                "row_perm": self.row_perm, "strategy": self.strategy, "input": self.input}
+
+    @property
+    def cell_id(self) -> str:
+        canonical = json.dumps(self.identity, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+    @property
+    def input_label(self) -> str:
+        params = {k: v for k, v in self.input.items() if k != "generator"}
+        if self.input["generator"] == "file":
+            return params.get("label") or f"file({Path(params['S']).name}, {Path(params['T']).name})"
+        inside = ", ".join(f"{k}={v}" for k, v in params.items())
+        return f"{self.input['generator']}({inside})" if inside else self.input["generator"]
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["metrics"] = list(self.metrics)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Cell":
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        fields["metrics"] = tuple(fields.get("metrics", ()))
+        return cls(**fields)
+
+
+def expand(config: SweepConfig, base_dir: Path) -> list[Cell]:
+    """Every cell of the grid, in a fixed order: router, input, shape, k, options, seed."""
+    cells: list[Cell] = []
+    for router_name in config.routers:
+        router = ROUTERS[router_name]
+        row_perms = config.options.row_perm if "row_perm" in router.options else [None]
+        strategies = config.options.strategy if "strategy" in router.options else [None]
+        for spec in config.inputs:
+            for input_params, (M, E), files in _inputs_with_shapes(spec, config, base_dir):
+                for k in config.k:
+                    if config.k_at_most_E and k > E:
+                        continue
+                    for row_perm, strategy, seed in itertools.product(
+                        _unique(row_perms), _unique(strategies), config.seed_list
+                    ):
+                        cells.append(Cell(router_name, M, E, k, seed, row_perm, strategy, input_params,
+                                          config.repetitions, tuple(config.metrics), files))
+    return _unique(cells, key=lambda c: c.cell_id)
+
+
+def _inputs_with_shapes(spec, config: SweepConfig, base_dir: Path):
+    if isinstance(spec, FileInput):
+        from .loader import _file_shape
+        from .. import io
+
+        files = {"S": str(resolve(spec.S, base=base_dir).resolve()),
+                 "T": str(resolve(spec.T, base=base_dir).resolve())}
+        params = {"generator": "file", "S": spec.S, "T": spec.T}
+        if spec.label:
+            params["label"] = spec.label
+        yield params, _file_shape(io, Path(files["S"])), files
+        return
+    assert spec.generator in GENERATORS
+    for params in spec.expand():
+        for shape in config.shapes:
+            yield {"generator": spec.generator, **params}, shape.dims, None
+
+
+def _unique(items, key=lambda x: x):
+    seen, out = set(), []
+    for item in items:
+        marker = key(item)
+        if marker not in seen:
+            seen.add(marker)
+            out.append(item)
+    return out

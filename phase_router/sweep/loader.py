@@ -1,0 +1,184 @@
+"""Loading a sweep config: YAML -> SweepConfig, with every problem reported as ONE line that
+names the file and the key path (e.g. `inputs[0].density[1]`), before any work starts."""
+
+from __future__ import annotations
+
+import os
+import typing
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputFileError, InvalidInputError
+from .config import INPUT_KINDS, FileInput, SweepConfig, UniformInput, resolve
+from .inputs import UNIFORM_MAX_ENTRIES
+from .routers import kernel_strategies_supported
+
+
+class ConfigError(InputFileError):
+    """A sweep config is not valid; the message names the file and the key path."""
+
+
+def load_config(path: str | os.PathLike[str]) -> SweepConfig:
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(path, "no such file" if not path.exists() else "not a file")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise ConfigError(path, f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(path, f"cannot read: {exc}") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: object, path: str | os.PathLike[str] = "<config>") -> SweepConfig:
+    """Validate already-parsed YAML; relative file paths are taken from `path`'s directory."""
+    path = Path(path)
+    if not isinstance(data, dict):
+        raise ConfigError(path, f"the top level must be a mapping of keys, got {type(data).__name__}")
+    try:
+        config = SweepConfig.model_validate(data, context={"base_dir": str(path.parent)})
+    except ValidationError as exc:
+        raise ConfigError(path, _describe(exc)) from None
+    if config.name is None:
+        config = config.model_copy(update={"name": path.stem})
+    try:
+        _check_feasible(config, path.parent)
+    except InvalidInputError as exc:
+        raise ConfigError(path, str(exc)) from None
+    return config
+
+
+def _check_feasible(config: SweepConfig, base: Path) -> None:
+    """Checks that need more than one key: sizes, file formats, kernel features."""
+    from .. import io
+    from .._validate import check_output_fits
+
+    if any(s != "auto" for s in config.options.strategy) and not kernel_strategies_supported():
+        raise InvalidInputError("options.strategy: this build's kernel has no strategies; use auto")
+    dims = [s.dims for s in config.shapes]
+    for i, spec in enumerate(config.inputs):
+        if isinstance(spec, UniformInput):
+            for M, E in dims:
+                if M * E > UNIFORM_MAX_ENTRIES:
+                    raise InvalidInputError(
+                        f"inputs[{i}]: uniform draws one word per matrix entry, and shape {M} x {E} has "
+                        f"{M * E:,} entries, above the limit {UNIFORM_MAX_ENTRIES:,}; use uniform_1_to_k, "
+                        f"exactly_k or moe for large shapes"
+                    )
+        if isinstance(spec, FileInput):
+            shape_S = _file_shape(io, resolve(spec.S, base=base))
+            shape_T = _file_shape(io, resolve(spec.T, base=base))
+            if shape_T != shape_S[::-1]:
+                raise InvalidInputError(
+                    f"inputs[{i}]: T is {shape_T[0]} x {shape_T[1]}, but S is {shape_S[0]} x {shape_S[1]}, "
+                    f"so T must be {shape_S[1]} x {shape_S[0]}"
+                )
+            dims_i = [shape_S]
+        else:
+            dims_i = dims
+        for M, _ in dims_i:
+            check_output_fits(M, max(config.k))
+
+
+def _file_shape(io, path: Path) -> tuple[int, int]:
+    """(rows, columns) from the header alone: nothing is read beyond it."""
+    if io.detect_format(path) == "pbm":
+        header = io.read_header(path)
+        return header.height, header.width
+    array = io.load_npy(path)
+    if array.ndim != 2:
+        raise InputFileError(path, f"expected a 2-D 0/1 matrix, got shape {array.shape}")
+    return int(array.shape[0]), int(array.shape[1])
+
+
+def _describe(exc: ValidationError) -> str:
+    """The first error as `key.path: what is wrong`, plus how many more there are."""
+    errors = exc.errors(include_url=False)
+    # An unknown key usually explains the rest (a typo also makes a required key "missing"); after
+    # that, the deepest error is the most specific (for seeds, the branch that matches the value).
+    first = min(errors, key=lambda e: (e["type"] != "extra_forbidden", -len(e["loc"])))
+    loc = _strip_tags(first["loc"])
+    where = _key_path(loc) or "(top level)"
+    kind, message = first["type"], first["msg"]
+    value = first.get("input")
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(first["loc"][:-1])
+        where = _key_path(loc[:-1]) or "(top level)"
+        message = f"unknown key {loc[-1]!r}" + (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
+    elif kind == "union_tag_invalid":
+        message = f"unknown generator {value.get('generator')!r}; known: {', '.join(INPUT_KINDS)}"
+    elif kind == "union_tag_not_found":
+        message = f"missing key 'generator' (one of: {', '.join(INPUT_KINDS)})"
+    elif kind == "missing":
+        where = _key_path(loc[:-1]) or "(top level)"
+        message = f"missing required key {loc[-1]!r}"
+    elif kind == "value_error":
+        message = message.removeprefix("Value error, ")
+    else:
+        message = f"{message[0].lower()}{message[1:]}, got {_show(value)}"
+    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+    return f"{where}: {message}{more}"
+
+
+def _strip_tags(loc: tuple) -> tuple:
+    """Pydantic puts the union member's tag in the path (inputs.0.uniform.density); drop it."""
+    out: list = []
+    for i, part in enumerate(loc):
+        if i >= 2 and loc[0] == "inputs" and i == 2 and part in INPUT_KINDS:
+            continue
+        if part in ("list[constrained-int]", "SeedRange") or (isinstance(part, str) and part.startswith("list[")):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _key_path(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    kind = type(value).__name__
+    return f"{text if len(text) <= 60 else text[:57] + '...'} ({kind})"
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """The keys the model at `loc` (pydantic's path, union tags included) accepts."""
+    node: object = SweepConfig
+    for part in loc:
+        node = _unwrap(node)
+        if isinstance(part, int):
+            args = typing.get_args(node)
+            node = args[0] if args else None
+        elif typing.get_origin(node) is typing.Union:  # a tagged input entry: pick the member
+            node = next((m for m in typing.get_args(node) if _tag(m) == part), None)
+        elif isinstance(node, type) and issubclass(node, BaseModel) and part in node.model_fields:
+            node = node.model_fields[part].annotation
+        else:
+            return []
+    node = _unwrap(node)
+    if isinstance(node, type) and issubclass(node, BaseModel):
+        return list(node.model_fields)
+    return []
+
+
+def _tag(member: object) -> object:
+    fields = getattr(member, "model_fields", {})
+    return typing.get_args(fields["generator"].annotation)[0] if "generator" in fields else None
+
+
+def _unwrap(node: object) -> object:
+    while typing.get_origin(node) is typing.Annotated:
+        node = typing.get_args(node)[0]
+    args = [a for a in typing.get_args(node) if a is not type(None)]
+    if typing.get_origin(node) is typing.Union and len(args) == 1:
+        return _unwrap(args[0])
+    return node
