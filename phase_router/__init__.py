@@ -20,6 +20,7 @@ from .errors import (
     ResourceLimitError,
     ShapeMismatchError,
 )
+from .router import Router
 from .routing import Routing, route, route_degrees
 from .stats import RoutingStats, column_loads
 
@@ -37,6 +38,7 @@ __all__ = [
     "PackedBits",
     "PhaseRouterError",
     "ResourceLimitError",
+    "Router",
     "Routing",
     "RoutingStats",
     "ShapeMismatchError",

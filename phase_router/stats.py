@@ -26,6 +26,19 @@ class RoutingStats:
     column_load_mean: float
     column_load_max_over_mean: float  # 0 when nothing was routed
     timings_ms: dict[str, float] = field(default_factory=dict)
+    # Issue #4 additions (defaults keep older constructors working). See phase_router/loads.py.
+    column_load_std: float = 0.0
+    max_violation: float = 0.0  # MaxVio = max/mean - 1
+    column_load_gini: float = 0.0
+    empty_targets: int = 0  # targets with no route
+    rows_without_routes: int = 0
+    rows_underfilled_empty_source: int = 0  # of rows_underfilled: s_i = 0, so no candidates at all
+    edge_density: float = 0.0  # active / (M * E)
+    candidate_density_theory: float = 0.0  # E[O_ij] averaged: sum(s) sum(t) / (M E)^2, before the cap
+    capacity_load_max: float = 0.0  # max c_j / t_j over targets with t_j > 0
+    capacity_load_mean: float = 0.0
+    capacity_load_max_over_mean: float = 0.0
+    row_range: list[int] | None = None  # [start, stop) when only those source rows were routed
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -36,20 +49,85 @@ def column_loads(routes: np.ndarray, E: int) -> np.ndarray:
     return _core.route_summary(routes, E)[2]
 
 
+@dataclass
+class LoadTotals:
+    """What the statistics need from the routes themselves. Additive, so a routing produced in
+    row chunks (streamed to disk, or computed on a cluster) is summarised chunk by chunk."""
+
+    loads: np.ndarray  # routes per target, int64, length E
+    active: int = 0
+    underfilled: int = 0  # rows with fewer than k routes
+    rows_without_routes: int = 0
+
+    @classmethod
+    def empty(cls, E: int) -> "LoadTotals":
+        return cls(np.zeros(E, dtype=np.int64))
+
+    @classmethod
+    def of(cls, routes: np.ndarray, E: int) -> "LoadTotals":
+        active, underfilled, loads = _core.route_summary(routes, E)
+        without = int(np.count_nonzero(routes[:, 0] < 0)) if routes.shape[1] else routes.shape[0]
+        return cls(loads, int(active), int(underfilled), without)
+
+    def add(self, routes: np.ndarray) -> None:
+        chunk = LoadTotals.of(routes, self.loads.size)
+        self.loads += chunk.loads
+        self.active += chunk.active
+        self.underfilled += chunk.underfilled
+        self.rows_without_routes += chunk.rows_without_routes
+
+
 def summarize(routes: np.ndarray, s: np.ndarray, t: np.ndarray, *, k: int, seed: int, row_perm: bool,
               timings_ms: dict[str, float]) -> RoutingStats:
+    return stats_from_totals(LoadTotals.of(routes, int(t.size)), s, t, k=k, seed=seed, row_perm=row_perm,
+                             timings_ms=timings_ms)
+
+
+def stats_from_totals(totals: LoadTotals, s: np.ndarray, t: np.ndarray, *, k: int, seed: int, row_perm: bool,
+                      timings_ms: dict[str, float], ring_M: int | None = None,
+                      row_range: tuple[int, int] | None = None) -> RoutingStats:
+    """Statistics of the rows whose degrees are `s` (all rows, or a row range of a routing whose
+    source count is ring_M: the theory's M is always the full ring)."""
     M, E = int(s.size), int(t.size)
-    active, underfilled, loads = _core.route_summary(routes, E)
+    ring = ring_M if ring_M is not None else M
+    loads, active = totals.loads, totals.active
     mean = float(loads.mean())
-    expected = float(s.astype(np.float64).mean() * float(t.sum(dtype=np.float64)) / (M * E))
+    expected = float(s.astype(np.float64).mean() * float(t.sum(dtype=np.float64)) / (ring * E)) if M else 0.0
     return RoutingStats(
         M=M, E=E, k=k, seed=seed, row_perm=row_perm,
         active_routes=int(active),
-        fill_ratio=active / (M * k),
-        rows_underfilled=int(underfilled),
+        fill_ratio=active / (M * k) if M else 0.0,
+        rows_underfilled=int(totals.underfilled),
         expected_candidates_per_row=expected,
         column_load_max=int(loads.max()),
         column_load_mean=mean,
         column_load_max_over_mean=float(loads.max() / mean) if mean > 0 else 0.0,
+        **_extended(totals, s, t, M, E, ring),
         timings_ms=dict(timings_ms),
+        row_range=list(row_range) if row_range is not None else None,
+    )
+
+
+def _extended(totals: LoadTotals, s: np.ndarray, t: np.ndarray, M: int, E: int, ring: int) -> dict:
+    """The issue #4 fields: O(M + E log E) on vectors already at hand (a row has no route iff its
+    first slot is -1, counted in LoadTotals)."""
+    from .loads import gini, max_over_mean, relative_loads
+
+    loads, active = totals.loads, totals.active
+    x = loads.astype(np.float64)
+    mean = float(x.mean())
+    rel = relative_loads(x, t)
+    ratio = float(x.max() / mean) if mean > 0 else 0.0
+    return dict(
+        column_load_std=float(x.std()),
+        max_violation=ratio - 1.0 if mean > 0 else 0.0,
+        column_load_gini=gini(x),
+        empty_targets=int(np.count_nonzero(loads == 0)),
+        rows_without_routes=totals.rows_without_routes,
+        rows_underfilled_empty_source=int(np.count_nonzero(np.asarray(s) == 0)),
+        edge_density=active / (M * E) if M else 0.0,
+        candidate_density_theory=float(np.mean(s, dtype=np.float64) * np.sum(t, dtype=np.float64)) / (ring * E * E) if M else 0.0,
+        capacity_load_max=float(rel.max()) if rel.size else 0.0,
+        capacity_load_mean=float(rel.mean()) if rel.size else 0.0,
+        capacity_load_max_over_mean=max_over_mean(rel) if rel.size else 0.0,
     )

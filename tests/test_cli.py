@@ -71,7 +71,8 @@ def test_route_all_outputs(runner: CliRunner, samples: Path, tmp_path: Path) -> 
     assert payload["inputs"] == {"S": str(samples / "S.pbm"), "T": str(samples / "T.pbm")}
     assert payload["outputs"]["routes"] == str(out)
     assert payload["outputs"]["routing pbm"] == str(pbm)
-    assert {"read", "kernel", "total"} <= set(payload["stats"]["timings_ms"])
+    assert {"read", "prepare", "route_and_write", "total"} <= set(payload["stats"]["timings_ms"])
+    assert payload["execution"]["executor"] == "local"
 
     O = read_pbm(pbm)  # noqa: N806
     assert O.shape == (256, 256)
@@ -344,12 +345,12 @@ def test_console_script_error(samples: Path, tmp_path: Path) -> None:
 def test_failed_second_output_leaves_no_output_at_all(runner: CliRunner, samples: Path, tmp_path: Path,
                                                       monkeypatch) -> None:
     """--out is staged first; when writing --pbm fails, neither file appears."""
-    from phase_router.io import routes_out
+    from phase_router.io import route_sinks
 
     def broken_matrix(routes, E):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(routes_out, "routing_matrix", broken_matrix)
+    monkeypatch.setattr(route_sinks, "routing_matrix", broken_matrix)
     out, pbm = tmp_path / "r.npy", tmp_path / "O.pbm"
     result = _run(runner, "route", samples / "S.pbm", samples / "T.pbm", "-k", 4, "--out", out, "--pbm", pbm)
     assert result.exit_code == 1

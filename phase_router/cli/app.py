@@ -8,6 +8,9 @@ import typer
 
 from .. import __version__
 from .route_cmd import route_command
+from .dump_pbm_cmd import dump_pbm_command
+from .plot_cmd import plot_command
+from .sweep_cmd import sweep_command
 
 app = typer.Typer(
     name="phase-router",
@@ -34,3 +37,6 @@ def main_options(
 
 
 app.command("route", no_args_is_help=True)(route_command)
+app.command("sweep", no_args_is_help=True)(sweep_command)
+app.command("plot", no_args_is_help=True)(plot_command)
+app.command("dump-pbm", no_args_is_help=True)(dump_pbm_command)

@@ -10,7 +10,8 @@ from ..stats import RoutingStats
 stdout = Console(highlight=False)
 
 
-def routing_table(stats: RoutingStats, inputs: dict[str, str], outputs: dict[str, str]) -> Table:
+def routing_table(stats: RoutingStats, inputs: dict[str, str], outputs: dict[str, str],
+                  execution: dict | None = None) -> Table:
     table = Table(title="phase-router route", show_header=False, title_justify="left")
     table.add_column("what", style="bold")
     table.add_column("value")
@@ -25,6 +26,9 @@ def routing_table(stats: RoutingStats, inputs: dict[str, str], outputs: dict[str
         "column load",
         f"max {stats.column_load_max}, mean {stats.column_load_mean:.2f}, max/mean {stats.column_load_max_over_mean:.4f}",
     )
+    if execution:
+        table.add_row("execution", f"{execution['executor']}, strategy {execution['strategy']} "
+                      f"({execution['sparse_rows']:,} sparse rows), {execution['chunk_rows']:,} rows per chunk")
     table.add_row("time", ", ".join(f"{k} {v:.2f} ms" for k, v in stats.timings_ms.items()))
     for name, path in outputs.items():
         table.add_row(name, path)

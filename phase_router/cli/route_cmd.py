@@ -1,66 +1,129 @@
-"""`phase-router route S T -k K`: route two 0/1 matrix files."""
+"""`phase-router route S T -k K` (or `--degrees s t`): route, write outputs chunk by chunk."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Tuple
 
 import typer
 
 from .. import io
-from ..errors import ShapeMismatchError
-from ..routing import route_degrees
+from ..errors import InvalidInputError, ShapeMismatchError
+from ..router import Router
+from ..stats import stats_from_totals
+from ..streaming import local_chunks, route_to_files, rows_per_chunk
 from .errors import check_writable, cli_errors
 from .render import routing_table, stdout
 
 
+class StrategyName(str, Enum):
+    auto = "auto"
+    dense = "dense"
+    sparse = "sparse"
+
+
 def route_command(
-    S: Path = typer.Argument(..., help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
-    T: Path = typer.Argument(..., help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
+    S: Optional[Path] = typer.Argument(None, help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
+    T: Optional[Path] = typer.Argument(None, help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
+    degrees: Optional[Tuple[Path, Path]] = typer.Option(
+        None, "--degrees", metavar="S_DEGREES T_DEGREES",
+        help="Degree files instead of matrices: ones per source row, ones per target row (.npy, or text: one integer per line)."),
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64); every seed is deterministic."),
     row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order instead of input order."),
+    strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write routes (M x k int32, -1 padded) to .npy or .csv."),
     stats_path: Optional[Path] = typer.Option(None, "--stats", help="Write the routing statistics as JSON."),
     pbm: Optional[Path] = typer.Option(None, "--pbm", help="Write the routing matrix O (M x E) as a P4 PBM."),
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON instead of a table."),
     threads: int = typer.Option(0, "--threads", min=0, help="Worker threads (0: all cores). Results never depend on it."),
+    chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, help="Source rows routed and written at a time (default: 64 MiB of routes)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Route row shards on the Dask cluster at this address (needs phase-router[distributed])."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Route row shards on a local Dask cluster of N worker processes."),
 ) -> None:
-    """Route sources to targets, at most k per source, and summarise the loads."""
+    """Route sources to targets, at most k per source, and summarise the loads.
+
+    Outputs are written chunk by chunk (memory stays bounded for any M) and appear together,
+    atomically, when the routing is complete. The routes never depend on --strategy, --threads,
+    --chunk-rows, --scheduler or --workers.
+    """
     with cli_errors():
+        inputs = _input_names(S, T, degrees)
         if out is not None:
             io.route_format(out)
         for path, what in ((out, "--out"), (stats_path, "--stats"), (pbm, "--pbm")):
             if path is not None:
                 check_writable(path, what)
+        if scheduler and workers:
+            raise InvalidInputError("give --scheduler or --workers, not both")
 
         started = time.perf_counter()
-        s, shape_S = io.read_row_degrees(S)
-        t, shape_T = io.read_row_degrees(T)
+        s, t = _read_degrees(S, T, degrees)
         read_ms = (time.perf_counter() - started) * 1e3
-        (M, E) = shape_S
-        if shape_T != (E, M):
-            raise ShapeMismatchError(
-                f"{T} is {shape_T[0]} x {shape_T[1]}, but {S} is {M} x {E}, so T must be {E} x {M}"
-            )
-        routing = route_degrees(s, t, k, seed=seed, row_perm=row_perm, threads=threads)
-        stats = routing.stats
-        timings = {"read": read_ms, **stats.timings_ms, "total": (time.perf_counter() - started) * 1e3}
-        object.__setattr__(stats, "timings_ms", timings)
+        router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy.value)
+        prepare_ms = (time.perf_counter() - started) * 1e3 - read_ms
+        rows = chunk_rows or rows_per_chunk(k)
 
         outputs = {name: str(path) for name, path in
                    (("routes", out), ("routing pbm", pbm), ("stats", stats_path)) if path is not None}
-        payload = {"inputs": {"S": str(S), "T": str(T)}, "stats": stats.to_dict(), "outputs": outputs}
         with io.output_batch() as batch:  # all outputs appear together, or none does
-            if out is not None:
-                io.write_routes(out, routing.routes, batch)
-            if pbm is not None:
-                io.write_routing_pbm(pbm, routing.routes, E, batch)
+            route_start = time.perf_counter()
+            with _chunk_source(router, rows, threads, scheduler, workers) as chunks:
+                totals = route_to_files(router, chunks, batch, out=out, pbm=pbm)
+            timings = {"read": read_ms, "prepare": prepare_ms, "route_and_write": (time.perf_counter() - route_start) * 1e3}
+            timings["total"] = (time.perf_counter() - started) * 1e3
+            stats = stats_from_totals(totals, router.s, router.t, k=router.k, seed=router.seed,
+                                      row_perm=router.row_perm, timings_ms=timings)
+            execution = {"strategy": router.strategy, "sparse_rows": router.sparse_rows,
+                         "chunk_rows": rows, "executor": _executor_name(scheduler, workers)}
+            payload = {"inputs": inputs, "stats": stats.to_dict(), "execution": execution, "outputs": outputs}
             if stats_path is not None:
                 io.write_json(stats_path, payload, batch)
     if as_json:
         typer.echo(json.dumps(payload, indent=2, sort_keys=True))
     else:
-        stdout.print(routing_table(stats, {"S": str(S), "T": str(T)}, outputs))
+        stdout.print(routing_table(stats, inputs, outputs, execution))
+
+
+def _input_names(S, T, degrees) -> dict[str, str]:  # noqa: N803
+    if degrees is not None and (S is not None or T is not None):
+        raise InvalidInputError("give matrices S T or --degrees s t, not both")
+    if degrees is not None:
+        return {"s (degrees)": str(degrees[0]), "t (degrees)": str(degrees[1])}
+    if S is None or T is None:
+        raise InvalidInputError("give two matrix files S T, or two degree files with --degrees s t")
+    return {"S": str(S), "T": str(T)}
+
+
+def _read_degrees(S, T, degrees):  # noqa: N803
+    """Degrees from degree files, or from matrix files by a streaming pass (only degrees matter)."""
+    if degrees is not None:
+        return io.read_degrees(degrees[0]), io.read_degrees(degrees[1])
+    s, (M, E) = io.read_row_degrees(S)
+    t, shape_T = io.read_row_degrees(T)
+    if shape_T != (E, M):
+        raise ShapeMismatchError(f"{T} is {shape_T[0]} x {shape_T[1]}, but {S} is {M} x {E}, so T must be {E} x {M}")
+    return s, t
+
+
+def _executor_name(scheduler: str | None, workers: int | None) -> str:
+    if scheduler:
+        return f"dask ({scheduler})"
+    if workers:
+        return f"dask (local cluster, {workers} workers)"
+    return "local"
+
+
+@contextlib.contextmanager
+def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None, workers: int | None):
+    if not (scheduler or workers):
+        yield local_chunks(router, rows, threads)
+        return
+    from ..distributed import dask_chunks, dask_client
+
+    with dask_client(scheduler, workers) as client:
+        yield dask_chunks(router, rows, client)

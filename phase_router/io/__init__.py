@@ -1,5 +1,6 @@
 """Reading and writing phase-router's files: PBM (P1/P4) and NPY matrices, routes, stats."""
 
+from .degrees import read_degrees
 from .atomic import OutputBatch, atomic_output, output_batch
 from .formats import detect_format, read_matrix, read_row_degrees
 from .npy import load_npy, npy_row_degrees, read_npy_matrix
@@ -15,6 +16,7 @@ __all__ = [
     "npy_row_degrees",
     "output_batch",
     "pbm_row_degrees",
+    "read_degrees",
     "read_header",
     "read_matrix",
     "read_npy_matrix",

@@ -34,13 +34,21 @@ class OutputBatch:
     @contextlib.contextmanager
     def file(self, path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         """A binary file to write `path`'s content to; staged when the block completes."""
-        path = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".partial", dir=directory)
-        self._staged.append((temp, path))  # so discard() removes it whatever happens below
-        with os.fdopen(fd, "wb") as handle:
+        with self.open(path) as handle:  # staged at once, so discard() removes it on failure
             yield handle
-            handle.flush()
+
+    def path(self, path: str | os.PathLike[str]) -> str:
+        """A staged temporary file name for `path`, for writers that need a name (np.memmap)."""
+        target = os.fspath(path)
+        directory = os.path.dirname(os.path.abspath(target))
+        fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".partial", dir=directory)
+        os.close(fd)
+        self._staged.append((temp, target))
+        return temp
+
+    def open(self, path: str | os.PathLike[str]) -> BinaryIO:
+        """A staged file open for binary writing, held across many writes; the caller closes it."""
+        return open(self.path(path), "wb")  # noqa: SIM115 - closed by the caller before commit
 
     def commit(self) -> None:
         mode = _creation_mode()

@@ -85,15 +85,14 @@ def expand(config: SweepConfig, base_dir: Path) -> list[Cell]:
 
 def _inputs_with_shapes(spec, config: SweepConfig, base_dir: Path):
     if isinstance(spec, FileInput):
-        from .loader import _file_shape
-        from .. import io
+        from ..io.shape import matrix_file_shape
 
         files = {"S": str(resolve(spec.S, base=base_dir).resolve()),
                  "T": str(resolve(spec.T, base=base_dir).resolve())}
         params = {"generator": "file", "S": spec.S, "T": spec.T}
         if spec.label:
             params["label"] = spec.label
-        yield params, _file_shape(io, Path(files["S"])), files
+        yield params, matrix_file_shape(files["S"]), files
         return
     assert spec.generator in GENERATORS
     for params in spec.expand():

@@ -55,8 +55,8 @@ def parse_config(data: object, path: str | os.PathLike[str] = "<config>") -> Swe
 
 def _check_feasible(config: SweepConfig, base: Path) -> None:
     """Checks that need more than one key: sizes, file formats, kernel features."""
-    from .. import io
     from .._validate import check_output_fits
+    from ..io.shape import matrix_file_shape
 
     if any(s != "auto" for s in config.options.strategy) and not kernel_strategies_supported():
         raise InvalidInputError("options.strategy: this build's kernel has no strategies; use auto")
@@ -71,8 +71,8 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
                         f"exactly_k or moe for large shapes"
                     )
         if isinstance(spec, FileInput):
-            shape_S = _file_shape(io, resolve(spec.S, base=base))
-            shape_T = _file_shape(io, resolve(spec.T, base=base))
+            shape_S = matrix_file_shape(resolve(spec.S, base=base))
+            shape_T = matrix_file_shape(resolve(spec.T, base=base))
             if shape_T != shape_S[::-1]:
                 raise InvalidInputError(
                     f"inputs[{i}]: T is {shape_T[0]} x {shape_T[1]}, but S is {shape_S[0]} x {shape_S[1]}, "
@@ -83,17 +83,6 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
             dims_i = dims
         for M, _ in dims_i:
             check_output_fits(M, max(config.k))
-
-
-def _file_shape(io, path: Path) -> tuple[int, int]:
-    """(rows, columns) from the header alone: nothing is read beyond it."""
-    if io.detect_format(path) == "pbm":
-        header = io.read_header(path)
-        return header.height, header.width
-    array = io.load_npy(path)
-    if array.ndim != 2:
-        raise InputFileError(path, f"expected a 2-D 0/1 matrix, got shape {array.shape}")
-    return int(array.shape[0]), int(array.shape[1])
 
 
 def _describe(exc: ValidationError) -> str:

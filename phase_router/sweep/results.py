@@ -81,6 +81,8 @@ def _csv(records: list[dict], det: list[str], timing: list[str]) -> str:
 def _cell_text(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)  # round-trips exactly
     return str(value)

@@ -43,3 +43,27 @@ def _phase(s, t, k, *, seed, row_perm, strategy, threads) -> np.ndarray:
 
 
 register("phase", _phase, ("row_perm", "strategy"), "phase router, random k-subset (docs/SPEC.md)")
+
+
+def _register_issue4_routers() -> None:
+    """The baselines and the greedy selection (issue 4), when this build has them."""
+    try:
+        from ..baselines import hash_route, two_choice_route
+        from ..greedy import route_degrees_greedy
+    except ImportError:  # a build without them: the phase router alone
+        return
+
+    def _hash(weighted: bool) -> RouterFunction:
+        return lambda s, t, k, *, seed, row_perm, strategy, threads: hash_route(
+            s, t, k, seed=seed, weighted=weighted, threads=threads).routes
+
+    register("hash", _hash(False), (), "keyed hash, k distinct targets uniform over [0, E)")
+    register("hash-weighted", _hash(True), (), "keyed hash, targets in proportion to t_j")
+    register("two-choice", lambda s, t, k, *, seed, row_perm, strategy, threads: two_choice_route(
+        s, t, k, seed=seed).routes, (), "power of two choices (sequential, global loads)")
+    register("phase-greedy", lambda s, t, k, *, seed, row_perm, strategy, threads: route_degrees_greedy(
+        s, t, k, seed=seed, row_perm=row_perm, threads=threads).routes, ("row_perm",),
+        "phase candidates, the k least loaded relative to t_j")
+
+
+_register_issue4_routers()

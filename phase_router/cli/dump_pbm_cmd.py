@@ -1,0 +1,40 @@
+"""`phase-router dump-pbm S T -k K --out DIR`: every pipeline stage as PBM + PNG, with an index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from .. import io
+from ..dump import DEFAULT_LIMIT_BYTES, check_size, dump_pipeline
+from ..errors import ShapeMismatchError
+from ..io.shape import matrix_file_shape
+from ..optional import require
+from .errors import cli_errors, fail
+from .render import stdout
+
+
+def dump_pbm_command(
+    S: Path = typer.Argument(..., help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
+    T: Path = typer.Argument(..., help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
+    k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
+    out: Path = typer.Option(..., "--out", help="Directory for the stage files and index.md (created if needed)."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64)."),
+    row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order."),
+    png: bool = typer.Option(True, "--png/--no-png", help="Write a PNG preview of each stage (needs Pillow)."),
+    force: bool = typer.Option(False, "--force", help=f"Write even above {DEFAULT_LIMIT_BYTES // 2**20} MiB of PBM."),
+) -> None:
+    """Write every stage of the pipeline (docs/SPEC.md) as P4 PBM files plus PNG previews."""
+    with cli_errors():
+        if out.exists() and not out.is_dir():
+            fail(f"{out}: --out must be a directory")
+        if png:
+            require("PIL.Image", "plot", "PNG previews (or pass --no-png)")
+        M, E = matrix_file_shape(S)
+        shape_T = matrix_file_shape(T)
+        if shape_T != (E, M):
+            raise ShapeMismatchError(f"{T} is {shape_T[0]} x {shape_T[1]}, but {S} is {M} x {E}, so T must be {E} x {M}")
+        check_size(M, E, force)  # before reading the matrices or allocating the stages
+        listed = dump_pipeline(io.read_matrix(S), io.read_matrix(T), k, out, seed=seed, row_perm=row_perm, png=png)
+    stdout.print(f"{len(listed)} stages of {M} x {E}, k={k}, seed={seed} -> {out}/index.md", markup=False)

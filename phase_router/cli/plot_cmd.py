@@ -1,0 +1,25 @@
+"""`phase-router plot RESULTS_DIR`: draw a sweep's PNG plots next to its results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..optional import require
+from .errors import cli_errors
+from .render import stdout
+
+
+def plot_command(
+    results_dir: Path = typer.Argument(..., help="A sweep output directory (holds results.json).", show_default=False),
+    cell: Optional[List[str]] = typer.Option(None, "--cell", help="Cell id (results.csv cell_id) to draw a load histogram of; repeatable. Default: the most skewed cell per router."),
+) -> None:
+    """Plot time vs N, skew vs N, fill vs k and column-load histograms as PNG files."""
+    with cli_errors():
+        require("matplotlib", "plot", "phase-router plot")
+        from ..plots import plot_results
+
+        written = plot_results(results_dir, cell or None)
+    stdout.print(f"wrote {len(written)} plots in {results_dir}: {', '.join(p.name for p in written)}", markup=False)
