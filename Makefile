@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO := build/demo
 CORE_SOURCES := $(wildcard core_cpp/*.cpp core_cpp/*.hpp core_cpp/tools/*.cpp)
 
-.PHONY: demo test bench venv clean
+.PHONY: demo test bench venv clean smoke
 
 venv: $(STAMP)
 
@@ -33,3 +33,12 @@ bench: $(STAMP)
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .hypothesis
+
+# CI smoke sweep: a small grid with every input kind, run on 2 local jobs, with plots (< 60 s).
+smoke: $(STAMP)
+	rm -rf build/smoke
+	$(CLI) sweep configs/smoke.yaml --out build/smoke --jobs 2 --plots
+
+# issue #4: phase (random, greedy) vs hash (uniform, weighted) vs two-choice, as JSON
+bench-baselines: $(STAMP)
+	$(PY) benchmarks/bench_baselines.py

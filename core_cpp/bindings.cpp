@@ -39,7 +39,7 @@ RoutesArray routes_buffer(std::optional<RoutesArray> out_buffer, std::uint32_t r
 }
 
 std::unique_ptr<Router> make_router(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
-                                    bool row_perm, int strategy) {
+                                    bool row_perm, int strategy, std::uint64_t checkpoint_budget) {
     if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
     if (strategy < 0 || strategy > 2) throw py::value_error("strategy must be 0 (auto), 1 (dense) or 2 (sparse)");
     RouteOptions options;
@@ -47,6 +47,7 @@ std::unique_ptr<Router> make_router(const U32Array& s, const U32Array& t, std::u
     options.seed = seed;
     options.row_perm = row_perm;
     options.strategy = static_cast<Strategy>(strategy);
+    if (checkpoint_budget != 0) options.checkpoint_budget_bytes = checkpoint_budget;
     const std::uint32_t* s_ptr = s.data();
     const std::uint32_t* t_ptr = t.data();
     const auto M = static_cast<std::uint32_t>(s.shape(0));
@@ -72,7 +73,7 @@ RoutesArray route_rows_py(const Router& router, std::uint32_t begin, std::uint32
 
 RoutesArray route_degrees_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
                              bool row_perm, int threads, std::optional<RoutesArray> out_buffer, int strategy) {
-    const auto router = make_router(s, t, k, seed, row_perm, strategy);
+    const auto router = make_router(s, t, k, seed, row_perm, strategy, 0);
     return route_rows_py(*router, 0, router->M(), threads, std::move(out_buffer));
 }
 
@@ -218,7 +219,7 @@ PYBIND11_MODULE(_core, m) {
           py::arg("strategy") = 0);
     py::class_<Router>(m, "Router")
         .def(py::init(&make_router), py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
-             py::arg("row_perm") = false, py::arg("strategy") = 0)
+             py::arg("row_perm") = false, py::arg("strategy") = 0, py::arg("checkpoint_budget") = 0)
         .def("route_rows", &route_rows_py, py::arg("begin"), py::arg("end"), py::arg("threads") = 0,
              py::arg("out") = py::none())
         .def_property_readonly("M", &Router::M)

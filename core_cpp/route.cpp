@@ -24,9 +24,9 @@ constexpr double kDenseNsPerPatch = 1.5;
 constexpr double kSparseNsPerArcBit = 6.0;
 
 // Rows with degree below this are cheaper sparse (a full row, degree == ring, never is).
-double sparse_degree_threshold(std::uint32_t ring) {
+double sparse_degree_threshold(std::uint32_t ring, std::uint64_t budget_bytes) {
     const double dense = kDenseNsPerWord * static_cast<double>(words_for_bits(ring)) +
-                         kDenseNsPerPatch * static_cast<double>(SourceArcs::planned_stride(ring));
+                         kDenseNsPerPatch * static_cast<double>(SourceArcs::planned_stride(ring, budget_bytes));
     return dense / kSparseNsPerArcBit;
 }
 
@@ -60,14 +60,14 @@ Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, 
     for (std::uint32_t i = 0; i < M; ++i) at_position_[ring_position_[i]] = {i, s_[i], phi_[i]};
     sweep_ = std::make_unique<TargetSweep>(t_.data(), phase_offsets(t_.data(), lay_t, M), M);
     select_key_ = domain_key(seed, Domain::kSelect);
-    sparse_below_ = sparse_degree_threshold(E);
+    sparse_below_ = sparse_degree_threshold(E, options.checkpoint_budget_bytes);
 
     bool any_dense = false;
     for (std::uint32_t i = 0; i < M; ++i) {
         if (s_[i] == 0) continue;
         if (row_is_sparse(i)) ++sparse_rows_; else any_dense = true;
     }
-    if (any_dense) arcs_ = std::make_unique<SourceArcs>(position_owner_);
+    if (any_dense) arcs_ = std::make_unique<SourceArcs>(position_owner_, options.checkpoint_budget_bytes);
 }
 
 bool Router::row_is_sparse(std::uint32_t i) const { return degree_is_sparse(s_[i]); }

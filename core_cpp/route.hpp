@@ -25,6 +25,8 @@ struct RouteOptions {
     bool row_perm = false;
     Strategy strategy = Strategy::kAuto;
     int threads = 0;  // 0: OpenMP's default; results never depend on it
+    // Memory allowed for S's prefix checkpoints; larger E gets a coarser stride (same bits).
+    std::uint64_t checkpoint_budget_bytes = SourceArcs::kDefaultBudgetBytes;
 };
 
 class Router {

@@ -8,6 +8,9 @@ import typer
 
 from .. import __version__
 from .route_cmd import route_command
+from .compare_cmd import compare_hash_command
+from .gen_cmd import gen_command
+from .planning_cmd import capacity_command, suggest_k_command
 from .dump_pbm_cmd import dump_pbm_command
 from .plot_cmd import plot_command
 from .sweep_cmd import sweep_command
@@ -37,6 +40,10 @@ def main_options(
 
 
 app.command("route", no_args_is_help=True)(route_command)
+app.command("gen", no_args_is_help=True)(gen_command)
+app.command("capacity", no_args_is_help=True)(capacity_command)
+app.command("suggest-k", no_args_is_help=True)(suggest_k_command)
+app.command("compare-hash", no_args_is_help=True)(compare_hash_command)
 app.command("sweep", no_args_is_help=True)(sweep_command)
 app.command("plot", no_args_is_help=True)(plot_command)
 app.command("dump-pbm", no_args_is_help=True)(dump_pbm_command)

@@ -1,0 +1,87 @@
+"""CLI commands of issue #4: gen, capacity, suggest-k, compare-hash. Outputs match the API;
+bad input is one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from phase_router.capacity import moe_capacity
+from phase_router.cli import app
+from phase_router.generators import generate
+from phase_router.io import read_pbm
+
+
+def run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_gen_writes_the_generated_matrices(tmp_path: Path) -> None:
+    S, T = tmp_path / "S.pbm", tmp_path / "T.pbm"
+    result = run("gen", "boundary", "--shape", "40x30", "-k", 5, "--seed", 2, "--out", S, T)
+    assert result.exit_code == 0, result.output
+    want_S, want_T = generate("boundary", 40, 30, k=5, seed=2)
+    assert np.array_equal(read_pbm(S), want_S) and np.array_equal(read_pbm(T), want_T)
+
+
+@pytest.mark.parametrize("args", [("nope", "--shape", "4x4"), ("uniform", "--shape", "4y4"), ("uniform", "--shape", "0x4")])
+def test_gen_bad_input_exit_2_and_no_files(tmp_path: Path, args) -> None:
+    S, T = tmp_path / "S.pbm", tmp_path / "T.pbm"
+    result = run("gen", *args, "--out", S, T)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("phase-router: error:") and result.stderr.count("\n") == 1
+    assert not S.exists() and not T.exists()
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> tuple[Path, Path]:
+    S, T = tmp_path / "S.pbm", tmp_path / "T.pbm"
+    assert run("gen", "uniform", "--shape", "128x96", "--out", S, T).exit_code == 0
+    return S, T
+
+
+def test_compare_hash_json_and_csv(inputs, tmp_path: Path) -> None:
+    out = tmp_path / "c.csv"
+    result = run("compare-hash", *inputs, "--scenario", "diagonal", "--shape", "64x64", "-k", 4, "--seeds", 3,
+                 "--json", "--csv", out)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert len(report) == 2
+    for entry in report:
+        assert set(entry["routers"]) == {"phase", "phase-greedy", "hash", "hash-weighted", "two-choice"}
+        best = min(entry["routers"], key=lambda r: entry["routers"][r]["max_over_mean_p50"])
+        assert entry["verdict"].startswith(f"{best} won")
+    assert len(out.read_text().splitlines()) == 1 + 2 * 5
+
+
+def test_compare_hash_table_has_a_verdict(inputs) -> None:
+    result = run("compare-hash", *inputs, "-k", 8, "--seeds", 2)
+    assert result.exit_code == 0 and "verdict:" in result.stdout
+
+
+def test_capacity_moe_matches_api() -> None:
+    result = run("capacity", "--moe", "--tokens", 512, "--experts", 16, "-k", 2, "--seeds", 3, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads(json.dumps(moe_capacity(512, 16, 2, 1.25, range(3))))
+
+
+def test_capacity_and_suggest_k_on_files(inputs) -> None:
+    result = run("capacity", *inputs, "-k", 8, "--seeds", 5, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["capacity_uniform"] >= payload["mean_load"]
+    result = run("suggest-k", *inputs, "--target-fill", 0.99, "--seeds", 2, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["k"] is not None
+
+
+@pytest.mark.parametrize("args", [("capacity", "--moe", "-k", 2), ("suggest-k", "S", "T"), ("compare-hash", "-k", 3),
+                                  ("capacity", "missing.pbm", "missing2.pbm", "-k", 2)])
+def test_bad_input_is_one_line_exit_2(args) -> None:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1
