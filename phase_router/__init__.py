@@ -23,6 +23,8 @@ from .errors import (
 from .router import Router
 from .routing import Routing, route, route_degrees
 from .stats import RoutingStats, column_loads
+from .baselines import hash_route, two_choice_route
+from .greedy import route_degrees_greedy, route_greedy
 
 try:
     __version__ = version("phase-router")
@@ -43,6 +45,10 @@ __all__ = [
     "RoutingStats",
     "ShapeMismatchError",
     "column_loads",
+    "hash_route",
+    "two_choice_route",
+    "route_greedy",
+    "route_degrees_greedy",
     "route",
     "route_degrees",
     "__version__",

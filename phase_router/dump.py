@@ -23,7 +23,7 @@ from .io.routes_out import routing_matrix
 from .optional import require
 from .routing import route
 
-DEFAULT_LIMIT_BYTES = 32 * 2**20  # 9 PBM stages of a 4096 x 4096 input are 18 MiB
+DEFAULT_LIMIT_BYTES = 32 * 2**20  # the 11 PBM stages of a 4096 x 4096 input are 22 MiB
 PREVIEW_MIN_SIDE = 256  # small matrices are scaled up (nearest neighbour) to at least this
 PREVIEW_MAX_SCALE = 32
 REFERENCE_MATRICES = 14  # M x E boolean arrays the reference pipeline holds at its peak (upper bound)

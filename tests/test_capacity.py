@@ -40,7 +40,8 @@ def test_capacity_percentile_and_distribution() -> None:
     dist = analyze_distribution(s, t, [8, 512], range(5))
     assert abs(dist["candidates_mean_empirical"] / dist["candidates_mean_theory"] - 1) < 0.02
     assert dist["per_k"][0]["fill_empirical"] == 1.0
-    assert dist["per_k"][1]["routes_per_row_empirical"] <= dist["per_k"][1]["routes_per_row_theory_bound"]
+    # k = E >= every c_i: routes are the candidates, so min(k, E[c_i]) = E[c_i] up to seed noise
+    assert abs(dist["per_k"][1]["routes_per_row_empirical"] / dist["per_k"][1]["routes_per_row_theory_bound"] - 1) < 0.02
 
 
 def test_suggest_k_says_when_no_k_can() -> None:

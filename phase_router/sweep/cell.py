@@ -19,6 +19,7 @@ from .inputs import generate
 from .routers import ROUTERS
 
 # Fields that vary from run to run by nature; everything else in a record is deterministic.
+SMALL_CELL_ROUTES = 1 << 16  # M * k below this: route on one thread
 TIMING_FIELDS = ("generate_ms", "route_ms_min", "route_ms_median", "metrics_ms", "threads")
 
 
@@ -51,7 +52,11 @@ def routes_digest(routes: np.ndarray) -> str:
 
 
 def run_cell(cell: Cell, threads: int = 0) -> dict:
-    """The record of one cell: its parameters, metrics, routes digest and (separately) timings."""
+    """The record of one cell: its parameters, metrics, routes digest and (separately) timings.
+    threads = 0 means all cores, except for tiny cells, where starting OpenMP threads costs more
+    than the work (and spins badly on a busy machine). The thread count never changes a result."""
+    if threads == 0 and cell.M * cell.k < SMALL_CELL_ROUTES:
+        threads = 1
     started = time.perf_counter()
     s, t = cell_degrees(cell)
     generate_ms = (time.perf_counter() - started) * 1e3
