@@ -7,12 +7,14 @@ CLI := $(VENV)/bin/phase-router
 STAMP := $(VENV)/.installed
 DEMO := build/demo
 CORE_SOURCES := $(wildcard core_cpp/*.cpp core_cpp/*.hpp core_cpp/tools/*.cpp)
+# The editable install maps the Python files it saw, so a new module also means reinstalling.
+PY_SOURCES := $(shell find phase_router -name '*.py')
 
-.PHONY: demo test bench venv clean smoke
+.PHONY: demo test bench venv clean smoke bench-scale
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml CMakeLists.txt $(CORE_SOURCES)
+$(STAMP): pyproject.toml CMakeLists.txt $(CORE_SOURCES) $(PY_SOURCES)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
@@ -30,6 +32,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_route.py
+
+# issue #3: MoE, huge square and sparse-target shapes, every strategy, peak RSS (a few minutes)
+bench-scale: $(STAMP)
+	$(PY) benchmarks/bench_scale.py
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .hypothesis

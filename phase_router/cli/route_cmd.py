@@ -14,10 +14,16 @@ import typer
 from .. import io
 from ..errors import InvalidInputError, ShapeMismatchError
 from ..router import Router
+from ..routing import route_degrees
 from ..stats import stats_from_totals
 from ..streaming import local_chunks, route_to_files, rows_per_chunk
 from .errors import check_writable, cli_errors
 from .render import routing_table, stdout
+
+
+class SelectName(str, Enum):
+    random = "random"
+    greedy = "greedy"
 
 
 class StrategyName(str, Enum):
@@ -35,6 +41,7 @@ def route_command(
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64); every seed is deterministic."),
     row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order instead of input order."),
+    select: SelectName = typer.Option(SelectName.random, "--select", help="Which candidates to keep: random (the spec's uniform k-subset) or greedy (least loaded relative to t_j; slower, docs/BASELINES.md)."),
     strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write routes (M x k int32, -1 padded) to .npy or .csv."),
     stats_path: Optional[Path] = typer.Option(None, "--stats", help="Write the routing statistics as JSON."),
@@ -60,6 +67,8 @@ def route_command(
                 check_writable(path, what)
         if scheduler and workers:
             raise InvalidInputError("give --scheduler or --workers, not both")
+        if select is SelectName.greedy and (scheduler or workers):
+            raise InvalidInputError("--select greedy needs every earlier row's loads, so it cannot be sharded")
 
         started = time.perf_counter()
         s, t = _read_degrees(S, T, degrees)
@@ -72,13 +81,13 @@ def route_command(
                    (("routes", out), ("routing pbm", pbm), ("stats", stats_path)) if path is not None}
         with io.output_batch() as batch:  # all outputs appear together, or none does
             route_start = time.perf_counter()
-            with _chunk_source(router, rows, threads, scheduler, workers) as chunks:
+            with _chunk_source(router, rows, threads, scheduler, workers, select.value) as chunks:
                 totals = route_to_files(router, chunks, batch, out=out, pbm=pbm)
             timings = {"read": read_ms, "prepare": prepare_ms, "route_and_write": (time.perf_counter() - route_start) * 1e3}
             timings["total"] = (time.perf_counter() - started) * 1e3
             stats = stats_from_totals(totals, router.s, router.t, k=router.k, seed=router.seed,
                                       row_perm=router.row_perm, timings_ms=timings)
-            execution = {"strategy": router.strategy, "sparse_rows": router.sparse_rows,
+            execution = {"select": select.value, "strategy": router.strategy, "sparse_rows": router.sparse_rows,
                          "chunk_rows": rows, "executor": _executor_name(scheduler, workers)}
             payload = {"inputs": inputs, "stats": stats.to_dict(), "execution": execution, "outputs": outputs}
             if stats_path is not None:
@@ -119,7 +128,12 @@ def _executor_name(scheduler: str | None, workers: int | None) -> str:
 
 
 @contextlib.contextmanager
-def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None, workers: int | None):
+def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None, workers: int | None,
+                  select: str = "random"):
+    if select == "greedy":  # one pass over all rows in memory: each row depends on earlier ones
+        yield [(0, route_degrees(router.s, router.t, router.k, seed=router.seed, row_perm=router.row_perm,
+                                 select="greedy", threads=threads).routes)]
+        return
     if not (scheduler or workers):
         yield local_chunks(router, rows, threads)
         return
