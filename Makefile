@@ -10,7 +10,7 @@ CORE_SOURCES := $(wildcard core_cpp/*.cpp core_cpp/*.hpp core_cpp/tools/*.cpp)
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router -name '*.py')
 
-.PHONY: demo test bench venv clean smoke bench-scale
+.PHONY: demo test bench venv clean smoke bench-scale fuzz sanitize
 
 venv: $(STAMP)
 
@@ -48,3 +48,13 @@ smoke: $(STAMP)
 # issue #4: phase (random, greedy) vs hash (uniform, weighted) vs two-choice, as JSON
 bench-baselines: $(STAMP)
 	$(PY) benchmarks/bench_baselines.py
+
+# issue #6: fuzz the PBM/NPY/degree readers and the YAML config loader, FUZZ_SECONDS per target;
+# findings are saved in build/fuzz/findings/ and make the target fail.
+FUZZ_SECONDS ?= 30
+fuzz: $(STAMP)
+	$(PY) tests/fuzz/run.py --seconds-per-target $(FUZZ_SECONDS)
+
+# issue #6: the C++ kernels under ASan + UBSan, then under valgrind memcheck (build/sanitize-*).
+sanitize: $(STAMP)
+	CMAKE=$(VENV)/bin/cmake tools/sanitize.sh

@@ -13,6 +13,7 @@ from ..errors import PhaseRouterError
 
 EXIT_BAD_INPUT = 2
 EXIT_IO_FAILURE = 1
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -24,7 +25,7 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
 
 @contextlib.contextmanager
 def cli_errors() -> Iterator[None]:
-    """Bad input: exit 2. Failing to write an output (disk full, permissions): exit 1."""
+    """Bad input: exit 2. Failing to write an output (disk full, permissions): exit 1. Ctrl-C: 130."""
     try:
         yield
     except PhaseRouterError as exc:
@@ -34,6 +35,8 @@ def cli_errors() -> Iterator[None]:
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         fail(f"{where}{exc.strerror or exc}", EXIT_IO_FAILURE)
+    except KeyboardInterrupt:  # Ctrl-C: staged outputs were already discarded on the way out
+        fail("interrupted", EXIT_INTERRUPTED)
 
 
 def check_writable(path: os.PathLike[str] | str, what: str) -> None:

@@ -17,7 +17,10 @@ from ..router import Router
 from ..routing import route_degrees
 from ..stats import stats_from_totals
 from ..streaming import local_chunks, route_to_files, rows_per_chunk
+from .._validate import check_count
+from ..io.shape import matrix_file_shape
 from .errors import check_writable, cli_errors
+from .memory_limit import check_memory, default_max_memory, parse_size, route_memory_parts
 from .render import routing_table, stdout
 
 
@@ -49,6 +52,7 @@ def route_command(
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON instead of a table."),
     threads: int = typer.Option(0, "--threads", min=0, help="Worker threads (0: all cores). Results never depend on it."),
     chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, help="Source rows routed and written at a time (default: 64 MiB of routes)."),
+    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help="Refuse a routing that would need more memory than this, e.g. 2GiB, 512M, 1.5GB (default: 80% of RAM)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Route row shards on the Dask cluster at this address (needs phase-router[distributed])."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Route row shards on a local Dask cluster of N worker processes."),
 ) -> None:
@@ -70,12 +74,21 @@ def route_command(
         if select is SelectName.greedy and (scheduler or workers):
             raise InvalidInputError("--select greedy needs every earlier row's loads, so it cannot be sharded")
 
+        rows = chunk_rows or rows_per_chunk(check_count(k, "k"))
+        limit = parse_size(max_memory) if max_memory is not None else default_max_memory()
+
+        def refuse_if_too_big(M: int, E: int) -> None:  # noqa: N803
+            check_memory(route_memory_parts(M, E, k, rows, threads=threads, pbm=pbm is not None,
+                                            all_rows_at_once=select is SelectName.greedy), limit)
+
+        if degrees is None:  # matrix headers give M and E before the rasters are read
+            refuse_if_too_big(*matrix_file_shape(S))
         started = time.perf_counter()
         s, t = _read_degrees(S, T, degrees)
         read_ms = (time.perf_counter() - started) * 1e3
+        refuse_if_too_big(len(s), len(t))  # before the Router allocates its state
         router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy.value)
         prepare_ms = (time.perf_counter() - started) * 1e3 - read_ms
-        rows = chunk_rows or rows_per_chunk(k)
 
         outputs = {name: str(path) for name, path in
                    (("routes", out), ("routing pbm", pbm), ("stats", stats_path)) if path is not None}

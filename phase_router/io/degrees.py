@@ -17,6 +17,9 @@ from .files import open_input, read_magic
 from .npy import load_npy
 
 
+MAX_TOKEN = 20  # characters in one degree line, leading zeros included
+
+
 def read_degrees(path: str | os.PathLike[str]) -> np.ndarray:
     """The degree vector in a file, as int64, checked to be non-negative integers."""
     if read_magic(path).startswith(b"\x93NUMPY"):
@@ -41,6 +44,13 @@ def _text_degrees(path) -> np.ndarray:
             if line.strip() and not line.lstrip().startswith(b"#")]
     if not kept:
         raise FileFormatError(path, "no degrees found (expected one integer per line)")
+    # np.array(tokens) pads every token to the longest one: a single 200 kB line among 20000
+    # short ones cost 4 GB. No valid degree (<= 2^31 - 1) needs more than 20 characters.
+    for number, token in kept:
+        if len(token) > MAX_TOKEN:
+            raise FileFormatError(
+                path, f"line {number}: {token[:40].decode('latin-1')!r}... ({len(token)} characters) is not a degree"
+            )
     tokens = [token for _, token in kept]
     try:
         values = np.array(tokens).astype(np.int64)

@@ -2,27 +2,64 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tokenize
+import warnings
 
 import numpy as np
 
-from .._validate import first_non_binary
+from .._validate import MAX_DIM, first_non_binary
 from ..errors import FileFormatError
 from .files import open_input
 
 CHUNK_ELEMENTS = 16 * 2**20
 
 
+# A malformed header can fail in NumPy's header parser with any of these; they are about the
+# file, not about our call.
+_HEADER_ERRORS = (ValueError, OSError, EOFError, SyntaxError, TypeError, OverflowError, tokenize.TokenError)
+
+
 def load_npy(path: str | os.PathLike[str]) -> np.ndarray:
     """Memory-map an NPY file (no pickles); malformed or truncated files raise FileFormatError."""
-    open_input(path).close()  # missing / unreadable / directory: clear InputFileError
+    # NumPy warns (on stderr, breaking the CLI's one-line errors) about Python 2 style headers;
+    # the header is checked here, so the warning says nothing the user needs.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        _check_header(path)
     try:
-        return np.load(path, mmap_mode="r", allow_pickle=False)
-    # A malformed header can also fail in NumPy's header parser with SyntaxError, TypeError or
-    # tokenize.TokenError; those are about the file too, not about our call.
-    except (ValueError, OSError, EOFError, SyntaxError, TypeError, tokenize.TokenError) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            return np.load(path, mmap_mode="r", allow_pickle=False)
+    except _HEADER_ERRORS as exc:
         raise FileFormatError(path, f"not a valid NPY file ({_first_line(exc)})") from None
+
+
+def _check_header(path) -> None:
+    """Refuse a header whose data would not fit in the file, before NumPy maps it: NumPy's memmap
+    multiplies the shape in C longs, so a huge claimed shape raised OverflowError (found by
+    fuzzing, tests/fuzz_corpus/npy/crash-*.bin)."""
+    with open_input(path) as handle:  # missing / unreadable / directory: clear InputFileError
+        try:
+            version = np.lib.format.read_magic(handle)
+            if version not in ((1, 0), (2, 0)):  # 3.0 only adds UTF-8 field names: not a 0/1 matrix
+                raise ValueError(f"unsupported NPY version {version[0]}.{version[1]}")
+            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            shape, _, dtype = read(handle)
+        except _HEADER_ERRORS as exc:
+            raise FileFormatError(path, f"not a valid NPY file ({_first_line(exc)})") from None
+        available = os.fstat(handle.fileno()).st_size - handle.tell()
+    # Also keeps NumPy's size arithmetic in C longs exact, even for shapes with a zero side.
+    if any(side > MAX_DIM for side in shape) or math.prod(max(1, side) for side in shape) > MAX_DIM**2:
+        raise FileFormatError(path, f"not a valid NPY file (shape {tuple(shape)} is larger than the limits, "
+                                    f"sides up to {MAX_DIM})")
+    needed = math.prod(shape) * dtype.itemsize  # Python ints: no overflow
+    if needed > available:
+        raise FileFormatError(
+            path, f"not a valid NPY file (truncated: header says shape {tuple(shape)} of {dtype}, which needs "
+            f"{needed} bytes, but only {available} bytes follow the header)"
+        )
 
 
 def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:

@@ -12,17 +12,22 @@ from .routes_out import route_format, routing_matrix
 
 
 class NpySink:
-    """An .npy of shape (M, k) int32: header first (np.lib.format.open_memmap), rows as they come."""
+    """An .npy of shape (M, k) int32: the header first, then rows as they come (in row order).
+
+    Plain writes, not a memory map: when the disk filled up, stores into a mapped file raised
+    SIGBUS and killed the process with a partial file left behind; a write() fails with ENOSPC,
+    an OSError the CLI reports in one line after discarding the staged file."""
 
     def __init__(self, path: str | os.PathLike[str], M: int, k: int, batch: OutputBatch) -> None:
-        self._array = np.lib.format.open_memmap(batch.path(path), mode="w+", dtype=np.int32, shape=(M, k))
+        self._handle = batch.open(path)
+        header = {"descr": np.lib.format.dtype_to_descr(np.dtype("<i4")), "fortran_order": False, "shape": (M, k)}
+        np.lib.format.write_array_header_1_0(self._handle, header)  # what np.save writes for this shape
 
     def write(self, first_row: int, routes: np.ndarray) -> None:
-        self._array[first_row : first_row + routes.shape[0]] = routes
+        self._handle.write(np.ascontiguousarray(routes, dtype="<i4").tobytes())
 
     def close(self) -> None:
-        self._array.flush()
-        del self._array
+        self._handle.close()
 
 
 class CsvSink:

@@ -29,7 +29,10 @@ def load_config(path: str | os.PathLike[str]) -> SweepConfig:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise ConfigError(path, f"not valid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+        # A ReaderError (control character) has no problem text and a two-line str(); the CLI
+        # prints this as one line, so collapse whitespace (found by fuzzing, tests/fuzz_corpus).
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise ConfigError(path, f"not valid YAML{where}: {problem}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot read: {exc}") from None
     return parse_config(data, path)

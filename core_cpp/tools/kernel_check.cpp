@@ -1,0 +1,233 @@
+// Standalone kernel exerciser for sanitizer and valgrind runs (make sanitize): drives every
+// kernel (Router dense/sparse/auto, row ranges, thread counts, checkpoint strides, selection,
+// packed_row_degrees, route_summary, greedy, hash and two-choice baselines) over many shapes,
+// including non-multiples of 64, k > E, empty and full rows, and checks invariants that any
+// out-of-bounds write or uninitialised read would be likely to break. The sanitizers catch the
+// memory errors themselves; the invariants make the run fail on wrong results too.
+// Usage: kernel_check [small]   ("small": fewer and smaller shapes, for valgrind)
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "baseline_hash.hpp"
+#include "baseline_two_choice.hpp"
+#include "route.hpp"
+#include "route_greedy.hpp"
+#include "route_summary.hpp"
+#include "row_degrees.hpp"
+#include "splitmix.hpp"
+
+using namespace phase_router;
+
+namespace {
+
+int failures = 0;
+std::uint64_t checks = 0;
+
+void expect(bool ok, const std::string& what) {
+    ++checks;
+    if (!ok && failures++ < 20) std::fprintf(stderr, "FAIL: %s\n", what.c_str());
+}
+
+using Routes = std::vector<std::int32_t>;
+
+// Row i: `limit` or fewer distinct targets in [0, E) (ascending if `sorted`), then only -1.
+void check_rows(const Routes& r, std::uint32_t M, std::uint32_t E, std::uint32_t k, const std::vector<std::uint32_t>& limit,
+                const std::vector<std::uint32_t>* t, bool sorted, const std::string& what) {
+    std::vector<std::uint32_t> load(E, 0);
+    std::vector<std::uint8_t> seen(E, 0);
+    for (std::uint32_t i = 0; i < M; ++i) {
+        const std::int32_t* row = r.data() + std::size_t{i} * k;
+        std::uint32_t n = 0;
+        while (n < k && row[n] >= 0) ++n;
+        bool ok = n <= limit[i];
+        for (std::uint32_t x = n; x < k; ++x) ok = ok && row[x] == -1;
+        for (std::uint32_t x = 0; x < n; ++x) {
+            const auto j = static_cast<std::uint32_t>(row[x]);
+            ok = ok && j < E && (!sorted || x == 0 || row[x - 1] < row[x]);
+            if (j < E) {
+                ok = ok && !seen[j];
+                seen[j] = 1;
+                ++load[j];
+            }
+        }
+        for (std::uint32_t x = 0; x < n; ++x)
+            if (static_cast<std::uint32_t>(row[x]) < E) seen[row[x]] = 0;
+        if (!ok) {
+            expect(false, what + ": malformed row " + std::to_string(i));
+            return;
+        }
+    }
+    if (t)  // a target is a candidate only for the t_j sources its arc covers
+        for (std::uint32_t j = 0; j < E; ++j) expect(load[j] <= (*t)[j], what + ": load above t_j");
+}
+
+struct Case {
+    std::uint32_t M, E, k;
+    int pattern;  // 0 random, 1 all empty, 2 all full, 3 sparse-ish, 4 half empty / half full
+    std::uint64_t seed;
+};
+
+std::vector<std::uint32_t> degrees(std::uint32_t n, std::uint32_t ring, int pattern, std::uint64_t key) {
+    std::vector<std::uint32_t> d(n);
+    for (std::uint32_t i = 0; i < n; ++i) {
+        const std::uint64_t u = splitmix(key, i);
+        switch (pattern) {
+            case 1: d[i] = 0; break;
+            case 2: d[i] = ring; break;
+            case 3: d[i] = static_cast<std::uint32_t>(u % (ring / 32 + 2)) % (ring + 1); break;
+            case 4: d[i] = (i % 2) ? ring : 0; break;
+            default: d[i] = static_cast<std::uint32_t>(u % (ring + 1ULL));
+        }
+    }
+    return d;
+}
+
+Routes route_with(const std::vector<std::uint32_t>& s, const std::vector<std::uint32_t>& t, const Case& c,
+                  Strategy strategy, int threads, std::uint64_t budget = SourceArcs::kDefaultBudgetBytes) {
+    RouteOptions o;
+    o.k = c.k;
+    o.seed = c.seed;
+    o.row_perm = c.seed % 2;
+    o.strategy = strategy;
+    o.checkpoint_budget_bytes = budget;
+    Router router(s.data(), c.M, t.data(), c.E, o);
+    Routes out(std::size_t{c.M} * c.k, 7);  // not -1: every slot must be written
+    router.route_rows(0, c.M, out.data(), threads);
+    // Row ranges are slices of the full routing.
+    for (std::uint32_t part = 0; part < 3; ++part) {
+        const std::uint32_t a = static_cast<std::uint32_t>(splitmix(c.seed + part, 1) % (c.M + 1ULL));
+        const std::uint32_t b = a + static_cast<std::uint32_t>(splitmix(c.seed + part, 2) % (c.M - a + 1ULL));
+        Routes slice(std::size_t{b - a} * c.k + 1, 9);  // one guard slot past the end
+        router.route_rows(a, b, slice.data(), threads);
+        expect(std::equal(slice.begin(), slice.end() - 1, out.begin() + std::size_t{a} * c.k), "row range slice");
+        expect(slice.back() == 9, "route_rows wrote past its range");
+    }
+    return out;
+}
+
+void check_router(const Case& c) {
+    const auto s = degrees(c.M, c.E, c.pattern, c.seed ^ 0x5EED5);
+    const auto t = degrees(c.E, c.M, c.pattern == 3 ? 0 : c.pattern, c.seed ^ 0x7A76E7);
+    const std::string what = "router M=" + std::to_string(c.M) + " E=" + std::to_string(c.E) + " k=" +
+                             std::to_string(c.k) + " pattern=" + std::to_string(c.pattern);
+    const Routes autos = route_with(s, t, c, Strategy::kAuto, 2);
+    std::vector<std::uint32_t> limit(c.M);
+    for (std::uint32_t i = 0; i < c.M; ++i) limit[i] = std::min(c.k, s[i]);
+    check_rows(autos, c.M, c.E, c.k, limit, &t, true, what);
+    expect(route_with(s, t, c, Strategy::kDense, 1) == autos, what + ": dense differs from auto");
+    expect(route_with(s, t, c, Strategy::kSparse, 3) == autos, what + ": sparse differs from auto");
+    // A tiny checkpoint budget forces the widest stride: same bits, different code path.
+    expect(route_with(s, t, c, Strategy::kDense, 2, 64) == autos, what + ": coarse stride differs");
+    RouteOptions o;
+    o.k = c.k;
+    o.seed = c.seed;
+    o.row_perm = c.seed % 2;
+    Routes whole(std::size_t{c.M} * c.k);
+    route_degrees(s.data(), c.M, t.data(), c.E, o, whole.data());
+    expect(whole == autos, what + ": route_degrees differs from Router");
+
+    const RouteSummary summary = summarize_routes(autos.data(), c.M, c.k, c.E, 2);
+    std::uint64_t active = 0, under = 0;
+    std::vector<std::int64_t> loads(c.E, 0);
+    for (std::uint32_t i = 0; i < c.M; ++i) {
+        std::uint32_t n = 0;
+        for (std::uint32_t x = 0; x < c.k; ++x)
+            if (autos[std::size_t{i} * c.k + x] >= 0) ++n, ++loads[autos[std::size_t{i} * c.k + x]];
+        active += n;
+        under += n < c.k;
+    }
+    expect(summary.active == active && summary.underfilled == under && summary.column_loads == loads,
+           what + ": route_summary");
+
+    GreedyOptions g;
+    g.k = c.k;
+    g.seed = c.seed;
+    g.row_perm = c.seed % 2;
+    g.block = 1 + static_cast<std::uint32_t>(c.seed % 17);
+    g.threads = 2;
+    Routes greedy(std::size_t{c.M} * c.k);
+    route_degrees_greedy(s.data(), c.M, t.data(), c.E, g, greedy.data());
+    check_rows(greedy, c.M, c.E, c.k, limit, &t, false, what + " greedy");
+
+    std::vector<std::uint32_t> ones(c.E, 1), weighted_limit(limit);
+    const auto positive = static_cast<std::uint32_t>(std::count_if(t.begin(), t.end(), [](std::uint32_t x) { return x > 0; }));
+    for (auto& x : weighted_limit) x = std::min(x, positive);
+    Routes hashed(std::size_t{c.M} * c.k);
+    hash_route_uniform(limit.data(), c.M, c.E, c.k, c.seed, 2, hashed.data());
+    check_rows(hashed, c.M, c.E, c.k, limit, nullptr, false, what + " hash uniform");
+    if (positive > 0) {
+        hash_route_weighted(weighted_limit.data(), c.M, t.data(), c.E, c.k, c.seed, 2, hashed.data());
+        check_rows(hashed, c.M, c.E, c.k, weighted_limit, nullptr, false, what + " hash weighted");
+        two_choice_route(weighted_limit.data(), c.M, t.data(), c.E, c.k, c.seed, hashed.data());
+        check_rows(hashed, c.M, c.E, c.k, weighted_limit, nullptr, false, what + " two-choice weighted");
+    }
+    two_choice_route(limit.data(), c.M, ones.data(), c.E, c.k, c.seed, hashed.data());
+    check_rows(hashed, c.M, c.E, c.k, limit, nullptr, false, what + " two-choice");
+}
+
+void check_packed_row_degrees(std::uint32_t rows, std::uint32_t width, std::uint64_t key) {
+    const std::uint64_t row_bytes = (width + 7) / 8;
+    std::vector<std::uint8_t> data(rows * row_bytes);
+    for (std::size_t x = 0; x < data.size(); ++x) data[x] = static_cast<std::uint8_t>(splitmix(key, x));
+    std::vector<std::uint32_t> out(rows + 1, 0xDEADBEEF);
+    packed_row_degrees(data.data(), rows, row_bytes, width, out.data(), 2);
+    for (std::uint32_t r = 0; r < rows; ++r) {
+        std::uint32_t n = 0;
+        for (std::uint32_t c = 0; c < width; ++c) n += (data[r * row_bytes + c / 8] >> (7 - c % 8)) & 1;
+        expect(out[r] == n, "packed_row_degrees row " + std::to_string(r) + " width " + std::to_string(width));
+    }
+    expect(out[rows] == 0xDEADBEEF, "packed_row_degrees wrote past its rows");
+}
+
+template <class F>
+void expect_throws(F f, const std::string& what) {
+    try {
+        f();
+        expect(false, what + ": no exception");
+    } catch (const std::invalid_argument&) {
+        expect(true, what);
+    }
+}
+
+void check_refusals() {
+    const std::vector<std::uint32_t> s{3, 1}, t{1, 1};
+    RouteOptions o;
+    o.k = 2;
+    expect_throws([&] { Router r(s.data(), 2, t.data(), 2, o); }, "s_i > E");
+    o.k = 0;
+    expect_throws([&] { Router r(t.data(), 2, t.data(), 2, o); }, "k = 0");
+    o.k = 1;
+    Router ok(t.data(), 2, t.data(), 2, o);
+    std::int32_t out[4];
+    expect_throws([&] { ok.route_rows(1, 3, out, 1); }, "row range past M");
+    expect_throws([&] { ok.route_rows(2, 1, out, 1); }, "reversed row range");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const bool small = argc > 1 && std::strcmp(argv[1], "small") == 0;
+    std::vector<Case> cases;
+    const std::uint32_t dims[] = {1, 2, 63, 64, 65, 127, 129, 200, 777, 1000, 3000};
+    std::uint64_t seed = 1;
+    for (std::uint32_t M : dims)
+        for (std::uint32_t E : dims) {
+            if ((small && (M > 200 || E > 200)) || std::uint64_t{M} * E > 800000) continue;
+            for (std::uint32_t k : {1u, 3u, 64u, E + 5}) {
+                const int pattern = static_cast<int>(seed % 5);
+                cases.push_back({M, E, k, pattern, seed++ * 0x9E3779B97F4A7C15ULL});
+            }
+        }
+    for (const Case& c : cases) check_router(c);
+    for (std::uint32_t width : {1u, 7u, 8u, 9u, 63u, 64u, 65u, 200u, 513u})
+        for (std::uint32_t rows : {1u, 5u, 64u}) check_packed_row_degrees(rows, width, width * 31 + rows);
+    check_refusals();
+    std::printf("kernel_check: %zu cases, %llu checks, %d failures\n", cases.size(),
+                static_cast<unsigned long long>(checks), failures);
+    return failures == 0 ? 0 : 1;
+}
