@@ -36,6 +36,34 @@ done
 summary+=("asan+ubsan route_digest (3 shapes): clean")
 unset ASAN_OPTIONS UBSAN_OPTIONS
 
+echo "== Python kernel tests against an ASan + UBSan build of the extension =="
+# A separate venv without the editable install (whose import hook would win over PYTHONPATH),
+# holding a copy of the package with the sanitized _core; libasan must be loaded first.
+VENV_SAN=build/sanitize-venv
+test -x "$VENV_SAN/bin/python" || python3 -m venv "$VENV_SAN"
+"$VENV_SAN/bin/python" -m pip install --quiet numpy pytest hypothesis typer rich pybind11 >"$VENV_SAN.pip.log" 2>&1 \
+    || { cat "$VENV_SAN.pip.log"; exit 1; }
+"$CMAKE" -S . -B build/sanitize-ext -DSKBUILD=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPHASE_ROUTER_SANITIZE=ON \
+    -DPython_EXECUTABLE="$PWD/$VENV_SAN/bin/python" -Dpybind11_DIR="$("$VENV_SAN/bin/python" -m pybind11 --cmakedir)" \
+    >build/sanitize-ext.configure.log 2>&1 || { cat build/sanitize-ext.configure.log; exit 1; }
+"$CMAKE" --build build/sanitize-ext --target _core -j "$JOBS" >build/sanitize-ext.build.log 2>&1 \
+    || { cat build/sanitize-ext.build.log; exit 1; }
+rm -rf build/sanitize-pkg && mkdir -p build/sanitize-pkg && cp -r phase_router build/sanitize-pkg/
+rm -f build/sanitize-pkg/phase_router/_core*.so && cp build/sanitize-ext/_core*.so build/sanitize-pkg/phase_router/
+# detect_leaks=0: CPython itself keeps memory until exit; the C++ driver above checks leaks.
+# The pytest script, not `python -m pytest`, so the working directory (whose phase_router has no
+# built _core) is not put ahead of PYTHONPATH.
+LD_PRELOAD="$(${CXX:-g++} -print-file-name=libasan.so)" \
+ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+PYTHONPATH="$PWD/build/sanitize-pkg" HYPOTHESIS_PROFILE=ci \
+    "$VENV_SAN/bin/pytest" -q -p no:cacheprovider \
+    tests/test_kernel_matches_reference.py tests/test_randomness.py tests/test_golden.py \
+    tests/test_invariants.py tests/test_api.py tests/test_scale.py \
+    -k "not dask and not scheduler and not package_metadata" \
+    | tail -n 1 | tee build/sanitize-pytest.log
+grep -q " passed" build/sanitize-pytest.log && ! grep -q "failed" build/sanitize-pytest.log
+summary+=("asan+ubsan Python kernel tests: $(cat build/sanitize-pytest.log)")
+
 if command -v valgrind >/dev/null; then
     echo "== valgrind memcheck (portable build, small shapes) =="
     build build/sanitize-valgrind -DPHASE_ROUTER_NATIVE=OFF -DPHASE_ROUTER_OPENMP=OFF
