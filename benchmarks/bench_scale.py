@@ -3,7 +3,8 @@
 Shapes (issue #3): the MoE shape M = 2^20 tokens, E = 1024 experts, k = 8, s_i = E,
 t_j = ceil(1.25 * k * M / E) (capacity factor 1.25); square N = 16384 and 65536 at density 0.5
 with k = 1024; sparse targets E = 2^20 with s_i = 16 (M = 2^16, t_j = M/2, k = 8); and the
-memory check M = 2^20, E = 2^16, k = 8 at density 0.5.
+memory check M = 2^20, E = 2^16, k = 8 at density 0.5. Also: degrees read from a 65536 x 65536
+P4 file (512 MiB), with its peak RSS.
 
 For each shape and each strategy (dense, sparse, auto) a fresh subprocess routes it and reports
 the best wall time of its repetitions (prepare + route, output array included), routes per
@@ -57,6 +58,35 @@ print(json.dumps({"seconds": min(times), "active": active, "sparse_rows": router
 """
 
 
+READ_P4 = r"""
+import json, resource, sys, time
+from phase_router import io
+start = time.perf_counter()
+degrees, shape = io.read_row_degrees(sys.argv[1])
+print(json.dumps({"seconds": time.perf_counter() - start, "shape": shape, "ones": int(degrees.sum())}))
+"""
+
+
+def read_p4(n: int, workdir: str) -> dict:
+    """Write an n x n density-0.5 P4 and measure degrees read from it in a fresh process: the
+    reader popcounts 16 MiB chunks, so peak RSS should stay far below the file size."""
+    import numpy as np
+
+    path = os.path.join(workdir, f"S{n}.pbm")
+    rng = np.random.default_rng(n)
+    with open(path, "wb") as handle:
+        handle.write(f"P4\n{n} {n}\n".encode())
+        for _ in range(0, n, 4096):
+            handle.write(rng.integers(0, 256, size=(min(4096, n), n // 8), dtype=np.uint8).tobytes())
+    size_mib = os.path.getsize(path) / 2**20
+    proc = subprocess.Popen([sys.executable, "-c", READ_P4, path], stdout=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    child = json.loads(proc.stdout.read())
+    os.unlink(path)
+    return {"shape": f"read_p4_{n}x{n}", "file_mib": round(size_mib, 1), "wall_ms": round(child["seconds"] * 1e3, 1),
+            "peak_rss_mib": round(usage.ru_maxrss / 1024, 1), "exit_status": status}
+
+
 def estimate_seconds(spec: dict, strategy: str) -> float:
     """Crude single-core estimate from the cost model, for skipping runs that would take minutes."""
     mean_s = {"full": spec["E"], "half": spec["E"] / 2, "16": 16}[spec["s"]]
@@ -102,6 +132,8 @@ def main() -> None:
     parser.add_argument("--strategies", default="dense,sparse,auto")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--max-seconds", type=float, default=20.0, help="skip runs the cost model says take longer")
+    parser.add_argument("--read-p4", type=int, default=65536,
+                        help="also write an N x N P4 and measure reading its degrees (0: skip)")
     args = parser.parse_args()
     results = [run(name, SHAPES[name], strategy, args.reps, args.max_seconds)
                for name in args.shapes.split(",") for strategy in args.strategies.split(",")]
@@ -112,6 +144,11 @@ def main() -> None:
             for r in results:
                 if r["shape"] == name and r["strategy"] == "auto":
                     r["auto_over_best"] = round(timed["auto"] / best, 3)
+    if args.read_p4:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as workdir:
+            results.append(read_p4(args.read_p4, workdir))
     print(json.dumps({"benchmark": "scale", "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
                       "results": results}, indent=2))
 

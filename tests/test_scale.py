@@ -221,3 +221,24 @@ def test_input_mode_errors(args, needle: str) -> None:
 def test_make_degrees_helper_covers_the_extremes() -> None:
     rng = np.random.default_rng(0)
     assert set(make_degrees("extremes", 200, 9, rng)) <= {0, 1, 9}
+
+
+def test_missing_dask_is_one_clear_error(tmp_path: Path, monkeypatch) -> None:
+    """Without the [distributed] extra, --workers says how to install it (exit 2, nothing written)."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name.startswith("dask"):
+            raise ImportError(f"No module named {name!r}")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    s_path, t_path, _, _ = sample_degrees(tmp_path)
+    out = tmp_path / "r.npy"
+    result = run("route", "--degrees", s_path, t_path, "-k", 4, "--workers", 2, "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == ("phase-router: error: distributed routing needs Dask: "
+                                     "pip install 'phase-router[distributed]'")
+    assert not out.exists()
