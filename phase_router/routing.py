@@ -48,17 +48,21 @@ def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = 
     t, shape_T = matrix_row_degrees(T, "T")
     check_matching_shapes(shape_S, shape_T)
     degrees_ms = (time.perf_counter() - started) * 1e3
-    return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select=select, strategy=strategy, rows=rows,
-                         threads=threads, out=out, _started=started, _timings={"degrees": degrees_ms})
+    return _route_degrees(s, t, k, seed, row_perm, select, strategy, rows, threads, out, started,
+                          {"degrees": degrees_ms})
 
 
 def route_degrees(s, t, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-                  out: np.ndarray | None = None, _started: float | None = None,
-                  _timings: dict[str, float] | None = None) -> Routing:
+                  out: np.ndarray | None = None) -> Routing:
     """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
     with M = len(s) and E = len(t). Options as for ``route``."""
-    started = time.perf_counter() if _started is None else _started
+    return _route_degrees(s, t, k, seed, row_perm, select, strategy, rows, threads, out, time.perf_counter(), {})
+
+
+def _route_degrees(s, t, k: int, seed: int, row_perm: bool, select: str, strategy: str, rows,
+                   threads: int | None, out: np.ndarray | None, started: float,
+                   timings_ms: dict[str, float]) -> Routing:
     if check_select(select) == "greedy":
         if rows is not None or out is not None:
             raise InvalidInputError("select='greedy' routes all rows at once (each row sees earlier rows' "
@@ -66,7 +70,7 @@ def route_degrees(s, t, k: int, *, seed: int = 0, row_perm: bool = False, select
         from .greedy import route_degrees_greedy
 
         return route_degrees_greedy(s, t, k, seed=seed, row_perm=row_perm, threads=threads)
-    return _route(s, t, k, seed, row_perm, strategy, rows, threads, out, started, dict(_timings or {}))
+    return _route(s, t, k, seed, row_perm, strategy, rows, threads, out, started, timings_ms)
 
 
 def check_select(select: object) -> str:
