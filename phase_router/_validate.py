@@ -132,6 +132,14 @@ def check_degrees(degrees: object, name: str) -> np.ndarray:
     return array.astype(np.uint32)
 
 
+def check_degree_pair(s: object, t: object) -> tuple[np.ndarray, np.ndarray]:
+    """s (M sources, each 0..E) and t (E targets, each 0..M) as checked uint32 vectors."""
+    s_checked, t_checked = check_degrees(s, "s"), check_degrees(t, "t")
+    check_degree_bound(s_checked, "s", t_checked.size, "E = len(t)")
+    check_degree_bound(t_checked, "t", s_checked.size, "M = len(s)")
+    return s_checked, t_checked
+
+
 def check_degree_bound(degrees: np.ndarray, name: str, ring: int, ring_name: str) -> None:
     """Every degree is at most the ring size it is laid on."""
     if np.any(degrees > ring):

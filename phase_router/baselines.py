@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 from . import _core
-from ._validate import check_count, check_degree_bound, check_degrees, check_seed, check_threads, matrix_row_degrees
+from ._validate import check_count, check_degree_pair, check_degrees, check_seed, check_threads, matrix_row_degrees
 from ._validate import check_matching_shapes
 from .errors import InvalidInputError
 from .routing import Routing
@@ -35,9 +35,7 @@ def default_counts(s: np.ndarray, t: np.ndarray, k: int, weighted: bool) -> np.n
 
 
 def _inputs(s, t, k, seed, counts, weighted: bool):
-    s, t = check_degrees(s, "s"), check_degrees(t, "t")
-    check_degree_bound(s, "s", t.size, "E = len(t)")
-    check_degree_bound(t, "t", s.size, "M = len(s)")
+    s, t = check_degree_pair(s, t)
     k, seed = check_count(k, "k"), check_seed(seed)
     if counts is None:
         return s, t, k, seed, default_counts(s, t, k, weighted)

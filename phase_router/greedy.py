@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 
 from . import _core
-from ._validate import check_count, check_degree_bound, check_degrees, check_matching_shapes, check_seed
+from ._validate import check_count, check_degree_pair, check_matching_shapes, check_seed
 from ._validate import check_threads, matrix_row_degrees
 from .routing import Routing
 from .stats import summarize
@@ -26,9 +26,7 @@ def route_degrees_greedy(s, t, k: int, *, seed: int = 0, row_perm: bool = False,
     """Like ``route_degrees`` with the greedy selection. ``block`` is part of the result's
     definition (default ``default_block(M)``); ``threads`` never changes it."""
     started = time.perf_counter()
-    s, t = check_degrees(s, "s"), check_degrees(t, "t")
-    check_degree_bound(s, "s", t.size, "E = len(t)")
-    check_degree_bound(t, "t", s.size, "M = len(s)")
+    s, t = check_degree_pair(s, t)
     k, seed, threads = check_count(k, "k"), check_seed(seed), check_threads(threads)
     block = default_block(int(s.size)) if block is None else check_count(block, "block")
     kernel = time.perf_counter()

@@ -13,8 +13,7 @@ import numpy as np
 from . import _core
 from ._validate import (
     check_count,
-    check_degree_bound,
-    check_degrees,
+    check_degree_pair,
     check_routes_buffer,
     check_seed,
     check_threads,
@@ -50,9 +49,7 @@ class Router:
     """
 
     def __init__(self, s, t, k: int, *, seed: int = 0, row_perm: bool = False, strategy: str = "auto") -> None:
-        self.s, self.t = check_degrees(s, "s"), check_degrees(t, "t")
-        check_degree_bound(self.s, "s", self.t.size, "E = len(t)")
-        check_degree_bound(self.t, "t", self.s.size, "M = len(s)")
+        self.s, self.t = check_degree_pair(s, t)
         self.k = check_count(k, "k")
         self.seed = check_seed(seed)
         self.row_perm = bool(row_perm)

@@ -52,9 +52,6 @@ def router(name: str) -> RouterFn:
 
 def as_degrees(s, t) -> tuple[np.ndarray, np.ndarray]:
     """Validated uint32 degree vectors (the API's own checks)."""
-    from ._validate import check_degree_bound, check_degrees
+    from ._validate import check_degree_pair
 
-    s, t = check_degrees(s, "s"), check_degrees(t, "t")
-    check_degree_bound(s, "s", t.size, "E = len(t)")
-    check_degree_bound(t, "t", s.size, "M = len(s)")
-    return s, t
+    return check_degree_pair(s, t)

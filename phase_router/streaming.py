@@ -4,7 +4,7 @@ everything at once (row ranges equal slices of the full routing)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -18,10 +18,6 @@ DEFAULT_CHUNK_BYTES = 64 * 2**20  # routes held in memory at once
 
 def rows_per_chunk(k: int, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> int:
     return max(1, chunk_bytes // (4 * k))
-
-
-def local_chunks(router: Router, chunk_rows: int, threads: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    return router.chunks(chunk_rows, threads=threads)
 
 
 def route_to_files(router: Router, chunks: Iterable[tuple[int, np.ndarray]], batch: OutputBatch, *,

@@ -16,7 +16,7 @@ from ..errors import InvalidInputError, ShapeMismatchError
 from ..router import Router
 from ..routing import route_degrees
 from ..stats import stats_from_totals
-from ..streaming import local_chunks, route_to_files, rows_per_chunk
+from ..streaming import route_to_files, rows_per_chunk
 from .._validate import check_count
 from ..io.shape import matrix_file_shape
 from .errors import check_writable, cli_errors
@@ -148,7 +148,7 @@ def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None
                                  select="greedy", threads=threads).routes)]
         return
     if not (scheduler or workers):
-        yield local_chunks(router, rows, threads)
+        yield router.chunks(rows, threads=threads)
         return
     from ..distributed import dask_chunks, dask_client
 

@@ -5,7 +5,8 @@ from .atomic import OutputBatch, atomic_output, output_batch
 from .formats import detect_format, read_matrix, read_row_degrees
 from .npy import load_npy, npy_row_degrees, read_npy_matrix
 from .pbm import PbmHeader, pbm_row_degrees, read_header, read_pbm, read_pbm_packed, write_pbm
-from .routes_out import route_format, routing_matrix, write_json, write_routes, write_routing_pbm
+from .route_sinks import write_routes, write_routing_pbm
+from .routes_out import route_format, routing_matrix, write_json
 
 __all__ = [
     "OutputBatch",

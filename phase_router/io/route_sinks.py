@@ -3,11 +3,12 @@ larger than memory goes to disk without ever being one array."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import numpy as np
 
-from .atomic import OutputBatch
+from .atomic import OutputBatch, output_batch
 from .routes_out import route_format, routing_matrix
 
 
@@ -60,3 +61,24 @@ class PbmSink:
 
 def routes_sink(path: str | os.PathLike[str], M: int, k: int, batch: OutputBatch) -> NpySink | CsvSink:
     return NpySink(path, M, k, batch) if route_format(path) == ".npy" else CsvSink(path, batch)
+
+
+def write_routes(path: str | os.PathLike[str], routes: np.ndarray, batch: OutputBatch | None = None) -> None:
+    """All routes at once (.npy or .csv, int32), atomically or as part of `batch`."""
+    _write_one_chunk(lambda b: routes_sink(path, routes.shape[0], routes.shape[1], b), routes, batch)
+
+
+def write_routing_pbm(path: str | os.PathLike[str], routes: np.ndarray, E: int,
+                      batch: OutputBatch | None = None) -> None:
+    """The routing matrix O (M x E) as P4, atomically or as part of `batch`."""
+    _write_one_chunk(lambda b: PbmSink(path, routes.shape[0], E, b), routes, batch)
+
+
+def _write_one_chunk(make_sink, routes: np.ndarray, batch: OutputBatch | None) -> None:
+    """The streaming writers with a single chunk: one code path per format."""
+    with contextlib.nullcontext(batch) if batch is not None else output_batch() as target:
+        sink = make_sink(target)
+        try:
+            sink.write(0, routes)
+        finally:
+            sink.close()

@@ -1,4 +1,5 @@
-"""Writing a routing's outputs: routes (.npy or .csv), stats (.json), the routing as a PBM."""
+"""A routing's output formats: the route file extension rule, stats as JSON, and O as packed bits
+(the route writers themselves are in route_sinks.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import numpy as np
 from .._validate import PackedBits
 from ..errors import InvalidInputError
 from .atomic import OutputBatch, atomic_output
-from .pbm import write_pbm
 
 ROUTE_FORMATS = (".npy", ".csv")
 
@@ -21,14 +21,6 @@ def route_format(path: str | os.PathLike[str]) -> str:
     if ext not in ROUTE_FORMATS:
         raise InvalidInputError(f"{os.fspath(path)}: routes are written as .npy or .csv, not {ext or 'no extension'!r}")
     return ext
-
-
-def write_routes(path: str | os.PathLike[str], routes: np.ndarray, batch: OutputBatch | None = None) -> None:
-    with atomic_output(path, batch) as out:
-        if route_format(path) == ".npy":
-            np.save(out, routes, allow_pickle=False)
-        else:
-            np.savetxt(out, routes, fmt="%d", delimiter=",")
 
 
 def write_json(path: str | os.PathLike[str], payload: dict, batch: OutputBatch | None = None) -> None:
@@ -44,8 +36,3 @@ def routing_matrix(routes: np.ndarray, E: int) -> PackedBits:
     targets = routes[rows, slots].astype(np.int64)
     np.bitwise_or.at(packed, (rows, targets >> 3), (0x80 >> (targets & 7)).astype(np.uint8))
     return PackedBits(packed, E)
-
-
-def write_routing_pbm(path: str | os.PathLike[str], routes: np.ndarray, E: int,
-                      batch: OutputBatch | None = None) -> None:
-    write_pbm(path, routing_matrix(routes, E), batch=batch)
