@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _core
-from ._validate import PackedBits
+from ._internal.validate import PackedBits
 from .errors import (
     FileFormatError,
     InputFileError,
@@ -20,11 +20,11 @@ from .errors import (
     ResourceLimitError,
     ShapeMismatchError,
 )
-from .router import Router
-from .routing import Routing, route, route_degrees
-from .stats import RoutingStats, column_loads
+from .routing.router import Router
+from .routing.api import Routing, route, route_degrees
+from .analysis.stats import RoutingStats, column_loads
 from .baselines import hash_route, two_choice_route
-from .greedy import route_degrees_greedy, route_greedy
+from .routing.selection.greedy import route_degrees_greedy, route_greedy
 
 try:
     __version__ = version("phase-router")

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from phase_router import io
-from phase_router._random import splitmix_array
+from phase_router._internal.random import splitmix_array
 
 HERE = Path(__file__).resolve().parent
 

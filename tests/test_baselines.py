@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, strategies as st
 
 from phase_router import InvalidInputError, _core
-from phase_router import reference_baselines as ref
+from phase_router.reference import baselines as ref
 from phase_router.baselines import default_counts, hash_route, two_choice_route
-from phase_router.loads import max_over_mean
+from phase_router.analysis.metrics import max_over_mean
 
 
 @st.composite

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from phase_router import InvalidInputError
-from phase_router.capacity import dropped_routes, estimate_capacity, moe_capacity, suggest_k
-from phase_router.montecarlo import analyze_distribution, ideal_loads, naive_loads
+from phase_router.analysis.capacity import dropped_routes, estimate_capacity, moe_capacity, suggest_k
+from phase_router.analysis.montecarlo import analyze_distribution, ideal_loads, naive_loads
 
 
 def test_dropped_routes_by_hand() -> None:

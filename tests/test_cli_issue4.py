@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from phase_router.capacity import moe_capacity
+from phase_router.analysis.capacity import moe_capacity
 from phase_router.cli import app
-from phase_router.generators import generate
+from phase_router.inputs.matrices import generate
 from phase_router.io import read_pbm
 
 

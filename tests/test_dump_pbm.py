@@ -12,12 +12,12 @@ from PIL import Image
 from typer.testing import CliRunner
 
 import phase_router
-from phase_router import reference
+from phase_router.reference import spec as reference
 from phase_router.cli import app
-from phase_router.dump import DEFAULT_LIMIT_BYTES, check_size, planned_bytes, preview_scale
+from phase_router.pictures.stage_dump import DEFAULT_LIMIT_BYTES, check_size, planned_bytes, preview_scale
 from phase_router.errors import InvalidInputError
 from phase_router.io import read_pbm, write_pbm
-from phase_router.io.routes_out import routing_matrix
+from phase_router.io.output_formats import routing_matrix
 
 ROOT = Path(__file__).resolve().parents[1]
 ORDER = ["00_S_input", "01_T_input", "02_S_aligned", "03_T_aligned", "04_S_rotated", "05_T_rotated",

@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from phase_router.cli import app
-from phase_router.io import route_sinks
+from phase_router.io import sinks as route_sinks
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

@@ -13,7 +13,7 @@ from hypothesis import given
 from fuzz.strategies import STRATEGIES, alias_bomb
 from fuzz.targets import CORPUS, TARGETS, Workspace, corpus_files, run_one
 from phase_router.errors import FileFormatError
-from phase_router.io import load_npy, read_degrees
+from phase_router.io import load_npy
 from phase_router.sweep.loader import ConfigError, load_config
 
 CASES = [(name, path) for name in TARGETS for path in corpus_files(name)]

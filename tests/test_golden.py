@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from phase_router import _core, reference, route_degrees
-from phase_router import _random as rnd
+from phase_router._internal import random as rnd
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "routes.json").read_text())
 

@@ -11,7 +11,7 @@ from PIL import Image
 from typer.testing import CliRunner
 
 from phase_router.cli import app
-from phase_router.optional import MissingExtraError, require
+from phase_router._internal.optional import MissingExtraError, require
 from phase_router.sweep.loader import parse_config
 from phase_router.sweep.runner import run_sweep
 

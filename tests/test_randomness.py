@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from phase_router import _core
-from phase_router import _random as rnd
+from phase_router._internal import random as rnd
 
 U64 = st.integers(0, 2**64 - 1)
 

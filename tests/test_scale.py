@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import phase_router as pr
 from phase_router import _core, io, reference
 from phase_router.cli import app
-from phase_router.router import STRATEGIES
+from phase_router.routing.router import STRATEGIES
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

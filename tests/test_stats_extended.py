@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from phase_router import route_degrees
-from phase_router.loads import gini, load_summary, max_over_mean, overflow, relative_loads
+from phase_router.analysis.metrics import gini, load_summary, max_over_mean, overflow, relative_loads
 
 
 def test_worked_example_statistics_by_hand() -> None:

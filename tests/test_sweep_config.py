@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from phase_router import _random as rnd
+from phase_router._internal import random as rnd
 from phase_router.cli import app
 from phase_router.io import read_row_degrees
-from phase_router.sweep.inputs import GENERATORS, bounded_draws, generate, uniform_bernoulli_degrees
+from phase_router.inputs.degrees import GENERATORS, bounded_draws, generate, uniform_bernoulli_degrees
 from phase_router.sweep.loader import ConfigError, load_config, parse_config
 from phase_router.sweep.runner import plan
 

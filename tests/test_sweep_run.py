@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import phase_router
 from phase_router.cli import app
 from phase_router.sweep.cell import routes_digest
-from phase_router.sweep.inputs import generate
+from phase_router.inputs.degrees import generate
 from phase_router.sweep.journal import JOURNAL_NAME, Journal, read_journal
 from phase_router.sweep.loader import parse_config
 from phase_router.sweep.results import deterministic_view

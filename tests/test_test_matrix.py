@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from phase_router import route_degrees
-from phase_router.compare import compare_routers
-from phase_router.generators import degrees
-from phase_router.montecarlo import expected_candidates, ideal_loads, monte_carlo_stats, run_seeds
-from phase_router.routers import ROUTERS
+from phase_router.analysis.compare import compare_routers
+from phase_router.inputs.matrices import degrees
+from phase_router.analysis.montecarlo import expected_candidates, monte_carlo_stats, run_seeds
+from phase_router.analysis.routers import ROUTERS
 
 N, K = 1024, 64
 rng = np.random.default_rng(2024)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -14,7 +13,7 @@ import numpy as np
 import pytest
 
 from phase_router import _core
-from phase_router._random import splitmix_array
+from phase_router._internal.random import splitmix_array
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = [  # (M, E, k, seed, row_perm)

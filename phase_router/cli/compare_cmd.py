@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import io
-from ..compare import compare_routers, verdict
-from ..generators import GENERATORS, degrees
+from ..analysis.compare import compare_routers, verdict
+from ..inputs.matrices import GENERATORS, degrees
 from .errors import check_writable, cli_errors, fail
 from .gen_cmd import parse_shape
 from .planning_cmd import read_degrees

@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 
 from .. import io
-from ..dump import DEFAULT_LIMIT_BYTES, check_size, dump_pipeline
+from ..pictures.stage_dump import DEFAULT_LIMIT_BYTES, check_size, dump_pipeline
 from ..errors import ShapeMismatchError
 from ..io.shape import matrix_file_shape
-from ..optional import require
+from .._internal.optional import require
 from .errors import cli_errors, fail
 from .render import stdout
 

@@ -9,7 +9,7 @@ import typer
 
 from .. import io
 from ..errors import InvalidInputError
-from ..generators import GENERATORS, generate
+from ..inputs.matrices import GENERATORS, generate
 from .errors import check_writable, cli_errors
 from .render import stdout
 

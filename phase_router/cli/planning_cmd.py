@@ -10,9 +10,9 @@ import typer
 from rich.table import Table
 
 from .. import io
-from ..capacity import estimate_capacity, moe_capacity, overflow_fraction, suggest_k
+from ..analysis.capacity import estimate_capacity, moe_capacity, overflow_fraction, suggest_k
 from ..errors import ShapeMismatchError
-from ..routers import ROUTERS
+from ..analysis.routers import ROUTERS
 from .errors import cli_errors, fail
 from .render import stdout
 

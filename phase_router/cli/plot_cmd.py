@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ..optional import require
+from .._internal.optional import require
 from .errors import cli_errors
 from .render import stdout
 
@@ -19,7 +19,7 @@ def plot_command(
     """Plot time vs N, skew vs N, fill vs k and column-load histograms as PNG files."""
     with cli_errors():
         require("matplotlib", "plot", "phase-router plot")
-        from ..plots import plot_results
+        from ..pictures.plots import plot_results
 
         written = plot_results(results_dir, cell or None)
     stdout.print(f"wrote {len(written)} plots in {results_dir}: {', '.join(p.name for p in written)}", markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from ..stats import RoutingStats
+from ..analysis.stats import RoutingStats
 
 stdout = Console(highlight=False)
 

@@ -13,11 +13,11 @@ import typer
 
 from .. import io
 from ..errors import InvalidInputError, ShapeMismatchError
-from ..router import Router
-from ..routing import route_degrees
-from ..stats import stats_from_totals
-from ..streaming import route_to_files, rows_per_chunk
-from .._validate import check_count
+from ..routing.router import Router
+from ..routing.api import route_degrees
+from ..analysis.stats import stats_from_totals
+from ..routing.chunked import route_to_files, rows_per_chunk
+from .._internal.validate import check_count
 from ..io.shape import matrix_file_shape
 from .errors import check_writable, cli_errors
 from .memory_limit import check_memory, default_max_memory, parse_size, route_memory_parts
@@ -150,7 +150,7 @@ def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None
     if not (scheduler or workers):
         yield router.chunks(rows, threads=threads)
         return
-    from ..distributed import dask_chunks, dask_client
+    from ..routing.shards import dask_chunks, dask_client
 
     with dask_client(scheduler, workers) as client:
         yield dask_chunks(router, rows, client)

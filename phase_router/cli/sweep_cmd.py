@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from ..optional import require
+from .._internal.optional import require
 from .errors import cli_errors, fail, stderr
 from .render import stdout
 
@@ -61,7 +61,7 @@ def sweep_command(
             raise typer.Exit(130) from None
         written = ["results.csv", "results.json", "summary.md"]
         if plots:
-            from ..plots import plot_results
+            from ..pictures.plots import plot_results
 
             written += [p.name for p in plot_results(out_dir)]
     ran = len(outcome.records) - outcome.skipped

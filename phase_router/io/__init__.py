@@ -2,11 +2,11 @@
 
 from .degrees import read_degrees
 from .atomic import OutputBatch, atomic_output, output_batch
-from .formats import detect_format, read_matrix, read_row_degrees
+from .matrix_files import detect_format, read_matrix, read_row_degrees
 from .npy import load_npy, npy_row_degrees, read_npy_matrix
 from .pbm import PbmHeader, pbm_row_degrees, read_header, read_pbm, read_pbm_packed, write_pbm
-from .route_sinks import write_routes, write_routing_pbm
-from .routes_out import route_format, routing_matrix, write_json
+from .sinks import write_routes, write_routing_pbm
+from .output_formats import route_format, routing_matrix, write_json
 
 __all__ = [
     "OutputBatch",

@@ -11,7 +11,7 @@ import os
 
 import numpy as np
 
-from .._validate import MAX_DIM
+from .._internal.validate import MAX_DIM
 from ..errors import FileFormatError
 from .files import open_input, read_magic
 from .npy import load_npy

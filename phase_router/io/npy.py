@@ -9,7 +9,7 @@ import warnings
 
 import numpy as np
 
-from .._validate import MAX_DIM, first_non_binary
+from .._internal.validate import MAX_DIM, first_non_binary
 from ..errors import FileFormatError
 from .files import open_input
 

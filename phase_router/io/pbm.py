@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validate import MAX_DIM, PackedBits
+from .._internal.validate import MAX_DIM, PackedBits
 from ..errors import FileFormatError
 from .atomic import OutputBatch, atomic_output
 from .files import open_input

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from ..errors import FileFormatError
-from .formats import detect_format
+from .matrix_files import detect_format
 from .npy import load_npy
 from .pbm import read_header
 

@@ -13,10 +13,10 @@ import time
 
 import numpy as np
 
-from ..stats import column_loads
+from ..analysis.stats import column_loads
 from .grid import Cell
-from .inputs import generate
-from .routers import ROUTERS
+from ..inputs.degrees import generate
+from .router_table import ROUTERS
 
 # Fields that vary from run to run by nature; everything else in a record is deterministic.
 SMALL_CELL_ROUTES = 1 << 16  # M * k below this: route on one thread

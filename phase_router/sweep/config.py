@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from .._validate import MAX_DIM, MAX_SEED
+from .._internal.validate import MAX_DIM, MAX_SEED
 
 Count = Annotated[int, Field(ge=1, le=MAX_DIM)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -159,7 +159,7 @@ class SweepConfig(Model):
     @field_validator("routers")
     @classmethod
     def _known_routers(cls, value: list[str]) -> list[str]:
-        from .routers import ROUTERS
+        from .router_table import ROUTERS
 
         for name in value:
             if name not in ROUTERS:

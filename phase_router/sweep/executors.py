@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-from ..optional import require
+from .._internal.optional import require
 from .cell import run_cell
 from .grid import Cell
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Optional
 
 from .config import FileInput, SweepConfig, resolve
-from .inputs import GENERATORS
-from .routers import ROUTERS
+from ..inputs.degrees import GENERATORS
+from .router_table import ROUTERS
 
 
 @dataclass(frozen=True)

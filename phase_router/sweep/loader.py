@@ -12,8 +12,8 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputFileError, InvalidInputError
 from .config import INPUT_KINDS, FileInput, SweepConfig, UniformInput, resolve
-from .inputs import UNIFORM_MAX_ENTRIES
-from .routers import kernel_strategies_supported
+from ..inputs.degrees import UNIFORM_MAX_ENTRIES
+from .router_table import kernel_strategies_supported
 
 
 class ConfigError(InputFileError):
@@ -58,7 +58,7 @@ def parse_config(data: object, path: str | os.PathLike[str] = "<config>") -> Swe
 
 def _check_feasible(config: SweepConfig, base: Path) -> None:
     """Checks that need more than one key: sizes, file formats, kernel features."""
-    from .._validate import check_output_fits
+    from .._internal.validate import check_output_fits
     from ..io.shape import matrix_file_shape
 
     if any(s != "auto" for s in config.options.strategy) and not kernel_strategies_supported():

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
-from phase_router import _random as rnd
-from phase_router import reference
+from phase_router._internal import random as rnd
+from phase_router.reference import spec as reference
 
 CASES = [
     # name, s, t, k, seed, row_perm

@@ -8,7 +8,7 @@ import os
 
 import numpy as np
 
-from .._validate import PackedBits
+from .._internal.validate import PackedBits
 from ..errors import InvalidInputError
 from .atomic import OutputBatch, atomic_output
 

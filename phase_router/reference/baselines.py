@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _random as rnd
+from .._internal import random as rnd
 
 DOMAIN_GREEDY_TIES = 5
 DOMAIN_HASH_UNIFORM = 6

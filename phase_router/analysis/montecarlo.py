@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _core
-from ._validate import check_count
-from .errors import InvalidInputError
+from .. import _core
+from .._internal.validate import check_count
+from ..errors import InvalidInputError
 from .routers import as_degrees, router
 
 

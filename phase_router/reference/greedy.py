@@ -8,9 +8,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from . import _random as rnd
-from . import reference
-from .reference_baselines import DOMAIN_GREEDY_ORDER, DOMAIN_GREEDY_TIES
+from .._internal import random as rnd
+from . import spec as reference
+from .baselines import DOMAIN_GREEDY_ORDER, DOMAIN_GREEDY_TIES
 
 
 def select_greedy(candidates: np.ndarray, t: np.ndarray, k: int, seed: int, block: int) -> np.ndarray:

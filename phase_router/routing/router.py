@@ -10,15 +10,15 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from . import _core
-from ._validate import (
+from .. import _core
+from .._internal.validate import (
     check_count,
     check_degree_pair,
     check_routes_buffer,
     check_seed,
     check_threads,
 )
-from .errors import InvalidInputError
+from ..errors import InvalidInputError
 
 STRATEGIES = {"auto": 0, "dense": 1, "sparse": 2}
 

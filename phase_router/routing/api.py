@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validate import check_matching_shapes, check_output_fits, matrix_row_degrees
-from .errors import InvalidInputError
+from .._internal.validate import check_matching_shapes, check_output_fits, matrix_row_degrees
+from ..errors import InvalidInputError
 from .router import Router, check_rows
-from .stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
+from ..analysis.stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
 
 
 SELECT_MODES = ("random", "greedy")
@@ -67,7 +67,7 @@ def _route_degrees(s, t, k: int, seed: int, row_perm: bool, select: str, strateg
         if rows is not None or out is not None:
             raise InvalidInputError("select='greedy' routes all rows at once (each row sees earlier rows' "
                                     "loads), so rows= and out= are not available with it")
-        from .greedy import route_degrees_greedy
+        from .selection.greedy import route_degrees_greedy
 
         return route_degrees_greedy(s, t, k, seed=seed, row_perm=row_perm, threads=threads)
     return _route(s, t, k, seed, row_perm, strategy, rows, threads, out, started, timings_ms)

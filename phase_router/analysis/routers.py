@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import _core
-from .baselines import default_counts
-from .errors import InvalidInputError
-from .greedy import default_block
+from .. import _core
+from ..baselines.counts import default_counts
+from ..errors import InvalidInputError
+from ..routing.selection.greedy import default_block
 
 RouterFn = Callable[[np.ndarray, np.ndarray, int, int, int], np.ndarray]
 
@@ -52,6 +52,6 @@ def router(name: str) -> RouterFn:
 
 def as_degrees(s, t) -> tuple[np.ndarray, np.ndarray]:
     """Validated uint32 degree vectors (the API's own checks)."""
-    from ._validate import check_degree_pair
+    from .._internal.validate import check_degree_pair
 
     return check_degree_pair(s, t)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .errors import PhaseRouterError
+from ..errors import PhaseRouterError
 from .router import Router
 
 

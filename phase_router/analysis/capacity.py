@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from ._validate import check_count
-from .errors import InvalidInputError
-from .loads import max_over_mean
+from .._internal.validate import check_count
+from ..errors import InvalidInputError
+from .metrics import max_over_mean
 from .montecarlo import run_seeds
 from .routers import as_degrees
 

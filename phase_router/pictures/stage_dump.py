@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from . import reference
-from .errors import InvalidInputError, ResourceLimitError
-from .io import output_batch, write_pbm
-from .io.routes_out import routing_matrix
-from .optional import require
-from .routing import route
+from ..reference import spec as reference
+from ..errors import InvalidInputError, ResourceLimitError
+from ..io import output_batch, write_pbm
+from ..io.output_formats import routing_matrix
+from .._internal.optional import require
+from ..routing.api import route
 
 DEFAULT_LIMIT_BYTES = 32 * 2**20  # the 11 PBM stages of a 4096 x 4096 input are 22 MiB
 PREVIEW_MIN_SIDE = 256  # small matrices are scaled up (nearest neighbour) to at least this

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _random as rnd
+from .._internal import random as rnd
 
 
 @dataclass(frozen=True)

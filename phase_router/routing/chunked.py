@@ -8,10 +8,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .io.atomic import OutputBatch
-from .io.route_sinks import PbmSink, routes_sink
+from ..io.atomic import OutputBatch
+from ..io.sinks import PbmSink, routes_sink
 from .router import Router
-from .stats import LoadTotals
+from ..analysis.stats import LoadTotals
 
 DEFAULT_CHUNK_BYTES = 64 * 2**20  # routes held in memory at once
 

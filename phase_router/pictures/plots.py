@@ -20,12 +20,12 @@ from typing import Optional
 
 import numpy as np
 
-from .io import output_batch
-from .optional import require
-from .sweep.cell import cell_routes, routes_digest
-from .sweep.grid import Cell
-from .sweep.results import load_results
-from .stats import column_loads
+from ..io import output_batch
+from .._internal.optional import require
+from ..sweep.cell import cell_routes, routes_digest
+from ..sweep.grid import Cell
+from ..sweep.results import load_results
+from ..analysis.stats import column_loads
 
 MAX_PANELS = 6
 
@@ -125,7 +125,7 @@ def _chosen(records: list[dict], cell_ids: Optional[list[str]]) -> list[dict]:
         by_id = {r["cell_id"]: r for r in records}
         missing = [c for c in cell_ids if c not in by_id]
         if missing:
-            from .errors import InvalidInputError
+            from ..errors import InvalidInputError
 
             raise InvalidInputError(f"no cell {missing[0]!r} in these results (see the cell_id column)")
         return [by_id[c] for c in cell_ids]

@@ -8,9 +8,9 @@ import time
 
 import numpy as np
 
-from . import _core
+from .. import _core
 from .capacity import dropped_routes
-from .loads import gini, max_over_mean
+from .metrics import gini, max_over_mean
 from .routers import ROUTERS, as_degrees, router
 
 STATELESS = ("phase", "phase-greedy", "hash", "hash-weighted")

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from . import _core
+from .. import _core
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def stats_from_totals(totals: LoadTotals, s: np.ndarray, t: np.ndarray, *, k: in
 def _extended(totals: LoadTotals, s: np.ndarray, t: np.ndarray, M: int, E: int, ring: int) -> dict:
     """The issue #4 fields: O(M + E log E) on vectors already at hand (a row has no route iff its
     first slot is -1, counted in LoadTotals)."""
-    from .loads import gini, max_over_mean, relative_loads
+    from .metrics import gini, max_over_mean, relative_loads
 
     loads, active = totals.loads, totals.active
     x = loads.astype(np.float64)

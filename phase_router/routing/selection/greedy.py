@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import time
 
-from . import _core
-from ._validate import check_count, check_degree_pair, check_matching_shapes, check_seed
-from ._validate import check_threads, matrix_row_degrees
-from .routing import Routing
-from .stats import summarize
+from ... import _core
+from ..._internal.validate import check_count, check_degree_pair, check_matching_shapes, check_seed
+from ..._internal.validate import check_threads, matrix_row_degrees
+from ..api import Routing
+from ...analysis.stats import summarize
 
 __all__ = ["default_block", "route_degrees_greedy", "route_greedy"]
 

@@ -9,7 +9,7 @@ import os
 import numpy as np
 
 from .atomic import OutputBatch, output_batch
-from .routes_out import route_format, routing_matrix
+from .output_formats import route_format, routing_matrix
 
 
 class NpySink:

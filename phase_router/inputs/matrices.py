@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _random as rnd
-from .errors import InvalidInputError
+from .._internal import random as rnd
+from ..errors import InvalidInputError
 
 _FIRST_STREAM = 100
 
@@ -141,7 +141,7 @@ def adversarial(p):
     """The original's two-phase construction: route uniform inputs once (k, seed), then S2 is
     the routing matrix O of that first phase (row i: the targets it was given) and T2 its
     transpose, so the second phase's degrees are the first phase's fan-outs and loads."""
-    from .routing import route
+    from ..routing.api import route
 
     S1, T1 = uniform(p)
     routes = route(S1, T1, p.k, seed=p.seed).routes

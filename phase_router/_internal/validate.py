@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InvalidInputError, ResourceLimitError, ShapeMismatchError
+from ..errors import InvalidInputError, ResourceLimitError, ShapeMismatchError
 
 MAX_DIM = 2**31 - 1  # target ids are int32; ring positions uint32
 MAX_SEED = 2**64 - 1
@@ -69,7 +69,7 @@ def check_threads(threads: object) -> int:
 
 def matrix_row_degrees(matrix: object, name: str) -> tuple[np.ndarray, tuple[int, int]]:
     """Row sums of a 0/1 matrix (NumPy array or PackedBits) and its shape, values checked."""
-    from . import _core
+    from .. import _core
 
     if isinstance(matrix, PackedBits):
         rows, width = matrix.shape

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..routing import route_degrees
+from ..routing.api import route_degrees
 
 RouterFunction = Callable[..., np.ndarray]  # (s, t, k, *, seed, row_perm, strategy, threads)
 
@@ -49,7 +49,7 @@ def _register_issue4_routers() -> None:
     """The baselines and the greedy selection (issue 4), when this build has them."""
     try:
         from ..baselines import hash_route, two_choice_route
-        from ..greedy import route_degrees_greedy
+        from ..routing.selection.greedy import route_degrees_greedy
     except ImportError:  # a build without them: the phase router alone
         return
 

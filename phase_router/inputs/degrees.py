@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import _random as rnd
+from .._internal import random as rnd
 from ..errors import InvalidInputError
 
 # Seed sub-keys for a cell's inputs; 0..4 are the router's own domains (docs/SPEC.md).

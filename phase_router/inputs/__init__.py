@@ -1,0 +1,1 @@
+"""Input generators: the scenarios routed by ``phase-router gen``, sweeps, comparisons and tests."""

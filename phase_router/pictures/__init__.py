@@ -1,0 +1,1 @@
+"""Pictures: sweep plots (``plots``) and PBM/PNG dumps of every pipeline stage (``stage_dump``)."""
