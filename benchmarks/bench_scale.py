@@ -29,7 +29,7 @@ SHAPES = {
     "sparse_targets_E2^20_s16": dict(M=2**16, E=2**20, k=8, s="16", t="half"),
     "memory_2^20x2^16_k8": dict(M=2**20, E=2**16, k=8, s="half", t="half"),
 }
-# Per-row costs of core_cpp/route.cpp's cost model (ns), used only to skip hopeless runs.
+# Per-row costs of core_cpp/ring/router.cpp's cost model (ns), used only to skip hopeless runs.
 SPARSE_NS_PER_ARC_BIT = 6.0
 DENSE_NS_PER_WORD = 0.9
 

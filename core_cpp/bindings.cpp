@@ -10,15 +10,15 @@
 #include <optional>
 #include <vector>
 
-#include "permutation.hpp"
-#include "route.hpp"
-#include "row_degrees.hpp"
-#include "route_summary.hpp"
-#include "select_routes.hpp"
-#include "splitmix.hpp"
-#include "baseline_hash.hpp"
-#include "baseline_two_choice.hpp"
-#include "route_greedy.hpp"
+#include "common/permutation.hpp"
+#include "ring/router.hpp"
+#include "degrees/row_degrees.hpp"
+#include "stats/route_summary.hpp"
+#include "selection/random.hpp"
+#include "common/splitmix.hpp"
+#include "baselines/hash.hpp"
+#include "baselines/two_choice.hpp"
+#include "selection/greedy.hpp"
 
 namespace py = pybind11;
 using namespace phase_router;

@@ -13,13 +13,13 @@
 #include <string>
 #include <vector>
 
-#include "baseline_hash.hpp"
-#include "baseline_two_choice.hpp"
-#include "route.hpp"
-#include "route_greedy.hpp"
-#include "route_summary.hpp"
-#include "row_degrees.hpp"
-#include "splitmix.hpp"
+#include "baselines/hash.hpp"
+#include "baselines/two_choice.hpp"
+#include "ring/router.hpp"
+#include "selection/greedy.hpp"
+#include "stats/route_summary.hpp"
+#include "degrees/row_degrees.hpp"
+#include "common/splitmix.hpp"
 
 using namespace phase_router;
 

@@ -9,8 +9,8 @@
 #include <exception>
 #include <vector>
 
-#include "route.hpp"
-#include "splitmix.hpp"
+#include "ring/router.hpp"
+#include "common/splitmix.hpp"
 
 int main(int argc, char** argv) {
     if (argc != 7) {

@@ -1,4 +1,4 @@
-"""Portable randomness, bit for bit the same as core_cpp/splitmix.hpp (docs/SPEC.md).
+"""Portable randomness, bit for bit the same as core_cpp/common/splitmix.hpp (docs/SPEC.md).
 
 Everything is uint64 arithmetic with wrap-around. Array versions serve the permutations; the
 Python-int versions serve the per-row selection of the reference pipeline.

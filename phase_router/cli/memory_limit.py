@@ -51,7 +51,7 @@ def _planned_stride(E: int) -> int:
 
 
 def router_state_bytes(M: int, E: int) -> int:
-    """An upper bound of Router.memory_bytes (core_cpp/route.cpp) plus the core's copies of s and
+    """An upper bound of Router.memory_bytes (core_cpp/ring/router.cpp) plus the core's copies of s and
     t, from M and E alone: per-row arrays (20 bytes a row), sweep events and the prefix
     checkpoints (assumed present, as they are whenever one row is dense)."""
     arrays = 20 * M + 4 * E

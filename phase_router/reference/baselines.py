@@ -1,6 +1,6 @@
 """Pure-Python references of the baseline routers (docs/BASELINES.md), written for clarity.
 
-Each is the definition itself, slow on purpose; the C++ kernels (core_cpp/baseline_*.cpp) must
+Each is the definition itself, slow on purpose; the C++ kernels (core_cpp/baselines/) must
 agree with them byte for byte, which tests/test_baselines.py checks.
 """
 

@@ -1,5 +1,5 @@
 """Pure-NumPy reference of the greedy selection mode (docs/BASELINES.md), on the candidate sets
-of the spec's own pipeline (reference.pipeline). core_cpp/route_greedy.cpp must match it byte
+of the spec's own pipeline (reference.pipeline). core_cpp/selection/greedy.cpp must match it byte
 for byte; tests/test_greedy.py checks that."""
 
 from __future__ import annotations

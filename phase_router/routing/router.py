@@ -44,7 +44,7 @@ class Router:
     """Degrees s (M sources, 0..E each) and t (E targets, 0..M each), prepared for routing.
 
     strategy: "dense" (prefix bitmaps + sweep, O(E/64) per row), "sparse" (enumerate the row's
-    arc, O(s_i log s_i) per row) or "auto" (per row, by the cost model in core_cpp/route.cpp).
+    arc, O(s_i log s_i) per row) or "auto" (per row, by the cost model in core_cpp/ring/router.cpp).
     All three give identical routes.
     """
 

@@ -1,14 +1,14 @@
-#include "route.hpp"
+#include "ring/router.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 
-#include "bitops.hpp"
-#include "parallel.hpp"
-#include "permutation.hpp"
-#include "phase_offsets.hpp"
-#include "select_routes.hpp"
-#include "splitmix.hpp"
+#include "common/bitops.hpp"
+#include "common/parallel.hpp"
+#include "common/permutation.hpp"
+#include "ring/phase_offsets.hpp"
+#include "selection/random.hpp"
+#include "common/splitmix.hpp"
 
 namespace phase_router {
 

@@ -1,8 +1,8 @@
-#include "source_arcs.hpp"
+#include "ring/source_arcs.hpp"
 
 #include <algorithm>
 
-#include "bitops.hpp"
+#include "common/bitops.hpp"
 
 namespace phase_router {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "splitmix.hpp"
+#include "common/splitmix.hpp"
 
 namespace phase_router {
 

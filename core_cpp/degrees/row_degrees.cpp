@@ -1,10 +1,10 @@
-#include "row_degrees.hpp"
+#include "degrees/row_degrees.hpp"
 
 #include <cstring>
 #include <stdexcept>
 
-#include "bitops.hpp"
-#include "parallel.hpp"
+#include "common/bitops.hpp"
+#include "common/parallel.hpp"
 
 namespace phase_router {
 

@@ -1,4 +1,4 @@
-#include "select_routes.hpp"
+#include "selection/random.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -7,8 +7,8 @@
 #include <immintrin.h>
 #endif
 
-#include "bitops.hpp"
-#include "splitmix.hpp"
+#include "common/bitops.hpp"
+#include "common/splitmix.hpp"
 
 namespace phase_router {
 

@@ -1,8 +1,8 @@
-#include "target_sweep.hpp"
+#include "ring/target_sweep.hpp"
 
 #include <algorithm>
 
-#include "bitops.hpp"
+#include "common/bitops.hpp"
 
 namespace phase_router {
 

@@ -1,12 +1,12 @@
-#include "baseline_two_choice.hpp"
+#include "baselines/two_choice.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
 
-#include "baseline_domains.hpp"
-#include "baseline_sampling.hpp"
-#include "splitmix.hpp"
+#include "baselines/domains.hpp"
+#include "baselines/sampling.hpp"
+#include "common/splitmix.hpp"
 
 namespace phase_router {
 

@@ -1,13 +1,13 @@
-#include "baseline_hash.hpp"
+#include "baselines/hash.hpp"
 
 #include <algorithm>
 #include <stdexcept>
 #include <vector>
 
-#include "baseline_domains.hpp"
-#include "baseline_sampling.hpp"
-#include "parallel.hpp"
-#include "splitmix.hpp"
+#include "baselines/domains.hpp"
+#include "baselines/sampling.hpp"
+#include "common/parallel.hpp"
+#include "common/splitmix.hpp"
 
 namespace phase_router {
 

@@ -1,4 +1,4 @@
-#include "baseline_sampling.hpp"
+#include "baselines/sampling.hpp"
 
 namespace phase_router {
 

@@ -1,4 +1,4 @@
-#include "phase_offsets.hpp"
+#include "ring/phase_offsets.hpp"
 
 namespace phase_router {
 

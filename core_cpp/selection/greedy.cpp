@@ -1,17 +1,17 @@
-#include "route_greedy.hpp"
+#include "selection/greedy.hpp"
 
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
 #include <vector>
 
-#include "baseline_domains.hpp"
-#include "bitops.hpp"
-#include "parallel.hpp"
-#include "permutation.hpp"
-#include "phase_offsets.hpp"
-#include "source_arcs.hpp"
-#include "splitmix.hpp"
+#include "baselines/domains.hpp"
+#include "common/bitops.hpp"
+#include "common/parallel.hpp"
+#include "common/permutation.hpp"
+#include "ring/phase_offsets.hpp"
+#include "ring/source_arcs.hpp"
+#include "common/splitmix.hpp"
 
 namespace phase_router {
 

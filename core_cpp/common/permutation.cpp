@@ -1,9 +1,9 @@
-#include "permutation.hpp"
+#include "common/permutation.hpp"
 
 #include <numeric>
 #include <utility>
 
-#include "splitmix.hpp"
+#include "common/splitmix.hpp"
 
 namespace phase_router {
 

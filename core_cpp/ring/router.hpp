@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "source_arcs.hpp"
-#include "target_sweep.hpp"
+#include "ring/source_arcs.hpp"
+#include "ring/target_sweep.hpp"
 
 namespace phase_router {
 

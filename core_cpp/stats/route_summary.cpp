@@ -1,8 +1,8 @@
-#include "route_summary.hpp"
+#include "stats/route_summary.hpp"
 
 #include <stdexcept>
 
-#include "parallel.hpp"
+#include "common/parallel.hpp"
 
 namespace phase_router {
 
