@@ -13,6 +13,8 @@
 #include "common/permutation.hpp"
 #include "ring/router.hpp"
 #include "degrees/row_degrees.hpp"
+#include "degrees/dense_row_degrees.hpp"
+#include "degrees/p1_row_degrees.hpp"
 #include "stats/route_summary.hpp"
 #include "selection/random.hpp"
 #include "common/splitmix.hpp"
@@ -212,6 +214,55 @@ RoutesArray route_degrees_greedy_py(const U32Array& s, const U32Array& t, std::u
 
 }  // namespace
 
+// ---- issue #14: row degrees of unpacked matrices (any dtype/strides) and of P1 text ----
+namespace {
+
+// (degrees, all 0/1) of a 2-D array read in place through its strides; kind: ElementKind.
+py::tuple dense_row_degrees_py(const py::array& matrix, int kind, int threads) {
+    if (matrix.ndim() != 2) throw py::value_error("matrix must be 2-D");
+    if (kind < 0 || kind > 2) throw py::value_error("kind must be 0 (bool), 1 (integer) or 2 (float)");
+    const DenseMatrix dense{static_cast<const std::uint8_t*>(matrix.data()),
+                            static_cast<std::uint64_t>(matrix.shape(0)), static_cast<std::uint64_t>(matrix.shape(1)),
+                            static_cast<std::int64_t>(matrix.strides(0)), static_cast<std::int64_t>(matrix.strides(1)),
+                            static_cast<unsigned>(matrix.itemsize()), static_cast<ElementKind>(kind)};
+    py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(dense.rows));
+    std::uint32_t* out_ptr = out.mutable_data();
+    bool binary;
+    {
+        py::gil_scoped_release release;
+        binary = dense_row_degrees(dense, out_ptr, threads);
+    }
+    return py::make_tuple(out, binary);
+}
+
+// Feeds one chunk of a P1 raster; `state` holds P1Scan's (digits, column, ones) between chunks.
+std::int64_t p1_row_degrees_chunk_py(const py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>& chunk,
+                                     std::uint64_t width, py::array_t<std::uint32_t, py::array::c_style>& out,
+                                     py::array_t<std::uint64_t, py::array::c_style>& state) {
+    if (width == 0 || state.size() != 3 || out.ndim() != 1) throw py::value_error("bad P1 scan arguments");
+    P1Scan scan{state.at(0), state.at(1), state.at(2)};
+    const std::uint8_t* data = chunk.data();
+    std::uint32_t* out_ptr = out.mutable_data();
+    const auto n = static_cast<std::uint64_t>(chunk.size()), height = static_cast<std::uint64_t>(out.size());
+    std::int64_t bad;
+    {
+        py::gil_scoped_release release;
+        bad = p1_row_degrees_chunk(data, n, width, height, out_ptr, scan);
+    }
+    state.mutable_at(0) = scan.digits;
+    state.mutable_at(1) = scan.column;
+    state.mutable_at(2) = scan.ones;
+    return bad;
+}
+
+void bind_matrix_degrees(py::module_& m) {
+    m.def("dense_row_degrees", &dense_row_degrees_py, py::arg("matrix"), py::arg("kind"), py::arg("threads") = 0);
+    m.def("p1_row_degrees_chunk", &p1_row_degrees_chunk_py, py::arg("chunk"), py::arg("width"), py::arg("out"),
+          py::arg("state"));
+}
+
+}  // namespace
+
 PYBIND11_MODULE(_core, m) {
     m.doc() = "phase-router C++ core (private; use the phase_router package)";
     m.def("route_degrees", &route_degrees_py, py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
@@ -246,4 +297,5 @@ PYBIND11_MODULE(_core, m) {
           py::arg("seed"));
     m.def("route_degrees_greedy", &route_degrees_greedy_py, py::arg("s"), py::arg("t"), py::arg("k"),
           py::arg("seed"), py::arg("row_perm") = false, py::arg("block") = 16, py::arg("threads") = 0);
+    bind_matrix_degrees(m);  // issue #14
 }

@@ -121,8 +121,7 @@ def pbm_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int
 
     header = read_header(path)
     if header.kind == "P1":
-        bits = _read_p1(path, header)
-        return np.count_nonzero(bits, axis=1).astype(np.uint32), (header.height, header.width)
+        return _p1_row_degrees(path, header), (header.height, header.width)
     degrees = np.empty(header.height, dtype=np.uint32)
     for first, rows in _p4_chunks(path, header):
         degrees[first : first + rows.shape[0]] = _core.packed_row_degrees(rows, header.width)
@@ -141,6 +140,38 @@ def _p4_chunks(path, header: PbmHeader) -> Iterator[tuple[int, np.ndarray]]:
             yield first, raw.reshape(rows, header.row_bytes)
 
 
+def _p1_row_degrees(path, header: PbmHeader) -> np.ndarray:
+    """Ones per row of a P1 raster, counted by C++ as the text streams past in chunks; the
+    checks and messages are _read_p1's."""
+    from .. import _core
+
+    degrees = np.zeros(header.height, dtype=np.uint32)
+    state = np.zeros(3, dtype=np.uint64)  # digits seen, digits in the current row, ones in it
+    offset = header.data_offset
+    with open_input(path) as handle:
+        handle.seek(offset)
+        while chunk := handle.read(CHUNK_BYTES):
+            raw = np.frombuffer(chunk, dtype=np.uint8)
+            bad = _core.p1_row_degrees_chunk(raw, header.width, degrees, state)
+            if bad >= 0:
+                raise FileFormatError(
+                    path, f"unexpected {bytes([raw[bad]])!r} at byte {offset + bad} of the P1 raster "
+                    "(only 0, 1 and whitespace are allowed)"
+                )
+            offset += raw.size
+    _check_p1_digits(path, header, int(state[0]))
+    return degrees
+
+
+def _check_p1_digits(path, header: PbmHeader, digits: int) -> None:
+    expected = header.width * header.height
+    if digits != expected:
+        problem = "truncated" if digits < expected else "too long"
+        raise FileFormatError(
+            path, f"{problem}: P1 raster has {digits} digits, header says {header.width} x {header.height} = {expected}"
+        )
+
+
 def _read_p1(path, header: PbmHeader) -> np.ndarray:
     with open_input(path) as handle:
         handle.seek(header.data_offset)
@@ -154,12 +185,7 @@ def _read_p1(path, header: PbmHeader) -> np.ndarray:
             "(only 0, 1 and whitespace are allowed)"
         )
     digits = raw[is_digit]
-    expected = header.width * header.height
-    if digits.size != expected:
-        problem = "truncated" if digits.size < expected else "too long"
-        raise FileFormatError(
-            path, f"{problem}: P1 raster has {digits.size} digits, header says {header.width} x {header.height} = {expected}"
-        )
+    _check_p1_digits(path, header, int(digits.size))
     return (digits == ord("1")).reshape(header.height, header.width)
 
 
