@@ -6,7 +6,15 @@ For each (N, k), with density-0.5 inputs, it reports median wall times of:
               state of a caller that routes every step, via route(..., out=buffer))
   api         phase_router.route_degrees (validation + kernel + stats)
   from_p4     degrees streamed from a P4 file + api
-  from_npy    degrees from a memory-mapped NPY (uint8) file + api
+  from_npy    degrees from a memory-mapped NPY (uint8) file + api (the CLI's path)
+  from_npy_numpy  the same with the NumPy chunked scan (the path before issue #14)
+matrix columns (issue #14), on the same matrices unpacked to uint8 and bool:
+  count_nonzero  np.count_nonzero(S) + np.count_nonzero(T) on the uint8 matrices (what reading
+              them once costs); floor = count_nonzero + api
+  route_uint8 / route_bool   phase_router.route(S, T, k) on the in-memory arrays
+  route_memmap    phase_router.route on np.load(..., mmap_mode="r") of the NPY files
+  route_uint8_numpy / route_bool_numpy  NumPy row sums + check (the path before issue #14) + api
+  *_over_floor    each of those divided by the floor (issue #14's target: at most 1.5)
   reference   the literal NumPy pipeline (only up to --reference-max-n; it is O(N^2) memory and a
               Python loop per selected route)
 and ratios. `original_reported_ms` are the original system's routing-only times measured on a
@@ -28,6 +36,8 @@ import numpy as np
 
 import phase_router as pr
 from phase_router import _core, io, reference
+from phase_router._internal.validate import matrix_row_degrees_numpy
+from phase_router.io.npy import npy_row_degrees_numpy
 
 GRID = [(256, 64), (512, 256), (1024, 256), (2048, 512), (4096, 512), (8192, 512), (16384, 1024)]
 ORIGINAL_REPORTED_MS = {(4096, 512): 69.0, (16384, 1024): 1840.0}
@@ -79,9 +89,19 @@ def bench_one(N: int, k: int, reps: int, reference_max_n: int, workdir: Path, se
 
     row["from_p4_ms"] = median_ms(lambda: from_files(p4_S, p4_T), max(1, reps // 2))
     npy_S, npy_T = workdir / f"S{N}.npy", workdir / f"T{N}.npy"
-    np.save(npy_S, S.unpack().view(np.uint8))
-    np.save(npy_T, T.unpack().view(np.uint8))
+    S8, T8 = S.unpack().view(np.uint8), T.unpack().view(np.uint8)
+    np.save(npy_S, S8)
+    np.save(npy_T, T8)
     row["from_npy_ms"] = median_ms(lambda: from_files(npy_S, npy_T), max(1, reps // 4))
+
+    def from_files_numpy(a: Path, b: Path) -> None:
+        ds, _ = npy_row_degrees_numpy(a)
+        dt, _ = npy_row_degrees_numpy(b)
+        pr.route_degrees(ds, dt, k, seed=seed)
+
+    row["from_npy_numpy_ms"] = median_ms(lambda: from_files_numpy(npy_S, npy_T), max(1, reps // 4))
+    row.update(bench_matrices(S8, T8, npy_S, npy_T, k, seed, reps, row["api_ms"]))
+    row["from_npy_over_floor"] = round(row["from_npy_ms"] / row["floor_ms"], 2)
     for path in (p4_S, p4_T, npy_S, npy_T):
         path.unlink()
 
@@ -99,6 +119,29 @@ def bench_one(N: int, k: int, reps: int, reference_max_n: int, workdir: Path, se
         if key.endswith("_ms"):
             row[key] = round(row[key], 3)
     return row
+
+
+def bench_matrices(S8: np.ndarray, T8: np.ndarray, npy_S: Path, npy_T: Path, k: int, seed: int, reps: int,
+                   api_ms: float) -> dict:
+    """route(S, T, k) from unpacked matrices and memory-mapped NPY files against the floor of
+    reading both matrices once (count_nonzero) plus routing from degrees."""
+    Sb, Tb = S8.view(bool), T8.view(bool)
+    out: dict = {"count_nonzero_ms": median_ms(lambda: (np.count_nonzero(S8), np.count_nonzero(T8)), reps)}
+    out["floor_ms"] = out["count_nonzero_ms"] + api_ms
+    out["route_uint8_ms"] = median_ms(lambda: pr.route(S8, T8, k, seed=seed), reps)
+    out["route_bool_ms"] = median_ms(lambda: pr.route(Sb, Tb, k, seed=seed), reps)
+    out["route_memmap_ms"] = median_ms(
+        lambda: pr.route(np.load(npy_S, mmap_mode="r"), np.load(npy_T, mmap_mode="r"), k, seed=seed), reps)
+
+    def numpy_path(a: np.ndarray, b: np.ndarray) -> None:
+        pr.route_degrees(matrix_row_degrees_numpy(a, "S"), matrix_row_degrees_numpy(b, "T"), k, seed=seed)
+
+    out["route_uint8_numpy_ms"] = median_ms(lambda: numpy_path(S8, T8), max(1, reps // 3))
+    out["route_bool_numpy_ms"] = median_ms(lambda: numpy_path(Sb, Tb), max(1, reps // 3))
+    for key in ("route_uint8", "route_bool", "route_memmap", "from_npy", "route_uint8_numpy"):
+        if f"{key}_ms" in out:
+            out[f"{key}_over_floor"] = round(out[f"{key}_ms"] / out["floor_ms"], 2)
+    return out
 
 
 def main() -> None:
