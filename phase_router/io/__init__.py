@@ -2,6 +2,7 @@
 
 from .degrees import read_degrees
 from .atomic import OutputBatch, atomic_output, output_batch
+from .matrix_writer import WrittenMatrix, chunk_rows, write_matrix_chunks
 from .matrix_files import detect_format, read_matrix, read_row_degrees
 from .npy import load_npy, npy_row_degrees, read_npy_matrix
 from .pbm import PbmHeader, pbm_row_degrees, read_header, read_pbm, read_pbm_packed, write_pbm
@@ -11,6 +12,8 @@ from .output_formats import route_format, routing_matrix, write_json
 __all__ = [
     "OutputBatch",
     "PbmHeader",
+    "WrittenMatrix",
+    "chunk_rows",
     "atomic_output",
     "detect_format",
     "load_npy",
@@ -27,6 +30,7 @@ __all__ = [
     "route_format",
     "routing_matrix",
     "write_json",
+    "write_matrix_chunks",
     "write_pbm",
     "write_routes",
     "write_routing_pbm",
