@@ -138,14 +138,15 @@ def dense_kind(array: np.ndarray) -> int:
     return 0 if array.dtype == bool else (2 if array.dtype.kind == "f" else 1)
 
 
-def test_fortran_rows_longer_than_the_16_bit_counters() -> None:
-    """Column-major counters are 16-bit and emptied every 65535 columns: rows with more ones
-    than that must still count right."""
-    bits = np.ones((3, 140_001), dtype=np.uint8)
-    bits[1, ::2] = 0
-    bits[2] = 0
-    matrix = np.asfortranarray(bits)
-    assert matrix.strides[0] == 1
+@pytest.mark.parametrize("dtype", [np.uint8, np.bool_, np.int16, np.float32], ids=str)
+def test_fortran_rows_longer_than_the_narrow_counters(dtype) -> None:
+    """Column-major counters are 8-bit (byte elements) or 16-bit and are emptied every 255 /
+    65535 columns: rows with more ones than that must still count right."""
+    bits = np.ones((3, 140_001), dtype=bool)
+    bits[1, ::2] = False
+    bits[2] = False
+    matrix = np.asfortranarray(bits.astype(dtype))
+    assert matrix.strides[0] == matrix.itemsize
     np.testing.assert_array_equal(matrix_row_degrees(matrix, "S")[0], [140_001, 70_000, 0])
 
 

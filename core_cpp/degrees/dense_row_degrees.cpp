@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 #include <type_traits>
 
@@ -128,26 +129,28 @@ std::uint64_t count_row(const std::uint8_t* row, std::uint64_t cols, U& bad) {
 
 // Column-major (Fortran) layout: each column's elements for a block of rows are adjacent, so the
 // pass walks columns and adds into per-row counters that stay in L1, never gathering a row. The
-// counters are 16-bit (twice the lanes per vector add) and are emptied into 32-bit totals every
-// 65535 columns, before a valid row could overflow them.
+// counters are as narrow as the elements (8 bits for byte elements, else 16: more lanes per
+// vector add) and are emptied into 32-bit totals before a valid row could overflow them.
 template <class U, class Rule>
 void count_columns(const DenseMatrix& m, std::uint64_t r_begin, std::uint64_t r_end, std::uint32_t* out, U& bad) {
-    constexpr std::uint64_t block = 4096, flush_every = 65535;
-    std::uint16_t acc[block];
+    using Counter = typename std::conditional<sizeof(U) == 1, std::uint8_t, std::uint16_t>::type;
+    // 16 KiB of counters: long runs down each column for the prefetcher, still inside L1.
+    constexpr std::uint64_t block = 16384 / sizeof(Counter), flush_every = std::numeric_limits<Counter>::max();
+    Counter acc[block];
     std::uint32_t total[block];
     for (std::uint64_t rb = r_begin; rb < r_end; rb += block) {
         const std::uint64_t n = std::min(block, r_end - rb);
         std::fill(total, total + n, 0u);
         U b = 0;
         for (std::uint64_t c0 = 0; c0 < m.cols; c0 += flush_every) {
-            std::fill(acc, acc + n, std::uint16_t{0});
+            std::fill(acc, acc + n, Counter{0});
             const std::uint64_t c1 = std::min(m.cols, c0 + flush_every);
             for (std::uint64_t c = c0; c < c1; ++c) {
                 const std::uint8_t* p = m.origin + static_cast<std::int64_t>(c) * m.col_stride +
                                         static_cast<std::int64_t>(rb) * m.row_stride;
                 for (std::uint64_t i = 0; i < n; ++i) {
                     const U v = load<U>(p + i * sizeof(U));
-                    acc[i] = static_cast<std::uint16_t>(acc[i] + static_cast<std::uint16_t>(Rule::one(v)));
+                    acc[i] = static_cast<Counter>(acc[i] + static_cast<Counter>(Rule::one(v)));
                     b |= Rule::bad(v);
                 }
             }
@@ -160,9 +163,14 @@ void count_columns(const DenseMatrix& m, std::uint64_t r_begin, std::uint64_t r_
 
 template <class U, class Rule>
 bool run(const DenseMatrix& m, std::uint32_t* out, int threads) {
+    // One core already reads at memory speed (about 25 GB/s on the development machine), and a
+    // parallel region's join waits for every thread to be scheduled, which on a busy machine
+    // costs more than it saves. So by default a second thread joins only per 512 MiB of matrix;
+    // an explicit thread count is taken as given.
     const std::uint64_t bytes = m.rows * m.cols * sizeof(U);
-    const int parts = static_cast<int>(
-        std::max<std::uint64_t>(1, std::min<std::uint64_t>(thread_count(threads), bytes >> 20)));
+    const std::uint64_t wanted = threads > 0 ? static_cast<std::uint64_t>(threads) : std::max<std::uint64_t>(1, bytes >> 29);
+    const int parts = static_cast<int>(std::min<std::uint64_t>({wanted, static_cast<std::uint64_t>(thread_count(threads)),
+                                                                std::max<std::uint64_t>(1, m.rows)}));
     const bool rows_contiguous = m.col_stride == static_cast<std::int64_t>(sizeof(U));
     const bool columns_contiguous = !rows_contiguous && m.row_stride == static_cast<std::int64_t>(sizeof(U));
     U any_bad = 0;
