@@ -1,6 +1,6 @@
 // Standalone kernel exerciser for sanitizer and valgrind runs (make sanitize): drives every
 // kernel (Router dense/sparse/auto, row ranges, thread counts, checkpoint strides, selection,
-// packed_row_degrees, route_summary, greedy, hash and two-choice baselines) over many shapes,
+// packed_row_degrees, dense_row_degrees, the P1 scan, route_summary, greedy, hash and two-choice baselines) over many shapes,
 // including non-multiples of 64, k > E, empty and full rows, and checks invariants that any
 // out-of-bounds write or uninitialised read would be likely to break. The sanitizers catch the
 // memory errors themselves; the invariants make the run fail on wrong results too.
@@ -19,6 +19,8 @@
 #include "selection/greedy.hpp"
 #include "stats/route_summary.hpp"
 #include "degrees/row_degrees.hpp"
+#include "degrees/dense_row_degrees.hpp"
+#include "degrees/p1_row_degrees.hpp"
 #include "common/splitmix.hpp"
 
 using namespace phase_router;
@@ -184,6 +186,75 @@ void check_packed_row_degrees(std::uint32_t rows, std::uint32_t width, std::uint
     expect(out[rows] == 0xDEADBEEF, "packed_row_degrees wrote past its rows");
 }
 
+// A rows x cols matrix of 0/1 elements of type T in an exactly sized buffer (so ASan sees any
+// read past it), read as C order, Fortran order and every other column; one bad value last.
+template <class T>
+void check_dense_row_degrees(std::uint32_t rows, std::uint32_t cols, ElementKind kind, T one, T bad, std::uint64_t key) {
+    const std::string what = "dense_row_degrees " + std::to_string(rows) + "x" + std::to_string(cols) + " size " +
+                             std::to_string(sizeof(T));
+    std::vector<T> data(std::size_t{rows} * cols);
+    std::vector<std::uint32_t> c_order(rows, 0), f_order(rows, 0), every_other(rows, 0);
+    for (std::uint32_t r = 0; r < rows; ++r)
+        for (std::uint32_t c = 0; c < cols; ++c) {
+            const bool set = splitmix(key, std::uint64_t{r} * cols + c) & 1;
+            data[std::size_t{r} * cols + c] = set ? one : T{};
+            c_order[r] += set;
+            every_other[r] += set && c % 2 == 0;
+        }
+    const auto* base = reinterpret_cast<const std::uint8_t*>(data.data());
+    const auto item = static_cast<std::int64_t>(sizeof(T));
+    for (int threads : {1, 2, 3}) {
+        std::vector<std::uint32_t> out(rows + 1, 0xDEADBEEF);
+        // The buffer read as C order, as its transpose (Fortran order), and every other column.
+        expect(dense_row_degrees({base, rows, cols, item * cols, item, sizeof(T), kind}, out.data(), threads), what);
+        expect(std::equal(c_order.begin(), c_order.end(), out.begin()) && out[rows] == 0xDEADBEEF, what + " C order");
+        std::vector<std::uint32_t> transposed(cols + 1, 0xDEADBEEF), expected(cols, 0);
+        for (std::uint32_t r = 0; r < rows; ++r)
+            for (std::uint32_t c = 0; c < cols; ++c) expected[c] += data[std::size_t{r} * cols + c] == one;
+        expect(dense_row_degrees({base, cols, rows, item, item * cols, sizeof(T), kind}, transposed.data(), threads), what);
+        expect(std::equal(expected.begin(), expected.end(), transposed.begin()) && transposed[cols] == 0xDEADBEEF,
+               what + " Fortran order");
+        const std::uint32_t half = (cols + 1) / 2;
+        expect(dense_row_degrees({base, rows, half, item * cols, 2 * item, sizeof(T), kind}, out.data(), threads), what);
+        expect(std::equal(every_other.begin(), every_other.end(), out.begin()), what + " every other column");
+    }
+    data.back() = bad;
+    std::vector<std::uint32_t> out(rows);
+    const bool ok = dense_row_degrees({base, rows, cols, item * cols, item, sizeof(T), kind}, out.data(), 2);
+    expect(ok == (kind == ElementKind::boolean), what + " bad value");  // bools: any byte counts, none is bad
+}
+
+// A P1 raster of random digits and whitespace, fed in chunks of every size from 1 to 40 bytes.
+void check_p1_row_degrees(std::uint32_t rows, std::uint32_t width, std::uint64_t key) {
+    std::vector<std::uint8_t> text;
+    std::vector<std::uint32_t> expected(rows, 0);
+    for (std::uint64_t x = 0; x < std::uint64_t{rows} * width; ++x) {
+        const std::uint64_t z = splitmix(key, x);
+        if ((z >> 8) % 5 == 0) text.push_back(" \t\n\r\v\f"[(z >> 16) % 6]);
+        text.push_back((z & 1) ? '1' : '0');
+        expected[x / width] += z & 1;
+    }
+    for (std::uint64_t chunk = 1; chunk <= 40; ++chunk) {
+        std::vector<std::uint32_t> out(rows + 1, 0xDEADBEEF);
+        P1Scan scan;
+        bool clean = true;
+        for (std::size_t at = 0; at < text.size(); at += chunk) {
+            const std::size_t n = std::min<std::size_t>(chunk, text.size() - at);
+            std::vector<std::uint8_t> piece(text.begin() + at, text.begin() + at + n);  // exact size
+            clean = clean && p1_row_degrees_chunk(piece.data(), n, width, rows, out.data(), scan) < 0;
+        }
+        expect(clean && scan.digits == std::uint64_t{rows} * width && out[rows] == 0xDEADBEEF &&
+                   std::equal(expected.begin(), expected.end(), out.begin()),
+               "p1_row_degrees " + std::to_string(rows) + "x" + std::to_string(width) + " chunk " + std::to_string(chunk));
+    }
+    std::vector<std::uint8_t> bad(text);
+    bad[bad.size() / 2] = 'x';
+    std::vector<std::uint32_t> out(rows);
+    P1Scan scan;
+    expect(p1_row_degrees_chunk(bad.data(), bad.size(), width, rows, out.data(), scan) == std::int64_t(bad.size() / 2),
+           "p1_row_degrees finds the bad byte");
+}
+
 template <class F>
 void expect_throws(F f, const std::string& what) {
     try {
@@ -226,6 +297,18 @@ int main(int argc, char** argv) {
     for (const Case& c : cases) check_router(c);
     for (std::uint32_t width : {1u, 7u, 8u, 9u, 63u, 64u, 65u, 200u, 513u})
         for (std::uint32_t rows : {1u, 5u, 64u}) check_packed_row_degrees(rows, width, width * 31 + rows);
+    for (std::uint32_t cols : {1u, 15u, 16u, 33u, 100u, 257u})
+        for (std::uint32_t rows : {1u, 7u, 64u}) {
+            const std::uint64_t key = cols * 131 + rows;
+            check_dense_row_degrees<std::uint8_t>(rows, cols, ElementKind::integer, 1, 2, key);
+            check_dense_row_degrees<std::uint8_t>(rows, cols, ElementKind::boolean, 1, 7, key);
+            check_dense_row_degrees<std::int16_t>(rows, cols, ElementKind::integer, 1, 256, key);
+            check_dense_row_degrees<std::uint64_t>(rows, cols, ElementKind::integer, 1, 1ULL << 40, key);
+            check_dense_row_degrees<float>(rows, cols, ElementKind::floating, 1.0f, 0.5f, key);
+            check_dense_row_degrees<double>(rows, cols, ElementKind::floating, 1.0, -1.0, key);
+        }
+    for (std::uint32_t width : {1u, 5u, 16u, 17u, 70u})
+        for (std::uint32_t rows : {1u, 3u, 20u}) check_p1_row_degrees(rows, width, width * 7 + rows);
     check_refusals();
     std::printf("kernel_check: %zu cases, %llu checks, %d failures\n", cases.size(),
                 static_cast<unsigned long long>(checks), failures);
