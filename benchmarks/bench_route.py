@@ -8,14 +8,14 @@ For each (N, k), with density-0.5 inputs, it reports median wall times of:
               (write_output_reused: into the reused buffer); kernel_over_write_output the ratio
   api         phase_router.route_degrees (validation + kernel + stats)
   from_p4     degrees streamed from a P4 file + api
-  from_npy    degrees from a memory-mapped NPY (uint8) file + api (the CLI's path)
-  from_npy_numpy  the same with the NumPy chunked scan (the path before issue #14)
-matrix columns (issue #14), on the same matrices unpacked to uint8 and bool:
+matrix columns (issue #14), on the same matrices unpacked to uint8 and bool, run round-robin
+in each repetition (medians; ratios taken within a repetition, then the median):
   count_nonzero  np.count_nonzero(S) + np.count_nonzero(T) on the uint8 matrices (what reading
-              them once costs); floor = count_nonzero + api
+              them once costs); floor = count_nonzero + api (matrix_api: api in these rounds)
   route_uint8 / route_bool   phase_router.route(S, T, k) on the in-memory arrays
   route_memmap    phase_router.route on np.load(..., mmap_mode="r") of the NPY files
-  route_uint8_numpy / route_bool_numpy  NumPy row sums + check (the path before issue #14) + api
+  from_npy    io.read_row_degrees on the uint8 NPY files + api (the CLI's path)
+  *_numpy     the same with NumPy row sums and checks (the paths before issue #14)
   *_over_floor    each of those divided by the floor (issue #14's target: at most 1.5)
   reference   the literal NumPy pipeline (only up to --reference-max-n; it is O(N^2) memory and a
               Python loop per selected route)
@@ -99,16 +99,7 @@ def bench_one(N: int, k: int, reps: int, reference_max_n: int, workdir: Path, se
     S8, T8 = S.unpack().view(np.uint8), T.unpack().view(np.uint8)
     np.save(npy_S, S8)
     np.save(npy_T, T8)
-    row["from_npy_ms"] = median_ms(lambda: from_files(npy_S, npy_T), max(1, reps // 4))
-
-    def from_files_numpy(a: Path, b: Path) -> None:
-        ds, _ = npy_row_degrees_numpy(a)
-        dt, _ = npy_row_degrees_numpy(b)
-        pr.route_degrees(ds, dt, k, seed=seed)
-
-    row["from_npy_numpy_ms"] = median_ms(lambda: from_files_numpy(npy_S, npy_T), max(1, reps // 4))
-    row.update(bench_matrices(S8, T8, npy_S, npy_T, k, seed, reps, row["api_ms"]))
-    row["from_npy_over_floor"] = round(row["from_npy_ms"] / row["floor_ms"], 2)
+    row.update(bench_matrices(S8, T8, npy_S, npy_T, k, seed, reps))
     for path in (p4_S, p4_T, npy_S, npy_T):
         path.unlink()
 
@@ -128,26 +119,47 @@ def bench_one(N: int, k: int, reps: int, reference_max_n: int, workdir: Path, se
     return row
 
 
-def bench_matrices(S8: np.ndarray, T8: np.ndarray, npy_S: Path, npy_T: Path, k: int, seed: int, reps: int,
-                   api_ms: float) -> dict:
+def bench_matrices(S8: np.ndarray, T8: np.ndarray, npy_S: Path, npy_T: Path, k: int, seed: int,
+                   reps: int) -> dict:
     """route(S, T, k) from unpacked matrices and memory-mapped NPY files against the floor of
-    reading both matrices once (count_nonzero) plus routing from degrees."""
+    reading both matrices once (count_nonzero) plus routing from degrees (api). The paths run
+    round-robin within each repetition and each ratio is taken within its repetition, so load
+    from other processes on a shared machine shifts numerator and floor alike."""
     Sb, Tb = S8.view(bool), T8.view(bool)
-    out: dict = {"count_nonzero_ms": median_ms(lambda: (np.count_nonzero(S8), np.count_nonzero(T8)), reps)}
-    out["floor_ms"] = out["count_nonzero_ms"] + api_ms
-    out["route_uint8_ms"] = median_ms(lambda: pr.route(S8, T8, k, seed=seed), reps)
-    out["route_bool_ms"] = median_ms(lambda: pr.route(Sb, Tb, k, seed=seed), reps)
-    out["route_memmap_ms"] = median_ms(
-        lambda: pr.route(np.load(npy_S, mmap_mode="r"), np.load(npy_T, mmap_mode="r"), k, seed=seed), reps)
+    s, t = np.count_nonzero(S8, axis=1), np.count_nonzero(T8, axis=1)
 
     def numpy_path(a: np.ndarray, b: np.ndarray) -> None:
         pr.route_degrees(matrix_row_degrees_numpy(a, "S"), matrix_row_degrees_numpy(b, "T"), k, seed=seed)
 
-    out["route_uint8_numpy_ms"] = median_ms(lambda: numpy_path(S8, T8), max(1, reps // 3))
-    out["route_bool_numpy_ms"] = median_ms(lambda: numpy_path(Sb, Tb), max(1, reps // 3))
-    for key in ("route_uint8", "route_bool", "route_memmap", "from_npy", "route_uint8_numpy"):
-        if f"{key}_ms" in out:
-            out[f"{key}_over_floor"] = round(out[f"{key}_ms"] / out["floor_ms"], 2)
+    def from_files(reader) -> None:
+        pr.route_degrees(reader(npy_S)[0], reader(npy_T)[0], k, seed=seed)
+
+    paths = {
+        "count_nonzero": lambda: (np.count_nonzero(S8), np.count_nonzero(T8)),
+        "api": lambda: pr.route_degrees(s, t, k, seed=seed),
+        "route_uint8": lambda: pr.route(S8, T8, k, seed=seed),
+        "route_bool": lambda: pr.route(Sb, Tb, k, seed=seed),
+        "route_memmap": lambda: pr.route(np.load(npy_S, mmap_mode="r"), np.load(npy_T, mmap_mode="r"), k, seed=seed),
+        "from_npy": lambda: from_files(io.read_row_degrees),
+        "route_uint8_numpy": lambda: numpy_path(S8, T8),
+        "route_bool_numpy": lambda: numpy_path(Sb, Tb),
+        "from_npy_numpy": lambda: from_files(npy_row_degrees_numpy),
+    }
+    times: dict[str, list[float]] = {name: [] for name in paths}
+    for fn in paths.values():
+        fn()  # warm-up
+    for _ in range(reps):
+        for name, fn in paths.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append((time.perf_counter() - start) * 1e3)
+    floors = [a + b for a, b in zip(times["count_nonzero"], times["api"])]
+    out: dict = {f"{name}_ms": statistics.median(values) for name, values in times.items()}
+    out["floor_ms"] = statistics.median(floors)
+    for name in paths:
+        if name not in ("count_nonzero", "api"):
+            out[f"{name}_over_floor"] = round(statistics.median(v / f for v, f in zip(times[name], floors)), 2)
+    out["matrix_api_ms"] = out.pop("api_ms")  # the api measured within these rounds
     return out
 
 
