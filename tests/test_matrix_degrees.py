@@ -275,3 +275,15 @@ def test_p1_errors_match_whole_file_reader(tmp_path: Path, monkeypatch: pytest.M
         read_pbm(path)
     assert str(streamed.value) == str(whole.value)
     assert "bad.pbm" in str(streamed.value)
+
+
+def test_broadcast_views_with_zero_strides() -> None:
+    """np.broadcast_to gives stride 0 along one side; the pass reads in place, as NumPy does."""
+    row = _bits(1, 300, seed=8).astype(np.uint8)
+    column = _bits(50, 1, seed=9).astype(np.float32)
+    for view in (np.broadcast_to(row, (40, 300)), np.broadcast_to(column, (50, 77)),
+                 np.broadcast_to(np.uint8(1), (5, 6))):
+        assert 0 in view.strides
+        degrees = dense_row_degrees(view)
+        assert degrees is not None
+        np.testing.assert_array_equal(degrees, np.count_nonzero(view, axis=1))
