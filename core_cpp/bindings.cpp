@@ -18,7 +18,7 @@
 #include "common/splitmix.hpp"
 #include "baselines/hash.hpp"
 #include "baselines/two_choice.hpp"
-#include "selection/greedy.hpp"
+#include "selection/policy_greedy.hpp"
 
 namespace py = pybind11;
 using namespace phase_router;
@@ -149,7 +149,7 @@ py::array_t<std::uint32_t> bounded_draws_py(std::uint64_t row_key,
 
 }  // namespace
 
-// ---- issue #4: baselines and the greedy selection mode (docs/BASELINES.md) ----
+// ---- baselines and the greedy selection policy (docs/BASELINES.md) ----
 namespace {
 
 RoutesArray new_routes(std::uint32_t M, std::uint32_t k) {
@@ -188,26 +188,29 @@ RoutesArray two_choice_route_py(const U32Array& counts, const U32Array& weights,
     return routes;
 }
 
-RoutesArray route_degrees_greedy_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
-                                    bool row_perm, std::uint32_t block, int threads) {
-    if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
-    const auto M = static_cast<std::uint32_t>(s.shape(0));
-    const auto E = static_cast<std::uint32_t>(t.shape(0));
-    RoutesArray routes = new_routes(M, k);
+// The greedy policy on a prepared Router (all M rows; `out` as for route_rows).
+RoutesArray select_greedy_py(const Router& router, std::uint32_t block, int threads,
+                             std::optional<RoutesArray> out_buffer) {
+    RoutesArray routes = routes_buffer(std::move(out_buffer), router.M(), router.k());
     GreedyOptions options;
-    options.k = k;
-    options.seed = seed;
-    options.row_perm = row_perm;
+    options.k = router.k();
+    options.seed = router.seed();
     options.block = block;
     options.threads = threads;
-    const std::uint32_t* s_ptr = s.data();
-    const std::uint32_t* t_ptr = t.data();
     std::int32_t* out = routes.mutable_data();
     {
         py::gil_scoped_release release;
-        route_degrees_greedy(s_ptr, M, t_ptr, E, options, out);
+        select_greedy(router, options, out);
     }
     return routes;
+}
+
+// Convenience for tests and the router table: prepare a Router from degrees, then select_greedy.
+RoutesArray route_degrees_greedy_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
+                                    bool row_perm, std::uint32_t block, int threads) {
+    if (block == 0) throw py::value_error("block must be at least 1");
+    const auto router = make_router(s, t, k, seed, row_perm, 0, 0);
+    return select_greedy_py(*router, block, threads, std::nullopt);
 }
 
 }  // namespace
@@ -239,11 +242,13 @@ PYBIND11_MODULE(_core, m) {
     m.def("domain_key", [](std::uint64_t seed, std::uint64_t d) { return domain_key(seed, static_cast<Domain>(d)); },
           py::arg("seed"), py::arg("domain"));
     m.attr("has_openmp") = built_with_openmp();
-    // issue #4: baselines and the greedy selection mode
+    // baselines and the greedy selection policy
     m.def("hash_route", &hash_route_py, py::arg("counts"), py::arg("weights"), py::arg("E"), py::arg("k"),
           py::arg("seed"), py::arg("weighted") = false, py::arg("threads") = 0);
     m.def("two_choice_route", &two_choice_route_py, py::arg("counts"), py::arg("weights"), py::arg("k"),
           py::arg("seed"));
+    m.def("select_greedy", &select_greedy_py, py::arg("router"), py::arg("block"), py::arg("threads") = 0,
+          py::arg("out") = py::none());
     m.def("route_degrees_greedy", &route_degrees_greedy_py, py::arg("s"), py::arg("t"), py::arg("k"),
           py::arg("seed"), py::arg("row_perm") = false, py::arg("block") = 16, py::arg("threads") = 0);
 }

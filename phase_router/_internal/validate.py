@@ -60,6 +60,13 @@ def check_seed(seed: object) -> int:
     return check_count(seed, "seed", minimum=0, maximum=MAX_SEED)
 
 
+def check_flag(value: object, name: str) -> bool:
+    """A real boolean: a string such as "false" or a number is refused, never read as true."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise InvalidInputError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+
+
 def check_threads(threads: object) -> int:
     """0 (OpenMP's default) or a positive thread count."""
     if threads is None:

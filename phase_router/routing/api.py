@@ -1,4 +1,8 @@
-"""The public routing API: ``route`` (matrices) and ``route_degrees`` (degree vectors)."""
+"""The public routing API: ``route`` (matrices) and ``route_degrees`` (degree vectors).
+
+Both are the pipeline in one call: degrees -> prepared ``Router`` (steps 1-6) -> selection policy
+(step 7, ``select=``) -> routes, with their statistics.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._internal.validate import check_matching_shapes, check_output_fits, matrix_row_degrees
-from ..errors import InvalidInputError
-from .router import Router, check_rows
 from ..analysis.stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
-
-
-SELECT_MODES = ("random", "greedy")
+from .router import Router, check_rows
 
 
 @dataclass(frozen=True)
@@ -31,13 +31,13 @@ class Routing:
 
 def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
           strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-          out: np.ndarray | None = None) -> Routing:
+          out: np.ndarray | None = None, select_options: dict | None = None) -> Routing:
     """Route sources (rows of S, M x E) to targets (rows of T, E x M), at most k per source.
 
     S and T are 0/1 matrices (bool, integer or float NumPy arrays) or ``PackedBits``. Only their
     row sums matter (docs/SPEC.md), so this is ``route_degrees`` on those sums.
-    select: "random" (the spec's uniform k-subset) or "greedy" (the k least loaded relative to
-    t_j, docs/BASELINES.md; slower, and not available for row ranges).
+    select: the selection policy, "random" (the spec's uniform k-subset, the default) or "greedy"
+    (the k least loaded relative to t_j, docs/BASELINES.md; slower); select_options its options.
     strategy: "auto", "dense" or "sparse" (identical routes; see Router). rows: (start, stop) to
     route only those source rows (equal to the same slice of the full routing). out: an
     (stop - start) x k int32 C-contiguous array to write the routes into (reused buffers skip
@@ -48,41 +48,25 @@ def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = 
     t, shape_T = matrix_row_degrees(T, "T")
     check_matching_shapes(shape_S, shape_T)
     degrees_ms = (time.perf_counter() - started) * 1e3
-    return _route_degrees(s, t, k, seed, row_perm, select, strategy, rows, threads, out, started,
-                          {"degrees": degrees_ms})
+    return _route(s, t, k, seed, row_perm, select, select_options, strategy, rows, threads, out, started,
+                  {"degrees": degrees_ms})
 
 
 def route_degrees(s, t, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-                  out: np.ndarray | None = None) -> Routing:
+                  out: np.ndarray | None = None, select_options: dict | None = None) -> Routing:
     """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
     with M = len(s) and E = len(t). Options as for ``route``."""
-    return _route_degrees(s, t, k, seed, row_perm, select, strategy, rows, threads, out, time.perf_counter(), {})
+    return _route(s, t, k, seed, row_perm, select, select_options, strategy, rows, threads, out,
+                  time.perf_counter(), {})
 
 
-def _route_degrees(s, t, k: int, seed: int, row_perm: bool, select: str, strategy: str, rows,
-                   threads: int | None, out: np.ndarray | None, started: float,
-                   timings_ms: dict[str, float]) -> Routing:
-    if check_select(select) == "greedy":
-        if rows is not None or out is not None:
-            raise InvalidInputError("select='greedy' routes all rows at once (each row sees earlier rows' "
-                                    "loads), so rows= and out= are not available with it")
-        from .selection.greedy import route_degrees_greedy
-
-        return route_degrees_greedy(s, t, k, seed=seed, row_perm=row_perm, threads=threads)
-    return _route(s, t, k, seed, row_perm, strategy, rows, threads, out, started, timings_ms)
-
-
-def check_select(select: object) -> str:
-    if select not in SELECT_MODES:
-        raise InvalidInputError(f"select must be one of {', '.join(SELECT_MODES)}, got {select!r}")
-    return str(select)
-
-
-def _route(s, t, k: int, seed: int, row_perm: bool, strategy: str, rows, threads: int | None,
-           out: np.ndarray | None, started: float, timings_ms: dict[str, float]) -> Routing:
+def _route(s, t, k: int, seed: int, row_perm: bool, select: str, select_options: dict | None, strategy: str,
+           rows, threads: int | None, out: np.ndarray | None, started: float,
+           timings_ms: dict[str, float]) -> Routing:
     prepare_start = time.perf_counter()
-    router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy)
+    router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
+                    select_options=select_options)
     timings_ms["prepare"] = (time.perf_counter() - prepare_start) * 1e3
     start, stop = check_rows(rows, router.M)
     if out is None:

@@ -1,7 +1,8 @@
-"""A prepared routing: steps 1-5 of docs/SPEC.md done once, any range of source rows after.
+"""A prepared routing: steps 1-5 of docs/SPEC.md done once; then step 6 (candidate rows) and the
+selection policy of step 7 (``select``, see ``selection``) for any range of source rows.
 
 Row ranges are the unit of chunked output and of sharding: every range equals the same slice of
-the full routing, whatever the strategy or thread count.
+the full routing, whatever the strategy, thread count or policy.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from .. import _core
 from .._internal.validate import (
     check_count,
     check_degree_pair,
+    check_flag,
     check_routes_buffer,
     check_seed,
     check_threads,
 )
 from ..errors import InvalidInputError
+from .selection import Policy, policy
 
 STRATEGIES = {"auto": 0, "dense": 1, "sparse": 2}
 
@@ -46,15 +49,25 @@ class Router:
     strategy: "dense" (prefix bitmaps + sweep, O(E/64) per row), "sparse" (enumerate the row's
     arc, O(s_i log s_i) per row) or "auto" (per row, by the cost model in core_cpp/ring/router.cpp).
     All three give identical routes.
+    select: the selection policy's name ("random", "greedy", ...); select_options its options
+    (e.g. {"block": 16} for greedy).
     """
 
-    def __init__(self, s, t, k: int, *, seed: int = 0, row_perm: bool = False, strategy: str = "auto") -> None:
+    def __init__(self, s, t, k: int, *, seed: int = 0, row_perm: bool = False, strategy: str = "auto",
+                 select: str = "random", select_options: dict | None = None) -> None:
         self.s, self.t = check_degree_pair(s, t)
         self.k = check_count(k, "k")
         self.seed = check_seed(seed)
-        self.row_perm = bool(row_perm)
+        self.row_perm = check_flag(row_perm, "row_perm")
         self.strategy = check_strategy(strategy)
+        self.policy: Policy = policy(select)
+        self.select_options = self.policy.check_options(dict(select_options or {}))
         self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
+        self._whole_pass: np.ndarray | None = None  # a policy that is not row-local routes all rows once
+
+    @property
+    def select(self) -> str:
+        return self.policy.name
 
     @property
     def M(self) -> int:
@@ -76,11 +89,23 @@ class Router:
 
     def route_rows(self, start: int = 0, stop: int | None = None, *, out: np.ndarray | None = None,
                    threads: int | None = None) -> np.ndarray:
-        """Routes of source rows [start, stop): int32 (stop - start) x k."""
+        """Routes of source rows [start, stop): int32 (stop - start) x k, equal to the same slice
+        of the full routing for every policy."""
         start, stop = check_rows((start, self.M if stop is None else stop), self.M)
         if out is not None:
             check_routes_buffer(out, stop - start, self.k)
-        return self._core.route_rows(start, stop, check_threads(threads), out)
+        threads = check_threads(threads)
+        if self.policy.row_local:
+            return self.policy.select(self, start, stop, out, threads)
+        if (start, stop) == (0, self.M) and self._whole_pass is None:
+            return self.policy.select(self, 0, self.M, out, threads)
+        if self._whole_pass is None:  # computed once, then every range is a slice of it
+            self._whole_pass = self.policy.select(self, 0, self.M, None, threads)
+        rows = self._whole_pass[start:stop]
+        if out is None:
+            return rows.copy()
+        out[...] = rows
+        return out
 
     def chunks(self, rows_per_chunk: int, *, start: int = 0, stop: int | None = None,
                threads: int | None = None) -> Iterator[tuple[int, np.ndarray]]:

@@ -16,7 +16,7 @@ import numpy as np
 from ..analysis.stats import column_loads
 from .grid import Cell
 from ..inputs.degrees import generate
-from .router_table import ROUTERS
+from ..analysis.routers import ROUTERS
 
 # Fields that vary from run to run by nature; everything else in a record is deterministic.
 SMALL_CELL_ROUTES = 1 << 16  # M * k below this: route on one thread

@@ -159,7 +159,7 @@ class SweepConfig(Model):
     @field_validator("routers")
     @classmethod
     def _known_routers(cls, value: list[str]) -> list[str]:
-        from .router_table import ROUTERS
+        from ..analysis.routers import ROUTERS
 
         for name in value:
             if name not in ROUTERS:

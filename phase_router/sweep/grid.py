@@ -15,7 +15,7 @@ from typing import Optional
 
 from .config import FileInput, SweepConfig, resolve
 from ..inputs.degrees import GENERATORS
-from .router_table import ROUTERS
+from ..analysis.routers import ROUTERS
 
 
 @dataclass(frozen=True)

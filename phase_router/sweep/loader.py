@@ -13,7 +13,6 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputFileError, InvalidInputError
 from .config import INPUT_KINDS, FileInput, SweepConfig, UniformInput, resolve
 from ..inputs.degrees import UNIFORM_MAX_ENTRIES
-from .router_table import kernel_strategies_supported
 
 
 class ConfigError(InputFileError):
@@ -61,8 +60,6 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
     from .._internal.validate import check_output_fits
     from ..io.shape import matrix_file_shape
 
-    if any(s != "auto" for s in config.options.strategy) and not kernel_strategies_supported():
-        raise InvalidInputError("options.strategy: this build's kernel has no strategies; use auto")
     dims = [s.dims for s in config.shapes]
     for i, spec in enumerate(config.inputs):
         if isinstance(spec, UniformInput):
