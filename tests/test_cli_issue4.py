@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from phase_router.analysis.capacity import moe_capacity
 from phase_router.cli import app
-from phase_router.inputs.matrices import generate
+from phase_router.inputs import generate
 from phase_router.io import read_pbm
 
 

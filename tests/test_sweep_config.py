@@ -12,7 +12,12 @@ from typer.testing import CliRunner
 from phase_router._internal import random as rnd
 from phase_router.cli import app
 from phase_router.io import read_row_degrees
-from phase_router.inputs.degrees import GENERATORS, bounded_draws, generate, uniform_bernoulli_degrees
+from phase_router.inputs import GENERATORS, degrees
+from phase_router.inputs.draws import bernoulli_degrees as uniform_bernoulli_degrees, bounded_draws
+
+
+def generate(kind, M, E, k, seed, params):
+    return degrees(kind, M, E, k=k, seed=seed, **params)
 from phase_router.sweep.loader import ConfigError, load_config, parse_config
 from phase_router.sweep.runner import plan
 
@@ -122,7 +127,7 @@ def test_scaling_grid_is_the_original_one() -> None:
     Ns = [256, 512, 1024, 2048, 4096, 16384, 65536]
     expected = {(N, k, seed) for N in Ns for k in (8, 16, 64, 256, 512) if k <= N for seed in (0, 1, 2)}
     assert {(c.M, c.k, c.seed) for c in cells} == expected
-    assert all(c.M == c.E and c.input == {"generator": "uniform_1_to_k"} for c in cells)
+    assert all(c.M == c.E and c.input == {"generator": "uniform-1-k"} for c in cells)
 
 
 # --------------------------------------------------------------------------- generators
@@ -166,6 +171,6 @@ def test_generators_are_valid_and_deterministic(kind: str) -> None:
     np.testing.assert_array_equal(t, again[1])
     assert s.shape == (M,) and t.shape == (E,)
     assert s.max() <= E and t.max() <= M
-    if kind == "uniform_1_to_k":
+    if kind == "uniform-1-k":
         assert s.min() >= 1 and s.max() <= k and t.min() >= 1 and t.max() <= k
         assert len(set(s.tolist())) == k  # 300 draws cover 1..7

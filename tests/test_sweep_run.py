@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import phase_router
 from phase_router.cli import app
 from phase_router.sweep.cell import routes_digest
-from phase_router.inputs.degrees import generate
+from phase_router.inputs import degrees
 from phase_router.sweep.journal import JOURNAL_NAME, Journal, read_journal
 from phase_router.sweep.loader import parse_config
 from phase_router.sweep.results import deterministic_view
@@ -85,9 +85,9 @@ def test_tiny_sweep_outputs(tmp_path: Path) -> None:
 def test_record_matches_an_independent_routing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_sweep(parse_config(TINY, tmp_path / "tiny.yaml"), tmp_path, out)
-    record = next(r for r in _records(out) if r["router"] == "phase" and r["input"] == "uniform_1_to_k"
+    record = next(r for r in _records(out) if r["router"] == "phase" and r["input"] == "uniform-1-k"
                   and r["M"] == 96 and r["k"] == 8 and r["row_perm"])
-    s, t = generate("uniform_1_to_k", 96, 8, 8, record["seed"], {})
+    s, t = degrees("uniform_1_to_k", 96, 8, k=8, seed=record["seed"])
     routing = phase_router.route_degrees(s, t, 8, seed=record["seed"], row_perm=True)
     assert record["routes_sha256"] == routes_digest(routing.routes)
     loads = routing.column_loads

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from .._internal.validate import MAX_DIM, MAX_SEED
+from ..inputs.generators import GENERATORS, spellings
 
 Count = Annotated[int, Field(ge=1, le=MAX_DIM)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -64,40 +65,21 @@ class _Generated(Model):
         return combos
 
 
-class UniformInput(_Generated):
-    generator: Literal["uniform"]
-    density: list[Probability]
-
-    _lists = field_validator("density", mode="before")(_listify)
-
-
-class Uniform1ToKInput(_Generated):
-    generator: Literal["uniform_1_to_k"]
-
-
-class ExactlyKInput(_Generated):
-    generator: Literal["exactly_k"]
+def _input_model(generator) -> type:
+    """The typed model of one generator's YAML entry, from the registry: its parameters, each a
+    value or a list of values to sweep over, with the registry's bounds and defaults."""
+    fields: dict[str, Any] = {"generator": (Literal[generator.name], ...)}  # type: ignore[valid-type]
+    for name, param in generator.params.items():
+        low = Field(gt=param.low) if param.low_open else Field(ge=param.low)
+        item = Annotated[int if param.kind is int else float, low, Field(le=param.high)]
+        fields[name] = (list[item], [param.kind(param.default)])  # type: ignore[valid-type]
+    validators = {"_lists": field_validator(*generator.params, mode="before")(_listify)} if generator.params else {}
+    camel = "".join(part.title() for part in generator.name.split("-"))
+    return create_model(f"{camel}Input", __base__=_Generated, __validators__=validators, **fields)
 
 
-class BandsInput(_Generated):
-    generator: Literal["bands"]
-    width: list[Count] = [32]
-
-    _lists = field_validator("width", mode="before")(_listify)
-
-
-class BimodalInput(_Generated):
-    generator: Literal["bimodal"]
-    high_fraction: list[Probability] = [0.5]
-
-    _lists = field_validator("high_fraction", mode="before")(_listify)
-
-
-class MoeInput(_Generated):
-    generator: Literal["moe"]
-    capacity_factor: list[PositiveFloat] = [1.25]
-
-    _lists = field_validator("capacity_factor", mode="before")(_listify)
+GENERATED_INPUTS = {name: _input_model(generator) for name, generator in GENERATORS.items()}
+UniformInput = GENERATED_INPUTS["uniform"]
 
 
 class FileInput(Model):
@@ -118,10 +100,10 @@ class FileInput(Model):
 
 
 InputSpec = Annotated[
-    Union[UniformInput, Uniform1ToKInput, ExactlyKInput, BandsInput, BimodalInput, MoeInput, FileInput],
+    Union[tuple([*GENERATED_INPUTS.values(), FileInput])],  # type: ignore[misc]
     Field(discriminator="generator"),
 ]
-INPUT_KINDS = ("uniform", "uniform_1_to_k", "exactly_k", "bands", "bimodal", "moe", "file")
+INPUT_KINDS = (*GENERATORS, "file")
 
 
 class SeedRange(Model):
@@ -150,6 +132,18 @@ class SweepConfig(Model):
     metrics: list[Metric] = list(ALL_METRICS)
 
     _lists = field_validator("k", "routers", "metrics", mode="before")(_listify)
+
+    @field_validator("inputs", mode="before")
+    @classmethod
+    def _canonical_generators(cls, value: Any) -> Any:
+        """Every accepted spelling of a generator (exactly_k, uniform_1_to_k, ...) becomes the
+        registry's (exact-k, uniform-1-k, ...), so cells and records use one name."""
+        names = spellings()
+        if not isinstance(value, list):
+            return value
+        return [{**item, "generator": names[item["generator"]]}
+                if isinstance(item, dict) and isinstance(item.get("generator"), str) and item["generator"] in names
+                else item for item in value]
 
     @field_validator("seeds", mode="before")
     @classmethod

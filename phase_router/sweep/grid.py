@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Optional
 
 from .config import FileInput, SweepConfig, resolve
-from ..inputs.degrees import GENERATORS
+from ..inputs.generators import GENERATORS
 from ..analysis.routers import ROUTERS
 
 

@@ -12,7 +12,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputFileError, InvalidInputError
 from .config import INPUT_KINDS, FileInput, SweepConfig, UniformInput, resolve
-from ..inputs.degrees import UNIFORM_MAX_ENTRIES
+
+# `uniform` draws one 64-bit word per matrix entry; beyond this many entries a cell would take
+# minutes, so configs asking for more are refused when they are loaded.
+UNIFORM_MAX_ENTRIES = 2**28
 
 
 class ConfigError(InputFileError):
@@ -67,8 +70,8 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
                 if M * E > UNIFORM_MAX_ENTRIES:
                     raise InvalidInputError(
                         f"inputs[{i}]: uniform draws one word per matrix entry, and shape {M} x {E} has "
-                        f"{M * E:,} entries, above the limit {UNIFORM_MAX_ENTRIES:,}; use uniform_1_to_k, "
-                        f"exactly_k or moe for large shapes"
+                        f"{M * E:,} entries, above the limit {UNIFORM_MAX_ENTRIES:,}; use uniform-1-k, "
+                        f"exact-k or moe for large shapes"
                     )
         if isinstance(spec, FileInput):
             shape_S = matrix_file_shape(resolve(spec.S, base=base))
