@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from phase_router import InvalidInputError, route
-from phase_router.inputs import GENERATORS, degrees, generate
+from phase_router.inputs import GENERATORS, generate
 
 
 @pytest.mark.parametrize("kind", sorted(GENERATORS))
