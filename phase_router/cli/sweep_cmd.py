@@ -68,7 +68,8 @@ def sweep_command(
         spec = load_config(config)  # every config problem is reported here, before any work
         out_dir = out if out is not None else Path("sweeps") / (spec.name or config.stem)
         for path, what in ((record_golden, "--record-golden"), (junit, "--junit"), (markdown, "--markdown")):
-            if path is not None and not _inside(path, out_dir):  # the sweep creates out_dir itself
+            # a missing parent directory is created with the report (as the sweep creates out_dir)
+            if path is not None and (path.is_dir() or path.parent.is_dir()):
                 check_writable(path, what)
         progress = Progress(TextColumn("[bold]sweep[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=stderr,
@@ -123,7 +124,3 @@ def sweep_command(
         for line in checks.failure_lines(limit=20):
             stderr.print(f"phase-router: check failed: {line}", markup=False)
         raise typer.Exit(EXIT_CHECK_FAILED)
-
-
-def _inside(path: Path, directory: Path) -> bool:
-    return path.resolve().parent.is_relative_to(directory.resolve())

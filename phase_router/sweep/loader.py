@@ -130,12 +130,16 @@ def _seed_branch(errors: list) -> list:
     if top is None:
         return errors
     branch = next((tag for tag, kind in SEED_BRANCHES.items() if isinstance(top, kind)), "list[")
-    kept = [e for e in errors if e["loc"][:1] != ("seeds",) or branch in str(e["loc"][1])]
+    kept = [e for e in errors if e["loc"][:1] != ("seeds",) or _in_branch(str(e["loc"][1]), branch)]
     if isinstance(top, bool) or not isinstance(top, (int, list, dict)):
         return [{**errors[0], "type": "value_error", "loc": ("seeds",), "input": top,
                  "msg": f"seeds must be a count N (seeds 0..N-1), a list of seeds, or a range "
                         f"{{start, count}} / {{start, stop}}; got {_show(top)}"}]
     return kept or errors
+
+
+def _in_branch(tag: str, branch: str) -> bool:
+    return tag == branch if branch == "constrained-int" else (branch in tag if branch == "SeedRange" else tag.startswith(branch))
 
 
 def _strip_tags(loc: tuple) -> tuple:
