@@ -134,8 +134,8 @@ def test_resume_skips_done_cells(tmp_path: Path) -> None:
     assert _sweep(config, "--out", out).exit_code == 0
     full = _records(out)
     journal = (out / JOURNAL_NAME).read_bytes().split(b"\n")
-    kept = 7
-    (out / JOURNAL_NAME).write_bytes(b"\n".join(journal[:kept]) + b"\n" + journal[kept][:25])  # torn line
+    kept = 7  # records; line 0 is the journal's format header
+    (out / JOURNAL_NAME).write_bytes(b"\n".join(journal[:kept + 1]) + b"\n" + journal[kept + 1][:25])  # torn line
     result = _sweep(config, "--out", out, "--resume")
     assert result.exit_code == 0, result.output
     assert f"({N_CELLS - kept} run now, {kept} already done)" in result.stdout
