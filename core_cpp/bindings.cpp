@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/permutation.hpp"
@@ -19,6 +20,7 @@
 #include "baselines/hash.hpp"
 #include "baselines/two_choice.hpp"
 #include "selection/policy_greedy.hpp"
+#include "selection/policy_optimal.hpp"
 
 namespace py = pybind11;
 using namespace phase_router;
@@ -205,6 +207,31 @@ RoutesArray select_greedy_py(const Router& router, std::uint32_t block, int thre
     return routes;
 }
 
+// The optimal policy on a prepared Router: (routes, numerator, denominator, candidate pairs,
+// max-flow runs). Throws ValueError past max_pairs candidate pairs.
+py::tuple select_optimal_py(const Router& router, bool relative, std::uint64_t max_pairs, int threads,
+                            std::optional<RoutesArray> out_buffer) {
+    RoutesArray routes = routes_buffer(std::move(out_buffer), router.M(), router.k());
+    OptimalOptions options;
+    options.k = router.k();
+    options.relative = relative;
+    options.max_candidate_pairs = max_pairs;
+    options.threads = threads;
+    std::int32_t* out = routes.mutable_data();
+    OptimalResult result;
+    std::string too_large;
+    {
+        py::gil_scoped_release release;
+        try {
+            result = select_optimal(router, options, out);
+        } catch (const std::length_error& error) {
+            too_large = error.what();
+        }
+    }
+    if (!too_large.empty()) throw py::value_error(too_large);
+    return py::make_tuple(routes, result.numerator, result.denominator, result.candidate_pairs, result.max_flows);
+}
+
 // Convenience for tests and the router table: prepare a Router from degrees, then select_greedy.
 RoutesArray route_degrees_greedy_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
                                     bool row_perm, std::uint32_t block, int threads) {
@@ -249,6 +276,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("seed"));
     m.def("select_greedy", &select_greedy_py, py::arg("router"), py::arg("block"), py::arg("threads") = 0,
           py::arg("out") = py::none());
+    m.def("select_optimal", &select_optimal_py, py::arg("router"), py::arg("relative") = false,
+          py::arg("max_pairs") = 1ULL << 28, py::arg("threads") = 0, py::arg("out") = py::none());
     m.def("route_degrees_greedy", &route_degrees_greedy_py, py::arg("s"), py::arg("t"), py::arg("k"),
           py::arg("seed"), py::arg("row_perm") = false, py::arg("block") = 16, py::arg("threads") = 0);
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import _core
+from . import _core, inputs
 from ._internal.validate import PackedBits
 from .errors import (
     FileFormatError,

@@ -98,7 +98,7 @@ def route_command(
             timings = {"read": read_ms, "prepare": prepare_ms, "route_and_write": (time.perf_counter() - route_start) * 1e3}
             timings["total"] = (time.perf_counter() - started) * 1e3
             stats = stats_from_totals(totals, router.s, router.t, k=router.k, seed=router.seed,
-                                      row_perm=router.row_perm, timings_ms=timings)
+                                      row_perm=router.row_perm, timings_ms=timings, selection=router.selection_report)
             execution = {"select": select.value, "strategy": router.strategy, "sparse_rows": router.sparse_rows,
                          "chunk_rows": rows, "executor": _executor_name(scheduler, workers)}
             payload = {"inputs": inputs, "stats": stats.to_dict(), "execution": execution, "outputs": outputs}

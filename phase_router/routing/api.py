@@ -79,7 +79,7 @@ def _route(s, t, k: int, seed: int, row_perm: bool, select: str, select_options:
     stats = stats_from_totals(
         LoadTotals.of(routes, router.E), router.s[start:stop], router.t, k=router.k, seed=router.seed,
         row_perm=router.row_perm, timings_ms=timings_ms, ring_M=router.M,
-        row_range=(start, stop) if sliced else None,
+        row_range=(start, stop) if sliced else None, selection=router.selection_report,
     )
     timings_ms["stats"] = (time.perf_counter() - stats_start) * 1e3
     timings_ms["total"] = (time.perf_counter() - started) * 1e3

@@ -64,6 +64,8 @@ class Router:
         self.select_options = self.policy.check_options(dict(select_options or {}))
         self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
         self._whole_pass: np.ndarray | None = None  # a policy that is not row-local routes all rows once
+        # The policy's name and options, plus what it reports about its last pass.
+        self.selection_report: dict = {"policy": self.policy.name, **self.select_options}
 
     @property
     def select(self) -> str:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from ...errors import InvalidInputError
 from .greedy import GREEDY
+from .optimal import OPTIMAL
 from .policy import Policy
 from .random import RANDOM
 
-POLICIES: dict[str, Policy] = {p.name: p for p in (RANDOM, GREEDY)}
+POLICIES: dict[str, Policy] = {p.name: p for p in (RANDOM, GREEDY, OPTIMAL)}
 
 
 def policy(name: object) -> Policy:
