@@ -198,3 +198,14 @@ def _check_nonempty(rows: int, cols: int, name: str) -> None:
         raise InvalidInputError(f"{name} has shape {rows} x {cols}; both sides must be at least 1")
     if rows > MAX_DIM or cols > MAX_DIM:
         raise InvalidInputError(f"{name} has shape {rows} x {cols}; each side must be at most {MAX_DIM}")
+
+
+def matrix_rows(matrix: object, name: str) -> np.ndarray:
+    """A 0/1 matrix (NumPy array or PackedBits) as a bool array, values checked like
+    matrix_row_degrees (for consumers of the matrix itself, such as routing under a mask)."""
+    if isinstance(matrix, PackedBits):
+        rows, width = matrix.shape
+        _check_nonempty(rows, width, name)
+        return np.unpackbits(matrix.bits, axis=1, count=width).astype(bool)
+    matrix_row_degrees(matrix, name)  # the checks, with their messages
+    return np.asarray(matrix) != 0

@@ -41,6 +41,8 @@ class RoutingStats:
     row_range: list[int] | None = None  # [start, stop) when only those source rows were routed
     # The selection policy and what it reports (optimal: the optimum it proved).
     selection: dict = field(default_factory=dict)
+    # Facts about the inputs a user should know (e.g. the wrap-count regime, analysis/theory.py).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

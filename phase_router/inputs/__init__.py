@@ -3,7 +3,7 @@
 input model; ``draws`` the portable keyed randomness they draw from."""
 
 from .generators import GENERATORS, Generator, Realised, canonical, check_params, degrees, generate, realise
-from .moe import expert_capacity, moe_degrees
+from .moe import expert_capacity, moe_degrees, whole_wrap_capacities
 
 __all__ = ["GENERATORS", "Generator", "Realised", "canonical", "check_params", "degrees", "expert_capacity",
-           "generate", "moe_degrees", "realise"]
+           "generate", "moe_degrees", "realise", "whole_wrap_capacities"]

@@ -27,6 +27,16 @@ def moe_degrees(M: int, E: int, k: int, capacity_factor: float = CAPACITY_FACTOR
             np.full(E, expert_capacity(M, E, k, capacity_factor), dtype=np.uint32))
 
 
+def whole_wrap_capacities(M: int, E: int, k: int, capacity_factor: float = CAPACITY_FACTOR.default) -> np.ndarray:
+    """Expert capacities that avoid the wrap-count trap (analysis/theory.py): c = max(k,
+    round(capacity_factor * k)) arcs over every ring position, i.e. sum(t) = c M exactly, spread
+    as evenly as integers allow (t_j = floor(c M / E) or one more). Every token then has exactly
+    c candidate experts, and every expert's expected load is t_j k / c."""
+    c = max(k, round(capacity_factor * k))
+    total = min(c * M, E * M)
+    return (total // E + (np.arange(E) < total % E)).astype(np.uint32)
+
+
 def _moe(p: Shape):
     return moe_degrees(p.M, p.E, p.k, p.params["capacity_factor"])
 

@@ -19,7 +19,7 @@ def default_block(M: int) -> int:
 
 def _select(router, start: int, stop: int, out, threads: int):
     block = router.select_options.get("block") or default_block(router.M)
-    return _core.select_greedy(router._core, block, threads, out)
+    return _core.select_greedy(router._core, router.k, router.seed, block, threads, out)
 
 
 def _check_options(options: dict) -> dict:

@@ -32,16 +32,16 @@ def _select(router, start: int, stop: int, out, threads: int):
     relative = router.select_options.get("objective") == "relative"
     try:
         routes, numerator, denominator, pairs, flows = _core.select_optimal(
-            router._core, relative, MAX_CANDIDATE_PAIRS, threads, out)
+            router._core, router.k, relative, MAX_CANDIDATE_PAIRS, threads, out)
     except ValueError as exc:
         raise ResourceLimitError(f"{exc} ({MAX_CANDIDATE_PAIRS:,} candidate pairs); use select='balanced' or "
                                  "'greedy' for inputs this large") from None
-    router.selection_report = {
-        "policy": "optimal", "objective": "relative" if relative else "max",
+    router.selection_report.update({
+        "objective": "relative" if relative else "max",
         "optimum": float(Fraction(numerator, denominator)), "optimum_numerator": int(numerator),
         "optimum_denominator": int(denominator), "candidate_pairs": int(pairs), "max_flows": int(flows),
-        "proof": ("these caps are feasible and every smaller value is not (max-flow)"),
-    }
+        "proof": "these caps are feasible and every smaller value is not (max-flow)",
+    })
     return routes
 
 
