@@ -49,6 +49,12 @@ smoke: $(STAMP)
 bench-baselines: $(STAMP)
 	$(PY) benchmarks/bench_baselines.py
 
+# issue #10: every scenario x every selection policy and baseline, like for like (a few minutes);
+# JSON on stdout, the README table in build/bench-balance.md
+bench-balance: $(STAMP)
+	mkdir -p build
+	$(PY) benchmarks/bench_balance.py --markdown build/bench-balance.md
+
 # issue #6: fuzz the PBM/NPY/degree readers and the YAML config loader, FUZZ_SECONDS per target;
 # findings are saved in build/fuzz/findings/ and make the target fail.
 FUZZ_SECONDS ?= 30
