@@ -51,5 +51,6 @@ __all__ = [
     "route_degrees_greedy",
     "route",
     "route_degrees",
+    "inputs",
     "__version__",
 ]
