@@ -10,7 +10,7 @@ CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp")
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router -name '*.py')
 
-.PHONY: demo test bench venv clean smoke bench-scale fuzz sanitize
+.PHONY: demo test bench venv clean smoke ci-sweep bench-scale fuzz sanitize
 
 venv: $(STAMP)
 
@@ -49,6 +49,12 @@ smoke: $(STAMP)
 bench-baselines: $(STAMP)
 	$(PY) benchmarks/bench_baselines.py
 
+# issue #10: every scenario x every selection policy and baseline, like for like (a few minutes);
+# JSON on stdout, the README table in build/bench-balance.md
+bench-balance: $(STAMP)
+	mkdir -p build
+	$(PY) benchmarks/bench_balance.py --markdown build/bench-balance.md
+
 # issue #6: fuzz the PBM/NPY/degree readers and the YAML config loader, FUZZ_SECONDS per target;
 # findings are saved in build/fuzz/findings/ and make the target fail.
 FUZZ_SECONDS ?= 30
@@ -58,3 +64,10 @@ fuzz: $(STAMP)
 # issue #6: the C++ kernels under ASan + UBSan, then under valgrind memcheck (build/sanitize-*).
 sanitize: $(STAMP)
 	CMAKE=$(VENV)/bin/cmake tools/sanitize.sh
+
+# issue #16: the CI gate: configs/ci.yaml checked against its committed golden digests and its
+# `expect:` bounds; JUnit and a Markdown summary in build/ci (docs/CI.md). Exit 1 on a failure.
+ci-sweep: $(STAMP)
+	rm -rf build/ci
+	$(CLI) sweep configs/ci.yaml --out build/ci --jobs 2 --check-golden configs/ci.golden.json \
+		--junit build/ci/junit.xml --markdown build/ci/ci-summary.md

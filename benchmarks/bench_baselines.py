@@ -18,7 +18,7 @@ import numpy as np
 
 import phase_router as pr
 from phase_router.analysis.compare import compare_routers, verdict
-from phase_router.inputs.matrices import degrees
+from phase_router.inputs import degrees
 
 DEFAULT = [("density-0.5", 1024, 256), ("density-0.5", 1024, 64), ("uniform-1-k", 1024, 64),
            ("checkerboard", 1024, 64), ("bimodal", 1024, 64), ("adversarial", 1024, 64), ("density-0.5", 4096, 512)]

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/permutation.hpp"
@@ -20,7 +21,10 @@
 #include "common/splitmix.hpp"
 #include "baselines/hash.hpp"
 #include "baselines/two_choice.hpp"
-#include "selection/greedy.hpp"
+#include "selection/policy_greedy.hpp"
+#include "selection/policy_optimal.hpp"
+#include "selection/policy_random.hpp"
+#include "candidates/mask_candidates.hpp"
 
 namespace py = pybind11;
 using namespace phase_router;
@@ -151,7 +155,7 @@ py::array_t<std::uint32_t> bounded_draws_py(std::uint64_t row_key,
 
 }  // namespace
 
-// ---- issue #4: baselines and the greedy selection mode (docs/BASELINES.md) ----
+// ---- baselines and the greedy selection policy (docs/BASELINES.md) ----
 namespace {
 
 RoutesArray new_routes(std::uint32_t M, std::uint32_t k) {
@@ -190,26 +194,84 @@ RoutesArray two_choice_route_py(const U32Array& counts, const U32Array& weights,
     return routes;
 }
 
-RoutesArray route_degrees_greedy_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
-                                    bool row_perm, std::uint32_t block, int threads) {
-    if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
-    const auto M = static_cast<std::uint32_t>(s.shape(0));
-    const auto E = static_cast<std::uint32_t>(t.shape(0));
-    RoutesArray routes = new_routes(M, k);
-    GreedyOptions options;
-    options.k = k;
-    options.seed = seed;
-    options.row_perm = row_perm;
-    options.block = block;
-    options.threads = threads;
-    const std::uint32_t* s_ptr = s.data();
-    const std::uint32_t* t_ptr = t.data();
+// The selection policies on any candidate source (the phase Router, a mask): each writes rows of
+// routes into `out` ((end - begin) x k for random; all M rows for greedy and optimal).
+RoutesArray select_random_py(const CandidateSource& source, std::uint64_t seed, std::uint32_t k, std::uint32_t begin,
+                             std::uint32_t end, int threads, std::optional<RoutesArray> out_buffer) {
+    if (k == 0) throw py::value_error("k must be at least 1");
+    if (begin > end || end > source.sources()) throw py::value_error("row range outside [0, M]");
+    RoutesArray routes = routes_buffer(std::move(out_buffer), end - begin, k);
     std::int32_t* out = routes.mutable_data();
     {
         py::gil_scoped_release release;
-        route_degrees_greedy(s_ptr, M, t_ptr, E, options, out);
+        select_random(source, seed, k, begin, end, threads, out);
     }
     return routes;
+}
+
+RoutesArray select_greedy_py(const CandidateSource& source, std::uint32_t k, std::uint64_t seed, std::uint32_t block,
+                             int threads, std::optional<RoutesArray> out_buffer) {
+    if (k == 0 || block == 0) throw py::value_error("k and block must be at least 1");
+    RoutesArray routes = routes_buffer(std::move(out_buffer), source.sources(), k);
+    GreedyOptions options;
+    options.k = k;
+    options.seed = seed;
+    options.block = block;
+    options.threads = threads;
+    std::int32_t* out = routes.mutable_data();
+    {
+        py::gil_scoped_release release;
+        select_greedy(source, options, out);
+    }
+    return routes;
+}
+
+// (routes, numerator, denominator, candidate pairs, max-flow runs); ValueError past max_pairs.
+py::tuple select_optimal_py(const CandidateSource& source, std::uint32_t k, bool relative, std::uint64_t max_pairs,
+                            int threads, std::optional<RoutesArray> out_buffer) {
+    if (k == 0) throw py::value_error("k must be at least 1");
+    RoutesArray routes = routes_buffer(std::move(out_buffer), source.sources(), k);
+    OptimalOptions options;
+    options.k = k;
+    options.relative = relative;
+    options.max_candidate_pairs = max_pairs;
+    options.threads = threads;
+    std::int32_t* out = routes.mutable_data();
+    OptimalResult result;
+    std::string too_large;
+    {
+        py::gil_scoped_release release;
+        try {
+            result = select_optimal(source, options, out);
+        } catch (const std::length_error& error) {
+            too_large = error.what();
+        }
+    }
+    if (!too_large.empty()) throw py::value_error(too_large);
+    return py::make_tuple(routes, result.numerator, result.denominator, result.candidate_pairs, result.max_flows);
+}
+
+std::unique_ptr<MaskCandidates> make_mask(const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& offsets,
+                                          const U32Array& targets, std::uint32_t E, const U32Array& t) {
+    if (offsets.ndim() != 1 || offsets.shape(0) < 2 || targets.ndim() != 1 || t.ndim() != 1 ||
+        t.shape(0) != static_cast<py::ssize_t>(E))
+        throw py::value_error("offsets (M + 1), targets and t (E) must be 1-D");
+    const auto M = static_cast<std::uint32_t>(offsets.shape(0) - 1);
+    if (static_cast<std::uint64_t>(targets.shape(0)) != offsets.data()[M])
+        throw py::value_error("targets must have offsets[M] entries");
+    const std::uint64_t* o = offsets.data();
+    const std::uint32_t* ids = targets.data();
+    const std::uint32_t* w = t.data();
+    py::gil_scoped_release release;
+    return std::make_unique<MaskCandidates>(o, M, ids, E, w);
+}
+
+// Convenience for tests and the router table: prepare a Router from degrees, then select_greedy.
+RoutesArray route_degrees_greedy_py(const U32Array& s, const U32Array& t, std::uint32_t k, std::uint64_t seed,
+                                    bool row_perm, std::uint32_t block, int threads) {
+    if (block == 0) throw py::value_error("block must be at least 1");
+    const auto router = make_router(s, t, k, seed, row_perm, 0, 0);
+    return select_greedy_py(*router, k, seed, block, threads, std::nullopt);
 }
 
 }  // namespace
@@ -268,7 +330,14 @@ PYBIND11_MODULE(_core, m) {
     m.def("route_degrees", &route_degrees_py, py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
           py::arg("row_perm") = false, py::arg("threads") = 0, py::arg("out") = py::none(),
           py::arg("strategy") = 0);
-    py::class_<Router>(m, "Router")
+    py::class_<CandidateSource>(m, "CandidateSource")
+        .def_property_readonly("M", &CandidateSource::sources)
+        .def_property_readonly("E", &CandidateSource::targets);
+    py::class_<MaskCandidates, CandidateSource>(m, "MaskCandidates")
+        .def(py::init(&make_mask), py::arg("offsets"), py::arg("targets"), py::arg("E"), py::arg("t"));
+    m.def("select_random", &select_random_py, py::arg("source"), py::arg("seed"), py::arg("k"), py::arg("begin"),
+          py::arg("end"), py::arg("threads") = 0, py::arg("out") = py::none());
+    py::class_<Router, CandidateSource>(m, "Router")
         .def(py::init(&make_router), py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
              py::arg("row_perm") = false, py::arg("strategy") = 0, py::arg("checkpoint_budget") = 0)
         .def("route_rows", &route_rows_py, py::arg("begin"), py::arg("end"), py::arg("threads") = 0,
@@ -290,11 +359,15 @@ PYBIND11_MODULE(_core, m) {
     m.def("domain_key", [](std::uint64_t seed, std::uint64_t d) { return domain_key(seed, static_cast<Domain>(d)); },
           py::arg("seed"), py::arg("domain"));
     m.attr("has_openmp") = built_with_openmp();
-    // issue #4: baselines and the greedy selection mode
+    // baselines and the greedy selection policy
     m.def("hash_route", &hash_route_py, py::arg("counts"), py::arg("weights"), py::arg("E"), py::arg("k"),
           py::arg("seed"), py::arg("weighted") = false, py::arg("threads") = 0);
     m.def("two_choice_route", &two_choice_route_py, py::arg("counts"), py::arg("weights"), py::arg("k"),
           py::arg("seed"));
+    m.def("select_greedy", &select_greedy_py, py::arg("source"), py::arg("k"), py::arg("seed"), py::arg("block"),
+          py::arg("threads") = 0, py::arg("out") = py::none());
+    m.def("select_optimal", &select_optimal_py, py::arg("source"), py::arg("k"), py::arg("relative") = false,
+          py::arg("max_pairs") = 1ULL << 28, py::arg("threads") = 0, py::arg("out") = py::none());
     m.def("route_degrees_greedy", &route_degrees_greedy_py, py::arg("s"), py::arg("t"), py::arg("k"),
           py::arg("seed"), py::arg("row_perm") = false, py::arg("block") = 16, py::arg("threads") = 0);
     bind_matrix_degrees(m);  // issue #14

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from . import _core
+from . import _core, inputs
 from ._internal.validate import PackedBits
 from .errors import (
     FileFormatError,
@@ -51,5 +51,6 @@ __all__ = [
     "route_degrees_greedy",
     "route",
     "route_degrees",
+    "inputs",
     "__version__",
 ]

@@ -11,8 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from phase_router.analysis.capacity import moe_capacity
+from phase_router.analysis.routers import ROUTERS
 from phase_router.cli import app
-from phase_router.inputs.matrices import generate
+from phase_router.inputs import generate
 from phase_router.io import read_pbm
 
 
@@ -52,10 +53,12 @@ def test_compare_hash_json_and_csv(inputs, tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert len(report) == 2
     for entry in report:
-        assert set(entry["routers"]) == {"phase", "phase-greedy", "hash", "hash-weighted", "two-choice"}
+        # every router of the one table: the phase router under each policy, and the baselines
+        assert set(entry["routers"]) == set(ROUTERS)
+        assert {"phase", "phase-greedy", "phase-optimal", "hash", "hash-weighted", "two-choice"} <= set(ROUTERS)
         best = min(entry["routers"], key=lambda r: entry["routers"][r]["max_over_mean_p50"])
         assert entry["verdict"].startswith(f"{best} won")
-    assert len(out.read_text().splitlines()) == 1 + 2 * 5
+    assert len(out.read_text().splitlines()) == 1 + 2 * len(ROUTERS)
 
 
 def test_compare_hash_table_has_a_verdict(inputs) -> None:

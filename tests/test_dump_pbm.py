@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 import phase_router
 from phase_router.reference import spec as reference
 from phase_router.cli import app
-from phase_router.pictures.stage_dump import DEFAULT_LIMIT_BYTES, check_size, planned_bytes, preview_scale
+from phase_router.pictures.stage_dump import (DEFAULT_LIMIT_BYTES, PREVIEW_BAND, PREVIEW_MARGIN, check_size, planned_bytes,
+                                              preview_scale)
 from phase_router.errors import InvalidInputError
 from phase_router.io import read_pbm, write_pbm
 from phase_router.io.output_formats import routing_matrix
@@ -65,10 +66,15 @@ def test_stages_round_trip_and_match(tmp_path: Path, M: int, E: int, k: int, see
     for name in ORDER:
         matrix = read_pbm(out / f"{name}.pbm")
         scale = preview_scale(*matrix.shape)
+        rows, cols = matrix.shape[0] * scale, matrix.shape[1] * scale
         with Image.open(out / f"{name}.png") as image:
-            assert image.size == (matrix.shape[1] * scale, matrix.shape[0] * scale)
+            assert image.size[0] >= cols + 2 * PREVIEW_MARGIN and image.size[1] == PREVIEW_BAND + rows + PREVIEW_MARGIN
             pixels = np.asarray(image.convert("L"))
-        np.testing.assert_array_equal(pixels[::scale, ::scale] == 0, matrix)  # black = 1, nearest neighbour
+        body = pixels[PREVIEW_BAND:PREVIEW_BAND + rows, PREVIEW_MARGIN:PREVIEW_MARGIN + cols]
+        np.testing.assert_array_equal(body[::scale, ::scale] == 0, matrix)  # black = 1, nearest neighbour
+        assert np.all(body.reshape(matrix.shape[0], scale, matrix.shape[1], scale).min(axis=(1, 3))
+                      == body[::scale, ::scale])  # each bit a uniform scale x scale square
+        assert (pixels[:PREVIEW_BAND - 2] < 128).any()  # the title band carries text
 
 
 def test_sample_bands_and_no_png(tmp_path: Path) -> None:
@@ -102,3 +108,14 @@ def test_shape_mismatch_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["dump-pbm", str(S_path), str(S_path), "-k", "2", "--out", str(tmp_path / "d")])
     assert result.exit_code == 2
     assert "so T must be 6 x 10" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+@pytest.mark.parametrize("rows, cols", [(300, 40), (40, 300), (1, 1), (2, 4000), (64, 64)])
+def test_preview_sides_are_readable(rows: int, cols: int) -> None:
+    """Each side of a preview reaches a minimum size (a 300 x 40 input is no 40-pixel sliver), the
+    longer side stays bounded, and the scale is one integer for both axes (square bits)."""
+    scale = preview_scale(rows, cols)
+    if max(rows, cols) * 32 <= 4096:
+        assert min(rows, cols) * scale >= min(160, min(rows, cols) * 32)
+        assert max(rows, cols) * scale >= min(256, max(rows, cols) * 32)
+    assert max(rows, cols) * scale <= max(4096, max(rows, cols))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from phase_router import InvalidInputError, route
-from phase_router.inputs.matrices import GENERATORS, generate
+from phase_router.inputs import GENERATORS, generate
 
 
 @pytest.mark.parametrize("kind", sorted(GENERATORS))
@@ -34,8 +34,8 @@ def test_defining_properties() -> None:
     assert set(np.unique(deg(S))) == {1, E // 2}
     S, _ = generate("empty-full", M, E)
     assert set(np.unique(deg(S))) == {0, E}
-    S, T = generate("moe", M, E)
-    assert S.all() and T.all()
+    S, T = generate("moe", M, E, k=k)  # the one MoE model: s_i = E, t_j = ceil(1.25 k M / E)
+    assert S.all() and np.all(deg(T) == int(np.ceil(1.25 * k * M / E)))
     S, _ = generate("uniform", 400, 400, density=0.25)
     assert abs(S.mean() - 0.25) < 0.01
     S, _ = generate("block-diagonal", 80, 80)

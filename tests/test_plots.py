@@ -102,3 +102,88 @@ def test_plot_without_matplotlib_is_one_clear_line(results: Path, monkeypatch) -
     assert result.exit_code == 2
     assert "pip install 'phase-router[plot]'" in result.stderr
     assert result.stderr.strip().count("\n") == 0
+
+
+# --------------------------------------------------------------------------- truthful pictures
+
+
+def _figures(records: list[dict], stem: str = "skew_vs_N"):
+    from phase_router.pictures import plots
+
+    Figure = plots._figure_class()
+    draw = plots._against_n(lambda r: r["skew"], "skew", log_y=None)
+    return plots._figure_set(Figure, stem, records, draw, "t")
+
+
+def _records(results: Path) -> list[dict]:
+    import json
+
+    return json.loads((results / "results.json").read_text())["records"]
+
+
+def test_every_panel_is_drawn_in_as_many_figures_as_needed(results: Path) -> None:
+    from phase_router.pictures.plots import PANELS_PER_FIGURE, panel_keys
+
+    base = _records(results)
+    # 14 distinct inputs (relabelled copies) -> 14 panels -> two figures, none dropped
+    many = [{**r, "input": f"{r['input']} #{i}"} for i in range(14) for r in base if r["input"] == base[0]["input"]]
+    assert len(panel_keys(many)) == 14 > PANELS_PER_FIGURE
+    figures = _figures(many)
+    assert list(figures) == ["skew_vs_N.png", "skew_vs_N_2.png"]
+    titles = [ax.get_title() for f in figures.values() for ax in f.axes if ax.get_visible() and ax.lines]
+    assert sorted(titles) == sorted(f"{base[0]['input']} #{i}" for i in range(14))
+
+
+def test_series_keep_shapes_apart_and_look_distinct(tmp_path: Path) -> None:
+    config = {**CONFIG, "shapes": [{"N": 32}, {"N": 64}, {"M": 128, "E": 16}, {"M": 256, "E": 16}],
+              "inputs": [{"generator": "uniform", "density": 0.5}], "options": {"row_perm": [False, True]}}
+    run_sweep(parse_config(config, tmp_path / "c.yaml"), tmp_path, tmp_path / "out")
+    records = _records(tmp_path / "out")
+    (figure,) = _figures(records).values()
+    panels = [ax for ax in figure.axes if ax.get_visible() and ax.lines]
+    assert len(panels) == 2 and {"row_perm=false" in ax.get_title() for ax in panels} == {True, False}
+    styles = {}
+    for ax in panels:
+        for line in ax.lines:
+            label = line.get_label()
+            if label.startswith("_"):
+                continue
+            xs = set(line.get_xdata().tolist())
+            # a series is one shape family: square N x N, or M x 16; never both on one line
+            assert xs <= ({32, 64} if "square" in label else {128, 256}), (label, xs)
+            styles.setdefault(label, (line.get_color(), line.get_marker()))
+            assert styles[label] == (line.get_color(), line.get_marker())  # same look in every panel
+    assert len(set(styles.values())) == len(styles) == 2 * 3 * 2  # router x family x k, all distinct
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert any("band: min–max over 2 seeds" in t for t in legend)
+    assert any("hash (ignores row_perm)" in t for t in legend)
+
+
+def test_log_tick_labels_are_plain_numbers() -> None:
+    from phase_router.pictures.plot_style import plain_number
+
+    assert [plain_number(v) for v in (2.0, 0.5, 65536.0, 0.05, 1000.0)] == ["2", "0.5", "65536", "0.05", "1000"]
+
+
+def test_histogram_default_is_representative_and_degenerate_cells_are_refused(results: Path) -> None:
+    from phase_router.pictures.load_histogram import chosen_records, degenerate
+
+    records = _records(results)
+    chosen = chosen_records(records, None)
+    assert [r["router"] for r in chosen] == ["phase", "hash"]
+    for pick in chosen:
+        assert degenerate(pick) is None
+        mine = [r for r in records if r["router"] == pick["router"] and degenerate(r) is None]
+        largest = max(r["M"] * r["E"] for r in mine)
+        assert pick["M"] * pick["E"] == largest
+        skews = sorted(r["skew"] for r in mine if r["M"] * r["E"] == largest)
+        assert pick["skew"] == skews[(len(skews) - 1) // 2]
+    empty = next((r for r in records if degenerate(r) is not None), None)
+    if empty is None:  # make one: a cell with fewer routes than targets
+        empty = {**records[0], "cell_id": "deadbeef", "active_routes": records[0]["E"] - 1}
+        records = records + [empty]
+    import pytest as _pytest
+    from phase_router.errors import InvalidInputError
+
+    with _pytest.raises(InvalidInputError, match="degenerate"):
+        chosen_records(records, [empty["cell_id"]])

@@ -33,11 +33,26 @@ def test_greedy_balances_better_than_random_here() -> None:
 
 
 @pytest.mark.parametrize(("kwargs", "needle"), [({"select": "best"}, "select must be one of"),
-                                                ({"select": "greedy", "rows": (0, 5)}, "rows= and out="),
-                                                ({"select": "greedy", "out": np.empty((300, 8), np.int32)}, "rows= and out=")])
+                                                ({"select": "greedy", "select_options": {"blok": 3}}, "block only"),
+                                                ({"select": "greedy", "select_options": {"block": 0}}, "block"),
+                                                ({"select": "random", "select_options": {"block": 3}}, "no options"),
+                                                ({"row_perm": "false"}, "row_perm must be True or False")])
 def test_select_errors(kwargs, needle: str) -> None:
     with pytest.raises(pr.InvalidInputError, match=needle):
         pr.route(S, T, 8, **kwargs)
+
+
+@pytest.mark.parametrize("select", ["random", "greedy"])
+def test_every_policy_takes_row_ranges_and_out(select: str) -> None:
+    """rows= is the same slice of the full routing for every policy (a policy that is not
+    row-local routes all rows once and slices), and out= is filled in place."""
+    full = pr.route(S, T, 8, seed=4, select=select).routes
+    assert np.array_equal(pr.route(S, T, 8, seed=4, select=select, rows=(17, 140)).routes, full[17:140])
+    buffer = np.full((300, 8), 7, dtype=np.int32)
+    assert pr.route(S, T, 8, seed=4, select=select, out=buffer).routes is buffer
+    assert np.array_equal(buffer, full)
+    router = pr.Router(S.sum(1), T.sum(1), 8, seed=4, select=select)
+    assert np.array_equal(np.concatenate([r for _, r in router.chunks(37)]), full)
 
 
 def test_cli_select_greedy(tmp_path: Path) -> None:

@@ -12,7 +12,12 @@ from typer.testing import CliRunner
 from phase_router._internal import random as rnd
 from phase_router.cli import app
 from phase_router.io import read_row_degrees
-from phase_router.inputs.degrees import GENERATORS, bounded_draws, generate, uniform_bernoulli_degrees
+from phase_router.inputs import GENERATORS, degrees
+from phase_router.inputs.draws import bernoulli_degrees as uniform_bernoulli_degrees, bounded_draws
+
+
+def generate(kind, M, E, k, seed, params):
+    return degrees(kind, M, E, k=k, seed=seed, **params)
 from phase_router.sweep.loader import ConfigError, load_config, parse_config
 from phase_router.sweep.runner import plan
 
@@ -49,9 +54,32 @@ BAD = [
     (_with(shapes=[{"M": 4}]), "shapes[0]", "both M and E"),
     (_with(shapes=[{"N": 0}]), "shapes[0].N", "greater than or equal to 1"),
     (_with(shapes=[]), "(top level)", "at least one entry in shapes"),
-    (_with(seeds=-1), "seeds[0]", "greater than or equal to 0"),
-    (_with(seeds=2**64), "seeds[0]", "less than or equal to"),
+    # seeds: a count N (seeds 0..N-1), a list, or a range {start, count} / {start, stop}
+    (_with(seeds=-1), "seeds", "greater than or equal to 1"),
+    (_with(seeds=0), "seeds", "greater than or equal to 1"),
+    (_with(seeds=2**64), "seeds", "less than or equal to 1000000"),
+    (_with(seeds=True), "seeds", "a count N (seeds 0..N-1)"),
+    (_with(seeds="3"), "seeds", "a count N (seeds 0..N-1)"),
+    (_with(seeds=[1, -1]), "seeds[1]", "greater than or equal to 0"),
+    (_with(seeds=[2**64]), "seeds[0]", "less than or equal to"),
     (_with(seeds={"count": 0}), "seeds.count", "greater than or equal to 1"),
+    (_with(seeds={"start": 4}), "seeds", "exactly one of count or stop"),
+    (_with(seeds={"start": 4, "count": 2, "stop": 6}), "seeds", "exactly one of count or stop"),
+    (_with(seeds={"start": 6, "stop": 6}), "seeds", "must hold 1 to"),
+    (_with(seeds={"start": 2**64 - 1, "count": 2}), "seeds", "below 2^64"),
+    # expect: bounds on recorded metrics
+    (_with(expect=[{"metric": "skw", "max": 2}]), "expect[0].metric", "'skw' is not recorded"),
+    (_with(expect=[{"metric": "skew", "max": 2}], metrics=["fill"]), "expect[0].metric", "add 'skew' to metrics"),
+    (_with(expect=[{"metric": "route_ms_median", "max": 2}], metrics=["skew"]), "expect[0].metric", "add 'time' to metrics"),
+    (_with(expect=[{"metric": "skew"}]), "expect[0]", "needs min:, max: or both"),
+    (_with(expect=[{"metric": "skew", "min": 2, "max": 1}]), "expect[0]", "min (2) is above max (1)"),
+    (_with(expect=[{"metric": "skew", "max": "1.2"}]), "expect[0].max", "valid"),
+    (_with(expect=[{"metric": "skew", "max": True}]), "expect[0].max", "valid"),
+    (_with(expect=[{"metric": "skew", "max": 1, "over": "worst"}]), "expect[0].over", "'cell', 'median', 'max'"),
+    (_with(expect=[{"metric": "skew", "max": 1, "where": {"kk": 1}}]), "expect[0].where", "unknown key 'kk'"),
+    (_with(expect=[{"metric": "skew", "max": 1, "where": {"k": "a"}}]), "expect[0].where.k[0]", "valid integer"),
+    (_with(expect=[{"metric": "skew", "max": 1, "where": {"router": "hash"}}]), "expect[0].where.router", "not in routers"),
+    (_with(expect=[{"metric": "skew", "max": 1, "bogus": 1}]), "expect[0]", "unknown key 'bogus'"),
     (_with(options={"row_perm": "yes"}), "options.row_perm[0]", "valid boolean"),
     (_with(options={"strategy": "fast"}), "options.strategy[0]", "'auto', 'dense' or 'sparse'"),
     (_with(repetitions=0), "repetitions", "greater than or equal to 1"),
@@ -81,6 +109,29 @@ def test_good_config_and_defaults(tmp_path: Path) -> None:
     assert [(c.M, c.E, c.k, c.seed) for c in cells] == [(16, 16, 2, 0)]
 
 
+@pytest.mark.parametrize("seeds, expected", [
+    (3, [0, 1, 2]),  # a bare integer is a count, as `--seeds 3` on the command line
+    (1, [0]),
+    ([3], [3]),  # a single seed value is written as a list
+    ([7, 2, 7], [7, 2, 7]),
+    ({"start": 10, "count": 3}, [10, 11, 12]),
+    ({"start": 10, "stop": 13}, [10, 11, 12]),
+    ({"count": 2}, [0, 1]),
+])
+def test_seeds_forms(seeds, expected, tmp_path: Path) -> None:
+    config = parse_config(_with(seeds=seeds), tmp_path / "s.yaml")
+    assert config.seed_list == expected
+    assert sorted({c.seed for c in plan(config, tmp_path)}) == sorted(set(expected))
+
+
+def test_expectations_are_typed(tmp_path: Path) -> None:
+    config = parse_config(_with(expect=[{"metric": "skew", "max": 1.5, "where": {"k": 2, "row_perm": [False, True]},
+                                         "over": "median"}]), tmp_path / "e.yaml")
+    (item,) = config.expect
+    assert item.where.k == [2] and item.where.row_perm == [False, True] and item.over == "median"
+    assert item.describe() == "skew <= 1.5 (median over seeds; k=2, row_perm=false|true)"
+
+
 def test_file_shapes_must_match(tmp_path: Path) -> None:
     config = _with(inputs=[{"generator": "file", "S": str(ROOT / "samples/S.pbm"), "T": str(ROOT / "samples/rect_T.npy")}])
     with pytest.raises(ConfigError, match=r"inputs\[0\]: T is 40 x 300, but S is 256 x 256"):
@@ -108,12 +159,23 @@ def test_cli_rejects_bad_config_before_any_work(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-@pytest.mark.parametrize("name", ["smoke", "scaling", "vs_hash", "moe"])
+@pytest.mark.parametrize("name", ["smoke", "scaling", "vs_hash", "moe", "ci"])
 def test_shipped_configs_load(name: str) -> None:
     path = ROOT / "configs" / f"{name}.yaml"
     cells = plan(load_config(path), path.parent)
     assert cells
     assert len({c.cell_id for c in cells}) == len(cells)
+
+
+def test_ci_golden_covers_the_ci_grid() -> None:
+    """`make ci-sweep` checks configs/ci.yaml against configs/ci.golden.json: same cells, both ways."""
+    from phase_router.sweep.golden import read_golden
+
+    path = ROOT / "configs" / "ci.yaml"
+    config = load_config(path)
+    assert config.expect and "time" not in config.metrics  # bounds on deterministic metrics only
+    cells = plan(config, path.parent)
+    assert {c.cell_id for c in cells} == set(read_golden(ROOT / "configs" / "ci.golden.json"))
 
 
 def test_scaling_grid_is_the_original_one() -> None:
@@ -122,7 +184,7 @@ def test_scaling_grid_is_the_original_one() -> None:
     Ns = [256, 512, 1024, 2048, 4096, 16384, 65536]
     expected = {(N, k, seed) for N in Ns for k in (8, 16, 64, 256, 512) if k <= N for seed in (0, 1, 2)}
     assert {(c.M, c.k, c.seed) for c in cells} == expected
-    assert all(c.M == c.E and c.input == {"generator": "uniform_1_to_k"} for c in cells)
+    assert all(c.M == c.E and c.input == {"generator": "uniform-1-k"} for c in cells)
 
 
 # --------------------------------------------------------------------------- generators
@@ -166,6 +228,6 @@ def test_generators_are_valid_and_deterministic(kind: str) -> None:
     np.testing.assert_array_equal(t, again[1])
     assert s.shape == (M,) and t.shape == (E,)
     assert s.max() <= E and t.max() <= M
-    if kind == "uniform_1_to_k":
+    if kind == "uniform-1-k":
         assert s.min() >= 1 and s.max() <= k and t.min() >= 1 and t.max() <= k
         assert len(set(s.tolist())) == k  # 300 draws cover 1..7

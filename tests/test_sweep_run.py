@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 import phase_router
 from phase_router.cli import app
 from phase_router.sweep.cell import routes_digest
-from phase_router.inputs.degrees import generate
+from phase_router.inputs import degrees
 from phase_router.sweep.journal import JOURNAL_NAME, Journal, read_journal
 from phase_router.sweep.loader import parse_config
 from phase_router.sweep.results import deterministic_view
@@ -85,9 +85,9 @@ def test_tiny_sweep_outputs(tmp_path: Path) -> None:
 def test_record_matches_an_independent_routing(tmp_path: Path) -> None:
     out = tmp_path / "out"
     run_sweep(parse_config(TINY, tmp_path / "tiny.yaml"), tmp_path, out)
-    record = next(r for r in _records(out) if r["router"] == "phase" and r["input"] == "uniform_1_to_k"
+    record = next(r for r in _records(out) if r["router"] == "phase" and r["input"] == "uniform-1-k"
                   and r["M"] == 96 and r["k"] == 8 and r["row_perm"])
-    s, t = generate("uniform_1_to_k", 96, 8, 8, record["seed"], {})
+    s, t = degrees("uniform_1_to_k", 96, 8, k=8, seed=record["seed"])
     routing = phase_router.route_degrees(s, t, 8, seed=record["seed"], row_perm=True)
     assert record["routes_sha256"] == routes_digest(routing.routes)
     loads = routing.column_loads
@@ -134,8 +134,8 @@ def test_resume_skips_done_cells(tmp_path: Path) -> None:
     assert _sweep(config, "--out", out).exit_code == 0
     full = _records(out)
     journal = (out / JOURNAL_NAME).read_bytes().split(b"\n")
-    kept = 7
-    (out / JOURNAL_NAME).write_bytes(b"\n".join(journal[:kept]) + b"\n" + journal[kept][:25])  # torn line
+    kept = 7  # records; line 0 is the journal's format header
+    (out / JOURNAL_NAME).write_bytes(b"\n".join(journal[:kept + 1]) + b"\n" + journal[kept + 1][:25])  # torn line
     result = _sweep(config, "--out", out, "--resume")
     assert result.exit_code == 0, result.output
     assert f"({N_CELLS - kept} run now, {kept} already done)" in result.stdout

@@ -9,7 +9,7 @@ import pytest
 
 from phase_router import route_degrees
 from phase_router.analysis.compare import compare_routers
-from phase_router.inputs.matrices import degrees
+from phase_router.inputs import degrees
 from phase_router.analysis.montecarlo import expected_candidates, monte_carlo_stats, run_seeds
 from phase_router.analysis.routers import ROUTERS
 
@@ -71,14 +71,15 @@ def test_5_large_scale() -> None:
 def test_6_two_phase_adversarial() -> None:
     """Second-phase inputs are the first phase's routing. The router still follows the theory
     there: mean candidates per row within 3 % of E[c_i], and routes per row at most
-    min(k, E[c_i]) on average (Jensen) and within 15 % of it."""
+    min(k, E[c_i]) on average (Jensen, up to the same 3 % sampling tolerance: here E[c_i] = 4
+    << k, so the kept routes are the candidates themselves) and within 15 % of it."""
     s, t = degrees("adversarial", N, N, k=K, seed=0)
     c = np.stack([candidates(s, t, x) for x in range(10)])
     theory = expected_candidates(s, t)
     assert abs(c.mean() / theory.mean() - 1) < 0.03
     kept = np.minimum(c, K).mean()
     bound = np.minimum(theory, K).mean()
-    assert kept <= bound and kept / bound > 0.85
+    assert kept <= bound * 1.03 and kept / bound > 0.85
 
 
 def test_7_k_equals_1_and_n() -> None:

@@ -7,7 +7,7 @@
 #include "common/parallel.hpp"
 #include "common/permutation.hpp"
 #include "ring/phase_offsets.hpp"
-#include "selection/random.hpp"
+#include "selection/policy_random.hpp"
 #include "common/splitmix.hpp"
 
 namespace phase_router {
@@ -59,7 +59,6 @@ Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, 
     at_position_.resize(M);
     for (std::uint32_t i = 0; i < M; ++i) at_position_[ring_position_[i]] = {i, s_[i], phi_[i]};
     sweep_ = std::make_unique<TargetSweep>(t_.data(), phase_offsets(t_.data(), lay_t, M), M);
-    select_key_ = domain_key(seed, Domain::kSelect);
     sparse_below_ = sparse_degree_threshold(E, options.checkpoint_budget_bytes);
 
     bool any_dense = false;
@@ -89,11 +88,48 @@ std::uint64_t Router::memory_bytes() const {
 }
 
 void Router::route_rows(std::uint32_t begin, std::uint32_t end, std::int32_t* out, int threads) const {
+    select_random(*this, options_.seed, options_.k, begin, end, threads, out);
+}
+
+std::uint32_t Router::arc_candidates(std::uint32_t i, std::uint32_t* out) const {
+    const std::uint32_t q = ring_position_[i];
+    std::uint32_t count = 0;
+    std::uint32_t c = phi_[i];
+    for (std::uint32_t step = 0; step < s_[i]; ++step) {
+        const std::uint32_t j = position_owner_[c];
+        if (sweep_->covers(j, q)) out[count++] = j;
+        if (++c == E_) c = 0;
+    }
+    return count;
+}
+
+std::uint32_t Router::row_candidates(std::uint32_t i, CandidateScratch& scratch, std::uint32_t* out) const {
+    if (s_[i] == 0) return 0;
+    if (!arcs_ || row_is_sparse(i)) {
+        const std::uint32_t count = arc_candidates(i, out);
+        std::sort(out, out + count);
+        return count;
+    }
+    // Dense rows: S'_i from the prefix checkpoints, walked in ascending target order.
+    const std::size_t words = words_for_bits(E_);
+    scratch.words.resize(words);
+    arcs_->row(phi_[i], s_[i], scratch.words.data());
+    const std::uint32_t q = ring_position_[i];
+    std::uint32_t count = 0;
+    for (std::size_t x = 0; x < words; ++x) {
+        for (std::uint64_t bits = scratch.words[x]; bits; bits &= bits - 1) {
+            const auto j = static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits)));
+            if (sweep_->covers(j, q)) out[count++] = j;
+        }
+    }
+    return count;
+}
+
+void Router::visit_rows(std::uint32_t begin, std::uint32_t end, int threads, const VisitorFactory& make_visitor) const {
     if (begin > end || end > M_) throw std::invalid_argument("row range outside [0, M)");
-    const std::uint32_t k = options_.k;
-    // Empty rows are padding only; the others go to the dense sweep (in T-ring order) or to the
-    // sparse path (in row order).
-    std::vector<std::uint32_t> dense_positions, sparse_rows;
+    // Empty rows have no candidate; the others go to the dense sweep (in T-ring order) or to
+    // the sparse path (in row order).
+    std::vector<std::uint32_t> dense_positions, sparse_rows, empty_rows;
     if (begin == 0 && end == M_) {
         for (std::uint32_t q = 0; q < M_; ++q) {
             const std::uint32_t degree = at_position_[q].degree;
@@ -105,68 +141,55 @@ void Router::route_rows(std::uint32_t begin, std::uint32_t end, std::int32_t* ou
         std::sort(dense_positions.begin(), dense_positions.end());
     }
     for (std::uint32_t i = begin; i < end; ++i) {
-        if (s_[i] == 0) std::fill(out + std::size_t{i - begin} * k, out + std::size_t{i - begin + 1} * k, -1);
+        if (s_[i] == 0) empty_rows.push_back(i);
         else if (row_is_sparse(i)) sparse_rows.push_back(i);
     }
-    if (!dense_positions.empty()) route_dense(dense_positions, begin, out, threads);
-    if (!sparse_rows.empty()) route_sparse(sparse_rows, begin, out, threads);
+    if (!empty_rows.empty()) {
+        const auto visitor = make_visitor(0);
+        for (const std::uint32_t i : empty_rows) visitor->list_row(i, nullptr, 0);
+    }
+    if (!dense_positions.empty()) visit_dense(dense_positions, threads, make_visitor);
+    if (!sparse_rows.empty()) visit_sparse(sparse_rows, threads, make_visitor);
 }
 
-void Router::route_dense(const std::vector<std::uint32_t>& positions, std::uint32_t begin, std::int32_t* out,
-                         int threads) const {
-    const std::uint32_t k = options_.k;
+void Router::visit_dense(const std::vector<std::uint32_t>& positions, int threads,
+                         const VisitorFactory& make_visitor) const {
     const std::size_t words = words_for_bits(E_);
-    // Steps 6-7 over contiguous stretches of the sorted T-ring positions, one per thread. Each
-    // row's output is a function of (seed, row, candidate set) alone, so the split cannot change
-    // any bit.
+    // Step 6 over contiguous stretches of the sorted T-ring positions, one per thread.
     run_parallel(thread_count(threads), [&](int part, int parts) {
         const std::size_t first = part_begin(positions.size(), part, parts);
         const std::size_t last = part_begin(positions.size(), part + 1, parts);
         if (first == last) return;
+        const auto visitor = make_visitor(part);
         std::vector<std::uint64_t> covering(words), candidates(words);
-        SelectScratch scratch(E_);
         sweep_->state_at(positions[first], covering.data());
         for (std::size_t x = first; x < last; ++x) {
             const std::uint32_t q = positions[x];
             if (x != first) sweep_->advance(positions[x - 1], q, covering.data());
             const AtPosition& row = at_position_[q];
-            const std::uint32_t i = row.source;
             arcs_->row(row.phase, row.degree, candidates.data());
             std::uint32_t count = 0;
             for (std::size_t w = 0; w < words; ++w) {
                 candidates[w] &= covering[w];
                 count += static_cast<std::uint32_t>(popcount64(candidates[w]));
             }
-            select_routes(candidates.data(), words, count, k, splitmix(select_key_, i), scratch,
-                          out + std::size_t{i - begin} * k);
+            visitor->bitmap_row(row.source, candidates.data(), words, count);
         }
     });
 }
 
-void Router::route_sparse(const std::vector<std::uint32_t>& rows, std::uint32_t begin, std::int32_t* out,
-                          int threads) const {
-    const std::uint32_t k = options_.k;
+void Router::visit_sparse(const std::vector<std::uint32_t>& rows, int threads, const VisitorFactory& make_visitor) const {
     run_parallel(thread_count(threads), [&](int part, int parts) {
         const std::size_t first = part_begin(rows.size(), part, parts);
         const std::size_t last = part_begin(rows.size(), part + 1, parts);
         if (first == last) return;
+        const auto visitor = make_visitor(part);
         std::vector<std::uint32_t> candidates(max_degree_);
-        SelectScratch scratch(max_degree_);
         for (std::size_t x = first; x < last; ++x) {
             const std::uint32_t i = rows[x];
-            const std::uint32_t q = ring_position_[i];
-            // The arc [phi_i, phi_i + s_i) of the E-ring, position by position: the target there
-            // is a candidate when its own arc on T's ring covers q.
-            std::uint32_t count = 0;
-            std::uint32_t c = phi_[i];
-            for (std::uint32_t step = 0; step < s_[i]; ++step) {
-                const std::uint32_t j = position_owner_[c];
-                if (sweep_->covers(j, q)) candidates[count++] = j;
-                if (++c == E_) c = 0;
-            }
+            const std::uint32_t count = arc_candidates(i, candidates.data());
             std::sort(candidates.begin(), candidates.begin() + count);
-            select_from_list(candidates.data(), count, k, splitmix(select_key_, i), scratch,
-                             out + std::size_t{i - begin} * k);
+            visitor->list_row(i, candidates.data(), count);
         }
     });
 }

@@ -1,12 +1,15 @@
-// The whole routing (docs/SPEC.md) from degrees: s (M sources, each 0..E) and t (E targets, each
-// 0..M). A Router does steps 1-5 once (permutations, phase offsets, prefix checkpoints, sweep
-// events) and then routes any range of source rows (steps 6-7): the unit of chunked output and
-// of sharding. Every range equals the same slice of the full routing. No Python types here.
+// The phase construction (docs/SPEC.md) from degrees: s (M sources, each 0..E) and t (E targets,
+// each 0..M). A Router does steps 1-5 once (permutations, phase offsets, prefix checkpoints, sweep
+// events) and is then the candidate source of step 6 for any row, in any order: the selection
+// policies (core_cpp/selection/) take it as a CandidateSource. route_rows is the default policy
+// (random) on a row range, the unit of chunked output and of sharding; every range equals the
+// same slice of the full routing. No Python types here.
 #pragma once
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "candidates/candidate_source.hpp"
 #include "ring/source_arcs.hpp"
 #include "ring/target_sweep.hpp"
 
@@ -29,19 +32,30 @@ struct RouteOptions {
     std::uint64_t checkpoint_budget_bytes = SourceArcs::kDefaultBudgetBytes;
 };
 
-class Router {
+class Router final : public CandidateSource {
 public:
     // Requires M >= 1, E >= 1 (both < 2^31), s[i] <= E, t[j] <= M, k >= 1; throws
     // std::invalid_argument otherwise. Copies s and t.
     Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
            const RouteOptions& options);
 
-    // Routes source rows [begin, end) into out ((end - begin) rows of k int32).
+    // Routes source rows [begin, end) into out ((end - begin) rows of k int32) with the default
+    // selection policy (select_random with this Router's k and seed).
     void route_rows(std::uint32_t begin, std::uint32_t end, std::int32_t* out, int threads) const;
+
+    // CandidateSource (step 6).
+    std::uint32_t sources() const override { return M_; }
+    std::uint32_t targets() const override { return E_; }
+    const std::uint32_t* target_degrees() const override { return t_.data(); }
+    std::uint32_t max_candidates() const override { return max_degree_; }
+    std::uint32_t row_candidates(std::uint32_t row, CandidateScratch& scratch, std::uint32_t* out) const override;
+    void visit_rows(std::uint32_t begin, std::uint32_t end, int threads,
+                    const VisitorFactory& make_visitor) const override;
 
     std::uint32_t M() const { return M_; }
     std::uint32_t E() const { return E_; }
     std::uint32_t k() const { return options_.k; }
+    std::uint64_t seed() const { return options_.seed; }
     bool row_is_sparse(std::uint32_t i) const;
     bool degree_is_sparse(std::uint32_t degree) const;
     std::uint64_t sparse_rows() const { return sparse_rows_; }
@@ -50,10 +64,11 @@ public:
     std::uint32_t checkpoint_stride() const { return arcs_ ? arcs_->stride() : 0; }
 
 private:
-    void route_dense(const std::vector<std::uint32_t>& positions, std::uint32_t begin, std::int32_t* out,
-                     int threads) const;
-    void route_sparse(const std::vector<std::uint32_t>& rows, std::uint32_t begin, std::int32_t* out,
-                      int threads) const;
+    void visit_dense(const std::vector<std::uint32_t>& positions, int threads, const VisitorFactory& make_visitor) const;
+    void visit_sparse(const std::vector<std::uint32_t>& rows, int threads, const VisitorFactory& make_visitor) const;
+    // Row i's arc on the E-ring, position by position, keeping the targets whose T-arc covers
+    // pi_T(i): the candidates in arc order (not sorted). Returns their count.
+    std::uint32_t arc_candidates(std::uint32_t i, std::uint32_t* out) const;
 
     std::uint32_t M_, E_;
     RouteOptions options_;
@@ -70,7 +85,6 @@ private:
     std::vector<AtPosition> at_position_;
     std::unique_ptr<TargetSweep> sweep_;
     std::unique_ptr<SourceArcs> arcs_;           // only when some row is dense
-    std::uint64_t select_key_;
     double sparse_below_ = 0;  // auto: rows with smaller degree go sparse
     std::uint32_t max_degree_ = 0;
     std::uint64_t sparse_rows_ = 0;

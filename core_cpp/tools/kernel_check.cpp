@@ -16,7 +16,7 @@
 #include "baselines/hash.hpp"
 #include "baselines/two_choice.hpp"
 #include "ring/router.hpp"
-#include "selection/greedy.hpp"
+#include "selection/policy_greedy.hpp"
 #include "stats/route_summary.hpp"
 #include "degrees/row_degrees.hpp"
 #include "degrees/dense_row_degrees.hpp"
@@ -146,14 +146,18 @@ void check_router(const Case& c) {
     expect(summary.active == active && summary.underfilled == under && summary.column_loads == loads,
            what + ": route_summary");
 
+    RouteOptions ring_options;
+    ring_options.k = c.k;
+    ring_options.seed = c.seed;
+    ring_options.row_perm = c.seed % 2;
+    const Router ring(s.data(), c.M, t.data(), c.E, ring_options);
     GreedyOptions g;
     g.k = c.k;
     g.seed = c.seed;
-    g.row_perm = c.seed % 2;
     g.block = 1 + static_cast<std::uint32_t>(c.seed % 17);
     g.threads = 2;
     Routes greedy(std::size_t{c.M} * c.k);
-    route_degrees_greedy(s.data(), c.M, t.data(), c.E, g, greedy.data());
+    select_greedy(ring, g, greedy.data());
     check_rows(greedy, c.M, c.E, c.k, limit, &t, false, what + " greedy");
 
     std::vector<std::uint32_t> ones(c.E, 1), weighted_limit(limit);

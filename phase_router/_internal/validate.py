@@ -61,6 +61,13 @@ def check_seed(seed: object) -> int:
     return check_count(seed, "seed", minimum=0, maximum=MAX_SEED)
 
 
+def check_flag(value: object, name: str) -> bool:
+    """A real boolean: a string such as "false" or a number is refused, never read as true."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise InvalidInputError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+
+
 def check_threads(threads: object) -> int:
     """0 (OpenMP's default) or a positive thread count."""
     if threads is None:
@@ -240,3 +247,14 @@ def _check_nonempty(rows: int, cols: int, name: str) -> None:
         raise InvalidInputError(f"{name} has shape {rows} x {cols}; both sides must be at least 1")
     if rows > MAX_DIM or cols > MAX_DIM:
         raise InvalidInputError(f"{name} has shape {rows} x {cols}; each side must be at most {MAX_DIM}")
+
+
+def matrix_rows(matrix: object, name: str) -> np.ndarray:
+    """A 0/1 matrix (NumPy array or PackedBits) as a bool array, values checked like
+    matrix_row_degrees (for consumers of the matrix itself, such as routing under a mask)."""
+    if isinstance(matrix, PackedBits):
+        rows, width = matrix.shape
+        _check_nonempty(rows, width, name)
+        return np.unpackbits(matrix.bits, axis=1, count=width).astype(bool)
+    matrix_row_degrees(matrix, name)  # the checks, with their messages
+    return np.asarray(matrix) != 0

@@ -77,18 +77,21 @@ def overflow_fraction(s, t, k: int, capacity_factor: float, seeds=range(20), *, 
 
 def moe_capacity(tokens: int, experts: int, top_k: int, capacity_factor: float = 1.25, seeds=range(20), *,
                  router_name: str = "phase") -> dict:
-    """MoE dispatch: every token may go to every expert (S and T all ones), top_k experts per
-    token, each expert holding ceil(factor * tokens * top_k / experts) assignments, filled in
-    token order. Reports dropped assignments and tokens that lost at least one expert."""
+    """MoE dispatch under the one MoE model (phase_router.inputs.moe): every token may go to every
+    expert (s_i = E) and each expert holds capacity = min(tokens, ceil(factor * tokens * top_k /
+    experts)) assignments (t_j, so the phase router never exceeds it); any router's assignments
+    beyond an expert's capacity are dropped in token order. Reports dropped assignments (capacity
+    overflow and unfilled slots alike: top_k * tokens minus what is kept) and tokens that lost at
+    least one expert."""
     tokens, experts = check_count(tokens, "tokens"), check_count(experts, "experts")
     top_k = check_count(top_k, "top_k", maximum=experts)
     if not capacity_factor > 0:
         raise InvalidInputError(f"capacity factor must be positive, got {capacity_factor}")
+    from ..inputs.moe import moe_degrees
     from .routers import router
 
-    s = np.full(tokens, experts, dtype=np.uint32)
-    t = np.full(experts, tokens, dtype=np.uint32)
-    cap = math.ceil(capacity_factor * tokens * top_k / experts)
+    s, t = moe_degrees(tokens, experts, top_k, capacity_factor)
+    cap = int(t[0])
     fn = router(router_name)
     dropped, lost_tokens, max_load = [], [], []
     for seed in seeds:
@@ -103,8 +106,9 @@ def moe_capacity(tokens: int, experts: int, top_k: int, capacity_factor: float =
         queue[order] = np.arange(order.size) - starts
         over = np.zeros(flat.size, dtype=bool)
         over[np.flatnonzero(valid)] = queue >= cap
-        dropped.append(int(over.sum()))
-        lost_tokens.append(int(over.reshape(routes.shape).any(axis=1).sum()))
+        unfilled = ~valid  # a slot the router left empty is a dropped assignment too
+        dropped.append(int(over.sum() + unfilled.sum()))
+        lost_tokens.append(int((over | unfilled).reshape(routes.shape).any(axis=1).sum()))
         max_load.append(int(np.bincount(flat[valid], minlength=experts).max()))
     n = tokens * top_k
     return {"router": router_name, "tokens": tokens, "experts": experts, "top_k": top_k,

@@ -1,50 +1,77 @@
-"""The routers compare-hash, the seed-averaged statistics and capacity planning can run, by
-name, as plain functions (s, t, k, seed, threads) -> routes on validated uint32 degrees."""
+"""Every router by name, one table for compare-hash, the seed-averaged statistics, capacity
+planning and sweeps: the phase router under each selection policy ("phase" is the default policy,
+"phase-<policy>" the others) and the baselines. Each entry turns degrees into routes (M x k int32,
+-1 padded, the format every router shares), so every metric is computed the same way for all.
+
+Adding a selection policy adds its "phase-<name>" entry here by itself; adding a baseline is one
+``_register`` line.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from .. import _core
-from ..baselines.counts import default_counts
+from .._internal.validate import check_degree_pair
+from ..baselines import hash_route, two_choice_route
 from ..errors import InvalidInputError
-from ..routing.selection.greedy import default_block
+from ..routing.router import Router
+from ..routing.selection import POLICIES
 
-RouterFn = Callable[[np.ndarray, np.ndarray, int, int, int], np.ndarray]
-
-
-def _phase(s, t, k, seed, threads):
-    return _core.route_degrees(s, t, k, seed, False, threads)
+# (s, t, k, *, seed, row_perm, strategy, threads) -> routes
+RouterFunction = Callable[..., np.ndarray]
 
 
-def _greedy(s, t, k, seed, threads):
-    return _core.route_degrees_greedy(s, t, k, seed, False, default_block(s.size), threads)
+@dataclass(frozen=True)
+class NamedRouter:
+    name: str
+    function: RouterFunction
+    options: frozenset[str]  # which per-run options (row_perm, strategy) change its result or path
+    summary: str
+
+    def __call__(self, s, t, k: int, seed: int, threads: int = 0, *, row_perm: bool = False,
+                 strategy: str = "auto") -> np.ndarray:
+        return self.function(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, threads=threads)
 
 
-def _hash(s, t, k, seed, threads):
-    return _core.hash_route(default_counts(s, t, k, False), t, t.size, k, seed, False, threads)
+ROUTERS: dict[str, NamedRouter] = {}
 
 
-def _hash_weighted(s, t, k, seed, threads):
-    return _core.hash_route(default_counts(s, t, k, True), t, t.size, k, seed, True, threads)
+def _register(name: str, function: RouterFunction, options: tuple[str, ...], summary: str) -> None:
+    ROUTERS[name] = NamedRouter(name, function, frozenset(options), summary)
 
 
-def _two_choice(s, t, k, seed, threads):
-    return _core.two_choice_route(default_counts(s, t, k, False), np.ones(t.size, dtype=np.uint32), k, seed)
+def phase_router_name(policy: str) -> str:
+    return "phase" if policy == "random" else f"phase-{policy}"
 
 
-ROUTERS: dict[str, RouterFn] = {
-    "phase": _phase,
-    "phase-greedy": _greedy,
-    "hash": _hash,
-    "hash-weighted": _hash_weighted,
-    "two-choice": _two_choice,
-}
+def _phase(policy: str) -> RouterFunction:
+    def run(s, t, k, *, seed, row_perm, strategy, threads):
+        return Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=policy).route_rows(threads=threads)
+    return run
 
 
-def router(name: str) -> RouterFn:
+def _hash(weighted: bool) -> RouterFunction:
+    def run(s, t, k, *, seed, row_perm, strategy, threads):
+        return hash_route(s, t, k, seed=seed, weighted=weighted, threads=threads).routes
+    return run
+
+
+def _two_choice(s, t, k, *, seed, row_perm, strategy, threads):
+    return two_choice_route(s, t, k, seed=seed).routes
+
+
+for _policy in POLICIES.values():
+    _register(phase_router_name(_policy.name), _phase(_policy.name),
+              ("row_perm", "strategy") if _policy.row_local else ("row_perm",), f"phase router, {_policy.summary}")
+_register("hash", _hash(False), (), "keyed hash, k distinct targets uniform over [0, E)")
+_register("hash-weighted", _hash(True), (), "keyed hash, targets in proportion to t_j")
+_register("two-choice", _two_choice, (), "power of two choices (sequential, global loads)")
+
+
+def router(name: str) -> NamedRouter:
     if name not in ROUTERS:
         raise InvalidInputError(f"unknown router {name!r}; choose one of {', '.join(ROUTERS)}")
     return ROUTERS[name]
@@ -52,6 +79,4 @@ def router(name: str) -> RouterFn:
 
 def as_degrees(s, t) -> tuple[np.ndarray, np.ndarray]:
     """Validated uint32 degree vectors (the API's own checks)."""
-    from .._internal.validate import check_degree_pair
-
     return check_degree_pair(s, t)

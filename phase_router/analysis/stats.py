@@ -39,6 +39,10 @@ class RoutingStats:
     capacity_load_mean: float = 0.0
     capacity_load_max_over_mean: float = 0.0
     row_range: list[int] | None = None  # [start, stop) when only those source rows were routed
+    # The selection policy and what it reports (optimal: the optimum it proved).
+    selection: dict = field(default_factory=dict)
+    # Facts about the inputs a user should know (e.g. the wrap-count regime, analysis/theory.py).
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -85,7 +89,7 @@ def summarize(routes: np.ndarray, s: np.ndarray, t: np.ndarray, *, k: int, seed:
 
 def stats_from_totals(totals: LoadTotals, s: np.ndarray, t: np.ndarray, *, k: int, seed: int, row_perm: bool,
                       timings_ms: dict[str, float], ring_M: int | None = None,
-                      row_range: tuple[int, int] | None = None) -> RoutingStats:
+                      row_range: tuple[int, int] | None = None, selection: dict | None = None) -> RoutingStats:
     """Statistics of the rows whose degrees are `s` (all rows, or a row range of a routing whose
     source count is ring_M: the theory's M is always the full ring)."""
     M, E = int(s.size), int(t.size)
@@ -105,6 +109,7 @@ def stats_from_totals(totals: LoadTotals, s: np.ndarray, t: np.ndarray, *, k: in
         **_extended(totals, s, t, M, E, ring),
         timings_ms=dict(timings_ms),
         row_range=list(row_range) if row_range is not None else None,
+        selection=dict(selection or {}),
     )
 
 

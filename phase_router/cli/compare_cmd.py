@@ -15,7 +15,7 @@ from rich.table import Table
 
 from .. import io
 from ..analysis.compare import compare_routers, verdict
-from ..inputs.matrices import GENERATORS, degrees
+from ..inputs.generators import GENERATORS, degrees
 from .errors import check_writable, cli_errors, fail
 from .gen_cmd import parse_shape
 from .planning_cmd import read_degrees

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Tuple
+from typing import Optional, Tuple
 
 import typer
 
 from .. import io
 from ..errors import InvalidInputError
-from ..inputs.matrices import GENERATORS, generate
+from ..inputs.generators import GENERATORS, realise
 from .errors import check_writable, cli_errors
 from .render import stdout
 
@@ -28,21 +28,36 @@ def parse_shape(text: str) -> tuple[int, int]:
     return values[0], values[1]
 
 
+def _kinds_help() -> str:
+    return "; ".join(f"{g.name} ({', '.join(f'{p}={s.default:g}' for p, s in g.params.items())})" if g.params
+                     else g.name for g in GENERATORS.values())
+
+
 def gen_command(
-    kind: str = typer.Argument(..., help=f"One of: {', '.join(GENERATORS)}.", show_default=False),
+    kind: str = typer.Argument(..., help=f"One of: {_kinds_help()}. snake_case spellings are accepted too.",
+                               show_default=False),
     shape: str = typer.Option(..., "--shape", help="M x E, e.g. 1024x1024 (or just N)."),
     out: Tuple[Path, Path] = typer.Option(..., "--out", help="Output files for S and T (P4 PBM)."),
-    k: int = typer.Option(64, "-k", "--k", min=1, help="k for the kinds that use it (exact-k, uniform-1-k, boundary, adversarial)."),
-    density: float = typer.Option(0.5, "--density", min=0.0, max=1.0, help="Density for uniform and exact-k's T."),
+    k: int = typer.Option(64, "-k", "--k", min=1, help="k for the kinds that use it (exact-k, uniform-1-k, boundary, moe, adversarial)."),
+    density: Optional[float] = typer.Option(None, "--density", help="uniform, adversarial: probability of a one (default 0.5)."),
+    width: Optional[int] = typer.Option(None, "--width", help="bands: band widths cycle 1..width (default 32)."),
+    high_fraction: Optional[float] = typer.Option(None, "--high-fraction", help="bimodal: share of heavy rows (default 0.5)."),
+    capacity_factor: Optional[float] = typer.Option(None, "--capacity-factor", help="moe: expert capacity / (k M / E) (default 1.25)."),
+    alpha: Optional[float] = typer.Option(None, "--alpha", help="power-law: exponent (default 1)."),
+    blocks: Optional[int] = typer.Option(None, "--blocks", help="block-diagonal: number of blocks (default 8)."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64)."),
 ) -> None:
-    """Generate a pair of input matrices S (M x E) and T (E x M)."""
+    """Generate a pair of input matrices S (M x E) and T (E x M), as sweeps and compare-hash do."""
     with cli_errors():
         M, E = parse_shape(shape)
         for path, what in zip(out, ("--out S", "--out T")):
             check_writable(path, what)
-        S, T = generate(kind, M, E, k=k, density=density, seed=seed)
+        given = {"density": density, "width": width, "high_fraction": high_fraction,
+                 "capacity_factor": capacity_factor, "alpha": alpha, "blocks": blocks}
+        realised = realise(kind, M, E, k=k, seed=seed, **{key: v for key, v in given.items() if v is not None})
+        S, T = realised.matrices()
         with io.output_batch() as batch:  # both files, or neither
             io.write_pbm(out[0], S, batch=batch)
             io.write_pbm(out[1], T, batch=batch)
-    stdout.print(f"{kind}: S {M} x {E} ({int(S.sum()):,} ones) -> {out[0]}; T {E} x {M} ({int(T.sum()):,} ones) -> {out[1]}")
+    stdout.print(f"{realised.generator.name}: S {M} x {E} ({int(realised.s.sum()):,} ones) -> {out[0]}; "
+                 f"T {E} x {M} ({int(realised.t.sum()):,} ones) -> {out[1]}")

@@ -61,7 +61,7 @@ def router_state_bytes(M: int, E: int) -> int:
 
 
 def route_memory_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, pbm: bool,
-                       all_rows_at_once: bool = False) -> dict[str, int]:
+                       all_rows_at_once: bool = False, mask: bool = False) -> dict[str, int]:
     """Bytes by purpose for `route`: routes held at once (one chunk, or all M rows when the
     selection needs them together), prepared state, degrees and per-thread scratch."""
     rows = M if all_rows_at_once else min(M, chunk_rows)
@@ -69,6 +69,9 @@ def route_memory_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int,
     if pbm:  # the chunk's packed routing matrix and np.nonzero's index arrays
         routes += rows * ((E + 7) // 8 + 24 * k)
     threads = threads or os.cpu_count() or 1
+    if mask:  # both matrices as bool, and at most every pair as a candidate (target id + index arrays)
+        return {"routes": routes, "matrices": 2 * M * E, "candidate pairs": 28 * M * E,
+                "scratch": threads * 16 * E}
     return {
         "routes": routes,
         "prepared state": router_state_bytes(M, E),

@@ -27,8 +27,10 @@ def routing_table(stats: RoutingStats, inputs: dict[str, str], outputs: dict[str
         f"max {stats.column_load_max}, mean {stats.column_load_mean:.2f}, max/mean {stats.column_load_max_over_mean:.4f}",
     )
     if execution:
-        table.add_row("execution", f"{execution['executor']}, strategy {execution['strategy']} "
-                      f"({execution['sparse_rows']:,} sparse rows), {execution['chunk_rows']:,} rows per chunk")
+        how = (f"strategy {execution['strategy']} ({execution['sparse_rows']:,} sparse rows)"
+               if execution.get("strategy") is not None else f"{execution.get('candidates')} candidates")
+        table.add_row("execution", f"{execution['executor']}, select {execution.get('select', 'random')}, {how}, "
+                      f"{execution['chunk_rows']:,} rows per chunk")
     table.add_row("time", ", ".join(f"{k} {v:.2f} ms" for k, v in stats.timings_ms.items()))
     for name, path in outputs.items():
         table.add_row(name, path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import time
 from enum import Enum
@@ -13,8 +14,9 @@ import typer
 
 from .. import io
 from ..errors import InvalidInputError, ShapeMismatchError
+from ..routing.mask import MaskRouter
 from ..routing.router import Router
-from ..routing.api import route_degrees
+from ..routing.selection import POLICIES
 from ..analysis.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
 from .._internal.validate import check_count
@@ -24,9 +26,17 @@ from .memory_limit import check_memory, default_max_memory, parse_size, route_me
 from .render import routing_table, stdout
 
 
-class SelectName(str, Enum):
-    random = "random"
-    greedy = "greedy"
+SelectName = Enum("SelectName", {name: name for name in POLICIES}, type=str)  # one member per policy
+
+
+class CandidatesName(str, Enum):
+    phase = "phase"
+    mask = "mask"
+
+
+class ObjectiveName(str, Enum):
+    max = "max"
+    relative = "relative"
 
 
 class StrategyName(str, Enum):
@@ -44,7 +54,9 @@ def route_command(
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64); every seed is deterministic."),
     row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order instead of input order."),
-    select: SelectName = typer.Option(SelectName.random, "--select", help="Which candidates to keep: random (the spec's uniform k-subset) or greedy (least loaded relative to t_j; slower, docs/BASELINES.md)."),
+    select: SelectName = typer.Option(SelectName.random, "--select", help="Selection policy, which candidates to keep: " + "; ".join(f"{p.name}: {p.summary}" for p in POLICIES.values()) + "."),
+    candidates: CandidatesName = typer.Option(CandidatesName.phase, "--candidates", help="Candidate source: phase (the phase construction, from row sums alone) or mask (exactly S_ij AND T_ji of the matrices: S as a constraint, e.g. jobs x allowed machines)."),
+    objective: Optional[ObjectiveName] = typer.Option(None, "--objective", help="With --select optimal: minimise the max column load (max, default) or max load / t_j (relative)."),
     strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write routes (M x k int32, -1 padded) to .npy or .csv."),
     stats_path: Optional[Path] = typer.Option(None, "--stats", help="Write the routing statistics as JSON."),
@@ -71,40 +83,65 @@ def route_command(
                 check_writable(path, what)
         if scheduler and workers:
             raise InvalidInputError("give --scheduler or --workers, not both")
-        if select is SelectName.greedy and (scheduler or workers):
-            raise InvalidInputError("--select greedy needs every earlier row's loads, so it cannot be sharded")
+        policy = POLICIES[select.value]
+        if not policy.row_local and (scheduler or workers):
+            raise InvalidInputError(policy.not_row_local_because)
+        mask = candidates is CandidatesName.mask
+        if mask and (degrees is not None or row_perm or strategy is not StrategyName.auto or scheduler or workers):
+            raise InvalidInputError("--candidates mask routes the matrices themselves on this machine: it takes "
+                                    "no --degrees, --row-perm, --strategy, --scheduler or --workers")
+        select_options = {}
+        if objective is not None:
+            if select.value != "optimal":
+                raise InvalidInputError("--objective goes with --select optimal")
+            select_options["objective"] = objective.value
 
         rows = chunk_rows or rows_per_chunk(check_count(k, "k"))
         limit = parse_size(max_memory) if max_memory is not None else default_max_memory()
 
         def refuse_if_too_big(M: int, E: int) -> None:  # noqa: N803
             check_memory(route_memory_parts(M, E, k, rows, threads=threads, pbm=pbm is not None,
-                                            all_rows_at_once=select is SelectName.greedy), limit)
+                                            all_rows_at_once=not policy.row_local, mask=mask), limit)
 
         if degrees is None:  # matrix headers give M and E before the rasters are read
             refuse_if_too_big(*matrix_file_shape(S))
         started = time.perf_counter()
-        s, t = _read_degrees(S, T, degrees)
-        read_ms = (time.perf_counter() - started) * 1e3
-        refuse_if_too_big(len(s), len(t))  # before the Router allocates its state
-        router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy.value)
+        if mask:
+            matrix_S, matrix_T = io.read_matrix(S), io.read_matrix(T)
+            if matrix_T.shape != matrix_S.shape[::-1]:
+                raise ShapeMismatchError(f"{T} is {matrix_T.shape[0]} x {matrix_T.shape[1]}, but {S} is "
+                                         f"{matrix_S.shape[0]} x {matrix_S.shape[1]}, so T must be "
+                                         f"{matrix_S.shape[1]} x {matrix_S.shape[0]}")
+            read_ms = (time.perf_counter() - started) * 1e3
+            router = MaskRouter(matrix_S, matrix_T, k, seed=seed, select=select.value, select_options=select_options)
+        else:
+            s, t = _read_degrees(S, T, degrees)
+            read_ms = (time.perf_counter() - started) * 1e3
+            refuse_if_too_big(len(s), len(t))  # before the Router allocates its state
+            router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy.value, select=select.value,
+                            select_options=select_options)
         prepare_ms = (time.perf_counter() - started) * 1e3 - read_ms
 
         outputs = {name: str(path) for name, path in
                    (("routes", out), ("routing pbm", pbm), ("stats", stats_path)) if path is not None}
         with io.output_batch() as batch:  # all outputs appear together, or none does
             route_start = time.perf_counter()
-            with _chunk_source(router, rows, threads, scheduler, workers, select.value) as chunks:
+            with _chunk_source(router, rows, threads, scheduler, workers) as chunks:
                 totals = route_to_files(router, chunks, batch, out=out, pbm=pbm)
             timings = {"read": read_ms, "prepare": prepare_ms, "route_and_write": (time.perf_counter() - route_start) * 1e3}
             timings["total"] = (time.perf_counter() - started) * 1e3
             stats = stats_from_totals(totals, router.s, router.t, k=router.k, seed=router.seed,
-                                      row_perm=router.row_perm, timings_ms=timings)
-            execution = {"select": select.value, "strategy": router.strategy, "sparse_rows": router.sparse_rows,
+                                      row_perm=router.row_perm, timings_ms=timings, selection=router.selection_report)
+            stats = dataclasses.replace(stats, **router.stats_overrides(), warnings=router.input_warnings())
+            execution = {"select": select.value, "candidates": candidates.value,
+                         "strategy": router.strategy if not mask else None,
+                         "sparse_rows": router.sparse_rows if not mask else None,
                          "chunk_rows": rows, "executor": _executor_name(scheduler, workers)}
             payload = {"inputs": inputs, "stats": stats.to_dict(), "execution": execution, "outputs": outputs}
             if stats_path is not None:
                 io.write_json(stats_path, payload, batch)
+    for message in stats.warnings:
+        typer.echo(f"warning: {message}", err=True)
     if as_json:
         typer.echo(json.dumps(payload, indent=2, sort_keys=True))
     else:
@@ -141,12 +178,7 @@ def _executor_name(scheduler: str | None, workers: int | None) -> str:
 
 
 @contextlib.contextmanager
-def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None, workers: int | None,
-                  select: str = "random"):
-    if select == "greedy":  # one pass over all rows in memory: each row depends on earlier ones
-        yield [(0, route_degrees(router.s, router.t, router.k, seed=router.seed, row_perm=router.row_perm,
-                                 select="greedy", threads=threads).routes)]
-        return
+def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None, workers: int | None):
     if not (scheduler or workers):
         yield router.chunks(rows, threads=threads)
         return

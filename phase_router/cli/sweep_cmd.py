@@ -1,4 +1,9 @@
-"""`phase-router sweep CONFIG`: run a YAML-configured grid of routings (docs/SWEEPS.md)."""
+"""`phase-router sweep CONFIG`: run a YAML-configured grid of routings (docs/SWEEPS.md), check
+its `expect:` bounds and golden digests, and write the reports a CI job reads (docs/CI.md).
+
+Exit status: 0 every expectation and golden digest holds; 1 one fails (the results are written
+completely first); 2 a usage or input error; 130 interrupted.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .._internal.optional import require
-from .errors import cli_errors, fail, stderr
+from .errors import check_writable, cli_errors, fail, stderr
 from .render import stdout
+
+EXIT_CHECK_FAILED = 1
 
 
 class RichReporter:
@@ -34,20 +41,36 @@ def sweep_command(
     jobs: int = typer.Option(1, "--jobs", min=1, help="Cells run in parallel on this machine."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run cells on the Dask cluster at this address (tcp://host:port)."),
     plots: bool = typer.Option(False, "--plots", help="Also draw the PNG plots next to the results (needs phase-router[plot])."),
+    record_golden: Optional[Path] = typer.Option(None, "--record-golden", metavar="FILE", help="Write every cell's routes_sha256 to FILE (JSON)."),
+    check_golden: Optional[Path] = typer.Option(None, "--check-golden", metavar="FILE", help="Fail (exit 1) on any cell whose routes differ from FILE or are not in it."),
+    junit: Optional[Path] = typer.Option(None, "--junit", metavar="FILE", help="Write a JUnit XML report: a test case per cell and per expectation."),
+    markdown: Optional[Path] = typer.Option(None, "--markdown", metavar="FILE", help="Write a Markdown summary for a CI job page (e.g. $GITHUB_STEP_SUMMARY)."),
 ) -> None:
-    """Run a grid of routings from a YAML config; write results.csv, results.json and summary.md."""
+    """Run a grid of routings from a YAML config; write results.csv, results.json and summary.md;
+    exit 1 if an `expect:` bound or a golden digest fails."""
+    from ..sweep.golden import read_golden, record_golden as write_golden
     from ..sweep.loader import load_config  # pydantic and YAML load only when sweeping
+    from ..sweep.reports import collect_checks, junit_xml, markdown_summary
     from ..sweep.runner import run_sweep
+    from ..io import output_batch
 
     with cli_errors():
         if scheduler is not None and jobs > 1:
             fail("use --jobs (local threads) or --scheduler (Dask), not both")
+        if record_golden is not None and check_golden is not None and record_golden.resolve() == check_golden.resolve():
+            fail("--record-golden and --check-golden name the same file; record once, then check")
         if scheduler is not None:
             require("distributed", "distributed", "running a sweep on a Dask cluster (--scheduler)")
         if plots:
             require("matplotlib", "plot", "--plots")
+        if check_golden is not None:
+            read_golden(check_golden)  # a missing or malformed golden file is a usage error, before any work
         spec = load_config(config)  # every config problem is reported here, before any work
         out_dir = out if out is not None else Path("sweeps") / (spec.name or config.stem)
+        for path, what in ((record_golden, "--record-golden"), (junit, "--junit"), (markdown, "--markdown")):
+            # a missing parent directory is created with the report (as the sweep creates out_dir)
+            if path is not None and (path.is_dir() or path.parent.is_dir()):
+                check_writable(path, what)
         progress = Progress(TextColumn("[bold]sweep[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=stderr,
                             transient=False)
@@ -64,6 +87,40 @@ def sweep_command(
             from ..pictures.plots import plot_results
 
             written += [p.name for p in plot_results(out_dir)]
+        checks = collect_checks(spec, outcome.records, check_golden)
+        for path in (record_golden, junit, markdown):
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+        if record_golden is not None:
+            write_golden(record_golden, spec.name or "sweep", outcome.records)
+        if spec.expect or check_golden is not None or junit is not None or markdown is not None:
+            table = (out_dir / "summary.md").read_text(encoding="utf-8").split("\n", 1)[1]
+            report = markdown_summary(checks, table)
+            with output_batch() as batch:
+                with batch.file(out_dir / "checks.md") as handle:
+                    handle.write(report.encode())
+                if junit is not None:
+                    with batch.file(junit) as handle:
+                        handle.write(junit_xml(checks))
+                if markdown is not None:
+                    with batch.file(markdown) as handle:
+                        handle.write(report.encode())
+            written.append("checks.md")
     ran = len(outcome.records) - outcome.skipped
     stdout.print(f"{len(outcome.records)} of {len(outcome.cells)} cells done ({ran} run now, "
                  f"{outcome.skipped} already done) -> {out_dir}: {', '.join(written)}", markup=False)
+    extras = [f"{what} {path}" for what, path in (("golden digests", record_golden), ("JUnit", junit),
+                                                   ("Markdown summary", markdown)) if path is not None]
+    if extras:
+        stdout.print("wrote " + ", ".join(extras), markup=False)
+    if spec.expect:
+        held = sum(v.passed for v in checks.verdicts)
+        stdout.print(f"expectations: {held} of {len(checks.verdicts)} hold", markup=False)
+    if checks.golden is not None:
+        g = checks.golden
+        stdout.print(f"golden {check_golden}: {len(g.matched)} same, {len(g.changed)} changed, "
+                     f"{len(g.unrecorded)} not recorded", markup=False)
+    if not checks.passed:
+        for line in checks.failure_lines(limit=20):
+            stderr.print(f"phase-router: check failed: {line}", markup=False)
+        raise typer.Exit(EXIT_CHECK_FAILED)

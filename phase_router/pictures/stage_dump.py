@@ -25,7 +25,11 @@ from ..routing.api import route
 
 DEFAULT_LIMIT_BYTES = 32 * 2**20  # the 11 PBM stages of a 4096 x 4096 input are 22 MiB
 PREVIEW_MIN_SIDE = 256  # small matrices are scaled up (nearest neighbour) to at least this
+PREVIEW_MIN_SHORT_SIDE = 160  # ... and their shorter side to at least this
 PREVIEW_MAX_SCALE = 32
+PREVIEW_MAX_SIDE = 4096  # but never beyond this on the longer side
+PREVIEW_BAND = 44  # the title band above the matrix (two lines of text)
+PREVIEW_MARGIN = 8
 REFERENCE_MATRICES = 14  # M x E boolean arrays the reference pipeline holds at its peak (upper bound)
 
 
@@ -84,18 +88,56 @@ def check_size(M: int, E: int, force: bool, limit: int = DEFAULT_LIMIT_BYTES) ->
 
 
 def preview_scale(rows: int, cols: int) -> int:
-    return int(max(1, min(PREVIEW_MAX_SCALE, -(-PREVIEW_MIN_SIDE // max(rows, cols)))))
+    """The integer zoom of a preview: the longer side reaches PREVIEW_MIN_SIDE and the shorter side
+    PREVIEW_MIN_SHORT_SIDE (so a 300 x 40 input is not a 40-pixel sliver), within
+    PREVIEW_MAX_SCALE and without making the longer side exceed PREVIEW_MAX_SIDE."""
+    long_side, short_side = max(rows, cols), max(1, min(rows, cols))
+    wanted = max(-(-PREVIEW_MIN_SIDE // long_side), -(-PREVIEW_MIN_SHORT_SIDE // short_side))
+    room = max(1, PREVIEW_MAX_SIDE // long_side)
+    return int(max(1, min(PREVIEW_MAX_SCALE, wanted, room)))
 
 
-def png_preview(matrix: np.ndarray) -> bytes:
-    """Black = 1 as in PBM, scaled up by an integer factor with nearest-neighbour (no blur)."""
-    Image = require("PIL.Image", "plot", "PNG previews")
-    scale = preview_scale(*matrix.shape)
+def _font(size: int):
+    """DejaVu Sans from matplotlib (same extra as Pillow; has φ, ψ, π, ×) or Pillow's own font."""
+    from PIL import ImageFont
+
+    try:
+        import matplotlib
+
+        return ImageFont.truetype(str(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"), size)
+    except (ImportError, OSError):
+        return ImageFont.load_default(size=size)
+
+
+def png_preview(matrix: np.ndarray, title: str = "") -> bytes:
+    """Black = 1 as in PBM, scaled up by an integer factor with nearest-neighbour (no blur), under
+    a title band naming the stage and its size, inside a thin grey frame. The matrix's top-left
+    pixel is at (PREVIEW_MARGIN, PREVIEW_BAND) of the PNG."""
+    require("PIL.Image", "plot", "PNG previews")
+    from PIL import Image, ImageDraw
+
+    rows, cols = matrix.shape
+    scale = preview_scale(rows, cols)
     pixels = np.where(matrix, 0, 255).astype(np.uint8)
     if scale > 1:
         pixels = np.repeat(np.repeat(pixels, scale, axis=0), scale, axis=1)
+    lines = [title, f"{rows} × {cols}, each bit {scale}×{scale} px; black = 1"]
+    font = _font(13)
+    probe = ImageDraw.Draw(Image.new("L", (1, 1)))
+    text_width = max(int(probe.textlength(line, font=font)) for line in lines if line)
+    width = max(cols * scale, text_width) + 2 * PREVIEW_MARGIN
+    canvas = Image.new("L", (width, PREVIEW_BAND + rows * scale + PREVIEW_MARGIN), 255)
+    canvas.paste(Image.fromarray(pixels), (PREVIEW_MARGIN, PREVIEW_BAND))
+    draw = ImageDraw.Draw(canvas)
+    draw.rectangle((PREVIEW_MARGIN - 1, PREVIEW_BAND - 1, PREVIEW_MARGIN + cols * scale, PREVIEW_BAND + rows * scale),
+                   outline=150)
+    y = 4
+    for line in lines:
+        if line:
+            draw.text((PREVIEW_MARGIN, y), line, fill=0, font=font)
+        y += 17
     buffer = _io.BytesIO()
-    Image.fromarray(pixels).convert("1").save(buffer, format="PNG", optimize=True)
+    canvas.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
 
 
@@ -118,7 +160,7 @@ def dump_pipeline(S: np.ndarray, T: np.ndarray, k: int, out_dir: Path, *, seed: 
             write_pbm(out_dir / f"{stage.name}.pbm", stage.matrix, batch=batch)
             if png:
                 with batch.file(out_dir / f"{stage.name}.png") as handle:
-                    handle.write(png_preview(stage.matrix))
+                    handle.write(png_preview(stage.matrix, f"{stage.name}: {stage.title}"))
         with batch.file(out_dir / "stages.json") as handle:
             handle.write(json.dumps(_vectors(stages, k, seed, row_perm), indent=1).encode() + b"\n")
         with batch.file(out_dir / "index.md") as handle:

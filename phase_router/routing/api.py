@@ -1,19 +1,21 @@
-"""The public routing API: ``route`` (matrices) and ``route_degrees`` (degree vectors)."""
+"""The public routing API: ``route`` (matrices) and ``route_degrees`` (degree vectors).
+
+Both are the pipeline in one call: degrees -> prepared ``Router`` (steps 1-6) -> selection policy
+(step 7, ``select=``) -> routes, with their statistics.
+"""
 
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._internal.validate import check_matching_shapes, check_output_fits, matrix_row_degrees
-from ..errors import InvalidInputError
-from .router import Router, check_rows
 from ..analysis.stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
-
-
-SELECT_MODES = ("random", "greedy")
+from ..errors import InvalidInputError
+from .router import PreparedCandidates, Router, check_rows
 
 
 @dataclass(frozen=True)
@@ -29,61 +31,70 @@ class Routing:
         return column_loads(self.routes, self.stats.E)
 
 
+CANDIDATE_SOURCES = ("phase", "mask")
+
+
 def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
           strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-          out: np.ndarray | None = None) -> Routing:
+          out: np.ndarray | None = None, select_options: dict | None = None,
+          candidates: str = "phase") -> Routing:
     """Route sources (rows of S, M x E) to targets (rows of T, E x M), at most k per source.
 
     S and T are 0/1 matrices (bool, integer or float NumPy arrays) or ``PackedBits``. Only their
     row sums matter (docs/SPEC.md), so this is ``route_degrees`` on those sums.
-    select: "random" (the spec's uniform k-subset) or "greedy" (the k least loaded relative to
-    t_j, docs/BASELINES.md; slower, and not available for row ranges).
+    select: the selection policy, "random" (the spec's uniform k-subset, the default) or "greedy"
+    (the k least loaded relative to t_j, docs/BASELINES.md; slower); select_options its options.
     strategy: "auto", "dense" or "sparse" (identical routes; see Router). rows: (start, stop) to
     route only those source rows (equal to the same slice of the full routing). out: an
     (stop - start) x k int32 C-contiguous array to write the routes into (reused buffers skip
     page faults).
+    candidates: "phase" (the default: the phase construction of docs/SPEC.md, from row sums
+    alone) or "mask" (exactly O_ij = S_ij AND T_ji of the matrices, no phase mixing: for S as a
+    constraint, e.g. job i may run only on machines j; see routing/mask.py).
     """
     started = time.perf_counter()
+    if candidates not in CANDIDATE_SOURCES:
+        raise InvalidInputError(f"candidates must be one of {', '.join(CANDIDATE_SOURCES)}, got {candidates!r}")
+    if candidates == "mask":
+        if row_perm is not False or strategy != "auto":
+            raise InvalidInputError("row_perm and strategy belong to the phase construction; "
+                                    "candidates='mask' takes neither")
+        from .mask import MaskRouter
+
+        router = MaskRouter(S, T, k, seed=seed, select=select, select_options=select_options)
+        return _run(router, rows, threads, out, started, {"prepare": (time.perf_counter() - started) * 1e3},
+                    stacklevel=3)
     s, shape_S = matrix_row_degrees(S, "S")
     t, shape_T = matrix_row_degrees(T, "T")
     check_matching_shapes(shape_S, shape_T)
     degrees_ms = (time.perf_counter() - started) * 1e3
-    return _route_degrees(s, t, k, seed, row_perm, select, strategy, rows, threads, out, started,
-                          {"degrees": degrees_ms})
+    return _route(s, t, k, seed, row_perm, select, select_options, strategy, rows, threads, out, started,
+                  {"degrees": degrees_ms})
 
 
 def route_degrees(s, t, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-                  out: np.ndarray | None = None) -> Routing:
+                  out: np.ndarray | None = None, select_options: dict | None = None) -> Routing:
     """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
     with M = len(s) and E = len(t). Options as for ``route``."""
-    return _route_degrees(s, t, k, seed, row_perm, select, strategy, rows, threads, out, time.perf_counter(), {})
+    return _route(s, t, k, seed, row_perm, select, select_options, strategy, rows, threads, out,
+                  time.perf_counter(), {})
 
 
-def _route_degrees(s, t, k: int, seed: int, row_perm: bool, select: str, strategy: str, rows,
-                   threads: int | None, out: np.ndarray | None, started: float,
-                   timings_ms: dict[str, float]) -> Routing:
-    if check_select(select) == "greedy":
-        if rows is not None or out is not None:
-            raise InvalidInputError("select='greedy' routes all rows at once (each row sees earlier rows' "
-                                    "loads), so rows= and out= are not available with it")
-        from .selection.greedy import route_degrees_greedy
-
-        return route_degrees_greedy(s, t, k, seed=seed, row_perm=row_perm, threads=threads)
-    return _route(s, t, k, seed, row_perm, strategy, rows, threads, out, started, timings_ms)
-
-
-def check_select(select: object) -> str:
-    if select not in SELECT_MODES:
-        raise InvalidInputError(f"select must be one of {', '.join(SELECT_MODES)}, got {select!r}")
-    return str(select)
-
-
-def _route(s, t, k: int, seed: int, row_perm: bool, strategy: str, rows, threads: int | None,
-           out: np.ndarray | None, started: float, timings_ms: dict[str, float]) -> Routing:
+def _route(s, t, k: int, seed: int, row_perm: bool, select: str, select_options: dict | None, strategy: str,
+           rows, threads: int | None, out: np.ndarray | None, started: float,
+           timings_ms: dict[str, float]) -> Routing:
     prepare_start = time.perf_counter()
-    router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy)
+    router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
+                    select_options=select_options)
     timings_ms["prepare"] = (time.perf_counter() - prepare_start) * 1e3
+    return _run(router, rows, threads, out, started, timings_ms)
+
+
+def _run(router: PreparedCandidates, rows, threads: int | None, out: np.ndarray | None, started: float,
+         timings_ms: dict[str, float], stacklevel: int = 4) -> Routing:
+    """Selection on the prepared candidates, then statistics; warnings point at the caller of
+    route()/route_degrees() (stacklevel)."""
     start, stop = check_rows(rows, router.M)
     if out is None:
         check_output_fits(stop - start, router.k)
@@ -95,8 +106,13 @@ def _route(s, t, k: int, seed: int, row_perm: bool, strategy: str, rows, threads
     stats = stats_from_totals(
         LoadTotals.of(routes, router.E), router.s[start:stop], router.t, k=router.k, seed=router.seed,
         row_perm=router.row_perm, timings_ms=timings_ms, ring_M=router.M,
-        row_range=(start, stop) if sliced else None,
+        row_range=(start, stop) if sliced else None, selection=router.selection_report,
     )
+    for field_name, value in router.stats_overrides().items():
+        object.__setattr__(stats, field_name, value)
+    object.__setattr__(stats, "warnings", router.input_warnings())
+    for message in stats.warnings:
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
     timings_ms["stats"] = (time.perf_counter() - stats_start) * 1e3
     timings_ms["total"] = (time.perf_counter() - started) * 1e3
     object.__setattr__(stats, "timings_ms", dict(timings_ms))

@@ -1,7 +1,8 @@
-"""A prepared routing: steps 1-5 of docs/SPEC.md done once, any range of source rows after.
+"""A prepared routing: steps 1-5 of docs/SPEC.md done once; then step 6 (candidate rows) and the
+selection policy of step 7 (``select``, see ``selection``) for any range of source rows.
 
 Row ranges are the unit of chunked output and of sharding: every range equals the same slice of
-the full routing, whatever the strategy or thread count.
+the full routing, whatever the strategy, thread count or policy.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from .. import _core
 from .._internal.validate import (
     check_count,
     check_degree_pair,
+    check_flag,
     check_routes_buffer,
     check_seed,
     check_threads,
 )
 from ..errors import InvalidInputError
+from .selection import Policy, policy
 
 STRATEGIES = {"auto": 0, "dense": 1, "sparse": 2}
 
@@ -40,21 +43,29 @@ def check_rows(rows: object, M: int) -> tuple[int, int]:
     return start, stop
 
 
-class Router:
-    """Degrees s (M sources, 0..E each) and t (E targets, 0..M each), prepared for routing.
+class PreparedCandidates:
+    """What every candidate source shares once prepared (steps 1-6 done): the selection policy
+    (step 7) on any range of source rows. Subclasses set M, E, k, seed, s, t and _core (a
+    ``_core.CandidateSource``)."""
 
-    strategy: "dense" (prefix bitmaps + sweep, O(E/64) per row), "sparse" (enumerate the row's
-    arc, O(s_i log s_i) per row) or "auto" (per row, by the cost model in core_cpp/ring/router.cpp).
-    All three give identical routes.
-    """
+    candidates = "phase"
 
-    def __init__(self, s, t, k: int, *, seed: int = 0, row_perm: bool = False, strategy: str = "auto") -> None:
-        self.s, self.t = check_degree_pair(s, t)
-        self.k = check_count(k, "k")
-        self.seed = check_seed(seed)
-        self.row_perm = bool(row_perm)
-        self.strategy = check_strategy(strategy)
-        self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
+    def _prepare_selection(self, select: str, select_options: dict | None) -> None:
+        self.policy: Policy = policy(select)
+        self.select_options = self.policy.check_options(dict(select_options or {}))
+        self._whole_pass: np.ndarray | None = None  # a policy that is not row-local routes all rows once
+        # The policy's name and options, plus what it reports about its last pass.
+        self.selection_report: dict = {"policy": self.policy.name, **self.select_options}
+        if self.candidates != "phase":
+            self.selection_report["candidates"] = self.candidates
+
+    def stats_overrides(self) -> dict:
+        """Statistics fields whose phase-theory value does not apply to this candidate source."""
+        return {}
+
+    def input_warnings(self) -> list[str]:
+        """What the inputs imply that a user should know before trusting the balance."""
+        return []
 
     @property
     def M(self) -> int:
@@ -65,22 +76,28 @@ class Router:
         return int(self.t.size)
 
     @property
-    def sparse_rows(self) -> int:
-        """Rows the strategy routes sparsely (auto: as the cost model chose)."""
-        return int(self._core.sparse_rows)
-
-    @property
-    def memory_bytes(self) -> int:
-        """Bytes the prepared state holds (checkpoints, permutations, offsets, events)."""
-        return int(self._core.memory_bytes)
+    def select(self) -> str:
+        return self.policy.name
 
     def route_rows(self, start: int = 0, stop: int | None = None, *, out: np.ndarray | None = None,
                    threads: int | None = None) -> np.ndarray:
-        """Routes of source rows [start, stop): int32 (stop - start) x k."""
+        """Routes of source rows [start, stop): int32 (stop - start) x k, equal to the same slice
+        of the full routing for every policy."""
         start, stop = check_rows((start, self.M if stop is None else stop), self.M)
         if out is not None:
             check_routes_buffer(out, stop - start, self.k)
-        return self._core.route_rows(start, stop, check_threads(threads), out)
+        threads = check_threads(threads)
+        if self.policy.row_local:
+            return self.policy.select(self, start, stop, out, threads)
+        if (start, stop) == (0, self.M) and self._whole_pass is None:
+            return self.policy.select(self, 0, self.M, out, threads)
+        if self._whole_pass is None:  # computed once, then every range is a slice of it
+            self._whole_pass = self.policy.select(self, 0, self.M, None, threads)
+        rows = self._whole_pass[start:stop]
+        if out is None:
+            return rows.copy()
+        out[...] = rows
+        return out
 
     def chunks(self, rows_per_chunk: int, *, start: int = 0, stop: int | None = None,
                threads: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
@@ -89,3 +106,41 @@ class Router:
         start, stop = check_rows((start, self.M if stop is None else stop), self.M)
         for first in range(start, stop, rows_per_chunk):
             yield first, self.route_rows(first, min(stop, first + rows_per_chunk), threads=threads)
+
+
+class Router(PreparedCandidates):
+    """Degrees s (M sources, 0..E each) and t (E targets, 0..M each), prepared for routing: the
+    phase construction's candidate source (steps 1-6 of docs/SPEC.md).
+
+    strategy: "dense" (prefix bitmaps + sweep, O(E/64) per row), "sparse" (enumerate the row's
+    arc, O(s_i log s_i) per row) or "auto" (per row, by the cost model in core_cpp/ring/router.cpp).
+    All three give identical routes.
+    select: the selection policy's name ("random", "greedy", ...); select_options its options
+    (e.g. {"block": 16} for greedy).
+    """
+
+    def __init__(self, s, t, k: int, *, seed: int = 0, row_perm: bool = False, strategy: str = "auto",
+                 select: str = "random", select_options: dict | None = None) -> None:
+        self.s, self.t = check_degree_pair(s, t)
+        self.k = check_count(k, "k")
+        self.seed = check_seed(seed)
+        self.row_perm = check_flag(row_perm, "row_perm")
+        self.strategy = check_strategy(strategy)
+        self._prepare_selection(select, select_options)
+        self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
+
+    def input_warnings(self) -> list[str]:
+        from ..analysis.theory import wrap_count_warning
+
+        warning = wrap_count_warning(self.s, self.t, self.k)
+        return [warning] if warning else []
+
+    @property
+    def sparse_rows(self) -> int:
+        """Rows the strategy routes sparsely (auto: as the cost model chose)."""
+        return int(self._core.sparse_rows)
+
+    @property
+    def memory_bytes(self) -> int:
+        """Bytes the prepared state holds (checkpoints, permutations, offsets, events)."""
+        return int(self._core.memory_bytes)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from ..errors import PhaseRouterError
+from ..errors import InvalidInputError, PhaseRouterError
 from .router import Router
 
 
@@ -20,9 +20,9 @@ class MissingExtraError(PhaseRouterError):
     """An optional dependency is not installed."""
 
 
-def _route_shard(s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool, strategy: str,
+def _route_shard(s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool, strategy: str, select: str,
                  start: int, stop: int) -> np.ndarray:
-    return Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy).route_rows(start, stop)
+    return Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select).route_rows(start, stop)
 
 
 @contextlib.contextmanager
@@ -49,7 +49,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
 
 def dask_chunks(router: Router, chunk_rows: int, client) -> Iterator[tuple[int, np.ndarray]]:
     """(first row, routes) for each shard of chunk_rows rows, in row order. At most two shards
-    per worker are in flight, so results do not pile up on the cluster."""
+    per worker are in flight, so results do not pile up on the cluster. Only a row-local selection
+    policy can be sharded; any other is refused with the policy's reason."""
+    if not router.policy.row_local:
+        raise InvalidInputError(router.policy.not_row_local_because)
     s, t = client.scatter([router.s, router.t], broadcast=True)
     window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
     ranges = deque((a, min(router.M, a + chunk_rows)) for a in range(0, router.M, chunk_rows))
@@ -59,7 +62,7 @@ def dask_chunks(router: Router, chunk_rows: int, client) -> Iterator[tuple[int, 
             while ranges and len(pending) < window:
                 a, b = ranges.popleft()
                 future = client.submit(_route_shard, s, t, router.k, router.seed, router.row_perm,
-                                       router.strategy, a, b, pure=False)
+                                       router.strategy, router.select, a, b, pure=False)
                 pending.append((a, future))
             a, future = pending.popleft()
             yield a, future.result()

@@ -15,8 +15,8 @@ import numpy as np
 
 from ..analysis.stats import column_loads
 from .grid import Cell
-from ..inputs.degrees import generate
-from .router_table import ROUTERS
+from ..inputs.generators import degrees
+from ..analysis.routers import ROUTERS
 
 # Fields that vary from run to run by nature; everything else in a record is deterministic.
 SMALL_CELL_ROUTES = 1 << 16  # M * k below this: route on one thread
@@ -31,7 +31,7 @@ def cell_degrees(cell: Cell) -> tuple[np.ndarray, np.ndarray]:
         t, _ = io.read_row_degrees(cell.files["T"])
         return s, t
     params = {k: v for k, v in cell.input.items() if k != "generator"}
-    return generate(cell.input["generator"], cell.M, cell.E, cell.k, cell.seed, params)
+    return degrees(cell.input["generator"], cell.M, cell.E, k=cell.k, seed=cell.seed, **params)
 
 
 def cell_routes(cell: Cell, threads: int = 0, s=None, t=None) -> np.ndarray:

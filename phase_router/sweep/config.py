@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
 from .._internal.validate import MAX_DIM, MAX_SEED
+from ..inputs.generators import GENERATORS, spellings
 
 Count = Annotated[int, Field(ge=1, le=MAX_DIM)]
 Probability = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -21,6 +22,16 @@ Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 Strategy = Literal["auto", "dense", "sparse"]
 Metric = Literal["time", "fill", "loads", "skew"]
 ALL_METRICS: tuple[str, ...] = ("time", "fill", "loads", "skew")
+# The record fields each metric group writes (results.py's columns come from here).
+METRIC_FIELDS: dict[str, tuple[str, ...]] = {
+    "fill": ("active_routes", "fill_ratio", "rows_underfilled"),
+    "loads": ("load_min", "load_max", "load_mean", "load_std", "empty_targets"),
+    "skew": ("skew",),
+}
+# Timing fields an expectation may bound when the user names them; they vary between runs.
+TIMING_METRICS: dict[str, Optional[str]] = {
+    "route_ms_min": "time", "route_ms_median": "time", "generate_ms": None, "metrics_ms": None,
+}
 
 
 def _listify(value: Any) -> Any:
@@ -64,40 +75,21 @@ class _Generated(Model):
         return combos
 
 
-class UniformInput(_Generated):
-    generator: Literal["uniform"]
-    density: list[Probability]
-
-    _lists = field_validator("density", mode="before")(_listify)
-
-
-class Uniform1ToKInput(_Generated):
-    generator: Literal["uniform_1_to_k"]
-
-
-class ExactlyKInput(_Generated):
-    generator: Literal["exactly_k"]
+def _input_model(generator) -> type:
+    """The typed model of one generator's YAML entry, from the registry: its parameters, each a
+    value or a list of values to sweep over, with the registry's bounds and defaults."""
+    fields: dict[str, Any] = {"generator": (Literal[generator.name], ...)}  # type: ignore[valid-type]
+    for name, param in generator.params.items():
+        low = Field(gt=param.low) if param.low_open else Field(ge=param.low)
+        item = Annotated[int if param.kind is int else float, low, Field(le=param.high)]
+        fields[name] = (list[item], [param.kind(param.default)])  # type: ignore[valid-type]
+    validators = {"_lists": field_validator(*generator.params, mode="before")(_listify)} if generator.params else {}
+    camel = "".join(part.title() for part in generator.name.split("-"))
+    return create_model(f"{camel}Input", __base__=_Generated, __validators__=validators, **fields)
 
 
-class BandsInput(_Generated):
-    generator: Literal["bands"]
-    width: list[Count] = [32]
-
-    _lists = field_validator("width", mode="before")(_listify)
-
-
-class BimodalInput(_Generated):
-    generator: Literal["bimodal"]
-    high_fraction: list[Probability] = [0.5]
-
-    _lists = field_validator("high_fraction", mode="before")(_listify)
-
-
-class MoeInput(_Generated):
-    generator: Literal["moe"]
-    capacity_factor: list[PositiveFloat] = [1.25]
-
-    _lists = field_validator("capacity_factor", mode="before")(_listify)
+GENERATED_INPUTS = {name: _input_model(generator) for name, generator in GENERATORS.items()}
+UniformInput = GENERATED_INPUTS["uniform"]
 
 
 class FileInput(Model):
@@ -118,15 +110,40 @@ class FileInput(Model):
 
 
 InputSpec = Annotated[
-    Union[UniformInput, Uniform1ToKInput, ExactlyKInput, BandsInput, BimodalInput, MoeInput, FileInput],
+    Union[tuple([*GENERATED_INPUTS.values(), FileInput])],  # type: ignore[misc]
     Field(discriminator="generator"),
 ]
-INPUT_KINDS = ("uniform", "uniform_1_to_k", "exactly_k", "bands", "bimodal", "moe", "file")
+INPUT_KINDS = (*GENERATORS, "file")
+
+
+MAX_SEED_COUNT = 1_000_000
+SeedCount = Annotated[int, Field(ge=1, le=MAX_SEED_COUNT)]
 
 
 class SeedRange(Model):
+    """Consecutive seeds: `{start: 10, count: 5}` or `{start: 10, stop: 15}` (stop excluded), both
+    meaning seeds 10..14."""
+
     start: Seed = 0
-    count: Annotated[int, Field(ge=1, le=1_000_000)]
+    count: Optional[SeedCount] = None
+    stop: Optional[Annotated[int, Field(ge=1, le=MAX_SEED + 1)]] = None
+
+    @model_validator(mode="after")
+    def _one_length(self) -> "SeedRange":
+        if (self.count is None) == (self.stop is None):
+            raise ValueError("a seed range needs exactly one of count or stop, e.g. {start: 10, count: 5}")
+        if self.stop is not None and not 1 <= self.stop - self.start <= MAX_SEED_COUNT:
+            raise ValueError(f"a seed range from start to stop (excluded) must hold 1 to {MAX_SEED_COUNT:,} "
+                             f"seeds, got start={self.start}, stop={self.stop}")
+        if self.count is not None and self.start + self.count - 1 > MAX_SEED:
+            raise ValueError(f"seeds start + count - 1 must stay below 2^64, got start={self.start}, "
+                             f"count={self.count}")
+        return self
+
+    @property
+    def values(self) -> list[int]:
+        stop = self.stop if self.stop is not None else self.start + self.count  # type: ignore[operator]
+        return list(range(self.start, stop))
 
 
 class Options(Model):
@@ -136,6 +153,75 @@ class Options(Model):
     _lists = field_validator("row_perm", "strategy", mode="before")(_listify)
 
 
+def _listify_values(value: Any) -> Any:
+    return {k: _listify(v) for k, v in value.items()} if isinstance(value, dict) else value
+
+
+class Where(Model):
+    """Selectors on a cell's parameters; a list means any of its values. `N` selects square
+    shapes N x N; `input` matches the label shown in results (e.g. `uniform(density=0.5)`)."""
+
+    router: Optional[list[str]] = None
+    generator: Optional[list[str]] = None
+    input: Optional[list[str]] = None
+    N: Optional[list[Count]] = None
+    M: Optional[list[Count]] = None
+    E: Optional[list[Count]] = None
+    k: Optional[list[Count]] = None
+    seed: Optional[list[Seed]] = None
+    row_perm: Optional[list[bool]] = None
+    strategy: Optional[list[Strategy]] = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return _listify_values(value)
+
+    def describe(self) -> str:
+        parts = []
+        for name in type(self).model_fields:
+            values = getattr(self, name)
+            if values is not None:
+                shown = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
+                parts.append(f"{name}={'|'.join(shown)}")
+        return ", ".join(parts)
+
+
+Bound = Union[Annotated[int, Field(strict=True)], float]
+Over = Literal["cell", "median", "max", "min", "mean"]
+
+
+class Expectation(Model):
+    """A bound on a recorded metric, per cell or aggregated over the seeds of each setting."""
+
+    metric: str
+    min: Optional[Bound] = None
+    max: Optional[Bound] = None
+    where: Where = Where()
+    over: Over = "cell"
+    name: Optional[str] = None
+
+    @model_validator(mode="after")
+    def _a_bound(self) -> "Expectation":
+        if self.min is None and self.max is None:
+            raise ValueError("an expectation needs min:, max: or both")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is above max ({self.max})")
+        return self
+
+    def describe(self) -> str:
+        """e.g. `skew <= 1.2 (median over seeds; router=phase, k=16)`."""
+        if self.min is not None and self.max is not None:
+            bound = f"{self.min} <= {self.metric} <= {self.max}"
+        elif self.max is not None:
+            bound = f"{self.metric} <= {self.max}"
+        else:
+            bound = f"{self.metric} >= {self.min}"
+        scope = "per cell" if self.over == "cell" else f"{self.over} over seeds"
+        where = self.where.describe()
+        return f"{bound} ({scope}{'; ' + where if where else ''})"
+
+
 class SweepConfig(Model):
     name: Optional[str] = None
     description: str = ""
@@ -143,28 +229,54 @@ class SweepConfig(Model):
     k: Annotated[list[Count], Field(min_length=1)]
     k_at_most_E: bool = False  # skip cells with k > E (the original grid's "k <= N")
     inputs: Annotated[list[InputSpec], Field(min_length=1)]
-    seeds: Union[Annotated[list[Seed], Field(min_length=1)], SeedRange] = [0]
+    # a count N (seeds 0..N-1, as `--seeds N` on the command line), an explicit list, or a range
+    seeds: Union[SeedCount, Annotated[list[Seed], Field(min_length=1, max_length=MAX_SEED_COUNT)], SeedRange] = 1
     options: Options = Options()
     repetitions: Annotated[int, Field(ge=1, le=1000)] = 1
     routers: Annotated[list[str], Field(min_length=1)] = ["phase"]
     metrics: list[Metric] = list(ALL_METRICS)
+    expect: list[Expectation] = []
 
     _lists = field_validator("k", "routers", "metrics", mode="before")(_listify)
 
-    @field_validator("seeds", mode="before")
+    @field_validator("inputs", mode="before")
     @classmethod
-    def _seed_list(cls, value: Any) -> Any:
-        return [value] if isinstance(value, int) and not isinstance(value, bool) else value
+    def _canonical_generators(cls, value: Any) -> Any:
+        """Every accepted spelling of a generator (exactly_k, uniform_1_to_k, ...) becomes the
+        registry's (exact-k, uniform-1-k, ...), so cells and records use one name."""
+        names = spellings()
+        if not isinstance(value, list):
+            return value
+        return [{**item, "generator": names[item["generator"]]}
+                if isinstance(item, dict) and isinstance(item.get("generator"), str) and item["generator"] in names
+                else item for item in value]
 
     @field_validator("routers")
     @classmethod
     def _known_routers(cls, value: list[str]) -> list[str]:
-        from .router_table import ROUTERS
+        from ..analysis.routers import ROUTERS
 
         for name in value:
             if name not in ROUTERS:
                 raise ValueError(f"unknown router {name!r}; known: {', '.join(sorted(ROUTERS))}")
         return value
+
+    @model_validator(mode="after")
+    def _expectations_name_recorded_metrics(self) -> "SweepConfig":
+        recorded = [f for group in self.metrics for f in METRIC_FIELDS.get(group, ())]
+        recorded += [f for f, group in TIMING_METRICS.items() if group is None or group in self.metrics]
+        for i, item in enumerate(self.expect):
+            if item.metric not in recorded:
+                group = next((g for g, fields in METRIC_FIELDS.items() if item.metric in fields), None)
+                hint = (f"; add {group!r} to metrics" if group is not None else
+                        "; add 'time' to metrics" if item.metric in TIMING_METRICS else "")
+                raise ValueError(f"expect[{i}].metric: {item.metric!r} is not recorded by this sweep{hint}; "
+                                 f"recorded: {', '.join(recorded)}")
+            for router in item.where.router or ():
+                if router not in self.routers:
+                    raise ValueError(f"expect[{i}].where.router: {router!r} is not in routers "
+                                     f"({', '.join(self.routers)})")
+        return self
 
     @model_validator(mode="after")
     def _shapes_for_generators(self) -> "SweepConfig":
@@ -175,7 +287,9 @@ class SweepConfig(Model):
     @property
     def seed_list(self) -> list[int]:
         if isinstance(self.seeds, SeedRange):
-            return list(range(self.seeds.start, self.seeds.start + self.seeds.count))
+            return self.seeds.values
+        if isinstance(self.seeds, int):
+            return list(range(self.seeds))
         return list(self.seeds)
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Optional
 
 from .config import FileInput, SweepConfig, resolve
-from ..inputs.degrees import GENERATORS
-from .router_table import ROUTERS
+from ..inputs.generators import GENERATORS
+from ..analysis.routers import ROUTERS
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ names the file and the key path (e.g. `inputs[0].density[1]`), before any work s
 from __future__ import annotations
 
 import os
+import re
 import typing
 from pathlib import Path
 
@@ -12,8 +13,10 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import InputFileError, InvalidInputError
 from .config import INPUT_KINDS, FileInput, SweepConfig, UniformInput, resolve
-from ..inputs.degrees import UNIFORM_MAX_ENTRIES
-from .router_table import kernel_strategies_supported
+
+# `uniform` draws one 64-bit word per matrix entry; beyond this many entries a cell would take
+# minutes, so configs asking for more are refused when they are loaded.
+UNIFORM_MAX_ENTRIES = 2**28
 
 
 class ConfigError(InputFileError):
@@ -61,8 +64,6 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
     from .._internal.validate import check_output_fits
     from ..io.shape import matrix_file_shape
 
-    if any(s != "auto" for s in config.options.strategy) and not kernel_strategies_supported():
-        raise InvalidInputError("options.strategy: this build's kernel has no strategies; use auto")
     dims = [s.dims for s in config.shapes]
     for i, spec in enumerate(config.inputs):
         if isinstance(spec, UniformInput):
@@ -70,8 +71,8 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
                 if M * E > UNIFORM_MAX_ENTRIES:
                     raise InvalidInputError(
                         f"inputs[{i}]: uniform draws one word per matrix entry, and shape {M} x {E} has "
-                        f"{M * E:,} entries, above the limit {UNIFORM_MAX_ENTRIES:,}; use uniform_1_to_k, "
-                        f"exactly_k or moe for large shapes"
+                        f"{M * E:,} entries, above the limit {UNIFORM_MAX_ENTRIES:,}; use uniform-1-k, "
+                        f"exact-k or moe for large shapes"
                     )
         if isinstance(spec, FileInput):
             shape_S = matrix_file_shape(resolve(spec.S, base=base))
@@ -90,7 +91,7 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
 
 def _describe(exc: ValidationError) -> str:
     """The first error as `key.path: what is wrong`, plus how many more there are."""
-    errors = exc.errors(include_url=False)
+    errors = _seed_branch(exc.errors(include_url=False))
     # An unknown key usually explains the rest (a typo also makes a required key "missing"); after
     # that, the deepest error is the most specific (for seeds, the branch that matches the value).
     first = min(errors, key=lambda e: (e["type"] != "extra_forbidden", -len(e["loc"])))
@@ -111,10 +112,34 @@ def _describe(exc: ValidationError) -> str:
         message = f"missing required key {loc[-1]!r}"
     elif kind == "value_error":
         message = message.removeprefix("Value error, ")
+        inner = re.match(r"^([A-Za-z_][\w\[\]\.]*): ", message)
+        if where == "(top level)" and inner:  # a cross-key check that names its own key path
+            where, message = inner.group(1), message[inner.end():]
     else:
         message = f"{message[0].lower()}{message[1:]}, got {_show(value)}"
     more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
     return f"{where}: {message}{more}"
+
+
+SEED_BRANCHES = {"constrained-int": int, "SeedRange": dict}  # the rest: the explicit list
+
+
+def _seed_branch(errors: list) -> list:
+    """`seeds` is a count, a list or a range; report only the form the value was written in."""
+    top = next((e["input"] for e in errors if e["loc"][:2] == ("seeds", "constrained-int")), None)
+    if top is None:
+        return errors
+    branch = next((tag for tag, kind in SEED_BRANCHES.items() if isinstance(top, kind)), "list[")
+    kept = [e for e in errors if e["loc"][:1] != ("seeds",) or _in_branch(str(e["loc"][1]), branch)]
+    if isinstance(top, bool) or not isinstance(top, (int, list, dict)):
+        return [{**errors[0], "type": "value_error", "loc": ("seeds",), "input": top,
+                 "msg": f"seeds must be a count N (seeds 0..N-1), a list of seeds, or a range "
+                        f"{{start, count}} / {{start, stop}}; got {_show(top)}"}]
+    return kept or errors
+
+
+def _in_branch(tag: str, branch: str) -> bool:
+    return tag == branch if branch == "constrained-int" else (branch in tag if branch == "SeedRange" else tag.startswith(branch))
 
 
 def _strip_tags(loc: tuple) -> tuple:
@@ -123,7 +148,7 @@ def _strip_tags(loc: tuple) -> tuple:
     for i, part in enumerate(loc):
         if i >= 2 and loc[0] == "inputs" and i == 2 and part in INPUT_KINDS:
             continue
-        if part in ("list[constrained-int]", "SeedRange") or (isinstance(part, str) and part.startswith("list[")):
+        if part in ("constrained-int", "SeedRange", "int", "float") or str(part).startswith("function-after[") or (isinstance(part, str) and part.startswith("list[")):
             continue
         out.append(part)
     return tuple(out)

@@ -15,15 +15,12 @@ from pathlib import Path
 
 from ..io import output_batch
 from .cell import TIMING_FIELDS
+from .config import METRIC_FIELDS
 from .grid import Cell
 
 SCHEMA = "phase-router-sweep/1"
 PARAM_COLUMNS = ("cell_id", "router", "input", "M", "E", "k", "seed", "row_perm", "strategy", "repetitions")
-METRIC_COLUMNS = {
-    "fill": ("active_routes", "fill_ratio", "rows_underfilled"),
-    "loads": ("load_min", "load_max", "load_mean", "load_std", "empty_targets"),
-    "skew": ("skew",),
-}
+METRIC_COLUMNS = METRIC_FIELDS
 DIGEST_COLUMN = "routes_sha256"
 
 

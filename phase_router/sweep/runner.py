@@ -22,8 +22,9 @@ from ..errors import InvalidInputError
 from ..io import atomic_output
 from . import executors
 from .config import SweepConfig
+from .expectations import check_selections
 from .grid import Cell, expand
-from .journal import JOURNAL_NAME, Journal, read_journal
+from .journal import JOURNAL_FORMAT, JOURNAL_NAME, Journal, journal_format, read_journal
 from .results import ordered_records, write_results
 
 
@@ -48,6 +49,7 @@ def plan(config: SweepConfig, base_dir: Path) -> list[Cell]:
     cells = expand(config, base_dir)
     if not cells:
         raise InvalidInputError("the sweep has no cells (k_at_most_E removed every k?)")
+    check_selections(list(config.expect), cells)
     return cells
 
 
@@ -70,6 +72,12 @@ def run_sweep(config: SweepConfig, base_dir: Path, out_dir: Path, *, resume: boo
     out_dir.mkdir(parents=True, exist_ok=True)
 
     journal = read_journal(journal_path)
+    if journal and journal_format(journal_path) != JOURNAL_FORMAT:
+        raise InvalidInputError(
+            f"{journal_path} was written by an older phase-router, when `seeds: N` meant the single "
+            f"seed N (it now means the N seeds 0..N-1); its cells cannot be resumed safely: run "
+            f"into a new --out, or write the old seed as a list (`seeds: [N]`) and start afresh"
+        )
     done_ids = {r["cell_id"] for r in journal}
     todo = [c for c in cells if c.cell_id not in done_ids]
     skipped = len(cells) - len(todo)

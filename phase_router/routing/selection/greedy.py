@@ -1,18 +1,14 @@
-"""The balanced selection mode, ``select="greedy"`` (docs/BASELINES.md): the spec's candidate sets,
-but a row with more than k candidates keeps the k least loaded relative to t_j. Deterministic for
-any thread count; costs more than the default uniform selection (see the benchmark)."""
+"""select="greedy" (docs/BASELINES.md): the spec's candidate sets, but a row with more than k
+candidates keeps the k least loaded relative to t_j, rows in a seed-derived order, in blocks of
+``default_block(M)`` rows that see the loads as of the block's start. Deterministic for any thread
+count; not row-local, so it routes all rows in one pass (core_cpp/selection/policy_greedy.cpp)."""
 
 from __future__ import annotations
 
-import time
-
 from ... import _core
-from ..._internal.validate import check_count, check_degree_pair, check_matching_shapes, check_seed
-from ..._internal.validate import check_threads, matrix_row_degrees
-from ..api import Routing
-from ...analysis.stats import summarize
-
-__all__ = ["default_block", "route_degrees_greedy", "route_greedy"]
+from ..._internal.validate import check_count, check_matching_shapes, matrix_row_degrees
+from ...errors import InvalidInputError
+from .policy import Policy
 
 
 def default_block(M: int) -> int:
@@ -21,24 +17,38 @@ def default_block(M: int) -> int:
     return max(1, M // 1024)
 
 
+def _select(router, start: int, stop: int, out, threads: int):
+    block = router.select_options.get("block") or default_block(router.M)
+    return _core.select_greedy(router._core, router.k, router.seed, block, threads, out)
+
+
+def _check_options(options: dict) -> dict:
+    unknown = set(options) - {"block"}
+    if unknown:
+        raise InvalidInputError(f"select='greedy' takes the option block only, got {', '.join(sorted(unknown))}")
+    block = options.get("block")
+    return {} if block is None else {"block": check_count(block, "block")}
+
+
+GREEDY = Policy(
+    "greedy", "the k least loaded candidates relative to t_j, rows in a seed-derived order (slower)",
+    row_local=False, select=_select, check_options=_check_options,
+    not_row_local_because=("select='greedy' needs every earlier row's loads (rows go in one seed-derived pass), "
+                           "so it cannot be sharded; route it on one machine"),
+)
+
+
 def route_degrees_greedy(s, t, k: int, *, seed: int = 0, row_perm: bool = False, block: int | None = None,
-                         threads: int | None = None) -> Routing:
-    """Like ``route_degrees`` with the greedy selection. ``block`` is part of the result's
-    definition (default ``default_block(M)``); ``threads`` never changes it."""
-    started = time.perf_counter()
-    s, t = check_degree_pair(s, t)
-    k, seed, threads = check_count(k, "k"), check_seed(seed), check_threads(threads)
-    block = default_block(int(s.size)) if block is None else check_count(block, "block")
-    kernel = time.perf_counter()
-    routes = _core.route_degrees_greedy(s, t, k, seed, bool(row_perm), block, threads)
-    timings = {"kernel": (time.perf_counter() - kernel) * 1e3}
-    stats = summarize(routes, s, t, k=k, seed=seed, row_perm=bool(row_perm), timings_ms=timings)
-    timings["total"] = (time.perf_counter() - started) * 1e3
-    object.__setattr__(stats, "timings_ms", timings)
-    return Routing(routes=routes, stats=stats)
+                         threads: int | None = None):
+    """``route_degrees(..., select="greedy")`` with an explicit ``block`` (part of the result's
+    definition; default ``default_block(M)``). ``threads`` never changes the result."""
+    from ..api import route_degrees
+
+    return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select="greedy", threads=threads,
+                         select_options={"block": block} if block is not None else None)
 
 
-def route_greedy(S, T, k: int, **options) -> Routing:
+def route_greedy(S, T, k: int, **options):
     """``route_degrees_greedy`` on the row sums of 0/1 matrices S (M x E) and T (E x M)."""
     s, shape_S = matrix_row_degrees(S, "S")
     t, shape_T = matrix_row_degrees(T, "T")

@@ -1,16 +1,12 @@
-#include "selection/greedy.hpp"
+#include "selection/policy_greedy.hpp"
 
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
 #include <vector>
 
-#include "baselines/domains.hpp"
-#include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/permutation.hpp"
-#include "ring/phase_offsets.hpp"
-#include "ring/source_arcs.hpp"
 #include "common/splitmix.hpp"
 
 namespace phase_router {
@@ -19,9 +15,10 @@ namespace {
 
 // One thread's scratch, reused across rows.
 struct Worker {
-    explicit Worker(std::size_t words) : arc(words) {}
-    std::vector<std::uint64_t> arc;
+    explicit Worker(std::uint32_t max_candidates) : ids(max_candidates) {}
+    CandidateScratch candidates;
     std::vector<std::uint32_t> ids;
+    std::uint32_t count = 0;
     std::vector<std::uint64_t> ties;
     std::vector<std::uint32_t> order;
 };
@@ -31,7 +28,7 @@ struct Worker {
 // row are distinct), so the kept set is unique whatever nth_element's implementation does.
 void keep_least_loaded(Worker& w, std::uint32_t k, const std::uint32_t* t, const std::vector<std::uint64_t>& load,
                        std::uint64_t row_key, std::int32_t* row_out) {
-    const auto c = static_cast<std::uint32_t>(w.ids.size());
+    const std::uint32_t c = w.count;
     if (c > k) {
         w.ties.resize(c);
         w.order.resize(c);
@@ -55,56 +52,24 @@ void keep_least_loaded(Worker& w, std::uint32_t k, const std::uint32_t* t, const
 
 }  // namespace
 
-void route_degrees_greedy(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
-                          const GreedyOptions& options, std::int32_t* out) {
-    if (M == 0 || E == 0) throw std::invalid_argument("M and E must be at least 1");
+void select_greedy(const CandidateSource& source, const GreedyOptions& options, std::int32_t* out) {
     if (options.k == 0) throw std::invalid_argument("k must be at least 1");
     if (options.block == 0) throw std::invalid_argument("block must be at least 1");
-    for (std::uint32_t i = 0; i < M; ++i)
-        if (s[i] > E) throw std::invalid_argument("source degree larger than E");
-    for (std::uint32_t j = 0; j < E; ++j)
-        if (t[j] > M) throw std::invalid_argument("target degree larger than M");
-
-    const std::uint64_t seed = options.seed;
-    const std::uint32_t k = options.k;
-    // Steps 1-5 exactly as route.cpp builds them (read-only use of the same helpers).
-    const auto lay_s = options.row_perm ? keyed_permutation(domain_key(seed, Domain::kLayOrderS), M)
-                                        : identity_permutation(M);
-    const auto lay_t = options.row_perm ? keyed_permutation(domain_key(seed, Domain::kLayOrderT), E)
-                                        : identity_permutation(E);
-    const auto phi = phase_offsets(s, lay_s, E);
-    const auto position_owner = inverse_permutation(keyed_permutation(domain_key(seed, Domain::kColumnsS), E));
-    const SourceArcs source_arcs(position_owner);  // keeps a reference to position_owner
-    const auto psi = phase_offsets(t, lay_t, M);
-    // Step 5 is implicit: source i sits at position pi_T(i) of T's ring.
-    const auto ring_position = keyed_permutation(domain_key(seed, Domain::kColumnsT), M);
+    const std::uint32_t M = source.sources(), E = source.targets(), k = options.k;
+    const std::uint32_t* t = source.target_degrees();
     // Rows go in a seed-derived order, not ring order: in ring order each target is covered by
     // one stretch of consecutive rows, so its final load would depend on where that stretch
     // falls in the pass (measured: 47 to 72 against a mean of 64 at N = 1024, k = 64).
-    const auto row_order = keyed_permutation(splitmix(seed, kDomainGreedyOrder), M);
-    const std::uint64_t tie_key = splitmix(seed, kDomainGreedyTies);
-    const std::size_t words = words_for_bits(E);
+    const auto row_order = keyed_permutation(splitmix(options.seed, kDomainGreedyOrder), M);
+    const std::uint64_t tie_key = splitmix(options.seed, kDomainGreedyTies);
 
     // Small blocks are not worth waking threads for; the result is the same either way.
     const int parts = static_cast<std::uint64_t>(options.block) * E >= (1u << 16) ? thread_count(options.threads) : 1;
-    std::vector<Worker> workers(static_cast<std::size_t>(parts), Worker(words));
+    std::vector<Worker> workers(static_cast<std::size_t>(parts), Worker(source.max_candidates()));
     std::vector<std::uint64_t> load(E, 0);
     auto route_row = [&](Worker& w, std::uint32_t i) {
-        std::int32_t* row_out = out + static_cast<std::size_t>(i) * k;
-        w.ids.clear();
-        if (s[i] > 0) {
-            // C_i = { j on S'_i's arc : T-arc j covers q = pi_T(i) }, ascending.
-            const std::uint32_t q = ring_position[i];
-            source_arcs.row(phi[i], s[i], w.arc.data());
-            for (std::size_t x = 0; x < words; ++x) {
-                for (std::uint64_t bits = w.arc[x]; bits; bits &= bits - 1) {
-                    const auto j = static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits)));
-                    const std::uint32_t distance = q >= psi[j] ? q - psi[j] : q + (M - psi[j]);
-                    if (distance < t[j]) w.ids.push_back(j);
-                }
-            }
-        }
-        keep_least_loaded(w, k, t, load, splitmix(tie_key, i), row_out);
+        w.count = source.row_candidates(i, w.candidates, w.ids.data());
+        keep_least_loaded(w, k, t, load, splitmix(tie_key, i), out + static_cast<std::size_t>(i) * k);
     };
     for (std::uint32_t b0 = 0; b0 < M; b0 += std::min(options.block, M - b0)) {
         const std::uint32_t b1 = b0 + std::min(options.block, M - b0);

@@ -1,0 +1,144 @@
+"""Balance benchmark (make bench-balance): every scenario x every router, in one run. Prints one
+JSON document; with --markdown FILE also writes the table README's load-balance section shows.
+
+Like for like: every router gives source i the same number of routes, r_i = min(k, c_i) (the
+phase router's own count: c_i its candidates under the phase construction). The phase policies
+(random, greedy, balanced, optimal) pick from those same candidates; the baselines pick from all
+E targets (hash: uniform; hash-weighted: in proportion to t_j; two-choice: sequential, global
+loads). Reported per router: max/mean column load and max L_j/t_j (mean over seeds, with the
+min-max over seeds), fill, and the median time of one routing. `optimal` is the yardstick: the
+smallest max load any selection of r_i of each row's candidates can have (proven by max-flow).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+import phase_router as pr
+from phase_router.analysis.metrics import max_over_mean
+from phase_router.analysis.routers import ROUTERS, phase_router_name
+from phase_router.baselines import hash_route, two_choice_route
+from phase_router.errors import ResourceLimitError
+from phase_router.inputs import degrees, whole_wrap_capacities
+
+
+def scenario(kind: str, M: int, E: int, k: int, **params):
+    return lambda: degrees(kind, M, E, k=k, seed=0, **params)
+
+
+def moe(M: int, E: int, k: int, rule: str):
+    def make():
+        if rule == "t=M":
+            return np.full(M, E), np.full(E, M)
+        if rule == "whole":
+            return np.full(M, E), whole_wrap_capacities(M, E, k, 1.25)
+        return degrees("moe", M, E, k=k, seed=0)  # ceil(1.25 k M / E): the wrap-count trap
+    return make
+
+
+SCENARIOS = [
+    ("dense N=1024 k=16", scenario("uniform", 1024, 1024, 16), 16),
+    ("dense N=1024 k=64", scenario("uniform", 1024, 1024, 64), 64),
+    ("dense N=1024 k=256", scenario("uniform", 1024, 1024, 256), 256),
+    ("dense N=4096 k=512", scenario("uniform", 4096, 4096, 512), 512),
+    ("sparse (density 0.02) N=2048 k=8", scenario("uniform", 2048, 2048, 8, density=0.02), 8),
+    ("bimodal N=1024 k=64", scenario("bimodal", 1024, 1024, 64), 64),
+    ("bands N=1024 k=16", scenario("bands", 1024, 1024, 16), 16),
+    ("uniform-1-k N=1024 k=64", scenario("uniform-1-k", 1024, 1024, 64), 64),
+    ("power-law N=1024 k=32", scenario("power-law", 1024, 1024, 32), 32),
+    ("rectangular 8192x256 k=16", scenario("uniform", 8192, 256, 16), 16),
+    ("adversarial N=1024 k=64", scenario("adversarial", 1024, 1024, 64), 64),
+    ("MoE 4096x64 k=2, t=M", moe(4096, 64, 2, "t=M"), 2),
+    ("MoE 4096x64 k=2, t=ceil(1.25kM/E)", moe(4096, 64, 2, "ceil"), 2),
+    ("MoE 4096x64 k=2, whole-wrap t", moe(4096, 64, 2, "whole"), 2),
+    ("MoE 2^20x1024 k=8, whole-wrap t", moe(1 << 20, 1024, 8, "whole"), 8),
+]
+QUICK = {"dense N=1024 k=64", "dense N=1024 k=256", "bimodal N=1024 k=64", "MoE 4096x64 k=2, t=M"}
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return out, (time.perf_counter() - start) * 1e3
+
+
+def run_router(name: str, s, t, k: int, seed: int, counts):
+    if name == "hash":
+        return hash_route(s, t, k, seed=seed, counts=counts).routes
+    if name == "hash-weighted":
+        weighted = np.minimum(counts, np.count_nonzero(t))
+        return hash_route(s, t, k, seed=seed, weighted=True, counts=weighted).routes
+    if name == "two-choice":
+        return two_choice_route(s, t, k, seed=seed, counts=counts).routes
+    return ROUTERS[name](s, t, k, seed)
+
+
+def measure(label: str, make, k: int, seeds: range, routers: list[str]) -> dict:
+    s, t = make()
+    s, t = np.asarray(s, dtype=np.uint32), np.asarray(t, dtype=np.uint32)
+    out = {"scenario": label, "M": int(s.size), "E": int(t.size), "k": k, "routers": {}}
+    for name in routers:
+        raw, rel, fill, ms = [], [], [], []
+        for seed in seeds:
+            counts = np.count_nonzero(pr.route_degrees(s, t, k, seed=seed).routes >= 0, axis=1).astype(np.uint32)
+            try:
+                routes, elapsed = timed(lambda: run_router(name, s, t, k, seed, counts))
+            except ResourceLimitError as exc:
+                out["routers"][name] = {"skipped": str(exc)}
+                break
+            loads = pr.analysis.stats.column_loads(routes, t.size).astype(np.float64)
+            active = loads.sum()
+            raw.append(max_over_mean(loads))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(t > 0, loads / np.maximum(t, 1), 0.0)
+            rel.append(float(ratio.max() / (active / t.sum())) if active else 0.0)
+            fill.append(float(active / counts.sum()) if counts.sum() else 1.0)
+            ms.append(elapsed)
+        else:
+            out["routers"][name] = {
+                "max_over_mean": float(np.mean(raw)), "max_over_mean_range": [float(min(raw)), float(max(raw))],
+                "relative_max_over_mean": float(np.mean(rel)), "fill_vs_phase": float(np.mean(fill)),
+                "ms_median": float(statistics.median(ms)),
+            }
+    return out
+
+
+def markdown(results: list[dict], routers: list[str]) -> str:
+    head = "| scenario | " + " | ".join(routers) + " |\n|---|" + "---:|" * len(routers) + "\n"
+    lines = []
+    for entry in results:
+        cells = []
+        for name in routers:
+            row = entry["routers"].get(name, {})
+            cells.append("n/a" if "max_over_mean" not in row else
+                         f"{row['max_over_mean']:.3f} / {row['relative_max_over_mean']:.3f}<br>{row['ms_median']:.1f} ms")
+        lines.append(f"| {entry['scenario']} | " + " | ".join(cells) + " |")
+    return head + "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="four small scenarios (for tests)")
+    parser.add_argument("--markdown", help="also write the Markdown table here")
+    args = parser.parse_args()
+    routers = [phase_router_name(p) for p in pr.routing.selection.POLICIES] + ["hash", "hash-weighted", "two-choice"]
+    chosen = [x for x in SCENARIOS if not args.quick or x[0] in QUICK]
+    results = [measure(label, make, k, range(args.seeds), routers) for label, make, k in chosen]
+    document = {"version": pr.__version__, "machine": platform.machine(), "cpus": os.cpu_count(),
+                "seeds": args.seeds, "routers": routers, "results": results}
+    print(json.dumps(document, indent=2))
+    if args.markdown:
+        with open(args.markdown, "w") as handle:
+            handle.write(markdown(results, routers))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""The phase construction's first-moment theory, corrected for the wrap count (docs/SPEC.md,
+"Theory"), and the warning for inputs in the regime where it unbalances loads.
+
+T's arcs are laid end to end on the M-ring from position 0, so position q is covered by exactly
+n_q = W + [q < r] arcs, W = floor(sum(t) / M), r = sum(t) mod M — deterministically, whatever the
+seed or row order. The source at q (a uniformly random row, by pi_T) meets n_q targets' arcs, so
+its candidates are c ~ s_i n_q / E, and a target's expected load sums, over the positions of its
+own arc, the chance that the source there keeps it:
+    E[L_j] = sum_{q in arc_j} mean_i min(s_i / E, k / n_q)      (exact when s_i = E).
+When the cap binds (k < s_i n_q / E) a target whose arc lies where n_q = W + 1 gets (W + 1) / W
+less relative load than one where n_q = W: no selection policy can undo that, because it is a
+property of the candidate graph. It vanishes when sum(t) is a multiple of M (r = 0).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Warn when the expected relative loads of the two regions differ by more than this factor.
+WRAP_COUNT_TOLERANCE = 1.05
+
+
+def coverage(t, M: int) -> tuple[int, int]:
+    """(W, r): ring positions q < r are covered by W + 1 target arcs, the others by W."""
+    total = int(np.asarray(t, dtype=np.int64).sum())
+    return total // M, total % M
+
+
+def kept_share(s, E: int, k: int, n: int) -> float:
+    """mean_i min(s_i / E, k / n): the chance that the source at a position covered by n arcs
+    keeps a given target covering it (over a uniformly random source row)."""
+    if n == 0:
+        return 0.0
+    s = np.asarray(s, dtype=np.float64)
+    return float(np.minimum(s / E, k / n).mean()) if s.size else 0.0
+
+
+def expected_loads(s, t, k: int, lay_order=None) -> np.ndarray:
+    """E[L_j] for every target, by the corrected theory above; arcs laid in `lay_order` (input
+    order when None, i.e. row_perm=False; with row_perm the order is the seed's, see SPEC)."""
+    t = np.asarray(t, dtype=np.int64)
+    M = int(np.asarray(s).size)
+    E = int(t.size)
+    W, r = coverage(t, M)
+    high, low = kept_share(s, E, k, W + 1), kept_share(s, E, k, W)
+    order = np.arange(E) if lay_order is None else np.asarray(lay_order)
+    starts = np.empty(E, dtype=np.int64)
+    starts[order] = (np.cumsum(t[order]) - t[order])  # unwrapped offsets
+    loads = np.zeros(E, dtype=np.float64)
+    # positions p in [start, start + t_j) of the unwrapped ring; p mod M < r is the W + 1 region
+    for lap in range(int((starts + t).max() // M) + 1 if E else 0):
+        lo = np.clip(starts - lap * M, 0, M)
+        hi = np.clip(starts + t - lap * M, 0, M)
+        in_high = np.clip(np.minimum(hi, r) - lo, 0, None)
+        in_low = np.clip(hi - np.maximum(lo, r), 0, None)
+        loads += in_high * high + in_low * low
+    return loads
+
+
+def wrap_count_imbalance(s, t, k: int) -> float:
+    """The factor by which expected relative loads (L_j / t_j) differ between targets covering
+    only W-covered positions and those covering only (W + 1)-covered ones: 1 when sum(t) is a
+    multiple of M or the cap never binds."""
+    M, E = int(np.asarray(s).size), int(np.asarray(t).size)
+    W, r = coverage(t, M)
+    if r == 0 or W == 0 or M == 0:
+        return 1.0
+    high, low = kept_share(s, E, k, W + 1), kept_share(s, E, k, W)
+    return low / high if high > 0 else 1.0
+
+
+def wrap_count_warning(s, t, k: int) -> str | None:
+    """A one-line warning when the inputs sit in the wrap-count regime, else None."""
+    factor = wrap_count_imbalance(s, t, k)
+    if factor <= WRAP_COUNT_TOLERANCE:
+        return None
+    M = int(np.asarray(s).size)
+    W, r = coverage(t, M)
+    return (f"wrap-count regime: sum(t) = {W} x M + {r}, so {r} of {M} ring positions meet {W + 1} target arcs "
+            f"and the rest {W}; targets whose arcs lie in the first part get {factor:.3f}x less load relative "
+            f"to t_j, whatever the selection policy. Make sum(t) a multiple of M (e.g. MoE capacities "
+            f"t_j summing to c M for a whole c >= k; docs/SPEC.md, Theory)")
