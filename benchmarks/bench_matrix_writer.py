@@ -2,11 +2,13 @@
 
 For a uniform density-0.5 M x E matrix pair it runs, each in its own subprocess so peak RSS
 (ru_maxrss) is the run's own:
-  gen_cli     `phase-router gen uniform --shape MxE` (whole matrices in memory, the path before)
-  streamed    the same shape through io.write_matrix_chunks, rows generated chunk by chunk
-              (a local chunked uniform generator: same distribution, not the same bits as gen)
-for P4 (and NPY for the streamed writer), with wall time, peak RSS and write throughput.
-python benchmarks/bench_matrix_writer.py [--shape 1048576x256] [--skip-cli]
+  whole_matrices_p4  the registry's uniform generator as whole matrices + write_pbm (what `gen`
+              did before issue #14)
+  gen_cli_p4  `phase-router gen uniform --shape MxE` (row chunks through io.write_matrix_chunks)
+  streamed    io.write_matrix_chunks fed by a fast local chunked generator (NumPy's PCG64: same
+              distribution, not gen's bits), to show the writer's own throughput, P4 and NPY
+with wall time, peak RSS (and beyond the interpreter's own) and write throughput.
+python benchmarks/bench_matrix_writer.py [--shape 1048576x256] [--skip-whole]
 """
 
 from __future__ import annotations
@@ -41,6 +43,22 @@ _STREAMED = textwrap.dedent("""
                       "bytes": s.bytes + t.bytes, "ones": s.ones + t.ones}))
 """)
 
+_WHOLE = textwrap.dedent("""
+    import json, resource, sys, time
+    from phase_router import io
+    from phase_router.inputs.generators import generate
+    M, E, out_S, out_T = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    S, T = generate("uniform", M, E, seed=1)
+    with io.output_batch() as batch:
+        io.write_pbm(out_S, S, batch=batch)
+        io.write_pbm(out_T, T, batch=batch)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_rss_mib": peak / 1024, "interpreter_rss_mib": base / 1024}))
+""")
+
 _CLI = textwrap.dedent("""
     import json, resource, sys, time
     from phase_router.cli import main
@@ -66,16 +84,19 @@ def run(script: str, args: list[str]) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shape", default="1048576x256")
-    parser.add_argument("--skip-cli", action="store_true", help="skip the whole-matrix gen CLI run")
+    parser.add_argument("--skip-whole", action="store_true", help="skip the whole-matrix run (GiBs at large shapes)")
     args = parser.parse_args()
     M, E = (int(x) for x in args.shape.lower().split("x"))
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         S, T = os.path.join(tmp, "S"), os.path.join(tmp, "T")
-        if not args.skip_cli:
-            row = run(_CLI, ["gen", "uniform", "--shape", f"{M}x{E}", "--out", S + ".pbm", T + ".pbm", "--seed", "1"])
+        if not args.skip_whole:
+            row = run(_WHOLE, [str(M), str(E), S + ".pbm", T + ".pbm"])
             row["bytes"] = os.path.getsize(S + ".pbm") + os.path.getsize(T + ".pbm")
-            results["gen_cli_p4"] = row
+            results["whole_matrices_p4"] = row
+        row = run(_CLI, ["gen", "uniform", "--shape", f"{M}x{E}", "--out", S + ".pbm", T + ".pbm", "--seed", "1"])
+        row["bytes"] = os.path.getsize(S + ".pbm") + os.path.getsize(T + ".pbm")
+        results["gen_cli_p4"] = row
         for fmt in ("pbm", "npy"):
             results[f"streamed_{'p4' if fmt == 'pbm' else fmt}"] = run(_STREAMED, [str(M), str(E), fmt, f"{S}.{fmt}", f"{T}.{fmt}"])
     for row in results.values():

@@ -142,3 +142,20 @@ def test_peak_memory_is_one_chunk_not_the_matrix(tmp_path: Path, fmt) -> None:
     measured = json.loads(result.stdout)
     assert measured["bytes"] == (tmp_path / f"m.{fmt}").stat().st_size
     assert measured["extra_mib"] < 96, measured  # the whole matrix would be 256 MiB (bool)
+
+
+@pytest.mark.parametrize("names", [("S.pbm", "T.pbm"), ("S.npy", "T.npy"), ("S.pbm", "T.npy")])
+def test_gen_streams_the_generated_matrices_in_either_format(tmp_path: Path, names) -> None:
+    """`gen` writes through write_matrix_chunks; the files hold exactly generate()'s matrices."""
+    from typer.testing import CliRunner
+
+    from phase_router.cli import app
+    from phase_router.inputs.generators import generate
+
+    S, T = (tmp_path / name for name in names)
+    result = CliRunner().invoke(app, ["gen", "uniform", "--shape", "300x77", "--seed", "5", "--out", str(S), str(T)])
+    assert result.exit_code == 0, result.output
+    want_S, want_T = generate("uniform", 300, 77, seed=5)
+    np.testing.assert_array_equal(io.read_matrix(S), want_S)
+    np.testing.assert_array_equal(io.read_matrix(T), want_T)
+    assert f"({int(want_S.sum()):,} ones)" in result.stdout and "MiB/s" in result.stdout

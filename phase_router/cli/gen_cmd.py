@@ -37,7 +37,7 @@ def gen_command(
     kind: str = typer.Argument(..., help=f"One of: {_kinds_help()}. snake_case spellings are accepted too.",
                                show_default=False),
     shape: str = typer.Option(..., "--shape", help="M x E, e.g. 1024x1024 (or just N)."),
-    out: Tuple[Path, Path] = typer.Option(..., "--out", help="Output files for S and T (P4 PBM)."),
+    out: Tuple[Path, Path] = typer.Option(..., "--out", help="Output files for S and T: P4 PBM, or NPY (uint8) for a .npy name."),
     k: int = typer.Option(64, "-k", "--k", min=1, help="k for the kinds that use it (exact-k, uniform-1-k, boundary, moe, adversarial)."),
     density: Optional[float] = typer.Option(None, "--density", help="uniform, adversarial: probability of a one (default 0.5)."),
     width: Optional[int] = typer.Option(None, "--width", help="bands: band widths cycle 1..width (default 32)."),
@@ -55,9 +55,17 @@ def gen_command(
         given = {"density": density, "width": width, "high_fraction": high_fraction,
                  "capacity_factor": capacity_factor, "alpha": alpha, "blocks": blocks}
         realised = realise(kind, M, E, k=k, seed=seed, **{key: v for key, v in given.items() if v is not None})
-        S, T = realised.matrices()
+        # Row chunks are generated and written one at a time, so memory stays one chunk deep
+        # whatever the shape (io.write_matrix_chunks).
         with io.output_batch() as batch:  # both files, or neither
-            io.write_pbm(out[0], S, batch=batch)
-            io.write_pbm(out[1], T, batch=batch)
-    stdout.print(f"{realised.generator.name}: S {M} x {E} ({int(realised.s.sum()):,} ones) -> {out[0]}; "
-                 f"T {E} x {M} ({int(realised.t.sum()):,} ones) -> {out[1]}")
+            written = [io.write_matrix_chunks(path, shape_, realised.chunks(side), fmt=_format(path), batch=batch)
+                       for path, side, shape_ in ((out[0], "S", (M, E)), (out[1], "T", (E, M)))]
+    seconds = sum(w.seconds for w in written)
+    size = sum(w.bytes for w in written)
+    stdout.print(f"{realised.generator.name}: S {M} x {E} ({written[0].ones:,} ones) -> {out[0]}; "
+                 f"T {E} x {M} ({written[1].ones:,} ones) -> {out[1]}; "
+                 f"{size / 2**20:,.1f} MiB in {seconds:.2f} s ({size / 2**20 / max(seconds, 1e-9):,.0f} MiB/s)")
+
+
+def _format(path: Path) -> str:
+    return "npy" if path.suffix.lower() == ".npy" else "pbm"
