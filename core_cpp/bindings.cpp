@@ -16,6 +16,7 @@
 #include "degrees/row_degrees.hpp"
 #include "degrees/dense_row_degrees.hpp"
 #include "degrees/p1_row_degrees.hpp"
+#include "inputs/bernoulli_bits.hpp"
 #include "stats/route_summary.hpp"
 #include "selection/random.hpp"
 #include "common/splitmix.hpp"
@@ -276,7 +277,7 @@ RoutesArray route_degrees_greedy_py(const U32Array& s, const U32Array& t, std::u
 
 }  // namespace
 
-// ---- issue #14: row degrees of unpacked matrices (any dtype/strides) and of P1 text ----
+// ---- issue #14: row degrees of unpacked matrices (any dtype/strides) and of P1 text; gen's bits ----
 namespace {
 
 // (degrees, all 0/1) of a 2-D array read in place through its strides; kind: ElementKind.
@@ -317,7 +318,21 @@ std::int64_t p1_row_degrees_chunk_py(const py::array_t<std::uint8_t, py::array::
     return bad;
 }
 
+// `count` keyed Bernoulli bits from index `first` as a bool array (inputs/draws.bernoulli_rows).
+py::array_t<bool> bernoulli_bits_py(std::uint64_t key, std::uint64_t first, std::uint64_t count,
+                                    std::uint64_t threshold, int threads) {
+    py::array_t<bool> out(static_cast<py::ssize_t>(count));
+    auto* data = reinterpret_cast<std::uint8_t*>(out.mutable_data());
+    {
+        py::gil_scoped_release release;
+        bernoulli_bits(key, first, count, threshold, data, threads);
+    }
+    return out;
+}
+
 void bind_matrix_degrees(py::module_& m) {
+    m.def("bernoulli_bits", &bernoulli_bits_py, py::arg("key"), py::arg("first"), py::arg("count"),
+          py::arg("threshold"), py::arg("threads") = 0);
     m.def("dense_row_degrees", &dense_row_degrees_py, py::arg("matrix"), py::arg("kind"), py::arg("threads") = 0);
     m.def("p1_row_degrees_chunk", &p1_row_degrees_chunk_py, py::arg("chunk"), py::arg("width"), py::arg("out"),
           py::arg("state"));

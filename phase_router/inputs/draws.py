@@ -61,7 +61,16 @@ def _threshold(probability: float) -> np.uint64:
 
 def bernoulli_rows(key: int, first: int, last: int, cols: int, probability: float) -> np.ndarray:
     """Rows [first, last) of the matrix whose entry (r, c) is 1 iff (splitmix(key, r*cols + c) >> 11)
-    / 2^53 < probability (the rule samples/make_samples.py uses), as bool."""
+    / 2^53 < probability (the rule samples/make_samples.py uses), as bool. Computed in C++
+    (core_cpp/inputs/bernoulli_bits), the same integers as bernoulli_rows_numpy."""
+    from .. import _core
+
+    bits = _core.bernoulli_bits(key, first * cols, (last - first) * cols, int(_threshold(probability)))
+    return bits.reshape(last - first, cols)
+
+
+def bernoulli_rows_numpy(key: int, first: int, last: int, cols: int, probability: float) -> np.ndarray:
+    """bernoulli_rows in NumPy: the formula as written, the oracle for the C++ bits."""
     n = np.arange(first * cols, last * cols, dtype=np.uint64)
     return ((rnd.splitmix_array(key, n) >> np.uint64(11)) < _threshold(probability)).reshape(last - first, cols)
 
