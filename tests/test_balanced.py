@@ -4,6 +4,9 @@ the exact max-flow optimum."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -120,3 +123,25 @@ def test_kernel_entry_point_reports_its_phases() -> None:
     assert info["goal"] == goal_of(info["lower_bound"])
     assert info["max_load"] <= info["goal"] or info["proven_optimal"]
     assert _core.select_balanced is not None
+
+
+GOLDEN = json.loads((Path(__file__).parent / "golden" / "balanced.json").read_text())
+
+
+@pytest.mark.parametrize("case", GOLDEN["cases"], ids=[c["name"] for c in GOLDEN["cases"]])
+def test_golden_routes(case: dict) -> None:
+    """Pinned outputs (tests/golden/balanced.json): the kernel and the reference both give them."""
+    s, t, k, seed = np.array(case["s"]), np.array(case["t"]), case["k"], case["seed"]
+    expected = np.array(case["routes"], dtype=np.int32).reshape(len(case["s"]), k)
+    got = route_degrees(s, t, k, seed=seed, row_perm=case["row_perm"], select="balanced",
+                        select_options={"rounds": case["rounds"]}).routes
+    assert np.array_equal(got, expected)
+    assert np.array_equal(reference_balanced(s, t, k, seed, case["row_perm"], case["rounds"]), expected)
+
+
+def test_golden_cases_differ_from_random_where_there_is_choice() -> None:
+    """The pinned cases would not catch a balanced that silently fell back to random."""
+    differs = [not np.array_equal(np.array(c["routes"]).reshape(len(c["s"]), c["k"]),
+                                  pr.reference.route_degrees(c["s"], c["t"], c["k"], c["seed"], c["row_perm"]))
+               for c in GOLDEN["cases"]]
+    assert sum(differs) >= 3
