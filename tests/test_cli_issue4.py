@@ -52,10 +52,10 @@ def test_compare_hash_json_and_csv(inputs, tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert len(report) == 2
     for entry in report:
-        assert set(entry["routers"]) == {"phase", "phase-greedy", "hash", "hash-weighted", "two-choice"}
+        assert set(entry["routers"]) == {"phase", "phase-greedy", "phase-balanced", "hash", "hash-weighted", "two-choice"}
         best = min(entry["routers"], key=lambda r: entry["routers"][r]["max_over_mean_p50"])
         assert entry["verdict"].startswith(f"{best} won")
-    assert len(out.read_text().splitlines()) == 1 + 2 * 5
+    assert len(out.read_text().splitlines()) == 1 + 2 * 6
 
 
 def test_compare_hash_table_has_a_verdict(inputs) -> None:
