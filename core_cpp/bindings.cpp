@@ -26,6 +26,7 @@
 #include "selection/policy_optimal.hpp"
 #include "selection/policy_random.hpp"
 #include "candidates/mask_candidates.hpp"
+#include "selection/policy_balanced.hpp"
 
 namespace py = pybind11;
 using namespace phase_router;
@@ -340,6 +341,38 @@ void bind_matrix_degrees(py::module_& m) {
 
 }  // namespace
 
+// ---- the balanced selection policy (docs/SPEC.md, "Balanced selection") ----
+namespace {
+
+// All M rows of a prepared Router under select="balanced"; returns (routes, what the run did).
+py::tuple select_balanced_py(const CandidateSource& source, std::uint32_t k, std::uint64_t seed, std::uint32_t rounds,
+                             int threads, std::optional<RoutesArray> out_buffer) {
+    if (k == 0) throw py::value_error("k must be at least 1");
+    RoutesArray routes = routes_buffer(std::move(out_buffer), source.sources(), k);
+    BalancedOptions options;
+    options.k = k;
+    options.seed = seed;
+    options.rounds = rounds;
+    options.threads = threads;
+    BalancedReport report;
+    std::int32_t* out = routes.mutable_data();
+    {
+        py::gil_scoped_release release;
+        select_balanced(source, options, out, &report);
+    }
+    py::dict info;
+    info["lower_bound"] = report.lower_bound;
+    info["goal"] = report.goal;
+    info["rounds_run"] = report.rounds_run;
+    info["moves"] = report.moves;
+    info["augmentations"] = report.augmentations;
+    info["proven_optimal"] = report.proven_optimal;
+    info["max_load"] = report.max_load;
+    return py::make_tuple(routes, info);
+}
+
+}  // namespace
+
 PYBIND11_MODULE(_core, m) {
     m.doc() = "phase-router C++ core (private; use the phase_router package)";
     m.def("route_degrees", &route_degrees_py, py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
@@ -385,5 +418,8 @@ PYBIND11_MODULE(_core, m) {
           py::arg("max_pairs") = 1ULL << 28, py::arg("threads") = 0, py::arg("out") = py::none());
     m.def("route_degrees_greedy", &route_degrees_greedy_py, py::arg("s"), py::arg("t"), py::arg("k"),
           py::arg("seed"), py::arg("row_perm") = false, py::arg("block") = 16, py::arg("threads") = 0);
+    // the balanced selection policy
+    m.def("select_balanced", &select_balanced_py, py::arg("source"), py::arg("k"), py::arg("seed"),
+          py::arg("rounds") = 8, py::arg("threads") = 0, py::arg("out") = py::none());
     bind_matrix_degrees(m);  // issue #14
 }

@@ -55,7 +55,7 @@ def test_compare_hash_json_and_csv(inputs, tmp_path: Path) -> None:
     for entry in report:
         # every router of the one table: the phase router under each policy, and the baselines
         assert set(entry["routers"]) == set(ROUTERS)
-        assert {"phase", "phase-greedy", "phase-optimal", "hash", "hash-weighted", "two-choice"} <= set(ROUTERS)
+        assert {"phase", "phase-greedy", "phase-balanced", "phase-optimal", "hash", "hash-weighted", "two-choice"} <= set(ROUTERS)
         best = min(entry["routers"], key=lambda r: entry["routers"][r]["max_over_mean_p50"])
         assert entry["verdict"].startswith(f"{best} won")
     assert len(out.read_text().splitlines()) == 1 + 2 * len(ROUTERS)

@@ -9,12 +9,13 @@ C++ kernel in core_cpp/selection/policy_<name>.cpp over a CandidateSource).
 from __future__ import annotations
 
 from ...errors import InvalidInputError
+from .balanced import BALANCED
 from .greedy import GREEDY
 from .optimal import OPTIMAL
 from .policy import Policy
 from .random import RANDOM
 
-POLICIES: dict[str, Policy] = {p.name: p for p in (RANDOM, GREEDY, OPTIMAL)}
+POLICIES: dict[str, Policy] = {p.name: p for p in (RANDOM, GREEDY, BALANCED, OPTIMAL)}
 
 
 def policy(name: object) -> Policy:

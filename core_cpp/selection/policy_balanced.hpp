@@ -1,0 +1,46 @@
+// The balanced selection policy, select="balanced" (docs/SPEC.md, "Balanced selection"): every
+// source keeps exactly min(k, c_i) of its own candidates, as with random, but the maximum column
+// load is driven to within 2 % (floor(LB / 50)) of a lower bound LB, or to the proven optimum when that bound cannot
+// be reached. Three phases:
+//   A. the spec's random selection (step 7), row-local and parallel;
+//   B. parallel repair rounds: targets above the goal G evict routes by a seeded rule, each
+//      evicting row re-picks among its unchosen candidates below G with probability in proportion
+//      to their deficit (G - load), all against the round's starting loads; loads change by exact
+//      integer sums, so no thread count changes anything;
+//   C. while the maximum load exceeds G, alternating paths (a target at the maximum -> a source
+//      routed to it -> that source's unchosen candidate -> ...) in a fixed order to a target with
+//      load <= max - 2. When some maximum target has no such path the maximum is optimal.
+// Not row-local: every row's routes depend on the loads of all rows, so it routes all M rows.
+#pragma once
+#include <cstdint>
+
+#include "candidates/candidate_source.hpp"
+
+namespace phase_router {
+
+inline constexpr std::uint64_t kDomainBalancedEvict = 10;  // which routes a round evicts (K_10)
+inline constexpr std::uint64_t kDomainBalancedPick = 11;   // replacement draws (K_11)
+
+struct BalancedOptions {
+    std::uint32_t k = 1;
+    std::uint64_t seed = 0;
+    std::uint32_t rounds = 8;  // phase B rounds at most; part of the semantics
+    int threads = 0;
+};
+
+// What a run did (for benchmarks and tests; never changes the routes).
+struct BalancedReport {
+    std::uint64_t lower_bound = 0;   // ceil(routes / targets with t_j > 0)
+    std::uint64_t goal = 0;          // G = lower_bound + lower_bound / 50
+    std::uint32_t rounds_run = 0;    // phase B rounds that moved something or found nothing over G
+    std::uint64_t moves = 0;         // phase B routes moved
+    std::uint64_t augmentations = 0; // phase C paths
+    bool proven_optimal = false;     // phase C stopped on a maximum target with no path
+    std::uint64_t max_load = 0;
+};
+
+// All M rows of `source` into out (M x k int32, -1 padded). report may be null.
+void select_balanced(const CandidateSource& source, const BalancedOptions& options, std::int32_t* out,
+                     BalancedReport* report = nullptr);
+
+}  // namespace phase_router
