@@ -42,6 +42,19 @@ def _tally(verdicts: list[dict]) -> list[str]:
     return lines
 
 
+def _load_note(summary: dict) -> str:
+    specs = summary["specs"]
+    start, end, cpus = specs.get("load_average_1min"), summary.get("load_average_end"), specs.get("logical_cpus")
+    if start is None or end is None or not cpus:
+        return ""
+    text = f"Load average {start} when the run started and {end} when it ended, on {cpus} logical CPUs."
+    if max(start, end) > cpus:
+        text += (" **Other processes shared the CPUs during this run, so its times are inflated and noisy**; "
+                 "load figures (max/mean, fill, verdicts) are deterministic and unaffected. "
+                 "`make bench` on a quiet machine is the reference for speed.")
+    return text + "\n"
+
+
 def report_markdown(summary: dict) -> str:
     quick = summary["quick"]
     scaling, stress, matrix = summary["scaling"], summary["stress"], summary["test_matrix"]
@@ -57,11 +70,11 @@ def report_markdown(summary: dict) -> str:
         "Verdicts compare per-seed max/mean column loads of two routers on the same inputs and seeds: the "
         "interval is a distribution-free order-statistic confidence interval (≥ 95 %) of the median "
         "paired difference; an interval containing 0 is reported as no significant difference.", "",
-        "## System specs", "", specs_markdown(summary["specs"]),
+        "## System specs", "", specs_markdown(summary["specs"]), _load_note(summary),
         "## 1. Scaling sweep", "",
         f"{scaling['cells']} cells: N × N inputs whose row counts are uniform in 1..k (the original's grid), "
         "routers `phase` and `hash`, 3 seeds each. Files: [results.csv](scaling/results.csv), "
-        "[results.json](scaling/results.json), [summary.md](scaling/summary.md), "
+        "results.json, [summary.md](scaling/summary.md), "
         "[summary_tables.md](scaling/summary_tables.md) (mean ± std over seeds of time, skew, std, fill and "
         "coverage).", "",
     ]
@@ -88,7 +101,7 @@ def report_markdown(summary: dict) -> str:
         "- **uniform-0.5**: density 0.5, the original's headline case.", "",
         PHASE_ONLY_NOTE, "",
         "Files: [results.csv](stress/results.csv) (one row per scenario, k, seed and router), "
-        "[results.json](stress/results.json), [verdicts.csv](stress/verdicts.csv).", "",
+        "results.json, [verdicts.csv](stress/verdicts.csv).", "",
         "### Verdicts (lower max/mean is better)", "", *_tally(stress["verdicts"]), "", *_verdict_rows(stress["verdicts"]), "",
         "### Medians over seeds", "", summary_table(stress["records"]),
         "### Load histograms (seed 0) and time", "",
@@ -99,7 +112,7 @@ def report_markdown(summary: dict) -> str:
     lines += [
         "", "## 3. Ten-point test matrix", "",
         f"**{passed} of {len(matrix)} pass.** Files: [test_matrix.csv](test_matrix/test_matrix.csv), "
-        "[test_matrix.md](test_matrix/test_matrix.md) (with system specs), [test_matrix.json](test_matrix/test_matrix.json).", "",
+        "[test_matrix.md](test_matrix/test_matrix.md) (with system specs), test_matrix.json.", "",
         "| # | check | measured | interval | verdict |", "|---:|---|---|---|---|",
     ]
     for r in matrix:

@@ -56,7 +56,9 @@ def evaluate(out: Path, *, quick: bool = False, force: bool = False, progress=No
         matrix = [r.as_dict() for r in run_test_matrix()]
         seconds["test_matrix"] = time.perf_counter() - t0
         _write_matrix(stage / "test_matrix", matrix, specs)
+        load_end = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
         summary = {"schema": "phase-router-evaluation/1", "quick": quick, "seconds": time.perf_counter() - started,
+                   "load_average_end": load_end,
                    "part_seconds": seconds, "specs": specs, "scaling": scaling, "stress": stress, "test_matrix": matrix}
         (stage / "specs.json").write_text(dumps(specs), encoding="utf-8")
         (stage / "evaluation.json").write_text(dumps(summary), encoding="utf-8")

@@ -32,6 +32,20 @@ def _memory_gib() -> float | None:
     return None
 
 
+def _cpu_features() -> str | None:
+    """The instruction-set extensions the kernel's fast paths use, as /proc/cpuinfo lists them."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    wanted = ("avx2", "avx512f", "avx512bw", "avx512vl", "bmi2", "popcnt")
+                    return " ".join(f for f in wanted if f in flags) or "none of avx2/avx512/bmi2/popcnt"
+    except OSError:
+        pass
+    return None
+
+
 def _core_attribute(*names: str) -> str | None:
     from .. import _core
 
@@ -58,9 +72,11 @@ def system_specs() -> dict:
         "compiler": _core_attribute("compiler", "build_compiler", "build_info"),
         "openmp": bool(phase_router._has_openmp),
         "cpu_path": _core_attribute("cpu_path"),
+        "cpu_features": _cpu_features(),
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "phase_router": phase_router.__version__,
+        "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
     }
 
 
@@ -68,8 +84,8 @@ def specs_markdown(specs: dict) -> str:
     labels = [("os", "OS"), ("architecture", "Architecture"), ("cpu_model", "CPU model"),
               ("logical_cpus", "Logical CPUs"), ("usable_cpus", "CPUs usable by this process"),
               ("memory_gib", "Memory (GiB)"), ("compiler", "Compiler of the C++ core"), ("openmp", "OpenMP"),
-              ("cpu_path", "CPU dispatch path"), ("python", "Python"), ("numpy", "NumPy"),
-              ("phase_router", "phase-router")]
+              ("cpu_path", "CPU dispatch path"), ("cpu_features", "CPU features the kernel can use"), ("python", "Python"), ("numpy", "NumPy"),
+              ("phase_router", "phase-router"), ("load_average_1min", "Load average (1 min) when the run started")]
     lines = []
     for key, label in labels:
         value = specs.get(key)
