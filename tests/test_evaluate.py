@@ -104,3 +104,11 @@ def test_paired_verdict_outcomes() -> None:
     assert paired_verdict([x + 1 for x in a], a, "phase", "hash")["outcome"] == "hash lower"
     mixed = [(-1) ** i * 0.1 for i in range(10)]
     assert paired_verdict(mixed, [0.0] * 10, "phase", "hash")["outcome"] == "no significant difference"
+
+
+def test_published_report_links_resolve() -> None:
+    root = Path(__file__).resolve().parent.parent / "docs" / "evaluation"
+    report = (root / "report.md").read_text()
+    assert "(quick run)" not in report.splitlines()[0], "the published evaluation is the full run"
+    links = re.findall(r"\]\(([^)]+)\)", report)
+    assert links and all((root / link).is_file() for link in links)
