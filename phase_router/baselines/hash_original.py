@@ -29,9 +29,9 @@ def _as_bool_matrix(X, name: str) -> np.ndarray:
     if X.ndim != 2 or X.size == 0:
         raise InvalidInputError(f"{name} must be a non-empty 2-D 0/1 matrix, got shape {X.shape}")
     if X.dtype != bool:
-        if not np.issubdtype(X.dtype, np.integer) or np.any((X != 0) & (X != 1)):
-            raise InvalidInputError(f"{name} must hold only 0 and 1")
-        X = X.astype(bool)
+        if not (np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)) or np.any((X != 0) & (X != 1)):
+            raise InvalidInputError(f"{name} must hold only 0 and 1 (got dtype {X.dtype})")
+        X = X != 0
     return X
 
 

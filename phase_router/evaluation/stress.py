@@ -242,9 +242,10 @@ def summary_table(records: list[dict]) -> str:
 
 
 def draw(out_dir: Path, records: list[dict], loads: dict, plan: StressPlan) -> list[str]:
-    from ..pictures.plots import _figure_class
+    from .._internal.optional import require
 
-    Figure = _figure_class()
+    require("matplotlib", "plot", "drawing the stress test's plots")
+    from matplotlib.figure import Figure  # the object API: no pyplot global state
     written = []
     for (scenario, k) in dict.fromkeys((key[0], key[1]) for key in loads):
         routers = [key[2] for key in loads if key[0] == scenario and key[1] == k]
