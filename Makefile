@@ -10,7 +10,7 @@ CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp")
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router -name '*.py')
 
-.PHONY: demo test bench venv clean smoke ci-sweep bench-scale fuzz sanitize
+.PHONY: demo test bench venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch
 
 venv: $(STAMP)
 
@@ -71,3 +71,15 @@ ci-sweep: $(STAMP)
 	rm -rf build/ci
 	$(CLI) sweep configs/ci.yaml --out build/ci --jobs 2 --check-golden configs/ci.golden.json \
 		--junit build/ci/junit.xml --markdown build/ci/ci-summary.md
+
+# issue #15: the original system's evaluation in one command (scaling sweep, phase-vs-hash stress
+# test with the original's two-phase construction, ten-point test matrix) into ./results, with
+# plots, system specs and results/report.md. EVALUATE_FLAGS=--quick for the few-minute version.
+EVALUATE_OUT ?= results
+evaluate: $(STAMP)
+	$(CLI) evaluate --out $(EVALUATE_OUT) --force $(EVALUATE_FLAGS)
+
+# issue #15: the tests marked `torch` (the PyTorch examples) with the PyTorch CPU wheel installed.
+test-torch: $(STAMP)
+	$(PY) -m pip install --quiet torch==2.13.0
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -m torch

@@ -14,6 +14,7 @@ from .planning_cmd import capacity_command, suggest_k_command
 from .dump_pbm_cmd import dump_pbm_command
 from .plot_cmd import plot_command
 from .sweep_cmd import sweep_command
+from .evaluate_cmd import evaluate_command
 
 app = typer.Typer(
     name="phase-router",
@@ -47,3 +48,4 @@ app.command("compare-hash", no_args_is_help=True)(compare_hash_command)
 app.command("sweep", no_args_is_help=True)(sweep_command)
 app.command("plot", no_args_is_help=True)(plot_command)
 app.command("dump-pbm", no_args_is_help=True)(dump_pbm_command)
+app.command("evaluate")(evaluate_command)

@@ -1,4 +1,5 @@
-"""The two-phase adversarial input: route `uniform` inputs once (same k, seed and density), then
+"""This project's two-phase adversarial input (not the original system's construction, which is
+inputs/two_phase_original.py): route `uniform` inputs once (same k, seed and density), then
 S2 is that first phase's routing matrix O (row i: the targets it was given) and T2 its transpose,
 so the second phase's degrees are the first phase's fan-outs and column loads."""
 

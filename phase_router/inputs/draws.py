@@ -95,9 +95,12 @@ def coins(key: int, count: int, probability: float) -> np.ndarray:
 
 def placed_rows(key: int, degrees: np.ndarray, first: int, cols: int) -> np.ndarray:
     """Rows first.. of a matrix whose row r holds degrees[r - first] ones at the columns with the
-    smallest keys splitmix(key, r*cols + c) (ties, which need a 64-bit collision, by column)."""
+    smallest keys splitmix(key, r*cols + c) (distinct within a row)."""
     rows = degrees.size
     n = np.arange(first * cols, (first + rows) * cols, dtype=np.uint64)
     keys = rnd.splitmix_array(key, n).reshape(rows, cols)
-    ranks = np.argsort(np.argsort(keys, axis=1, kind="stable"), axis=1, kind="stable")
-    return ranks < np.asarray(degrees, dtype=np.int64)[:, None]
+    # A row's keys are distinct (SplitMix64 is a bijection and every n differs), so "among the
+    # d smallest keys" is "key <= the d-th smallest": one sort instead of ranking twice.
+    d = np.asarray(degrees, dtype=np.int64)
+    kth = np.sort(keys, axis=1)[np.arange(rows), np.clip(d - 1, 0, max(0, cols - 1))] if cols else keys[:, :0]
+    return (keys <= kth[:, None]) & (d > 0)[:, None]

@@ -175,4 +175,4 @@ def generate(kind: str, M: int, E: int, *, k: int = 64, seed: int = 0, **params)
 
 
 # The generators, one module per family; each registers itself.
-from . import random_rows, structured, moe, adversarial  # noqa: E402,F401,I001  (registry order)
+from . import random_rows, structured, moe, adversarial, two_phase_original  # noqa: E402,F401,I001  (registry order)

@@ -1,0 +1,97 @@
+"""`phase-router evaluate`: the scaling sweep, the phase-vs-hash stress test and the ten-point test
+matrix in one run, into one directory that appears complete or not at all (built in a staging
+directory beside it and renamed into place)."""
+
+from __future__ import annotations
+
+import csv
+import io as _io
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from ..errors import InvalidInputError
+from .jsonable import dumps
+from .report import report_markdown
+from .scaling import run_scaling
+from .specs import specs_markdown, system_specs
+from .stress import run_stress
+from .test_matrix import CSV_FIELDS, markdown, run_test_matrix
+
+
+def _check_out(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise InvalidInputError(f"{out}: exists and is not a directory")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise InvalidInputError(f"{out}: directory is not empty; choose another --out or pass --force to replace it")
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise InvalidInputError(f"{out}: directory {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise InvalidInputError(f"{out}: directory {parent} is not writable")
+
+
+def evaluate(out: Path, *, quick: bool = False, force: bool = False, progress=None) -> dict:
+    """Run everything into `out`; returns the summary written to out/evaluation.json."""
+    out = Path(out)
+    _check_out(out, force)
+    say = progress or (lambda message: None)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.resolve().parent))
+    try:
+        started = time.perf_counter()
+        seconds = {}
+        specs = system_specs()
+        say("scaling sweep")
+        t0 = time.perf_counter()
+        scaling = run_scaling(stage / "scaling", quick)
+        seconds["scaling"] = time.perf_counter() - t0
+        say("phase-vs-hash stress test")
+        t0 = time.perf_counter()
+        stress = run_stress(stage / "stress", quick)
+        seconds["stress"] = time.perf_counter() - t0
+        say("ten-point test matrix")
+        t0 = time.perf_counter()
+        matrix = [r.as_dict() for r in run_test_matrix()]
+        seconds["test_matrix"] = time.perf_counter() - t0
+        _write_matrix(stage / "test_matrix", matrix, specs)
+        load_end = round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None
+        summary = {"schema": "phase-router-evaluation/1", "quick": quick, "seconds": time.perf_counter() - started,
+                   "load_average_end": load_end,
+                   "part_seconds": seconds, "specs": specs, "scaling": scaling, "stress": stress, "test_matrix": matrix}
+        (stage / "specs.json").write_text(dumps(specs), encoding="utf-8")
+        (stage / "evaluation.json").write_text(dumps(summary), encoding="utf-8")
+        (stage / "report.md").write_text(report_markdown(summary), encoding="utf-8")
+        os.chmod(stage, 0o777 & ~_umask())
+        if out.exists():
+            old = out.with_name(f".{out.name}.replaced-{os.getpid()}")
+            os.replace(out, old)
+            os.replace(stage, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(stage, out)
+        return summary
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_matrix(directory: Path, matrix: list[dict], specs: dict) -> None:
+    from .test_matrix import CheckResult
+
+    directory.mkdir()
+    buffer = _io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(matrix)
+    (directory / "test_matrix.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    (directory / "test_matrix.json").write_text(dumps({"specs": specs, "checks": matrix}), encoding="utf-8")
+    results = [CheckResult(**{k: v for k, v in r.items() if k != "verdict"}) for r in matrix]
+    (directory / "test_matrix.md").write_text(markdown(results, specs_markdown(specs)), encoding="utf-8")
