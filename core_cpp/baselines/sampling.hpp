@@ -1,5 +1,6 @@
 // Sampling helpers shared by the baseline routers (docs/BASELINES.md): a 64-bit bounded draw by
-// masked rejection and a Fenwick tree of target weights from which drawn targets are removed.
+// masked rejection, a Fenwick tree of target weights from which drawn targets are removed, and an
+// integer alias table (O(1) weighted draws with replacement).
 // Both are pure integer arithmetic, so phase_router/reference_baselines.py reproduces every bit.
 #pragma once
 #include <cstdint>
@@ -31,6 +32,18 @@ public:
         }
     }
 
+    // Lemire's multiply-shift on the same words: the high 64 bits of word * bound, the word
+    // rejected when the low 64 bits fall below 2^64 mod bound (a chance of bound / 2^64 at most),
+    // so nearly every value costs one word and no unpredictable branch. Used by the alias draws.
+    std::uint64_t lemire(std::uint64_t bound) {
+        for (;;) {
+            const unsigned __int128 m = static_cast<unsigned __int128>(splitmix(key_, counter_++)) * bound;
+            const auto low = static_cast<std::uint64_t>(m);
+            if (low < bound && low < (0 - bound) % bound) continue;
+            return static_cast<std::uint64_t>(m >> 64);
+        }
+    }
+
 private:
     std::uint64_t key_;
     std::uint64_t counter_ = 0;
@@ -54,6 +67,28 @@ private:
     std::uint64_t total_ = 0;
     std::vector<std::uint64_t> weights_;
     std::vector<std::uint64_t> tree_;  // 1-based Fenwick array
+};
+
+// Walker's alias table in exact integers (Vose's construction, docs/BASELINES.md): bucket b
+// (uniform over E) keeps b when u < threshold[b] (u uniform in [0, W), W = sum of weights) and
+// gives alias[b] otherwise, so target j comes out with probability exactly w_j / W. Built once
+// per call; every draw is O(1).
+class AliasTable {
+public:
+    explicit AliasTable(const std::vector<std::uint64_t>& weights);
+
+    std::uint64_t total() const { return total_; }
+    std::uint32_t size() const { return static_cast<std::uint32_t>(threshold_.size()); }
+    std::uint32_t draw(WideDraws& draws) const {
+        const auto b = static_cast<std::uint32_t>(draws.lemire(size()));
+        const std::uint64_t u = draws.lemire(total_);
+        return u < threshold_[b] ? b : alias_[b];
+    }
+
+private:
+    std::uint64_t total_ = 0;
+    std::vector<std::uint64_t> threshold_;
+    std::vector<std::uint32_t> alias_;
 };
 
 }  // namespace phase_router
