@@ -49,9 +49,16 @@ class KSuggestion:
         """Keys in a fixed order, k numeric, evaluated as a list ascending in k."""
         return {"k": self.k, "met": self.met, "probability": self.probability, "fit_seeds": self.fit_seeds,
                 "validation_seeds": self.validation_seeds, "validated_rate": self.validated_rate,
-                "validated_rate_ci": self.validated_rate_ci, "best_k": self.best_k, "best_figure": self.best_figure,
+                "validated_rate_ci": self.validated_rate_ci, "best_k": self.best_k,
+                "best_figure": {name: _finite(v) for name, v in self.best_figure.items()},
                 "reason": self.reason, "warnings": list(self.warnings),
-                "evaluated": [{"k": key, **value} for key, value in sorted(self.evaluated.items())]}
+                "evaluated": [{"k": key, **{name: _finite(v) for name, v in value.items()}}
+                              for key, value in sorted(self.evaluated.items())]}
+
+
+def _finite(value):
+    """JSON has no infinity: a bound that cannot be met (nothing routed) is null."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
 def check_targets(target_skew, target_fill) -> None:

@@ -155,8 +155,9 @@ def suggest_k_command(
         for column in ("k", "max/mean mean", "max/mean bound", "fill mean", "fill bound", "met on fit seeds"):
             table.add_column(column, justify="right")
         for row in payload["evaluated"]:
-            table.add_row(str(row["k"]), f"{row['skew_mean']:.4f}", f"{row['skew_bound']:.4f}", f"{row['fill_mean']:.4f}",
-                          f"{row['fill_bound']:.4f}", f"{row['fit_rate']:.2f}")
+            num = lambda v, places=4: "n/a" if v is None else f"{v:.{places}f}"  # noqa: E731
+            table.add_row(str(row["k"]), num(row["skew_mean"]), num(row["skew_bound"]), num(row["fill_mean"]),
+                          num(row["fill_bound"]), num(row["fit_rate"], 2))
         stdout.print(table)
         stdout.print(f"suggested k: {result.k}" if result.k is not None else
                      f"no k meets the target; closest k: {result.best_k}", markup=False)
