@@ -153,3 +153,16 @@ def test_weighted_hash_draws_in_proportion_to_t() -> None:
     routes = _core.hash_route(counts, t, t.size, 1, 3, True, 2)
     observed = np.bincount(routes[:, 0], minlength=t.size)
     assert chisquare(observed, counts.size * t / t.sum()).pvalue > 1e-4
+
+
+def test_weighted_hash_with_weights_summing_past_2_to_32() -> None:
+    """W >= 2^32 takes the two-word alias draws (lemire(E), lemire(W)); W < 2^32 one word.
+    Both against the definition, including phase 2 (one target over half the weight)."""
+    rng = np.random.default_rng(4)
+    counts = rng.integers(0, 9, 30).astype(np.uint32)
+    for t in (rng.integers(1 << 28, 1 << 31, 12).astype(np.uint32),
+              np.array([4_000_000_000, 5, 7, 1 << 30, 1, 2, 3, 4, 5, 6, 7, 8], dtype=np.uint32)):
+        assert int(t.sum()) >= 1 << 32
+        for seed in (0, 11):
+            got = _core.hash_route(counts, t, t.size, 8, seed, True, 2)
+            assert np.array_equal(got, ref.hash_weighted(counts, t, 8, seed))

@@ -34,6 +34,12 @@ class WideDraws:
             if u < bound:
                 return u
 
+    def word(self) -> int:
+        """The next word of the stream."""
+        u = rnd.splitmix(self._key, self._counter)
+        self._counter += 1
+        return u
+
     def lemire(self, bound: int) -> int:
         """Uniform in [0, bound) by Lemire's multiply-shift: the high 64 bits of word * bound,
         the word rejected when the low 64 bits fall below 2^64 mod bound."""
@@ -91,10 +97,23 @@ def alias_table(weights) -> tuple[list[int], list[int]]:
     return threshold, alias
 
 
+def alias_draw(draws: WideDraws, E: int, W: int) -> tuple[int, int]:
+    """(bucket, u): bucket uniform in [0, E), u uniform in [0, W). When W < 2^32 one word gives
+    both, by 32-bit Lemire on its high half (bucket) and its low half (u), the whole word
+    discarded if either half is rejected; otherwise lemire(E), then lemire(W)."""
+    if W < 1 << 32:
+        while True:
+            x = draws.word()
+            mb, mu = (x >> 32) * E, (x & 0xFFFFFFFF) * W
+            if (mb & 0xFFFFFFFF) >= (1 << 32) % E and (mu & 0xFFFFFFFF) >= (1 << 32) % W:
+                return mb >> 32, mu >> 32
+    return draws.lemire(E), draws.lemire(W)
+
+
 def hash_weighted(counts, weights, k: int, seed: int) -> np.ndarray:
     """Row i, on WideDraws keyed splitmix(K_7, i): successive sampling in proportion to t_j
-    without replacement. Phase 1, while the picked weight is at most half of W: bucket b =
-    lemire(E), u = lemire(W), target b if u < threshold[b] else alias[b]; a target already
+    without replacement. Phase 1, while the picked weight is at most half of W: (b, u) =
+    alias_draw(...), target b if u < threshold[b] else alias[b]; a target already
     picked is discarded. Phase 2 (what is left): u = bounded(remaining weight), the weighted pick
     over the remaining weights, that target's weight set to 0."""
     counts = np.asarray(counts, dtype=np.int64)
@@ -108,8 +127,8 @@ def hash_weighted(counts, weights, k: int, seed: int) -> np.ndarray:
         picked: list[int] = []
         picked_weight = 0
         while len(picked) < n and 2 * picked_weight <= W:
-            b = draws.lemire(E)
-            j = b if draws.lemire(W) < threshold[b] else alias[b]
+            b, u = alias_draw(draws, E, W)
+            j = b if u < threshold[b] else alias[b]
             if j not in picked:
                 picked.append(j)
                 picked_weight += base[j]
