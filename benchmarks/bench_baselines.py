@@ -5,7 +5,8 @@
    run in interleaved rounds (the order rotates each round, so a busy neighbour on a shared
    machine hits all three alike), on one thread and on all threads, at two levels: the kernels
    (Router.route_rows / _core.hash_route) and the public API with statistics (route_degrees /
-   hash_route). Reported: median ms per router and the ratios hash / phase. Targets (issue 13):
+   hash_route). Reported: median ms per router and the ratios hash / phase (on one thread also
+   the calling thread's CPU time, which a busy neighbour inflates less). Targets (issue 13):
    uniform <= 1.5x, weighted <= 3x; measured, never asserted.
 2. **Balance**, like for like (analysis/compare.py): every router with the phase router's route
    counts, means with 95 % intervals over seeds and verdicts that name their metric.
@@ -54,16 +55,22 @@ def timing(N: int, k: int, rounds: int) -> dict:
         }
         for level, fns in runs.items():
             ms = {name: [] for name in fns}
+            cpu = {name: [] for name in fns}
             names = list(fns)
             for r in range(rounds):
                 for name in names[r % 3:] + names[:r % 3]:
-                    start = time.perf_counter()
+                    start, start_cpu = time.perf_counter(), time.thread_time()
                     fns[name](r)
                     ms[name].append((time.perf_counter() - start) * 1e3)
+                    cpu[name].append((time.thread_time() - start_cpu) * 1e3)
             med = {name: statistics.median(v) for name, v in ms.items()}
             key = f"{level}, {'one thread' if threads == 1 else 'all threads'}"
             out[key] = {"ms_median": med, "hash_over_phase": med["hash"] / med["phase"],
                         "hash_weighted_over_phase": med["hash-weighted"] / med["phase"]}
+            if threads == 1:  # CPU time of the calling thread: what a busy neighbour does not inflate
+                c = {name: statistics.median(v) for name, v in cpu.items()}
+                out[key].update(cpu_ms_median=c, cpu_hash_over_phase=c["hash"] / c["phase"],
+                                cpu_hash_weighted_over_phase=c["hash-weighted"] / c["phase"])
     return out
 
 
