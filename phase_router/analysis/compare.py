@@ -17,7 +17,6 @@ from .metrics import (dropped_fraction, gini, max_load_per_t, max_over_mean, rel
                       relative_spread)
 from .routers import ROUTERS, as_degrees
 
-STATELESS = ("phase", "phase-greedy", "phase-balanced", "hash", "hash-weighted")
 METRICS = ("max_over_mean", "relative_max_over_mean", "max_load_per_t", "relative_spread", "gini", "fill",
            "dropped_at_1_0", "dropped_at_1_25")
 # The verdict metrics: raw balance, and balance relative to t_j (what the phase router aims at).
