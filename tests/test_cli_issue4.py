@@ -86,6 +86,18 @@ def test_capacity_and_suggest_k_on_files(inputs) -> None:
     assert [row["k"] for row in payload["evaluated"]] == sorted(row["k"] for row in payload["evaluated"])
 
 
+def test_capacity_labels_joint_and_marginal_and_warns_on_few_seeds(inputs) -> None:
+    result = run("capacity", *inputs, "-k", 8, "--percentile", 90, "--seeds", 30, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert {"joint_capacity_per_target", "marginal_capacity_per_target", "joint_guaranteed"} <= set(payload)
+    assert payload["warnings"] and "100" in payload["warnings"][0]  # 10 / (1 - 0.9) seeds
+    assert result.stderr.startswith("warning: 30 seeds are too few")
+    table = run("capacity", *inputs, "-k", 8, "--percentile", 90)
+    assert table.exit_code == 0 and table.stderr == "" and "NOT together" in table.stdout
+    assert run("capacity", *inputs, "-k", 8, "--percentile", 100).exit_code == 2
+
+
 def test_suggest_k_exit_1_when_no_k_meets_the_target(inputs) -> None:
     result = run("suggest-k", *inputs, "--target-skew", 1.0001, "--seeds", 22, "--json")
     assert result.exit_code == 1, result.output
