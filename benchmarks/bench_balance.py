@@ -23,8 +23,8 @@ import numpy as np
 
 import phase_router as pr
 from phase_router.analysis.metrics import max_over_mean
-from phase_router.analysis.routers import ROUTERS, phase_router_name
-from phase_router.baselines import hash_route, two_choice_route
+from phase_router.analysis.routers import phase_router_name
+from phase_router.analysis.like_for_like import phase_counts, route
 from phase_router.errors import ResourceLimitError
 from phase_router.inputs import degrees, whole_wrap_capacities
 
@@ -70,14 +70,8 @@ def timed(fn):
 
 
 def run_router(name: str, s, t, k: int, seed: int, counts):
-    if name == "hash":
-        return hash_route(s, t, k, seed=seed, counts=counts).routes
-    if name == "hash-weighted":
-        weighted = np.minimum(counts, np.count_nonzero(t))
-        return hash_route(s, t, k, seed=seed, weighted=True, counts=weighted).routes
-    if name == "two-choice":
-        return two_choice_route(s, t, k, seed=seed, counts=counts).routes
-    return ROUTERS[name](s, t, k, seed)
+    """The like-for-like rule of compare-hash (analysis/like_for_like.py), baselines over all E."""
+    return route(name, s, t, k, seed, counts, "all")
 
 
 def measure(label: str, make, k: int, seeds: range, routers: list[str]) -> dict:
@@ -87,7 +81,7 @@ def measure(label: str, make, k: int, seeds: range, routers: list[str]) -> dict:
     for name in routers:
         raw, rel, fill, ms = [], [], [], []
         for seed in seeds:
-            counts = np.count_nonzero(pr.route_degrees(s, t, k, seed=seed).routes >= 0, axis=1).astype(np.uint32)
+            counts = phase_counts(s, t, k, seed)
             try:
                 routes, elapsed = timed(lambda: run_router(name, s, t, k, seed, counts))
             except ResourceLimitError as exc:

@@ -126,3 +126,43 @@ def test_bad_arguments_are_typed_errors(bad) -> None:
     args = {"k": 3, "seed": 0, **bad}
     with pytest.raises(InvalidInputError):
         hash_route(np.full(5, 3), np.ones(3, dtype=int), args.pop("k"), **args)
+
+
+@pytest.mark.parametrize("weights", ["binomial", "skewed"])
+def test_hash_kernels_match_reference_on_wide_rows(weights: str) -> None:
+    """Rows dense enough for the bitmap paths (the selection step's vectorised Floyd, the alias
+    table) and sparse enough for the sort path, in one call, against the definitions."""
+    rng = np.random.default_rng(13)
+    E, k = 700, 400
+    t = rng.binomial(600, 0.5, E).astype(np.uint32)
+    if weights == "skewed":  # one target holds over half the weight: phase 2 of the weighted draw
+        t[:] = 1
+        t[5] = 5000
+    counts = np.array([0, 1, 3, 20, 22, 100, 399, 400, 17, 400], dtype=np.uint32)
+    for seed in (0, 7):
+        assert np.array_equal(_core.hash_route(counts, t, E, k, seed, False, 2), ref.hash_uniform(counts, E, k, seed))
+        assert np.array_equal(_core.hash_route(counts, t, E, k, seed, True, 2), ref.hash_weighted(counts, t, k, seed))
+
+
+def test_weighted_hash_draws_in_proportion_to_t() -> None:
+    """The alias draws with repeats discarded are successive sampling: the first pick of each
+    row (one pick per row) lands on target j with probability t_j / sum(t) (chi-square)."""
+    from scipy.stats import chisquare
+    t = np.array([1, 2, 3, 4, 10, 30, 50], dtype=np.uint32)
+    counts = np.ones(40000, dtype=np.uint32)
+    routes = _core.hash_route(counts, t, t.size, 1, 3, True, 2)
+    observed = np.bincount(routes[:, 0], minlength=t.size)
+    assert chisquare(observed, counts.size * t / t.sum()).pvalue > 1e-4
+
+
+def test_weighted_hash_with_weights_summing_past_2_to_32() -> None:
+    """W >= 2^32 takes the two-word alias draws (lemire(E), lemire(W)); W < 2^32 one word.
+    Both against the definition, including phase 2 (one target over half the weight)."""
+    rng = np.random.default_rng(4)
+    counts = rng.integers(0, 9, 30).astype(np.uint32)
+    for t in (rng.integers(1 << 28, 1 << 31, 12).astype(np.uint32),
+              np.array([4_000_000_000, 5, 7, 1 << 30, 1, 2, 3, 4, 5, 6, 7, 8], dtype=np.uint32)):
+        assert int(t.sum()) >= 1 << 32
+        for seed in (0, 11):
+            got = _core.hash_route(counts, t, t.size, 8, seed, True, 2)
+            assert np.array_equal(got, ref.hash_weighted(counts, t, 8, seed))

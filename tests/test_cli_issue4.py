@@ -56,8 +56,10 @@ def test_compare_hash_json_and_csv(inputs, tmp_path: Path) -> None:
         # every router of the one table: the phase router under each policy, and the baselines
         assert set(entry["routers"]) == set(ROUTERS)
         assert {"phase", "phase-greedy", "phase-balanced", "phase-optimal", "hash", "hash-weighted", "two-choice"} <= set(ROUTERS)
-        best = min(entry["routers"], key=lambda r: entry["routers"][r]["max_over_mean_p50"])
-        assert entry["verdict"].startswith(f"{best} won")
+        assert entry["rule"].startswith("r_i = min(k, c_i)") and entry["feasible"] == "all"
+        best = min(entry["routers"], key=lambda r: entry["routers"][r]["max_over_mean"])
+        assert entry["verdict"][0].startswith(f"max/mean load (lower is better): best {best} ")
+        assert all(len(row["max_over_mean_ci"]) == 2 for row in entry["routers"].values())
     assert len(out.read_text().splitlines()) == 1 + 2 * len(ROUTERS)
 
 
@@ -77,9 +79,45 @@ def test_capacity_and_suggest_k_on_files(inputs) -> None:
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
     assert payload["capacity_uniform"] >= payload["mean_load"]
-    result = run("suggest-k", *inputs, "--target-fill", 0.99, "--seeds", 2, "--json")
+    result = run("suggest-k", *inputs, "--target-fill", 0.9, "--seeds", 30, "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["k"] is not None
+    payload = json.loads(result.stdout)
+    assert isinstance(payload["k"], int) and payload["met"] and list(payload)[:2] == ["k", "met"]
+    assert [row["k"] for row in payload["evaluated"]] == sorted(row["k"] for row in payload["evaluated"])
+
+
+def test_capacity_labels_joint_and_marginal_and_warns_on_few_seeds(inputs) -> None:
+    result = run("capacity", *inputs, "-k", 8, "--percentile", 90, "--seeds", 30, "--json")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert {"joint_capacity_per_target", "marginal_capacity_per_target", "joint_guaranteed"} <= set(payload)
+    assert payload["warnings"] and "100" in payload["warnings"][0]  # 10 / (1 - 0.9) seeds
+    assert result.stderr.startswith("warning: 30 seeds are too few")
+    table = run("capacity", *inputs, "-k", 8, "--percentile", 90)
+    assert table.exit_code == 0 and table.stderr == "" and "NOT together" in table.stdout
+    assert run("capacity", *inputs, "-k", 8, "--percentile", 100).exit_code == 2
+
+
+def test_suggest_k_exit_1_when_no_k_meets_the_target(inputs) -> None:
+    result = run("suggest-k", *inputs, "--target-skew", 1.0001, "--seeds", 22, "--json")
+    assert result.exit_code == 1, result.output
+    payload = json.loads(result.stdout)
+    assert payload["k"] is None and isinstance(payload["best_k"], int) and "skew_bound" in payload["best_figure"]
+
+
+@pytest.mark.parametrize("target", [("--target-fill", "nan"), ("--target-skew", "-1"), ("--target-fill", "2"),
+                                    ("--target-skew", "inf"), ("--probability", "1.5")])
+def test_suggest_k_refuses_nonsense_targets(inputs, target) -> None:
+    extra = () if target[0] != "--probability" else ("--target-skew", "1.5")
+    result = run("suggest-k", *inputs, *target, *extra)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1, result.output
+
+
+def test_compare_hash_feasible_candidates(inputs) -> None:
+    result = run("compare-hash", *inputs, "-k", 8, "--seeds", 3, "--feasible", "candidates", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["feasible"] == "candidates"
+    assert run("compare-hash", *inputs, "-k", 8, "--feasible", "some").exit_code == 2
 
 
 @pytest.mark.parametrize("args", [("capacity", "--moe", "-k", 2), ("suggest-k", "S", "T"), ("compare-hash", "-k", 3),

@@ -6,8 +6,10 @@
 
 #include "baselines/domains.hpp"
 #include "baselines/sampling.hpp"
+#include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/splitmix.hpp"
+#include "selection/random.hpp"
 
 namespace phase_router {
 
@@ -26,6 +28,61 @@ void write_row(std::vector<std::uint32_t>& picked, std::uint32_t k, std::int32_t
     std::fill(row + n, row + k, -1);
 }
 
+// The set bits of bitmap[0 .. words) in ascending order, then -1 padding; the bitmap is cleared.
+void write_bitmap_row(std::uint64_t* bitmap, std::size_t words, std::uint32_t k, std::int32_t* row) {
+    std::size_t n = 0;
+    for (std::size_t w = 0; w < words; ++w) {
+        for (std::uint64_t bits = bitmap[w]; bits != 0; bits &= bits - 1)
+            row[n++] = static_cast<std::int32_t>(w * 64 + ctz64(bits));
+        bitmap[w] = 0;
+    }
+    std::fill(row + n, row + k, -1);
+}
+
+// Whether a row of n picks among E targets is written from a bitmap (one pass over E / 64 words)
+// rather than by sorting its picks (n log n comparisons). The output is the same either way.
+bool bitmap_pays(std::uint32_t n, std::uint32_t E) { return static_cast<std::uint64_t>(E) <= 32ULL * n; }
+
+// Phase 1 of the weighted draw: alias draws, repeats discarded, while at most half the weight W is
+// picked. Returns how many of the n picks it made (into picked[]). Plain pointers and locals, so
+// the compiler keeps the running weight in a register (byte stores to `taken` may alias anything).
+std::uint32_t alias_phase(const AliasTable& alias, WideDraws& draws, const std::uint32_t* __restrict weights,
+                          std::uint64_t total, std::uint32_t n, std::uint8_t* __restrict taken,
+                          std::uint32_t* __restrict picked) {
+    std::uint64_t picked_weight = 0;
+    std::uint32_t got = 0;
+    if (alias.narrow()) {
+        // The same words in the same order, drawn 16 ahead (independent chains the CPU overlaps);
+        // words past the last one consumed are given back, so phase 2 continues where the
+        // definition says.
+        constexpr unsigned kBatch = 16;
+        std::uint32_t batch[kBatch];
+        const std::uint64_t key = draws.key();
+        std::uint64_t position = draws.position();
+        while (got < n && picked_weight <= total - picked_weight) {
+            for (unsigned l = 0; l < kBatch; ++l) batch[l] = alias.from_word(splitmix(key, position + l));
+            unsigned used = 0;
+            while (used < kBatch && got < n && picked_weight <= total - picked_weight) {
+                const std::uint32_t j = batch[used++];
+                if (j == AliasTable::kRejected || taken[j]) continue;
+                taken[j] = 1;
+                picked_weight += weights[j];
+                picked[got++] = j;
+            }
+            position += used;
+        }
+        draws.seek(position);
+        return got;
+    }
+    while (got < n && picked_weight <= total - picked_weight) {
+        const std::uint32_t j = alias.draw(draws);
+        if (taken[j]) continue;
+        taken[j] = 1;
+        picked_weight += weights[j];
+        picked[got++] = j;
+    }
+    return got;
+}
 }  // namespace
 
 void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint32_t E, std::uint32_t k,
@@ -34,12 +91,21 @@ void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint3
     check_counts(counts, M, E, k);
     const std::uint64_t key = domain_key(seed, static_cast<Domain>(kDomainHashUniform));
     run_parallel(thread_count(threads), [&](int part, int parts) {
-        std::vector<std::uint8_t> chosen(E, 0);  // Floyd's membership test, cleared after each row
+        // Floyd: for j = E-n .. E-1 draw v in [0, j] (SPEC's 32-bit stream); take v, or j if v is
+        // taken already. Dense rows use the selection step's own Floyd (the same draws, the same
+        // set) into a bitmap; sparse rows a byte per target and a sort of the few picks.
+        SelectScratch scratch(E);
+        std::vector<std::uint8_t>& chosen = scratch.marks;  // zero between rows in both paths
         std::vector<std::uint32_t> picked;
         for (std::uint64_t i = part_begin(M, part, parts); i < part_begin(M, part + 1, parts); ++i) {
             const std::uint32_t n = counts[i];
+            std::int32_t* row = out + i * k;
+            if (bitmap_pays(n, E)) {
+                sample_ranks(splitmix(key, i), E, n, chosen.data(), scratch.ranks.data());
+                write_bitmap_row(scratch.ranks.data(), words_for_bits(E), k, row);
+                continue;
+            }
             picked.clear();
-            // Floyd: for j = E-n .. E-1 draw v in [0, j]; take v, or j if v is taken already.
             DrawStream stream(splitmix(key, i));
             for (std::uint64_t j = E - n; j < E; ++j) {
                 const std::uint32_t v = stream.bounded(static_cast<std::uint32_t>(j + 1));
@@ -48,7 +114,7 @@ void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint3
                 picked.push_back(take);
             }
             for (std::uint32_t j : picked) chosen[j] = 0;
-            write_row(picked, k, out + i * k);
+            write_row(picked, k, row);
         }
     });
 }
@@ -56,23 +122,48 @@ void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint3
 void hash_route_weighted(const std::uint32_t* counts, std::uint32_t M, const std::uint32_t* weights,
                          std::uint32_t E, std::uint32_t k, std::uint64_t seed, int threads, std::int32_t* out) {
     if (M == 0 || E == 0 || k == 0) throw std::invalid_argument("M, E and k must be at least 1");
-    std::vector<std::uint64_t> w(weights, weights + E);
+    const std::vector<std::uint64_t> w(weights, weights + E);
     const auto positive = static_cast<std::uint32_t>(std::count_if(w.begin(), w.end(), [](std::uint64_t x) { return x > 0; }));
     check_counts(counts, M, positive, k);
     const std::uint64_t key = domain_key(seed, static_cast<Domain>(kDomainHashWeighted));
+    const AliasTable alias(w);
+    const std::uint64_t total = alias.total();
     run_parallel(thread_count(threads), [&](int part, int parts) {
-        WeightTree tree(w);  // per thread; every row restores the weights it removed
+        std::vector<std::uint8_t> taken(E, 0);                   // picked in this row; zero between rows
+        std::vector<std::uint64_t> bitmap(words_for_bits(E), 0);  // the same picks, for ascending output
         std::vector<std::uint32_t> picked;
         for (std::uint64_t i = part_begin(M, part, parts); i < part_begin(M, part + 1, parts); ++i) {
+            const std::uint32_t n = counts[i];
             picked.clear();
             WideDraws draws(splitmix(key, i));
-            for (std::uint32_t r = 0; r < counts[i]; ++r) {
-                const std::uint32_t j = tree.find(draws.bounded(tree.total()));
-                tree.add(j, -static_cast<std::int64_t>(w[j]));
-                picked.push_back(j);
+            // Phase 1: draws with replacement from the alias table, repeats discarded, while the
+            // picked weight is at most half of W (at most two draws per pick on average).
+            picked.resize(n);
+            const std::uint32_t got = alias_phase(alias, draws, weights, total, n, taken.data(), picked.data());
+            picked.resize(got);
+            // Phase 2 (rows taking over half the weight): successive draws over what is left.
+            if (picked.size() < n) {
+                std::vector<std::uint64_t> rest(w);
+                for (std::uint32_t j : picked) rest[j] = 0;
+                WeightTree tree(rest);
+                while (picked.size() < n) {
+                    const std::uint32_t j = tree.find(draws.bounded(tree.total()));
+                    tree.add(j, -static_cast<std::int64_t>(w[j]));
+                    taken[j] = 1;
+                    picked.push_back(j);
+                }
             }
-            for (std::uint32_t j : picked) tree.add(j, static_cast<std::int64_t>(w[j]));
-            write_row(picked, k, out + i * k);
+            std::int32_t* row = out + i * k;
+            if (bitmap_pays(n, E)) {
+                for (std::uint32_t j : picked) {
+                    taken[j] = 0;
+                    bitmap[j >> 6] |= 1ULL << (j & 63);
+                }
+                write_bitmap_row(bitmap.data(), bitmap.size(), k, row);
+            } else {
+                for (std::uint32_t j : picked) taken[j] = 0;
+                write_row(picked, k, row);
+            }
         }
     });
 }

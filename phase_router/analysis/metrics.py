@@ -55,3 +55,37 @@ def overflow(loads, capacity) -> int:
     number for all). These are the dropped routes (MoE: dropped token assignments)."""
     x = np.asarray(loads, dtype=np.int64)
     return int(np.maximum(x - np.asarray(capacity, dtype=np.int64), 0).sum())
+
+
+def relative_spread(values) -> float:
+    """std / mean (coefficient of variation); 0 when the mean is 0. Scale-free, so routers that
+    route different totals compare fairly (absolute std favours the one that routes less)."""
+    x = np.asarray(values, dtype=np.float64)
+    mean = float(x.mean()) if x.size else 0.0
+    return float(x.std() / mean) if mean > 0 else 0.0
+
+
+def max_load_per_t(loads, t) -> float:
+    """max_j L_j / t_j over targets with t_j > 0: the fullest target's load against its t_j."""
+    rel = relative_loads(loads, t)
+    return float(rel.max()) if rel.size else 0.0
+
+
+def relative_max_over_mean(loads, t) -> float:
+    """max_j (L_j / t_j) / (sum L / sum t) over targets with t_j > 0: max/mean after weighting
+    each target by its t_j (1 when loads follow t_j exactly)."""
+    t = np.asarray(t, dtype=np.float64)
+    x = np.asarray(loads, dtype=np.float64)[t > 0]
+    total = float(x.sum())
+    return max_load_per_t(loads, t) / (total / float(t[t > 0].sum())) if total > 0 else 0.0
+
+
+def dropped_fraction(loads, capacity_factor: float) -> float:
+    """Share of routes beyond capacity ceil(factor * mean load) on every target (the MoE rule:
+    capacity = factor * routes / targets)."""
+    x = np.asarray(loads, dtype=np.int64)
+    total = int(x.sum())
+    if total == 0:
+        return 0.0
+    cap = int(np.ceil(capacity_factor * total / x.size))
+    return overflow(x, cap) / total

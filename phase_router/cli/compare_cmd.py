@@ -1,5 +1,6 @@
-"""`phase-router compare-hash`: phase (random, greedy), hash (uniform, weighted) and two-choice on
-the same inputs and seeds, one table and one verdict per scenario."""
+"""`phase-router compare-hash`: every router (the phase policies, hash uniform and weighted,
+two-choice) like for like: the same inputs, seeds and per-source route counts; means with 95 %
+intervals over seeds and verdicts that name their metric (analysis/compare.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from rich.console import Console
 from rich.table import Table
 
 from .. import io
-from ..analysis.compare import compare_routers, verdict
+from ..analysis.compare import compare, verdict_lines
+from ..analysis.like_for_like import FEASIBLE, check_feasible
 from ..inputs.generators import GENERATORS, degrees
 from .errors import check_writable, cli_errors, fail
 from .gen_cmd import parse_shape
@@ -22,9 +24,10 @@ from .planning_cmd import read_degrees
 
 wide = Console(highlight=False, width=200)  # eleven numeric columns do not fit 80
 
-COLUMNS = [("max/mean p50", "max_over_mean_p50"), ("p99", "max_over_mean_p99"), ("MaxVio p50", "maxvio_p50"),
-           ("MaxVio p99", "maxvio_p99"), ("std", "std_mean"), ("Gini", "gini_mean"), ("fill", "fill_mean"),
-           ("drop@1.0", "dropped_at_1_0"), ("drop@1.25", "dropped_at_1_25"), ("ms", "ms_median")]
+COLUMNS = [("max/mean", "max_over_mean"), ("max(L/t)/mean", "relative_max_over_mean"), ("max L/t", "max_load_per_t"),
+           ("std/mean", "relative_spread"), ("Gini", "gini"), ("fill", "fill"), ("drop@1.0", "dropped_at_1_0"),
+           ("drop@1.25", "dropped_at_1_25"), ("ms", "ms_median")]
+WITH_INTERVAL = {"max_over_mean", "relative_max_over_mean"}
 
 
 def compare_hash_command(
@@ -34,6 +37,7 @@ def compare_hash_command(
     shape: str = typer.Option("1024x1024", "--shape", help="M x E for --scenario inputs."),
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap."),
     seeds: int = typer.Option(20, "--seeds", min=1, help="Seeds 0..seeds-1 for every router."),
+    feasible: str = typer.Option("all", "--feasible", help=f"Where the baselines pick from: {' | '.join(FEASIBLE)} (the phase router's candidates)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     csv_path: Optional[Path] = typer.Option(None, "--csv", help="Also write one CSV row per scenario and router."),
 ) -> None:
@@ -43,6 +47,7 @@ def compare_hash_command(
             fail("give both S and T, or neither (with --scenario)")
         if S is None and not scenario:
             fail("give S and T files or at least one --scenario")
+        check_feasible(feasible)
         if csv_path is not None:
             check_writable(csv_path, "--csv")
         inputs = []
@@ -54,8 +59,9 @@ def compare_hash_command(
             inputs.append((f"{name} {M}x{E}", s, t))
         report = []
         for label, s, t in inputs:
-            results = compare_routers(s, t, k, range(seeds))
-            report.append({"scenario": label, "k": k, "seeds": seeds, "routers": results, "verdict": verdict(results)})
+            result = compare(s, t, k, range(seeds), feasible=feasible)
+            result.pop("per_seed")
+            report.append({"scenario": label, "k": k, **result, "verdict": verdict_lines(result)})
         if csv_path is not None:
             buffer = _io.StringIO()
             writer = csv.writer(buffer)
@@ -69,11 +75,23 @@ def compare_hash_command(
         typer.echo(json.dumps(report, indent=2))
         return
     for entry in report:
-        table = Table(title=f"{entry['scenario']}, k={k}, {seeds} seeds", title_justify="left")
+        table = Table(title=f"{entry['scenario']}, k={k}, {seeds} seeds, feasible: {entry['feasible']}; "
+                            f"mean over seeds [95% interval]", title_justify="left")
         table.add_column("router", style="bold")
         for title, _ in COLUMNS:
             table.add_column(title, justify="right")
         for name, row in entry["routers"].items():
-            table.add_row(name, *[f"{row[key]:.4f}" if key != "ms_median" else f"{row[key]:.2f}" for _, key in COLUMNS])
+            table.add_row(name, *[cell(row, key) for _, key in COLUMNS])
         wide.print(table)
-        wide.print(f"verdict: {entry['verdict']}", markup=False)
+        wide.print(f"like for like: {entry['rule']}", markup=False)
+        for line in entry["verdict"]:
+            wide.print(f"verdict: {line}", markup=False)
+
+
+def cell(row: dict, key: str) -> str:
+    if key == "ms_median":
+        return f"{row[key]:.2f}"
+    if key in WITH_INTERVAL:
+        lo, hi = row[f"{key}_ci"]
+        return f"{row[key]:.3f} [{lo:.3f}, {hi:.3f}]"
+    return f"{row[key]:.4f}"

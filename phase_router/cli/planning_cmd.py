@@ -10,10 +10,13 @@ import typer
 from rich.table import Table
 
 from .. import io
-from ..analysis.capacity import estimate_capacity, moe_capacity, overflow_fraction, suggest_k
+from ..analysis.capacity import check_factor, check_probability, estimate_capacity, moe_capacity, overflow_fraction
+from ..analysis.suggest import check_targets, suggest_k
 from ..errors import ShapeMismatchError
 from ..analysis.routers import ROUTERS
-from .errors import cli_errors, fail
+from .errors import cli_errors, fail, stderr
+
+EXIT_NO_K = 1  # suggest-k: no k meets the target (the closest k is printed)
 from .render import stdout
 
 
@@ -42,70 +45,122 @@ def _check_router(name: str) -> None:
         fail(f"unknown router {name!r}; choose one of {', '.join(ROUTERS)}")
 
 
+def _warn(payload: dict) -> None:
+    for line in payload.get("warnings", []):
+        stderr.print(f"warning: {line}", markup=False)
+
+
 def capacity_command(
     S: Optional[Path] = typer.Argument(None, help="Sources, M x E (not with --moe).", show_default=False),  # noqa: N803
     T: Optional[Path] = typer.Argument(None, help="Targets, E x M (not with --moe).", show_default=False),  # noqa: N803
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap (MoE: top-k)."),
-    percentile: float = typer.Option(99.0, "--percentile", help="Capacity holds the load with this probability over seeds (percent)."),
-    factor: float = typer.Option(1.25, "--factor", help="Capacity factor for the overflow estimate: capacity = factor x mean load."),
-    seeds: int = typer.Option(100, "--seeds", min=1, help="Number of seeds (0..seeds-1)."),
+    percentile: float = typer.Option(99.0, "--percentile", help="p in percent: the caps hold on at least p of fresh seeds (90 % confidence)."),
+    factor: float = typer.Option(1.25, "--factor", help="Capacity factor: capacity = factor x mean load (MoE: factor x k M / E)."),
+    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="Number of seeds (0..seeds-1); default 10 / (1 - p) (MoE: 100)."),
     router_name: str = typer.Option("phase", "--router", help=f"One of: {', '.join(ROUTERS)}."),
     moe: bool = typer.Option(False, "--moe", help="MoE mode: --tokens M, --experts E, -k top-k, --factor."),
     tokens: int = typer.Option(0, "--tokens", min=0, help="MoE: number of tokens."),
     experts: int = typer.Option(0, "--experts", min=0, help="MoE: number of experts."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """Capacity per target that the load stays under, headroom, and dropped routes."""
+    """Capacities that hold on p of fresh seeds: joint (all targets together) and marginal (each
+    alone), one uniform cap, and dropped routes with intervals. --moe: MoE capacity options
+    against a top-k hash router at the same capacities."""
     with cli_errors():
         _check_router(router_name)
+        check_factor(factor)
         if moe:
             if tokens < 1 or experts < 1:
                 fail("--moe needs --tokens and --experts (both at least 1)")
-            payload = moe_capacity(tokens, experts, k, factor, range(seeds), router_name=router_name)
+            payload = moe_capacity(tokens, experts, k, factor, range(seeds or 100), router_name=router_name)
             title = "phase-router capacity (MoE)"
         else:
             s, t = read_degrees(S, T)
-            payload = estimate_capacity(s, t, k, percentile, range(seeds), router_name=router_name).to_dict()
-            over = overflow_fraction(s, t, k, factor, range(seeds), router_name=router_name)
+            count = range(seeds) if seeds is not None else None
+            payload = estimate_capacity(s, t, k, percentile, count, router_name=router_name).to_dict()
+            over = overflow_fraction(s, t, k, factor, range(payload["seeds"]), router_name=router_name)
             payload.update({f"overflow_{key}": value for key, value in over.items()
-                            if key.startswith("dropped") or key == "capacity"})
+                            if key.startswith("dropped") or key.startswith("seeds_with") or key == "capacity"})
             payload["capacity_factor"] = factor
             title = "phase-router capacity"
+    _warn(payload)
     if as_json:
-        typer.echo(json.dumps(payload, indent=2, sort_keys=True))
-    else:
-        stdout.print(_table(title, {k_: v for k_, v in payload.items() if not isinstance(v, dict)}))
-        if "capacity_per_target" in payload:
-            per = payload["capacity_per_target"]
-            stdout.print(f"per-target capacity: min {per['min']}, max {per['max']}, total {per['sum']}")
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    if moe:
+        _print_moe(payload)
+        return
+    rows = {key: value for key, value in payload.items() if not isinstance(value, (dict, list))}
+    stdout.print(_table(title, rows))
+    for key, label in (("joint_capacity_per_target", "joint (all targets under their caps together on >= p of seeds)"),
+                       ("marginal_capacity_per_target", "marginal (each target alone under its cap on >= p of seeds; NOT together)")):
+        per = payload[key]
+        stdout.print(f"{label}: min {per['min']}, max {per['max']}, total {per['sum']}", markup=False)
+    lo, hi = payload["overflow_dropped_fraction_ci"]
+    stdout.print(f"dropped at factor {factor}: {payload['overflow_dropped_fraction_mean']:.4g} [{lo:.4g}, {hi:.4g}] "
+                 f"(95% interval over {payload['seeds']} seeds)", markup=False)
+
+
+def _print_moe(payload: dict) -> None:
+    table = Table(title=f"phase-router capacity (MoE): {payload['tokens']} tokens, {payload['experts']} experts, "
+                        f"top-{payload['top_k']}, factor {payload['capacity_factor']}, {payload['seeds']} seeds; "
+                        "mean [95% interval]", title_justify="left")
+    for column in ("capacities", "router", "dropped assignments", "tokens dropped", "expert max/mean", "seeds with drops"):
+        table.add_column(column)
+    fmt = lambda d: f"{d['mean']:.4g} [{d['low']:.4g}, {d['high']:.4g}]"  # noqa: E731
+    for option, entry in payload["options"].items():
+        caps = entry["capacities"]
+        for name, row in entry["routers"].items():
+            drops = row["seeds_with_drops"]
+            table.add_row(f"{option} (t_j {caps['min']}..{caps['max']})", name, fmt(row["dropped_fraction"]),
+                          fmt(row["tokens_dropped_fraction"]), fmt(row["expert_max_over_mean"]),
+                          f"{drops['rate']:.3g} [{drops['low']:.3g}, {drops['high']:.3g}]")
+    stdout.print(table)
+    for option, entry in payload["options"].items():
+        if entry["wrap_count_warning"]:
+            stdout.print(f"{option}: {entry['wrap_count_warning']}", markup=False)
+    stdout.print(f"recommendation: {payload['recommendation']}", markup=False)
 
 
 def suggest_k_command(
     S: Path = typer.Argument(..., help="Sources, M x E.", show_default=False),  # noqa: N803
     T: Path = typer.Argument(..., help="Targets, E x M.", show_default=False),  # noqa: N803
-    target_skew: Optional[float] = typer.Option(None, "--target-skew", help="Wanted max/mean column load (e.g. 1.1)."),
-    target_fill: Optional[float] = typer.Option(None, "--target-fill", help="Wanted fill: routes / (M k) (e.g. 0.95)."),
-    seeds: int = typer.Option(10, "--seeds", min=1, help="Seeds per evaluated k."),
+    target_skew: Optional[float] = typer.Option(None, "--target-skew", help="Wanted max/mean column load (e.g. 1.1), >= 1."),
+    target_fill: Optional[float] = typer.Option(None, "--target-fill", help="Wanted fill: routes / (M k), in (0, 1]."),
+    probability: float = typer.Option(0.9, "--probability", help="Share of fresh seeds on which k must meet the target."),
+    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="Fit seeds per evaluated k (default 10 / (1 - probability))."),
+    validation_seeds: Optional[int] = typer.Option(None, "--validation-seeds", min=1, help="Held-out seeds that check the answer (default: as many as --seeds)."),
     k_max: Optional[int] = typer.Option(None, "--k-max", min=1, help="Largest k to consider (default E)."),
     router_name: str = typer.Option("phase", "--router", help=f"One of: {', '.join(ROUTERS)}."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
 ) -> None:
-    """The smallest k meeting a skew target (or the largest meeting a fill target)."""
+    """The smallest k meeting a skew target (or the largest meeting a fill target) on at least
+    --probability of fresh seeds, validated on held-out seeds. Exit 1 when no k does (the
+    closest k and its figure are printed), 2 for bad input."""
     with cli_errors():
         _check_router(router_name)
-        if target_skew is None and target_fill is None:
-            fail("give --target-skew, --target-fill or both")
+        check_targets(target_skew, target_fill)
+        check_probability(probability)
         s, t = read_degrees(S, T)
-        result = suggest_k(s, t, target_skew=target_skew, target_fill=target_fill, seeds=range(seeds),
+        result = suggest_k(s, t, target_skew=target_skew, target_fill=target_fill, probability=probability,
+                           seeds=range(seeds) if seeds is not None else None, validation_seeds=validation_seeds,
                            k_max=k_max, router_name=router_name)
+    payload = result.to_dict()
+    _warn(payload)
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, sort_keys=True))
-        return
-    table = Table(title="phase-router suggest-k: evaluated k", title_justify="left")
-    for column in ("k", "max/mean", "fill"):
-        table.add_column(column, justify="right")
-    for key, value in sorted(result.evaluated.items()):
-        table.add_row(str(key), f"{value['skew']:.4f}", f"{value['fill']:.4f}")
-    stdout.print(table)
-    stdout.print(f"suggested k: {result.k}" if result.k is not None else "no k meets the target", markup=False)
-    stdout.print(result.reason, markup=False)
+        typer.echo(json.dumps(payload, indent=2))
+    else:
+        table = Table(title=f"phase-router suggest-k: evaluated k ({result.fit_seeds} fit seeds, bounds for p = {result.probability})",
+                      title_justify="left")
+        for column in ("k", "max/mean mean", "max/mean bound", "fill mean", "fill bound", "met on fit seeds"):
+            table.add_column(column, justify="right")
+        for row in payload["evaluated"]:
+            num = lambda v, places=4: "n/a" if v is None else f"{v:.{places}f}"  # noqa: E731
+            table.add_row(str(row["k"]), num(row["skew_mean"]), num(row["skew_bound"]), num(row["fill_mean"]),
+                          num(row["fill_bound"]), num(row["fit_rate"], 2))
+        stdout.print(table)
+        stdout.print(f"suggested k: {result.k}" if result.k is not None else
+                     f"no k meets the target; closest k: {result.best_k}", markup=False)
+        stdout.print(result.reason, markup=False)
+    if not result.met:
+        raise typer.Exit(EXIT_NO_K)

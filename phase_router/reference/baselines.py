@@ -10,6 +10,7 @@ import numpy as np
 
 from .._internal import random as rnd
 
+MASK64 = (1 << 64) - 1
 DOMAIN_GREEDY_TIES = 5
 DOMAIN_HASH_UNIFORM = 6
 DOMAIN_HASH_WEIGHTED = 7
@@ -32,6 +33,21 @@ class WideDraws:
             self._counter += 1
             if u < bound:
                 return u
+
+    def word(self) -> int:
+        """The next word of the stream."""
+        u = rnd.splitmix(self._key, self._counter)
+        self._counter += 1
+        return u
+
+    def lemire(self, bound: int) -> int:
+        """Uniform in [0, bound) by Lemire's multiply-shift: the high 64 bits of word * bound,
+        the word rejected when the low 64 bits fall below 2^64 mod bound."""
+        while True:
+            m = rnd.splitmix(self._key, self._counter) * bound
+            self._counter += 1
+            if (m & MASK64) >= (1 << 64) % bound:
+                return m >> 64
 
 
 def weighted_pick(weights: list[int], u: int) -> int:
@@ -59,18 +75,65 @@ def hash_uniform(counts, E: int, k: int, seed: int) -> np.ndarray:
     return routes
 
 
+def alias_table(weights) -> tuple[list[int], list[int]]:
+    """(threshold, alias) of Vose's alias construction in exact integers: scaled weights
+    x_j = w_j * E, bucket capacity W = sum(w); small (x < W) and large (x >= W) lists in ascending
+    j, each used as a stack (last entry first); each step sets bucket l = small.pop() to
+    (x_l, alias large.pop() = g), lowers x_g by W - x_l and pushes g back where it now belongs.
+    Leftover buckets keep themselves (threshold W)."""
+    w = [int(x) for x in weights]
+    E, W = len(w), sum(w)
+    x = [wj * E for wj in w]
+    threshold, alias = [0] * E, list(range(E))
+    small = [j for j in range(E) if x[j] < W]
+    large = [j for j in range(E) if x[j] >= W]
+    while small and large:
+        l, g = small.pop(), large.pop()
+        threshold[l], alias[l] = x[l], g
+        x[g] -= W - x[l]
+        (small if x[g] < W else large).append(g)
+    for j in small + large:
+        threshold[j] = W
+    return threshold, alias
+
+
+def alias_draw(draws: WideDraws, E: int, W: int) -> tuple[int, int]:
+    """(bucket, u): bucket uniform in [0, E), u uniform in [0, W). When W < 2^32 one word gives
+    both, by 32-bit Lemire on its high half (bucket) and its low half (u), the whole word
+    discarded if either half is rejected; otherwise lemire(E), then lemire(W)."""
+    if W < 1 << 32:
+        while True:
+            x = draws.word()
+            mb, mu = (x >> 32) * E, (x & 0xFFFFFFFF) * W
+            if (mb & 0xFFFFFFFF) >= (1 << 32) % E and (mu & 0xFFFFFFFF) >= (1 << 32) % W:
+                return mb >> 32, mu >> 32
+    return draws.lemire(E), draws.lemire(W)
+
+
 def hash_weighted(counts, weights, k: int, seed: int) -> np.ndarray:
-    """Row i: counts[i] successive draws with probability proportional to the remaining weights
-    (a drawn target's weight becomes 0), on WideDraws keyed splitmix(K_7, i)."""
+    """Row i, on WideDraws keyed splitmix(K_7, i): successive sampling in proportion to t_j
+    without replacement. Phase 1, while the picked weight is at most half of W: (b, u) =
+    alias_draw(...), target b if u < threshold[b] else alias[b]; a target already
+    picked is discarded. Phase 2 (what is left): u = bounded(remaining weight), the weighted pick
+    over the remaining weights, that target's weight set to 0."""
     counts = np.asarray(counts, dtype=np.int64)
     base = [int(x) for x in np.asarray(weights)]
+    E, W = len(base), sum(base)
+    threshold, alias = alias_table(base)
     routes = np.full((counts.size, k), -1, dtype=np.int32)
     key = rnd.domain_key(seed, DOMAIN_HASH_WEIGHTED)
     for i, n in enumerate(counts.tolist()):
         draws = WideDraws(rnd.splitmix(key, i))
-        w = list(base)
-        picked = []
-        for _ in range(n):
+        picked: list[int] = []
+        picked_weight = 0
+        while len(picked) < n and 2 * picked_weight <= W:
+            b, u = alias_draw(draws, E, W)
+            j = b if u < threshold[b] else alias[b]
+            if j not in picked:
+                picked.append(j)
+                picked_weight += base[j]
+        w = [0 if j in picked else base[j] for j in range(E)]
+        while len(picked) < n:
             j = weighted_pick(w, draws.bounded(sum(w)))
             w[j] = 0
             picked.append(j)
