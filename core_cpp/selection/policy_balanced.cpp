@@ -18,10 +18,12 @@ namespace {
 
 using Loads = std::vector<std::int64_t>;
 
+// A row is its targets ascending, then -1 padding; read as unsigned, the padding sorts last.
+const std::uint32_t* unsigned_row(const std::int32_t* row) { return reinterpret_cast<const std::uint32_t*>(row); }
+
 std::uint32_t route_count(const std::int32_t* row, std::uint32_t k) {
-    std::uint32_t r = 0;
-    while (r < k && row[r] >= 0) ++r;
-    return r;
+    const std::uint32_t* r = unsigned_row(row);
+    return static_cast<std::uint32_t>(std::lower_bound(r, r + k, 0xFFFFFFFFu) - r);
 }
 
 std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_element(load.begin(), load.end()); }
@@ -111,10 +113,11 @@ void evictions(const RoundState& round, std::uint32_t i, const std::int32_t* row
 
 // One thread's scratch for phase B.
 struct RepairWorker {
-    explicit RepairWorker(std::uint32_t E) : chosen(E, 0), delta(E, 0) {}
+    explicit RepairWorker(std::uint32_t E) : chosen(words_for_bits(E) + 1, 0), delta(E, 0) {}
     std::vector<std::uint32_t> evicting, eligible, evicted, picks, merged;
     std::vector<std::uint64_t> weights;
-    std::vector<std::uint8_t> chosen;  // 1 for the current row's routes, 0 otherwise between rows
+    WeightTree tree;
+    std::vector<std::uint64_t> chosen;  // bitmap of the current row's routes, empty between rows
     Loads delta;  // load changes of this thread's rows in this round
     std::uint64_t moves = 0;
 };
@@ -132,8 +135,8 @@ public:
     void bitmap_row(std::uint32_t i, const std::uint64_t* words, std::size_t word_count, std::uint32_t) override {
         std::int32_t* row = begin(i);
         for (std::size_t x = 0; x < word_count; ++x) {
-            for (std::uint64_t bits = words[x] & round_.below_goal[x]; bits; bits &= bits - 1)
-                consider(static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits))));
+            for (std::uint64_t bits = words[x] & round_.below_goal[x] & ~w_.chosen[x]; bits; bits &= bits - 1)
+                eligible(static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits))));
         }
         finish(i, row);
     }
@@ -142,7 +145,7 @@ public:
         std::int32_t* row = begin(i);
         for (std::uint32_t x = 0; x < candidate_count; ++x) {
             const std::uint32_t j = targets[x];
-            if ((round_.below_goal[j >> 6] >> (j & 63)) & 1) consider(j);
+            if (((round_.below_goal[j >> 6] & ~w_.chosen[j >> 6]) >> (j & 63)) & 1) eligible(j);
         }
         finish(i, row);
     }
@@ -152,12 +155,11 @@ private:
         std::int32_t* row = out_ + static_cast<std::size_t>(i) * round_.k;
         w_.eligible.clear();
         w_.weights.clear();
-        for (std::uint32_t x = 0; x < round_.k && row[x] >= 0; ++x) w_.chosen[static_cast<std::uint32_t>(row[x])] = 1;
+        for (std::uint32_t x = 0; x < round_.k && row[x] >= 0; ++x) set_bit(w_.chosen.data(), static_cast<std::uint32_t>(row[x]));
         return row;
     }
 
-    void consider(std::uint32_t j) {
-        if (w_.chosen[j]) return;
+    void eligible(std::uint32_t j) {
         w_.eligible.push_back(j);
         w_.weights.push_back(static_cast<std::uint64_t>(round_.goal - (*round_.load)[j]));  // the deficit
     }
@@ -166,7 +168,7 @@ private:
     // successive deficit-weighted picks among the eligible targets as there are of either.
     void finish(std::uint32_t i, std::int32_t* row) {
         const std::uint32_t r = route_count(row, round_.k);
-        for (std::uint32_t x = 0; x < r; ++x) w_.chosen[static_cast<std::uint32_t>(row[x])] = 0;
+        std::fill(w_.chosen.begin(), w_.chosen.end(), 0);
         w_.evicted.clear();
         evictions(round_, i, row, w_.evicted);
         const std::size_t p = std::min(w_.evicted.size(), w_.eligible.size());
@@ -176,7 +178,8 @@ private:
             return load[a] != load[b] ? load[a] > load[b] : a < b;
         });
         w_.evicted.resize(p);
-        WeightTree tree(w_.weights);
+        WeightTree& tree = w_.tree;
+        tree.assign(w_.weights);
         WideDraws draws(splitmix(round_.pick_key, i));
         w_.picks.clear();
         for (std::size_t n = 0; n < p; ++n) {
