@@ -8,6 +8,14 @@ E targets (hash: uniform; hash-weighted: in proportion to t_j; two-choice: seque
 loads). Reported per router: max/mean column load and max L_j/t_j (mean over seeds, with the
 min-max over seeds), fill, and the median time of one routing. `optimal` is the yardstick: the
 smallest max load any selection of r_i of each row's candidates can have (proven by max-flow).
+
+--speed instead times select="balanced" against select="random" at issue 10's two budget shapes
+(dense N = 4096, k = 512; MoE M = 2^20, E = 1024, k = 8 with t_j = M and whole-wrap t), in one
+run, interleaved: each rep routes with both policies back to back (alternating which goes first),
+so a machine loaded by others slows both alike, and the ratio is taken rep by rep. Reported per
+shape and thread count: median ms of each policy and the median of the per-rep ratios, both for
+the whole call (Router preparation + selection, what a user pays) and for the selection alone on
+a prepared Router.
 """
 
 from __future__ import annotations
@@ -104,6 +112,48 @@ def measure(label: str, make, k: int, seeds: range, routers: list[str]) -> dict:
     return out
 
 
+SPEED_SHAPES = [
+    # (label, make(seed) -> (s, t), k); the dense shape draws fresh degrees per seed
+    ("dense N=4096 k=512", lambda seed: degrees("uniform", 4096, 4096, k=512, seed=seed), 512),
+    ("MoE 2^20x1024 k=8, t=M", lambda seed: moe(1 << 20, 1024, 8, "t=M")(), 8),
+    ("MoE 2^20x1024 k=8, whole-wrap t", lambda seed: moe(1 << 20, 1024, 8, "whole")(), 8),
+]
+
+
+def speed(reps: int, thread_counts: list[int]) -> list[dict]:
+    """Interleaved balanced-vs-random timings (see the module docstring)."""
+    from phase_router.routing.router import Router
+
+    results = []
+    for label, make, k in SPEED_SHAPES:
+        for threads in thread_counts:
+            whole = {"random": [], "balanced": []}
+            select_only = {"random": [], "balanced": []}
+            for rep in range(reps + 1):  # rep 0 warms up (page faults, thread pool) and is dropped
+                s, t = (np.asarray(x, dtype=np.uint32) for x in make(rep))
+                order = ["random", "balanced"] if rep % 2 else ["balanced", "random"]
+                for policy in order:
+                    start = time.perf_counter()
+                    router = Router(s, t, k, seed=rep, select=policy)
+                    router.route_rows(threads=threads)
+                    middle = time.perf_counter()
+                    router.route_rows(threads=threads)  # the same routing again on the prepared Router
+                    if rep:
+                        whole[policy].append((middle - start) * 1e3)
+                        select_only[policy].append((time.perf_counter() - middle) * 1e3)
+            entry = {"shape": label, "M": int(s.size), "E": int(t.size), "k": k, "threads": threads, "reps": reps}
+            for name, times in (("whole", whole), ("select", select_only)):
+                entry[name] = {
+                    "random_ms_median": round(statistics.median(times["random"]), 3),
+                    "balanced_ms_median": round(statistics.median(times["balanced"]), 3),
+                    "ratio_median": round(statistics.median(b / r for b, r in zip(times["balanced"], times["random"])), 3),
+                    "ratio_range": [round(min(b / r for b, r in zip(times["balanced"], times["random"])), 3),
+                                    round(max(b / r for b, r in zip(times["balanced"], times["random"])), 3)],
+                }
+            results.append(entry)
+    return results
+
+
 def markdown(results: list[dict], routers: list[str]) -> str:
     head = "| scenario | " + " | ".join(routers) + " |\n|---|" + "---:|" * len(routers) + "\n"
     lines = []
@@ -122,7 +172,17 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="four small scenarios (for tests)")
     parser.add_argument("--markdown", help="also write the Markdown table here")
+    parser.add_argument("--speed", action="store_true",
+                        help="instead: balanced vs random time at issue 10's budget shapes (interleaved)")
+    parser.add_argument("--reps", type=int, default=15, help="--speed: timed reps per shape and thread count")
+    parser.add_argument("--threads", default="1,2", help="--speed: comma-separated thread counts (0: OpenMP's default)")
     args = parser.parse_args()
+    if args.speed:
+        counts = [int(x) for x in args.threads.split(",")]
+        print(json.dumps({"version": pr.__version__, "machine": platform.machine(), "cpus": os.cpu_count(),
+                          "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+                          "speed": speed(args.reps, counts)}, indent=2))
+        return
     routers = [phase_router_name(p) for p in pr.routing.selection.POLICIES] + ["hash", "hash-weighted", "two-choice"]
     chosen = [x for x in SCENARIOS if not args.quick or x[0] in QUICK]
     results = [measure(label, make, k, range(args.seeds), routers) for label, make, k in chosen]

@@ -2,8 +2,12 @@
 
 namespace phase_router {
 
-WeightTree::WeightTree(const std::vector<std::uint64_t>& weights)
-    : n_(static_cast<std::uint32_t>(weights.size())), top_(1), weights_(weights), tree_(weights.size() + 1, 0) {
+void WeightTree::assign(const std::vector<std::uint64_t>& weights) {
+    n_ = static_cast<std::uint32_t>(weights.size());
+    top_ = 1;
+    total_ = 0;
+    weights_.assign(weights.begin(), weights.end());
+    tree_.assign(weights.size() + 1, 0);
     while (n_ > 0 && top_ <= n_ / 2) top_ *= 2;
     for (std::uint32_t j = 0; j < n_; ++j) {
         total_ += weights_[j];

@@ -59,7 +59,10 @@ private:
 // [0, total). Removing a drawn target (weight to 0) makes the next draw "without replacement".
 class WeightTree {
 public:
-    explicit WeightTree(const std::vector<std::uint64_t>& weights);
+    WeightTree() = default;
+    explicit WeightTree(const std::vector<std::uint64_t>& weights) { assign(weights); }
+    // Replaces every weight, reusing this tree's storage (for callers that build one per row).
+    void assign(const std::vector<std::uint64_t>& weights);
 
     std::uint64_t total() const { return total_; }
     std::uint64_t weight(std::uint32_t j) const { return weights_[j]; }
@@ -67,8 +70,8 @@ public:
     std::uint32_t find(std::uint64_t u) const;      // requires u < total()
 
 private:
-    std::uint32_t n_;
-    std::uint32_t top_;  // highest power of two <= n_
+    std::uint32_t n_ = 0;
+    std::uint32_t top_ = 1;  // highest power of two <= n_
     std::uint64_t total_ = 0;
     std::vector<std::uint64_t> weights_;
     std::vector<std::uint64_t> tree_;  // 1-based Fenwick array

@@ -8,6 +8,8 @@
 #include <memory>
 #include <vector>
 
+#include "common/parallel.hpp"
+
 namespace phase_router {
 
 // Receives rows from CandidateSource::visit_rows, each exactly once. A row's candidates come as
@@ -47,6 +49,26 @@ public:
     // workers (0: all). Which worker sees which row never changes what a row-local policy writes.
     virtual void visit_rows(std::uint32_t begin, std::uint32_t end, int threads,
                             const VisitorFactory& make_visitor) const = 0;
+
+    // Every row of `rows` (distinct row ids, any order) exactly once, in the source's cheapest
+    // order, split over `threads` workers (0: all): for policies that revisit a scattered subset
+    // of rows, where a source can share work between rows (the Router sweeps them in ring order).
+    // This default lists each row by random access.
+    virtual void visit_row_list(const std::vector<std::uint32_t>& rows, int threads,
+                                const VisitorFactory& make_visitor) const {
+        run_parallel(thread_count(threads), [&](int part, int parts) {
+            const std::size_t first = part_begin(rows.size(), part, parts);
+            const std::size_t last = part_begin(rows.size(), part + 1, parts);
+            if (first == last) return;
+            const auto visitor = make_visitor(part);
+            CandidateScratch scratch;
+            std::vector<std::uint32_t> candidates(max_candidates());
+            for (std::size_t x = first; x < last; ++x) {
+                const std::uint32_t count = row_candidates(rows[x], scratch, candidates.data());
+                visitor->list_row(rows[x], candidates.data(), count);
+            }
+        });
+    }
 };
 
 }  // namespace phase_router

@@ -51,6 +51,8 @@ public:
     std::uint32_t row_candidates(std::uint32_t row, CandidateScratch& scratch, std::uint32_t* out) const override;
     void visit_rows(std::uint32_t begin, std::uint32_t end, int threads,
                     const VisitorFactory& make_visitor) const override;
+    void visit_row_list(const std::vector<std::uint32_t>& rows, int threads,
+                        const VisitorFactory& make_visitor) const override;
 
     std::uint32_t M() const { return M_; }
     std::uint32_t E() const { return E_; }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "baselines/sampling.hpp"
+#include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/splitmix.hpp"
 #include "selection/random.hpp"
@@ -17,10 +18,12 @@ namespace {
 
 using Loads = std::vector<std::int64_t>;
 
+// A row is its targets ascending, then -1 padding; read as unsigned, the padding sorts last.
+const std::uint32_t* unsigned_row(const std::int32_t* row) { return reinterpret_cast<const std::uint32_t*>(row); }
+
 std::uint32_t route_count(const std::int32_t* row, std::uint32_t k) {
-    std::uint32_t r = 0;
-    while (r < k && row[r] >= 0) ++r;
-    return r;
+    const std::uint32_t* r = unsigned_row(row);
+    return static_cast<std::uint32_t>(std::lower_bound(r, r + k, 0xFFFFFFFFu) - r);
 }
 
 std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_element(load.begin(), load.end()); }
@@ -30,33 +33,36 @@ std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_ele
 class RandomWithLoads final : public RowVisitor {
 public:
     RandomWithLoads(std::uint64_t select_key, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load)
-        : select_key_(select_key), k_(k), scratch_(widest), out_(out), load_(*load) {}
+        : select_key_(select_key), k_(k), scratch_(widest), row_(k), out_(out), load_(*load) {}
 
     void bitmap_row(std::uint32_t row, const std::uint64_t* words, std::size_t word_count,
                     std::uint32_t candidate_count) override {
-        std::int32_t* o = out_ + std::size_t{row} * k_;
-        select_routes(words, word_count, candidate_count, k_, splitmix(select_key_, row), scratch_, o);
-        count(o);
+        select_routes(words, word_count, candidate_count, k_, splitmix(select_key_, row), scratch_, row_.data());
+        count_and_store(row);
     }
 
     void list_row(std::uint32_t row, const std::uint32_t* targets, std::uint32_t candidate_count) override {
-        std::int32_t* o = out_ + std::size_t{row} * k_;
         if (candidate_count == 0) {
-            std::fill(o, o + k_, -1);
+            std::fill(out_ + std::size_t{row} * k_, out_ + std::size_t{row + 1} * k_, -1);
             return;
         }
-        select_from_list(targets, candidate_count, k_, splitmix(select_key_, row), scratch_, o);
-        count(o);
+        select_from_list(targets, candidate_count, k_, splitmix(select_key_, row), scratch_, row_.data());
+        count_and_store(row);
     }
 
 private:
-    void count(const std::int32_t* o) {
-        for (std::uint32_t x = 0; x < k_ && o[x] >= 0; ++x) ++load_[static_cast<std::uint32_t>(o[x])];
+    // The row is selected into a private buffer and counted there before it is copied out: read
+    // back from `out` instead, each row's fresh (not yet cached) output line stalled the count
+    // until the stores reached the cache, a memory latency per row (1.7x random's time at M = 2^20).
+    void count_and_store(std::uint32_t row) {
+        for (std::uint32_t x = 0; x < k_ && row_[x] >= 0; ++x) ++load_[static_cast<std::uint32_t>(row_[x])];
+        std::copy(row_.begin(), row_.end(), out_ + std::size_t{row} * k_);
     }
 
     std::uint64_t select_key_;
     std::uint32_t k_;
     SelectScratch scratch_;
+    std::vector<std::int32_t> row_;
     std::int32_t* out_;
     Loads& load_;
 };
@@ -79,80 +85,135 @@ Loads random_with_loads(const CandidateSource& source, std::uint64_t seed, std::
     return load;
 }
 
+// One round of phase B as every row sees it: the loads at the round's start, the goal and the
+// round's keys, and which targets are below the goal (bit j: L_j < G), the only ones a row can
+// pick.
+struct RoundState {
+    const Loads* load;
+    std::int64_t goal;
+    std::uint32_t k;
+    std::uint64_t evict_key, pick_key;
+    std::vector<std::uint64_t> below_goal;
+
+    std::uint64_t row_hash(std::uint32_t i) const { return splitmix(evict_key, i) >> 32; }
+};
+
+// Row i's routes that the round evicts: those to over-goal targets j with u * L_j < (L_j - G) * 2^32,
+// u the row's 32-bit round hash. Appended to `evicted` in route (ascending) order.
+void evictions(const RoundState& round, std::uint32_t i, const std::int32_t* row, std::vector<std::uint32_t>& evicted) {
+    const std::uint64_t u = round.row_hash(i);
+    const Loads& load = *round.load;
+    for (std::uint32_t x = 0; x < round.k && row[x] >= 0; ++x) {
+        const auto j = static_cast<std::uint32_t>(row[x]);
+        const std::int64_t L = load[j];
+        if (L > round.goal && u * static_cast<std::uint64_t>(L) < (static_cast<std::uint64_t>(L - round.goal) << 32))
+            evicted.push_back(j);
+    }
+}
+
 // One thread's scratch for phase B.
 struct RepairWorker {
-    explicit RepairWorker(std::uint32_t widest, std::uint32_t E) : candidates(widest), chosen(E, 0), delta(E, 0) {}
-    CandidateScratch scratch;
-    std::vector<std::uint32_t> candidates, eligible, evicted, picks, merged;
+    explicit RepairWorker(std::uint32_t E) : chosen(words_for_bits(E) + 1, 0), delta(E, 0) {}
+    std::vector<std::uint32_t> evicting, eligible, evicted, picks, merged;
     std::vector<std::uint64_t> weights;
-    std::vector<std::uint8_t> chosen;  // 1 for the current row's routes, 0 otherwise between rows
+    WeightTree tree;
+    std::vector<std::uint64_t> chosen;  // bitmap of the current row's routes, empty between rows
     Loads delta;  // load changes of this thread's rows in this round
     std::uint64_t moves = 0;
 };
 
-// Phase B, one row: the row's routes to over-goal targets that the round evicts (u * L_j <
-// (L_j - G) * 2^32, u the row's 32-bit round hash) are replaced, as far as the row has unchosen
-// candidates below G, by successive deficit-weighted picks among them.
-void repair_row(const CandidateSource& source, std::uint32_t i, std::uint64_t u, std::uint64_t pick_key,
-                const Loads& load, std::int64_t goal, std::uint32_t k, std::int32_t* row, RepairWorker& w) {
-    const std::uint32_t r = route_count(row, k);
-    w.evicted.clear();
-    for (std::uint32_t x = 0; x < r; ++x) {
-        const auto j = static_cast<std::uint32_t>(row[x]);
-        const std::int64_t L = load[j];
-        if (L > goal && u * static_cast<std::uint64_t>(L) < (static_cast<std::uint64_t>(L - goal) << 32))
-            w.evicted.push_back(j);
-    }
-    if (w.evicted.empty()) return;
-    const std::uint32_t c = source.row_candidates(i, w.scratch, w.candidates.data());
-    w.eligible.clear();
-    w.weights.clear();
-    for (std::uint32_t x = 0; x < r; ++x) w.chosen[static_cast<std::uint32_t>(row[x])] = 1;
-    for (std::uint32_t x = 0; x < c; ++x) {  // unchosen candidates below G, ascending
-        const std::uint32_t j = w.candidates[x];
-        if (!w.chosen[j] && load[j] < goal) {
-            w.eligible.push_back(j);
-            w.weights.push_back(static_cast<std::uint64_t>(goal - load[j]));
+// Phase B, the rows that evict: each row's candidates come from the candidate source (all of a
+// round's rows in one batch, in the source's cheapest order), and each row's new routes depend
+// only on its candidates, its old routes and the round's starting loads, so neither that order
+// nor the thread a row lands on changes a bit.
+class RepairRows final : public RowVisitor {
+public:
+    RepairRows(const RoundState& round, std::int32_t* out, RepairWorker& worker)
+        : round_(round), out_(out), w_(worker) {}
+
+    // Eligible: unchosen candidates below G, in ascending order.
+    void bitmap_row(std::uint32_t i, const std::uint64_t* words, std::size_t word_count, std::uint32_t) override {
+        std::int32_t* row = begin(i);
+        for (std::size_t x = 0; x < word_count; ++x) {
+            for (std::uint64_t bits = words[x] & round_.below_goal[x] & ~w_.chosen[x]; bits; bits &= bits - 1)
+                eligible(static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits))));
         }
+        finish(i, row);
     }
-    for (std::uint32_t x = 0; x < r; ++x) w.chosen[static_cast<std::uint32_t>(row[x])] = 0;
-    const std::size_t p = std::min(w.evicted.size(), w.eligible.size());
-    if (p == 0) return;
-    // The most loaded evicted targets are relieved first (ties: smaller target id).
-    std::sort(w.evicted.begin(), w.evicted.end(), [&](std::uint32_t a, std::uint32_t b) {
-        return load[a] != load[b] ? load[a] > load[b] : a < b;
-    });
-    w.evicted.resize(p);
-    WeightTree tree(w.weights);
-    WideDraws draws(splitmix(pick_key, i));
-    w.picks.clear();
-    for (std::size_t n = 0; n < p; ++n) {
-        const std::uint32_t x = tree.find(draws.bounded(tree.total()));
-        w.picks.push_back(w.eligible[x]);
-        tree.add(x, -static_cast<std::int64_t>(tree.weight(x)));
-    }
-    std::sort(w.evicted.begin(), w.evicted.end());
-    std::sort(w.picks.begin(), w.picks.end());
-    // New row: (routes - evicted) merged with picks, ascending; the route count is unchanged.
-    w.merged.clear();
-    std::size_t e = 0, q = 0;
-    for (std::uint32_t x = 0; x < r; ++x) {
-        const auto j = static_cast<std::uint32_t>(row[x]);
-        if (e < p && w.evicted[e] == j) {
-            ++e;
-            continue;
+
+    void list_row(std::uint32_t i, const std::uint32_t* targets, std::uint32_t candidate_count) override {
+        std::int32_t* row = begin(i);
+        for (std::uint32_t x = 0; x < candidate_count; ++x) {
+            const std::uint32_t j = targets[x];
+            if (((round_.below_goal[j >> 6] & ~w_.chosen[j >> 6]) >> (j & 63)) & 1) eligible(j);
         }
-        while (q < p && w.picks[q] < j) w.merged.push_back(w.picks[q++]);
-        w.merged.push_back(j);
+        finish(i, row);
     }
-    while (q < p) w.merged.push_back(w.picks[q++]);
-    for (std::uint32_t x = 0; x < r; ++x) row[x] = static_cast<std::int32_t>(w.merged[x]);
-    for (std::size_t n = 0; n < p; ++n) {
-        --w.delta[w.evicted[n]];
-        ++w.delta[w.picks[n]];
+
+private:
+    std::int32_t* begin(std::uint32_t i) {
+        std::int32_t* row = out_ + static_cast<std::size_t>(i) * round_.k;
+        w_.eligible.clear();
+        w_.weights.clear();
+        for (std::uint32_t x = 0; x < round_.k && row[x] >= 0; ++x) set_bit(w_.chosen.data(), static_cast<std::uint32_t>(row[x]));
+        return row;
     }
-    w.moves += p;
-}
+
+    void eligible(std::uint32_t j) {
+        w_.eligible.push_back(j);
+        w_.weights.push_back(static_cast<std::uint64_t>(round_.goal - (*round_.load)[j]));  // the deficit
+    }
+
+    // The evicted routes, most loaded first (ties: smaller target id), are replaced by as many
+    // successive deficit-weighted picks among the eligible targets as there are of either.
+    void finish(std::uint32_t i, std::int32_t* row) {
+        const std::uint32_t r = route_count(row, round_.k);
+        std::fill(w_.chosen.begin(), w_.chosen.end(), 0);
+        w_.evicted.clear();
+        evictions(round_, i, row, w_.evicted);
+        const std::size_t p = std::min(w_.evicted.size(), w_.eligible.size());
+        if (p == 0) return;
+        const Loads& load = *round_.load;
+        std::sort(w_.evicted.begin(), w_.evicted.end(), [&](std::uint32_t a, std::uint32_t b) {
+            return load[a] != load[b] ? load[a] > load[b] : a < b;
+        });
+        w_.evicted.resize(p);
+        WeightTree& tree = w_.tree;
+        tree.assign(w_.weights);
+        WideDraws draws(splitmix(round_.pick_key, i));
+        w_.picks.clear();
+        for (std::size_t n = 0; n < p; ++n) {
+            const std::uint32_t x = tree.find(draws.bounded(tree.total()));
+            w_.picks.push_back(w_.eligible[x]);
+            tree.add(x, -static_cast<std::int64_t>(tree.weight(x)));
+        }
+        std::sort(w_.evicted.begin(), w_.evicted.end());
+        std::sort(w_.picks.begin(), w_.picks.end());
+        // New row: (routes - evicted) merged with picks, ascending; the route count is unchanged.
+        w_.merged.clear();
+        std::size_t e = 0, q = 0;
+        for (std::uint32_t x = 0; x < r; ++x) {
+            const auto j = static_cast<std::uint32_t>(row[x]);
+            if (e < p && w_.evicted[e] == j) {
+                ++e;
+                continue;
+            }
+            while (q < p && w_.picks[q] < j) w_.merged.push_back(w_.picks[q++]);
+            w_.merged.push_back(j);
+        }
+        while (q < p) w_.merged.push_back(w_.picks[q++]);
+        for (std::uint32_t x = 0; x < r; ++x) row[x] = static_cast<std::int32_t>(w_.merged[x]);
+        for (std::size_t n = 0; n < p; ++n) {
+            --w_.delta[w_.evicted[n]];
+            ++w_.delta[w_.picks[n]];
+        }
+        w_.moves += p;
+    }
+
+    const RoundState& round_;
+    std::int32_t* out_;
+    RepairWorker& w_;
+};
 
 std::uint64_t total_moves(const std::vector<RepairWorker>& workers) {
     std::uint64_t moves = 0;
@@ -176,24 +237,79 @@ void replace_route(std::int32_t* row, std::uint32_t r, std::uint32_t from, std::
     row[x] = static_cast<std::int32_t>(to);
 }
 
-void erase_sorted(std::vector<std::uint32_t>& v, std::uint32_t value) {
-    v.erase(std::lower_bound(v.begin(), v.end(), value));
-}
+// Phase C's index from targets to the sources routed to them: holders(j) is always "the rows
+// whose routes contain j, ascending", however it was built. A search usually needs only a few
+// targets' lists (often one), so a list is built when first asked for, by a binary search of
+// every row (rows are ascending, and -1 read as unsigned sorts last): O(M log k) per target.
+// Once that has cost as much as indexing every route (O(M k), scattered writes into E lists and
+// fresh memory), all lists are built at once. Either way the lists are the same, so the searches
+// and their results are too.
+class Holders {
+public:
+    Holders(std::uint32_t M, std::uint32_t E, std::uint32_t k, const std::int32_t* out, const Loads& load)
+        : M_(M), k_(k), out_(out), load_(load), lists_(E), built_(E, 0) {
+        unsigned log_k = 1;
+        while ((1u << log_k) < k) ++log_k;
+        lazy_budget_ = std::max<std::uint32_t>(1, k / (log_k + 1));
+    }
 
-void insert_sorted(std::vector<std::uint32_t>& v, std::uint32_t value) {
-    v.insert(std::lower_bound(v.begin(), v.end(), value), value);
-}
+    const std::vector<std::uint32_t>& of(std::uint32_t j) {
+        if (!built_[j]) {
+            if (all_built_ || lazy_builds_ < lazy_budget_) build_one(j);
+            else build_all();
+        }
+        return lists_[j];
+    }
+
+    // Row i's route to `from` became a route to `to`.
+    void moved(std::uint32_t i, std::uint32_t from, std::uint32_t to) {
+        if (built_[from]) lists_[from].erase(std::lower_bound(lists_[from].begin(), lists_[from].end(), i));
+        if (built_[to]) lists_[to].insert(std::lower_bound(lists_[to].begin(), lists_[to].end(), i), i);
+    }
+
+private:
+    const std::uint32_t* row(std::uint32_t i) const {
+        // int32 and uint32 may alias; the -1 padding becomes 2^32 - 1, after every target.
+        return reinterpret_cast<const std::uint32_t*>(out_ + static_cast<std::size_t>(i) * k_);
+    }
+
+    void build_one(std::uint32_t j) {
+        ++lazy_builds_;
+        std::vector<std::uint32_t>& list = lists_[j];
+        list.clear();
+        list.reserve(static_cast<std::size_t>(load_[j]) + 1);
+        for (std::uint32_t i = 0; i < M_; ++i)
+            if (std::binary_search(row(i), row(i) + k_, j)) list.push_back(i);
+        built_[j] = 1;
+    }
+
+    void build_all() {
+        all_built_ = true;
+        for (std::uint32_t j = 0; j < lists_.size(); ++j) {
+            lists_[j].clear();
+            lists_[j].reserve(static_cast<std::size_t>(load_[j]) + 1);
+            built_[j] = 1;
+        }
+        for (std::uint32_t i = 0; i < M_; ++i) {
+            const std::uint32_t* r = row(i);
+            for (std::uint32_t x = 0; x < k_ && r[x] != 0xFFFFFFFFu; ++x) lists_[r[x]].push_back(i);
+        }
+    }
+
+    std::uint32_t M_, k_;
+    const std::int32_t* out_;
+    const Loads& load_;
+    std::vector<std::vector<std::uint32_t>> lists_;
+    std::vector<std::uint8_t> built_;
+    std::uint32_t lazy_builds_ = 0, lazy_budget_ = 1;
+    bool all_built_ = false;
+};
 
 // Phase C: alternating paths from the maximum targets, breadth first in a fixed order.
 void exact_repair(const CandidateSource& source, std::uint32_t k, std::int64_t goal, Loads& load, std::int32_t* out,
                   BalancedReport& report) {
     const std::uint32_t M = source.sources(), E = source.targets();
-    // holders[j]: the sources routed to j, ascending.
-    std::vector<std::vector<std::uint32_t>> holders(E);
-    for (std::uint32_t i = 0; i < M; ++i) {
-        const std::int32_t* row = out + static_cast<std::size_t>(i) * k;
-        for (std::uint32_t x = 0; x < k && row[x] >= 0; ++x) holders[static_cast<std::uint32_t>(row[x])].push_back(i);
-    }
+    Holders holders(M, E, k, out, load);
     std::vector<std::uint32_t> source_seen(M, 0), target_seen(E, 0), via_source(E), via_target(E), queue;
     std::uint32_t epoch = 0;
     CandidateScratch scratch;
@@ -212,7 +328,7 @@ void exact_repair(const CandidateSource& source, std::uint32_t k, std::int64_t g
             std::uint32_t found = kNone;
             for (std::size_t head = 0; head < queue.size() && found == kNone; ++head) {
                 const std::uint32_t j = queue[head];
-                for (const std::uint32_t i : holders[j]) {
+                for (const std::uint32_t i : holders.of(j)) {
                     if (source_seen[i] == epoch) continue;
                     source_seen[i] = epoch;
                     const std::int32_t* row = out + static_cast<std::size_t>(i) * k;
@@ -244,8 +360,7 @@ void exact_repair(const CandidateSource& source, std::uint32_t k, std::int64_t g
                 const std::uint32_t i = via_source[to], from = via_target[to];
                 std::int32_t* row = out + static_cast<std::size_t>(i) * k;
                 replace_route(row, route_count(row, k), from, to);
-                erase_sorted(holders[from], i);
-                insert_sorted(holders[to], i);
+                holders.moved(i, from, to);
                 if (from == start) break;
                 to = from;
             }
@@ -282,31 +397,45 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
         const std::uint64_t evict_key = splitmix(options.seed, kDomainBalancedEvict);
         const std::uint64_t pick_domain = splitmix(options.seed, kDomainBalancedPick);
         const std::uint32_t widest = std::max<std::uint32_t>(source.max_candidates(), 1);
-        std::vector<RepairWorker> workers(static_cast<std::size_t>(parts), RepairWorker(widest, E));
+        std::vector<RepairWorker> workers(static_cast<std::size_t>(parts), RepairWorker(E));
+        std::vector<std::uint32_t> evicting;
+        RoundState state{&load, goal, k, 0, 0, std::vector<std::uint64_t>(words_for_bits(E) + 1, 0)};
         for (std::uint32_t round = 0; round < options.rounds && max_of(load) > goal; ++round) {
             // A row can evict only if its hash is below max_j ceil((L_j - G) 2^32 / L_j).
             std::uint64_t threshold = 0;
+            std::fill(state.below_goal.begin(), state.below_goal.end(), 0);
             for (std::uint32_t j = 0; j < E; ++j) {
+                if (load[j] < goal) state.below_goal[j >> 6] |= 1ULL << (j & 63);
                 if (load[j] <= goal) continue;
                 const auto L = static_cast<std::uint64_t>(load[j]);
                 threshold = std::max(threshold, ((static_cast<std::uint64_t>(load[j] - goal) << 32) + L - 1) / L);
             }
-            const std::uint64_t round_key = splitmix(evict_key, round);
-            const std::uint64_t pick_key = splitmix(pick_domain, round);
+            state.evict_key = splitmix(evict_key, round);
+            state.pick_key = splitmix(pick_domain, round);
             for (RepairWorker& w : workers) std::fill(w.delta.begin(), w.delta.end(), 0);
-            // Rows that may evict: about M * threshold / 2^32. Few of them are not worth waking
-            // threads for; the result is the same either way.
-            const std::uint64_t expected_rows = (static_cast<std::uint64_t>(M) * threshold) >> 32;
-            const int round_parts = expected_rows * widest >= (1u << 18) ? parts : 1;
             const std::uint64_t moves_before = total_moves(workers);
-            run_parallel(round_parts, [&](int part, int actual) {
+            // The rows that evict something: one hash per row (split over threads when M is
+            // large), then a look at the routes of the few whose hash is below the threshold.
+            const int scan_parts = M >= (1u << 16) ? parts : 1;
+            run_parallel(scan_parts, [&](int part, int actual) {
                 RepairWorker& w = workers[static_cast<std::size_t>(part)];
+                w.evicting.clear();
                 for (auto i = part_begin(M, part, actual); i < part_begin(M, part + 1, actual); ++i) {
-                    const std::uint64_t u = splitmix(round_key, i) >> 32;
-                    if (u >= threshold) continue;
-                    repair_row(source, static_cast<std::uint32_t>(i), u, pick_key, load, goal, k,
-                               out + static_cast<std::size_t>(i) * k, w);
+                    if (state.row_hash(static_cast<std::uint32_t>(i)) >= threshold) continue;
+                    w.evicted.clear();
+                    evictions(state, static_cast<std::uint32_t>(i), out + static_cast<std::size_t>(i) * k, w.evicted);
+                    if (!w.evicted.empty()) w.evicting.push_back(static_cast<std::uint32_t>(i));
                 }
+            });
+            evicting.clear();
+            for (int part = 0; part < scan_parts; ++part) {
+                const auto& rows = workers[static_cast<std::size_t>(part)].evicting;
+                evicting.insert(evicting.end(), rows.begin(), rows.end());
+            }
+            // Few rows are not worth waking threads for; the result is the same either way.
+            const int round_parts = static_cast<std::uint64_t>(evicting.size()) * widest >= (1u << 18) ? parts : 1;
+            source.visit_row_list(evicting, round_parts, [&](int part) {
+                return std::make_unique<RepairRows>(state, out, workers[static_cast<std::size_t>(part)]);
             });
             for (int part = 0; part < parts; ++part) {
                 const Loads& d = workers[static_cast<std::size_t>(part)].delta;
