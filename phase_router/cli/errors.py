@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from ..errors import PhaseRouterError
+from ..io.files import stdin_display
 
 EXIT_BAD_INPUT = 2
 EXIT_IO_FAILURE = 1
@@ -19,7 +20,7 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    stderr.print(f"phase-router: error: {message}", markup=False)
+    stderr.print(f"phase-router: error: {stdin_display(message)}", markup=False)
     raise typer.Exit(code)
 
 
@@ -42,6 +43,8 @@ def cli_errors() -> Iterator[None]:
 def check_writable(path: os.PathLike[str] | str, what: str) -> None:
     """Refuse an output path that cannot be written, before any work starts."""
     path = os.fspath(path)
+    if path == "-":  # standard output
+        return
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         fail(f"{path}: {what} path is a directory")

@@ -15,11 +15,13 @@ from ..errors import ShapeMismatchError
 from ..analysis.routers import ROUTERS
 from .errors import cli_errors, fail
 from .render import stdout
+from .streams import stdin_inputs
 
 
 def read_degrees(S: Optional[Path], T: Optional[Path]):  # noqa: N803
     if S is None or T is None:
         fail("give both S and T files")
+    S, T = stdin_inputs(S, T)  # noqa: N806 - either may be "-"
     s, shape_S = io.read_row_degrees(S)
     t, shape_T = io.read_row_degrees(T)
     if shape_T != (shape_S[1], shape_S[0]):
@@ -43,8 +45,8 @@ def _check_router(name: str) -> None:
 
 
 def capacity_command(
-    S: Optional[Path] = typer.Argument(None, help="Sources, M x E (not with --moe).", show_default=False),  # noqa: N803
-    T: Optional[Path] = typer.Argument(None, help="Targets, E x M (not with --moe).", show_default=False),  # noqa: N803
+    s_file: Optional[Path] = typer.Argument(None, help="Sources, M x E (not with --moe).", metavar="S", show_default=False),
+    t_file: Optional[Path] = typer.Argument(None, help="Targets, E x M (not with --moe).", metavar="T", show_default=False),
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap (MoE: top-k)."),
     percentile: float = typer.Option(99.0, "--percentile", help="Capacity holds the load with this probability over seeds (percent)."),
     factor: float = typer.Option(1.25, "--factor", help="Capacity factor for the overflow estimate: capacity = factor x mean load."),
@@ -64,7 +66,7 @@ def capacity_command(
             payload = moe_capacity(tokens, experts, k, factor, range(seeds), router_name=router_name)
             title = "phase-router capacity (MoE)"
         else:
-            s, t = read_degrees(S, T)
+            s, t = read_degrees(s_file, t_file)
             payload = estimate_capacity(s, t, k, percentile, range(seeds), router_name=router_name).to_dict()
             over = overflow_fraction(s, t, k, factor, range(seeds), router_name=router_name)
             payload.update({f"overflow_{key}": value for key, value in over.items()
@@ -81,8 +83,8 @@ def capacity_command(
 
 
 def suggest_k_command(
-    S: Path = typer.Argument(..., help="Sources, M x E.", show_default=False),  # noqa: N803
-    T: Path = typer.Argument(..., help="Targets, E x M.", show_default=False),  # noqa: N803
+    s_file: Path = typer.Argument(..., help="Sources, M x E.", metavar="S", show_default=False),
+    t_file: Path = typer.Argument(..., help="Targets, E x M.", metavar="T", show_default=False),
     target_skew: Optional[float] = typer.Option(None, "--target-skew", help="Wanted max/mean column load (e.g. 1.1)."),
     target_fill: Optional[float] = typer.Option(None, "--target-fill", help="Wanted fill: routes / (M k) (e.g. 0.95)."),
     seeds: int = typer.Option(10, "--seeds", min=1, help="Seeds per evaluated k."),
@@ -95,7 +97,7 @@ def suggest_k_command(
         _check_router(router_name)
         if target_skew is None and target_fill is None:
             fail("give --target-skew, --target-fill or both")
-        s, t = read_degrees(S, T)
+        s, t = read_degrees(s_file, t_file)
         result = suggest_k(s, t, target_skew=target_skew, target_fill=target_fill, seeds=range(seeds),
                            k_max=k_max, router_name=router_name)
     if as_json:

@@ -28,6 +28,18 @@ class Routing:
         """Routes per target, length E."""
         return column_loads(self.routes, self.stats.E)
 
+    def to_scipy(self):  # -> scipy.sparse.csr_array (needs phase-router[scipy])
+        """The routing matrix O: a ``scipy.sparse.csr_array`` of shape M x E, one entry per route."""
+        from .._internal.arrays import routes_to_csr
+
+        return routes_to_csr(self.routes, self.stats.E)
+
+    def to_torch(self):  # -> torch.Tensor (needs phase-router[torch])
+        """``routes`` as an int32 torch tensor sharing its memory (through DLPack)."""
+        from .._internal.arrays import routes_to_torch
+
+        return routes_to_torch(self.routes)
+
 
 def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
           strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
