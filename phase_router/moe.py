@@ -159,7 +159,7 @@ def _capacities(capacity: Any, E: int) -> Optional[np.ndarray]:  # noqa: N803
 def _index_for(x: Any, index: np.ndarray) -> Any:
     """An index array of x's own library (torch wants tensors to index tensors)."""
     if type(x).__module__.startswith("torch"):
-        import torch
+        import torch  # type: ignore[import-not-found, unused-ignore]
 
         return torch.from_numpy(np.ascontiguousarray(index, dtype=np.int64))
     return index

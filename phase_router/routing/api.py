@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -28,20 +29,20 @@ class Routing:
         """Routes per target, length E."""
         return column_loads(self.routes, self.stats.E)
 
-    def to_scipy(self):  # -> scipy.sparse.csr_array (needs phase-router[scipy])
+    def to_scipy(self) -> Any:  # scipy.sparse.csr_array (needs phase-router[scipy])
         """The routing matrix O: a ``scipy.sparse.csr_array`` of shape M x E, one entry per route."""
         from .._internal.arrays import routes_to_csr
 
         return routes_to_csr(self.routes, self.stats.E)
 
-    def to_torch(self):  # -> torch.Tensor (needs phase-router[torch])
+    def to_torch(self) -> Any:  # torch.Tensor (needs phase-router[torch])
         """``routes`` as an int32 torch tensor sharing its memory (through DLPack)."""
         from .._internal.arrays import routes_to_torch
 
         return routes_to_torch(self.routes)
 
 
-def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
+def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
           strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
           out: np.ndarray | None = None) -> Routing:
     """Route sources (rows of S, M x E) to targets (rows of T, E x M), at most k per source.
@@ -64,7 +65,7 @@ def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = 
                           {"degrees": degrees_ms})
 
 
-def route_degrees(s, t, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
+def route_degrees(s: Any, t: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
                   out: np.ndarray | None = None) -> Routing:
     """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
@@ -72,7 +73,7 @@ def route_degrees(s, t, k: int, *, seed: int = 0, row_perm: bool = False, select
     return _route_degrees(s, t, k, seed, row_perm, select, strategy, rows, threads, out, time.perf_counter(), {})
 
 
-def _route_degrees(s, t, k: int, seed: int, row_perm: bool, select: str, strategy: str, rows,
+def _route_degrees(s: Any, t: Any, k: int, seed: int, row_perm: bool, select: str, strategy: str, rows: Any,
                    threads: int | None, out: np.ndarray | None, started: float,
                    timings_ms: dict[str, float]) -> Routing:
     if check_select(select) == "greedy":
@@ -91,7 +92,7 @@ def check_select(select: object) -> str:
     return str(select)
 
 
-def _route(s, t, k: int, seed: int, row_perm: bool, strategy: str, rows, threads: int | None,
+def _route(s: Any, t: Any, k: int, seed: int, row_perm: bool, strategy: str, rows: Any, threads: int | None,
            out: np.ndarray | None, started: float, timings_ms: dict[str, float]) -> Routing:
     prepare_start = time.perf_counter()
     router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy)
