@@ -45,6 +45,10 @@ smoke: $(STAMP)
 	rm -rf build/smoke
 	$(CLI) sweep configs/smoke.yaml --out build/smoke --jobs 2 --plots
 
+# issue #12: the kernel under each CPU path (avx512 / avx2 / baseline), side by side, as JSON
+bench-cpu-paths: $(STAMP)
+	$(PY) benchmarks/bench_cpu_paths.py
+
 # issue #4: phase (random, greedy) vs hash (uniform, weighted) vs two-choice, as JSON
 bench-baselines: $(STAMP)
 	$(PY) benchmarks/bench_baselines.py

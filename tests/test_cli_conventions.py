@@ -35,8 +35,8 @@ def test_python_dash_m_and_dash_h() -> None:
 
 
 def test_completion_options_exist() -> None:
-    done = runner.invoke(app, ["--show-completion", "bash"], prog_name="phase-router")
-    assert done.exit_code == 0 and "complete" in done.output.lower()
+    done = cli("--show-completion", "bash")
+    assert done.returncode == 0 and b"complete -o default -F" in done.stdout
     assert "--install-completion" in runner.invoke(app, ["--help"]).output
 
 
@@ -111,3 +111,11 @@ def test_tables_do_not_wrap_or_colour_off_a_terminal(tmp_path: Path) -> None:
     assert done.returncode == 0
     assert str(out).encode() in done.stdout  # on one line despite COLUMNS=60
     assert b"\x1b[" not in done.stdout
+
+
+def test_sweep_reads_its_config_from_stdin(tmp_path: Path) -> None:
+    config = (ROOT / "configs" / "smoke.yaml").read_text()
+    done = subprocess.run([sys.executable, "-m", "phase_router", "sweep", "-", "--out", str(tmp_path / "s")],
+                          input=config.encode(), capture_output=True, cwd=ROOT / "configs")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "s" / "results.csv").is_file()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from typing import Any, Optional, Sequence
 
 from ..errors import InvalidInputError
@@ -14,6 +18,21 @@ def stdin_inputs(*paths: Any) -> list[Any]:
     if sum(is_stream(p) for p in paths) > 1:
         raise InvalidInputError("only one input can be '-' (standard input is read once)")
     return [spool_stdin() if is_stream(p) else p for p in paths]
+
+
+@contextlib.contextmanager
+def stdin_file_in(directory: str) -> Iterator[str]:
+    """Standard input as a hidden temporary file in `directory`, for readers that resolve paths
+    relative to the file they read (a sweep config read from stdin names files relative to the
+    current directory). Removed when the block ends."""
+    fd, path = tempfile.mkstemp(prefix=".phase-router-stdin-", suffix=".yaml", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as copy, open(spool_stdin(), "rb") as source:
+            shutil.copyfileobj(source, copy)
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def stdout_output(path: Any, suffix: str = "") -> Any:
@@ -34,4 +53,4 @@ def shown(path: Any) -> str:
     return "<stdout>" if is_stream(path) else os.fspath(path)
 
 
-__all__ = ["STREAM", "check_one_stdout", "shown", "stdin_inputs", "stdout_output"]
+__all__ = ["STREAM", "check_one_stdout", "shown", "stdin_file_in", "stdin_inputs", "stdout_output"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -10,7 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .._internal.optional import require
 from .errors import cli_errors, fail, stderr
+from ..io.files import is_stream
 from .render import stdout
+from .streams import stdin_file_in
 
 
 class RichReporter:
@@ -28,7 +31,7 @@ class RichReporter:
 
 
 def sweep_command(
-    config: Path = typer.Argument(..., help="Sweep config (YAML); see docs/SWEEPS.md.", show_default=False),
+    config: Path = typer.Argument(..., help="Sweep config (YAML); see docs/SWEEPS.md. - reads it from stdin (paths in it are then relative to the current directory).", show_default=False),
     out: Optional[Path] = typer.Option(None, "--out", help="Output directory (default: sweeps/<config name>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep: skip cells already in --out."),
     jobs: int = typer.Option(1, "--jobs", min=1, help="Cells run in parallel on this machine."),
@@ -46,14 +49,20 @@ def sweep_command(
             require("distributed", "distributed", "running a sweep on a Dask cluster (--scheduler)")
         if plots:
             require("matplotlib", "plot", "--plots")
-        spec = load_config(config)  # every config problem is reported here, before any work
-        out_dir = out if out is not None else Path("sweeps") / (spec.name or config.stem)
+        from_stdin = is_stream(config)
+        if from_stdin:  # relative paths in it are relative to the current directory
+            with stdin_file_in(os.getcwd()) as copy:
+                spec = load_config(copy)
+        else:
+            spec = load_config(config)  # every config problem is reported here, before any work
+        base_dir = Path.cwd() if from_stdin else config.resolve().parent
+        out_dir = out if out is not None else Path("sweeps") / (spec.name or ("stdin" if from_stdin else config.stem))
         progress = Progress(TextColumn("[bold]sweep[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=stderr,
                             transient=False)
         try:
             with progress:
-                outcome = run_sweep(spec, config.resolve().parent, out_dir, resume=resume, jobs=jobs,
+                outcome = run_sweep(spec, base_dir, out_dir, resume=resume, jobs=jobs,
                                     scheduler=scheduler, reporter=RichReporter(progress))
         except KeyboardInterrupt:
             stderr.print(f"phase-router: interrupted; {out_dir} holds the finished cells; "
