@@ -8,6 +8,16 @@ namespace phase_router {
 namespace {
 namespace PHASE_ROUTER_KERNEL_NS {
 
+// Defined inside the path's target region, so the AVX2 and AVX-512 paths count with POPCNT
+// (common/bitops.hpp's popcount64 was compiled before any region, for every CPU).
+inline int count_ones(std::uint64_t x) {
+#if defined(PHASE_ROUTER_KERNEL_AVX2)
+    return __builtin_popcountll(x);
+#else
+    return popcount64(x);
+#endif
+}
+
 // ranks[w] = bits of marks[64w .. 64w+63] (byte b -> bit b), then marks cleared: one pass over
 // n bytes instead of a read-modify-write of the bitmap per draw. `ranks` has room for
 // words_for_bits(n) words; marks beyond n are zero, so whole 64-byte blocks can be read.
@@ -130,7 +140,7 @@ std::size_t emit_ranked(const std::uint64_t* candidates, std::size_t words, cons
     for (std::size_t w = 0; w < words; ++w) {
         std::uint64_t bits = candidates[w];
         if (bits == 0) continue;
-        const unsigned count = static_cast<unsigned>(popcount64(bits));
+        const unsigned count = static_cast<unsigned>(count_ones(bits));
         std::uint64_t picked = extract_bits(ranks, rank, count);
         if (invert) picked = ~picked & (~0ULL >> (64 - count));
         rank += count;
@@ -148,12 +158,12 @@ std::size_t emit_ranked(const std::uint64_t* candidates, std::size_t words, cons
                 const auto mask = static_cast<__mmask16>(hits >> (16 * q));
                 const __m512i ids = _mm512_add_epi32(lanes, _mm512_set1_epi32(static_cast<int>(16 * q)));
                 _mm512_storeu_si512(out + n, _mm512_maskz_compress_epi32(mask, ids));
-                n += static_cast<std::size_t>(popcount64(mask));
+                n += static_cast<std::size_t>(count_ones(mask));
             }
 #else
             // Decode eight at a time, writing up to seven spare slots that later words overwrite,
             // so the loop exit is predictable.
-            const int found = popcount64(hits);
+            const int found = count_ones(hits);
             for (int x = 0; x < found; x += 8) {
                 for (int u = 0; u < 8; ++u) {
                     out[n + x + u] = base + ctz64(hits | (1ULL << 63));
