@@ -114,8 +114,9 @@ build/venv-wheel/.ready:
 	touch $@
 
 wheel: build/venv-wheel/.ready
-	rm -rf build/wheelhouse build/dist
-	/usr/bin/time -f "wheel build: %e s" build/venv-wheel/bin/python -m pip wheel --quiet --no-deps . -w build/dist
+	rm -rf build/wheelhouse build/dist build/wheel-build
+	/usr/bin/time -f "wheel build: %e s" build/venv-wheel/bin/python -m pip wheel --quiet --no-deps . -w build/dist \
+	  -C build-dir=build/wheel-build
 	PATH="$(CURDIR)/build/venv-wheel/bin:$$PATH" auditwheel repair build/dist/phase_router-*.whl -w build/wheelhouse
 	ls -l build/dist build/wheelhouse
 
