@@ -121,3 +121,13 @@ def test_sweep_reads_its_config_from_stdin(tmp_path: Path) -> None:
                           input=config.encode(), capture_output=True, cwd=ROOT / "configs")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "s" / "results.csv").is_file()
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    np.save(tmp_path / "s.npy", np.full(100_000, 50))
+    np.save(tmp_path / "t.npy", np.full(100, 50_000))
+    command = (f"{sys.executable} -m phase_router route --degrees {tmp_path / 's.npy'} {tmp_path / 't.npy'} "
+               f"-k 8 --out - | head -c 10; exit ${{PIPESTATUS[0]}}")
+    done = subprocess.run(["bash", "-c", command], capture_output=True)
+    assert len(done.stdout) == 10
+    assert done.stderr == b"" and done.returncode == 141

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 
 import typer
@@ -15,6 +16,7 @@ from ..io.files import stdin_display
 EXIT_BAD_INPUT = 2
 EXIT_IO_FAILURE = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -31,6 +33,9 @@ def cli_errors() -> Iterator[None]:
         yield
     except PhaseRouterError as exc:
         fail(str(exc))
+    except BrokenPipeError:  # stdout's reader stopped early (`| head`): end quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except MemoryError:
         fail("out of memory; try a smaller k or fewer sources", EXIT_IO_FAILURE)
     except OSError as exc:
