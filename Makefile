@@ -129,5 +129,7 @@ qemu-haswell: wheel
 	cd build && $(QEMU) -cpu Haswell venv-wheel/bin/python ../tools/path_digest.py --small --expect native-digest.json 2>/dev/null
 	cd build && PHASE_ROUTER_CPU=baseline $(QEMU) -cpu Haswell venv-wheel/bin/python ../tools/path_digest.py --small \
 	  --expect native-digest.json 2>/dev/null
+	@echo "also on a CPU without AVX or BMI (Nehalem): the baseline path, same bits"
+	cd build && $(QEMU) -cpu Nehalem venv-wheel/bin/python ../tools/path_digest.py --small --expect native-digest.json 2>/dev/null
 	cd build && HYPOTHESIS_PROFILE=ci $(QEMU) -cpu Haswell venv-wheel/bin/python -m pytest -q -p no:cacheprovider \
 	  --rootdir=.. -c ../pyproject.toml ../tests/test_golden.py ../tests/test_kernel_matches_reference.py 2>/dev/null
