@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Optional, Union
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._internal.arrays import as_numpy
 from ._internal.validate import check_count
@@ -44,16 +45,16 @@ class Dispatch:
         ascending. capacity: (E,) the capacity applied, or None.
     """
 
-    indptr: np.ndarray
-    indices: np.ndarray
-    slots: np.ndarray
-    positions: np.ndarray
-    dropped: np.ndarray
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int64]
+    slots: NDArray[np.int64]
+    positions: NDArray[np.int64]
+    dropped: NDArray[np.int64]
     E: int
-    capacity: Optional[np.ndarray]
+    capacity: Optional[NDArray[np.int64]]
 
     @property
-    def counts(self) -> np.ndarray:
+    def counts(self) -> NDArray[np.int64]:
         """Kept tokens per expert, length E."""
         return np.diff(self.indptr)
 
@@ -93,13 +94,14 @@ def dispatch(routing: Union[Routing, Any], E: int, capacity: Union[int, Any, Non
     experts = routes[active].astype(np.int64)
     order = np.argsort(experts, kind="stable")  # expert-major, tokens stay ascending
     per_expert = np.bincount(experts, minlength=E).astype(np.int64)
-    starts = np.concatenate(([0], np.cumsum(per_expert)[:-1]))
+    starts = np.cumsum(per_expert) - per_expert  # first sorted position of each expert
     rank = np.empty(experts.size, dtype=np.int64)
     rank[order] = np.arange(experts.size, dtype=np.int64) - starts[experts[order]]
     kept = rank < caps[experts] if caps is not None else np.ones(experts.size, dtype=bool)
 
     kept_counts = np.minimum(per_expert, caps) if caps is not None else per_expert
-    indptr = np.concatenate(([0], np.cumsum(kept_counts))).astype(np.int64)
+    indptr = np.zeros(E + 1, dtype=np.int64)
+    np.cumsum(kept_counts, out=indptr[1:])
     sorted_kept = kept[order]
     indices = tokens[order][sorted_kept]
     dropped = np.stack([tokens[order][~sorted_kept], experts[order][~sorted_kept]], axis=1)
@@ -143,7 +145,7 @@ def combine(d: Dispatch, expert_outputs: Any, weights: Any = None) -> Any:
     return out
 
 
-def _capacities(capacity: Any, E: int) -> Optional[np.ndarray]:  # noqa: N803
+def _capacities(capacity: Any, E: int) -> Optional[NDArray[np.int64]]:  # noqa: N803
     if capacity is None:
         return None
     if isinstance(capacity, (int, np.integer)) and not isinstance(capacity, bool):
@@ -156,7 +158,7 @@ def _capacities(capacity: Any, E: int) -> Optional[np.ndarray]:  # noqa: N803
     return caps.astype(np.int64)
 
 
-def _index_for(x: Any, index: np.ndarray) -> Any:
+def _index_for(x: Any, index: NDArray[Any]) -> Any:
     """An index array of x's own library (torch wants tensors to index tensors)."""
     if type(x).__module__.startswith("torch"):
         import torch  # type: ignore[import-not-found, unused-ignore]

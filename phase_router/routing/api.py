@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._internal.validate import check_matching_shapes, check_output_fits, matrix_row_degrees
 from ..errors import InvalidInputError
@@ -21,11 +22,11 @@ SELECT_MODES = ("random", "greedy")
 class Routing:
     """routes[i] holds source i's targets, ascending, then -1 padding (int32, M x k)."""
 
-    routes: np.ndarray
+    routes: NDArray[np.int32]
     stats: RoutingStats
 
     @property
-    def column_loads(self) -> np.ndarray:
+    def column_loads(self) -> NDArray[np.int64]:
         """Routes per target, length E."""
         return column_loads(self.routes, self.stats.E)
 
@@ -44,7 +45,7 @@ class Routing:
 
 def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
           strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-          out: np.ndarray | None = None) -> Routing:
+          out: NDArray[np.int32] | None = None) -> Routing:
     """Route sources (rows of S, M x E) to targets (rows of T, E x M), at most k per source.
 
     S and T are 0/1 matrices (bool, integer or float NumPy arrays) or ``PackedBits``. Only their
@@ -67,14 +68,14 @@ def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, sele
 
 def route_degrees(s: Any, t: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-                  out: np.ndarray | None = None) -> Routing:
+                  out: NDArray[np.int32] | None = None) -> Routing:
     """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
     with M = len(s) and E = len(t). Options as for ``route``."""
     return _route_degrees(s, t, k, seed, row_perm, select, strategy, rows, threads, out, time.perf_counter(), {})
 
 
 def _route_degrees(s: Any, t: Any, k: int, seed: int, row_perm: bool, select: str, strategy: str, rows: Any,
-                   threads: int | None, out: np.ndarray | None, started: float,
+                   threads: int | None, out: NDArray[np.int32] | None, started: float,
                    timings_ms: dict[str, float]) -> Routing:
     if check_select(select) == "greedy":
         if rows is not None or out is not None:
@@ -93,7 +94,7 @@ def check_select(select: object) -> str:
 
 
 def _route(s: Any, t: Any, k: int, seed: int, row_perm: bool, strategy: str, rows: Any, threads: int | None,
-           out: np.ndarray | None, started: float, timings_ms: dict[str, float]) -> Routing:
+           out: NDArray[np.int32] | None, started: float, timings_ms: dict[str, float]) -> Routing:
     prepare_start = time.perf_counter()
     router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy)
     timings_ms["prepare"] = (time.perf_counter() - prepare_start) * 1e3
