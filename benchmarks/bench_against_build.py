@@ -56,14 +56,17 @@ def run_worker(pythonpath: str | None, reps: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("wheel")
+    parser.add_argument("--this", help="time this wheel as 'this build' instead of the installed package")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reps", type=int, default=9)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as other_dir:
+    with tempfile.TemporaryDirectory() as other_dir, tempfile.TemporaryDirectory() as this_dir:
         zipfile.ZipFile(args.wheel).extractall(other_dir)
+        if args.this:
+            zipfile.ZipFile(args.this).extractall(this_dir)
         this, other = {}, {}
         for _ in range(args.rounds):
-            for store, path in ((this, None), (other, other_dir)):
+            for store, path in ((this, this_dir if args.this else None), (other, other_dir)):
                 for case, result in run_worker(path, args.reps).items():
                     store.setdefault(case, {"ms": [], "sha256": result["sha256"]})["ms"] += result["ms"]
     rows = []

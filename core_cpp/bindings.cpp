@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/cpu_path.hpp"
 #include "common/permutation.hpp"
 #include "ring/router.hpp"
 #include "degrees/row_degrees.hpp"
@@ -407,6 +408,10 @@ PYBIND11_MODULE(_core, m) {
     m.def("domain_key", [](std::uint64_t seed, std::uint64_t d) { return domain_key(seed, static_cast<Domain>(d)); },
           py::arg("seed"), py::arg("domain"));
     m.attr("has_openmp") = built_with_openmp();
+    // issue #12: the selection kernels' CPU path, chosen now (PHASE_ROUTER_CPU may lower it)
+    m.attr("cpu_path") = cpu_path_name(active_cpu_path());
+    m.attr("cpu_path_best") = cpu_path_name(best_cpu_path());
+    m.attr("cpu_path_requested") = requested_cpu_path();
     // baselines and the greedy selection policy
     m.def("hash_route", &hash_route_py, py::arg("counts"), py::arg("weights"), py::arg("E"), py::arg("k"),
           py::arg("seed"), py::arg("weighted") = false, py::arg("threads") = 0);

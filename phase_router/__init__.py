@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _core, inputs
@@ -33,6 +34,14 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 _has_openmp: bool = bool(_core.has_openmp)
 
+#: The selection kernels' instruction-set path, chosen at import: "avx512", "avx2", "baseline"
+#: (x86-64) or "generic". PHASE_ROUTER_CPU=avx2|baseline forces a lower one; bits never change.
+cpu_path: str = str(_core.cpu_path)
+CPU_PATHS = ("avx512", "avx2", "baseline", "generic")
+if _core.cpu_path_requested and _core.cpu_path_requested not in CPU_PATHS:
+    warnings.warn(f"PHASE_ROUTER_CPU={_core.cpu_path_requested!r} names no CPU path (use avx512, avx2 or "
+                  f"baseline); using {cpu_path}", RuntimeWarning, stacklevel=2)
+
 __all__ = [
     "FileFormatError",
     "InputFileError",
@@ -45,6 +54,7 @@ __all__ = [
     "RoutingStats",
     "ShapeMismatchError",
     "column_loads",
+    "cpu_path",
     "hash_route",
     "two_choice_route",
     "route_greedy",

@@ -11,7 +11,10 @@
 namespace phase_router {
 
 inline int popcount64(std::uint64_t x) {
-#if defined(_MSC_VER) && !defined(__clang__)
+    // Portable builds (no -mpopcnt) get the bit-slicing count inline: GCC's builtin would be a
+    // call into libgcc per word (7% of a routing), and inline code can also be vectorised.
+    // The dispatched kernels (selection/draw_paths.cpp) count with the POPCNT instruction.
+#if (defined(_MSC_VER) && !defined(__clang__)) || (defined(__x86_64__) && !defined(__POPCNT__))
     x = x - ((x >> 1) & 0x5555555555555555ULL);
     x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
     x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;

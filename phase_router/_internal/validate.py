@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import InvalidInputError, ResourceLimitError, ShapeMismatchError
+from .arrays import as_numpy, is_scipy_sparse, sparse_row_degrees
 
 MAX_DIM = 2**31 - 1  # target ids are int32; ring positions uint32
 MAX_SEED = 2**64 - 1
@@ -76,7 +77,9 @@ def check_threads(threads: object) -> int:
 
 
 def matrix_row_degrees(matrix: object, name: str) -> tuple[np.ndarray, tuple[int, int]]:
-    """Row sums of a 0/1 matrix (NumPy array or PackedBits) and its shape, values checked.
+    """Row sums of a 0/1 matrix and its shape, values checked. The matrix is a NumPy array,
+    PackedBits, a SciPy sparse matrix/array (sums from its CSR structure, never densified) or
+    any array with ``__dlpack__`` / ``__array__`` (PyTorch CPU tensors included).
 
     Arrays are read once, in place, by the C++ pass (any strides, no copy; see
     dense_row_degrees); only a matrix that fails its 0/1 check, or a dtype the pass does not read,
@@ -87,7 +90,11 @@ def matrix_row_degrees(matrix: object, name: str) -> tuple[np.ndarray, tuple[int
         rows, width = matrix.shape
         _check_nonempty(rows, width, name)
         return _core.packed_row_degrees(matrix.bits, width), (rows, width)
-    array = _matrix_array(matrix, name)
+    if is_scipy_sparse(matrix):
+        if len(matrix.shape) == 2:
+            _check_nonempty(int(matrix.shape[0]), int(matrix.shape[1]), name)
+        return sparse_row_degrees(matrix, name)
+    array = _matrix_array(as_numpy(matrix, name), name)
     degrees = dense_row_degrees(array)
     if degrees is None:
         degrees = matrix_row_degrees_numpy(array, name)
@@ -166,8 +173,9 @@ def first_non_binary(array: np.ndarray) -> tuple[int, int] | None:
 
 
 def check_degrees(degrees: object, name: str) -> np.ndarray:
-    """A non-empty 1-D vector of non-negative integers, as uint32 (bounds: check_degree_bound)."""
-    array = np.asarray(degrees)
+    """A non-empty 1-D vector of non-negative integers, as uint32 (bounds: check_degree_bound).
+    Any array with ``__dlpack__`` / ``__array__`` is accepted (PyTorch CPU tensors included)."""
+    array = np.asarray(as_numpy(degrees, name))
     if array.ndim != 1:
         raise InvalidInputError(f"{name} must be a 1-D vector of degrees, got a {array.ndim}-D array")
     if array.size == 0:

@@ -19,9 +19,12 @@ from .evaluate_cmd import evaluate_command
 app = typer.Typer(
     name="phase-router",
     help="Balanced, seed-deterministic bipartite routing with a hard fan-out cap per source.",
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Help strings mean their brackets literally ("phase-router[plot]"), so no Rich markup.
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 

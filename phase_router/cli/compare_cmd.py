@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from .. import io
@@ -21,8 +20,9 @@ from ..inputs.generators import GENERATORS, degrees
 from .errors import check_writable, cli_errors, fail
 from .gen_cmd import parse_shape
 from .planning_cmd import read_degrees
+from .render import TerminalAware
 
-wide = Console(highlight=False, width=200)  # eleven numeric columns do not fit 80
+wide = TerminalAware(width=200)  # eleven numeric columns do not fit 80
 
 COLUMNS = [("max/mean", "max_over_mean"), ("max(L/t)/mean", "relative_max_over_mean"), ("max L/t", "max_load_per_t"),
            ("std/mean", "relative_spread"), ("Gini", "gini"), ("fill", "fill"), ("drop@1.0", "dropped_at_1_0"),
@@ -31,8 +31,8 @@ WITH_INTERVAL = {"max_over_mean", "relative_max_over_mean"}
 
 
 def compare_hash_command(
-    S: Optional[Path] = typer.Argument(None, help="Sources, M x E (or use --scenario).", show_default=False),  # noqa: N803
-    T: Optional[Path] = typer.Argument(None, help="Targets, E x M.", show_default=False),  # noqa: N803
+    s_file: Optional[Path] = typer.Argument(None, help="Sources, M x E (or use --scenario).", metavar="S", show_default=False),
+    t_file: Optional[Path] = typer.Argument(None, help="Targets, E x M.", metavar="T", show_default=False),
     scenario: List[str] = typer.Option([], "--scenario", help=f"Generated inputs (repeatable): {', '.join(GENERATORS)}."),
     shape: str = typer.Option("1024x1024", "--shape", help="M x E for --scenario inputs."),
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap."),
@@ -43,16 +43,16 @@ def compare_hash_command(
 ) -> None:
     """Compare the phase router with hash routers and two-choice, scenario by scenario."""
     with cli_errors():
-        if (S is None) != (T is None):
+        if (s_file is None) != (t_file is None):
             fail("give both S and T, or neither (with --scenario)")
-        if S is None and not scenario:
+        if s_file is None and not scenario:
             fail("give S and T files or at least one --scenario")
         check_feasible(feasible)
         if csv_path is not None:
             check_writable(csv_path, "--csv")
         inputs = []
-        if S is not None:
-            inputs.append((f"{S} / {T}", *read_degrees(S, T)))
+        if s_file is not None:
+            inputs.append((f"{s_file} / {t_file}", *read_degrees(s_file, t_file)))
         M, E = parse_shape(shape)
         for name in scenario:
             s, t = degrees(name, M, E, k=k, seed=0)

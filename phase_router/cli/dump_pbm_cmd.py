@@ -13,11 +13,12 @@ from ..io.shape import matrix_file_shape
 from .._internal.optional import require
 from .errors import cli_errors, fail
 from .render import stdout
+from .streams import stdin_inputs
 
 
 def dump_pbm_command(
-    S: Path = typer.Argument(..., help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
-    T: Path = typer.Argument(..., help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
+    s_file: Path = typer.Argument(..., help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", metavar="S", show_default=False),
+    t_file: Path = typer.Argument(..., help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", metavar="T", show_default=False),
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
     out: Path = typer.Option(..., "--out", help="Directory for the stage files and index.md (created if needed)."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64)."),
@@ -31,10 +32,11 @@ def dump_pbm_command(
             fail(f"{out}: --out must be a directory")
         if png:
             require("PIL.Image", "plot", "PNG previews (or pass --no-png)")
-        M, E = matrix_file_shape(S)
-        shape_T = matrix_file_shape(T)
+        s_file, t_file = stdin_inputs(s_file, t_file)
+        M, E = matrix_file_shape(s_file)
+        shape_T = matrix_file_shape(t_file)
         if shape_T != (E, M):
-            raise ShapeMismatchError(f"{T} is {shape_T[0]} x {shape_T[1]}, but {S} is {M} x {E}, so T must be {E} x {M}")
+            raise ShapeMismatchError(f"{t_file} is {shape_T[0]} x {shape_T[1]}, but {s_file} is {M} x {E}, so T must be {E} x {M}")
         check_size(M, E, force)  # before reading the matrices or allocating the stages
-        listed = dump_pipeline(io.read_matrix(S), io.read_matrix(T), k, out, seed=seed, row_perm=row_perm, png=png)
+        listed = dump_pipeline(io.read_matrix(s_file), io.read_matrix(t_file), k, out, seed=seed, row_perm=row_perm, png=png)
     stdout.print(f"{len(listed)} stages of {M} x {E}, k={k}, seed={seed} -> {out}/index.md", markup=False)

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 
 import typer
 from rich.console import Console
 
 from ..errors import PhaseRouterError
+from ..io.files import stdin_display
 
 EXIT_BAD_INPUT = 2
 EXIT_IO_FAILURE = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    stderr.print(f"phase-router: error: {message}", markup=False)
+    stderr.print(f"phase-router: error: {stdin_display(message)}", markup=False)
     raise typer.Exit(code)
 
 
@@ -30,6 +33,9 @@ def cli_errors() -> Iterator[None]:
         yield
     except PhaseRouterError as exc:
         fail(str(exc))
+    except BrokenPipeError:  # stdout's reader stopped early (`| head`): end quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except MemoryError:
         fail("out of memory; try a smaller k or fewer sources", EXIT_IO_FAILURE)
     except OSError as exc:
@@ -42,6 +48,8 @@ def cli_errors() -> Iterator[None]:
 def check_writable(path: os.PathLike[str] | str, what: str) -> None:
     """Refuse an output path that cannot be written, before any work starts."""
     path = os.fspath(path)
+    if path == "-":  # standard output
+        return
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         fail(f"{path}: {what} path is a directory")

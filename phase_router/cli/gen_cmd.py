@@ -11,7 +11,8 @@ from .. import io
 from ..errors import InvalidInputError
 from ..inputs.generators import GENERATORS, realise
 from .errors import check_writable, cli_errors
-from .render import stdout
+from .render import stderr, stdout
+from .streams import check_one_stdout, shown
 
 
 def parse_shape(text: str) -> tuple[int, int]:
@@ -37,7 +38,7 @@ def gen_command(
     kind: str = typer.Argument(..., help=f"One of: {_kinds_help()}. snake_case spellings are accepted too.",
                                show_default=False),
     shape: str = typer.Option(..., "--shape", help="M x E, e.g. 1024x1024 (or just N)."),
-    out: Tuple[Path, Path] = typer.Option(..., "--out", help="Output files for S and T: P4 PBM, or NPY (uint8) for a .npy name."),
+    out: Tuple[Path, Path] = typer.Option(..., "--out", help="Output files for S and T: P4 PBM, or NPY (uint8) for a .npy name; one may be - for stdout (P4)."),
     k: int = typer.Option(64, "-k", "--k", min=1, help="k for the kinds that use it (exact-k, uniform-1-k, boundary, moe, adversarial)."),
     density: Optional[float] = typer.Option(None, "--density", help="uniform, adversarial: probability of a one (default 0.5)."),
     width: Optional[int] = typer.Option(None, "--width", help="bands: band widths cycle 1..width (default 32)."),
@@ -50,6 +51,7 @@ def gen_command(
     """Generate a pair of input matrices S (M x E) and T (E x M), as sweeps and compare-hash do."""
     with cli_errors():
         M, E = parse_shape(shape)
+        summary_elsewhere = check_one_stdout((("--out S -", out[0]), ("--out T -", out[1])))
         for path, what in zip(out, ("--out S", "--out T")):
             check_writable(path, what)
         given = {"density": density, "width": width, "high_fraction": high_fraction,
@@ -62,9 +64,10 @@ def gen_command(
                        for path, side, shape_ in ((out[0], "S", (M, E)), (out[1], "T", (E, M)))]
     seconds = sum(w.seconds for w in written)
     size = sum(w.bytes for w in written)
-    stdout.print(f"{realised.generator.name}: S {M} x {E} ({written[0].ones:,} ones) -> {out[0]}; "
-                 f"T {E} x {M} ({written[1].ones:,} ones) -> {out[1]}; "
-                 f"{size / 2**20:,.1f} MiB in {seconds:.2f} s ({size / 2**20 / max(seconds, 1e-9):,.0f} MiB/s)")
+    (stderr if summary_elsewhere else stdout).print(
+        f"{realised.generator.name}: S {M} x {E} ({written[0].ones:,} ones) -> {shown(out[0])}; "
+        f"T {E} x {M} ({written[1].ones:,} ones) -> {shown(out[1])}; "
+        f"{size / 2**20:,.1f} MiB in {seconds:.2f} s ({size / 2**20 / max(seconds, 1e-9):,.0f} MiB/s)", markup=False)
 
 
 def _format(path: Path) -> str:

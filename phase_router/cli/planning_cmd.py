@@ -18,11 +18,13 @@ from .errors import cli_errors, fail, stderr
 
 EXIT_NO_K = 1  # suggest-k: no k meets the target (the closest k is printed)
 from .render import stdout
+from .streams import stdin_inputs
 
 
 def read_degrees(S: Optional[Path], T: Optional[Path]):  # noqa: N803
     if S is None or T is None:
         fail("give both S and T files")
+    S, T = stdin_inputs(S, T)  # noqa: N806 - either may be "-"
     s, shape_S = io.read_row_degrees(S)
     t, shape_T = io.read_row_degrees(T)
     if shape_T != (shape_S[1], shape_S[0]):
@@ -51,8 +53,8 @@ def _warn(payload: dict) -> None:
 
 
 def capacity_command(
-    S: Optional[Path] = typer.Argument(None, help="Sources, M x E (not with --moe).", show_default=False),  # noqa: N803
-    T: Optional[Path] = typer.Argument(None, help="Targets, E x M (not with --moe).", show_default=False),  # noqa: N803
+    s_file: Optional[Path] = typer.Argument(None, help="Sources, M x E (not with --moe).", metavar="S", show_default=False),
+    t_file: Optional[Path] = typer.Argument(None, help="Targets, E x M (not with --moe).", metavar="T", show_default=False),
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap (MoE: top-k)."),
     percentile: float = typer.Option(99.0, "--percentile", help="p in percent: the caps hold on at least p of fresh seeds (90 % confidence)."),
     factor: float = typer.Option(1.25, "--factor", help="Capacity factor: capacity = factor x mean load (MoE: factor x k M / E)."),
@@ -75,7 +77,7 @@ def capacity_command(
             payload = moe_capacity(tokens, experts, k, factor, range(seeds or 100), router_name=router_name)
             title = "phase-router capacity (MoE)"
         else:
-            s, t = read_degrees(S, T)
+            s, t = read_degrees(s_file, t_file)
             count = range(seeds) if seeds is not None else None
             payload = estimate_capacity(s, t, k, percentile, count, router_name=router_name).to_dict()
             over = overflow_fraction(s, t, k, factor, range(payload["seeds"]), router_name=router_name)
@@ -123,8 +125,8 @@ def _print_moe(payload: dict) -> None:
 
 
 def suggest_k_command(
-    S: Path = typer.Argument(..., help="Sources, M x E.", show_default=False),  # noqa: N803
-    T: Path = typer.Argument(..., help="Targets, E x M.", show_default=False),  # noqa: N803
+    s_file: Path = typer.Argument(..., help="Sources, M x E.", metavar="S", show_default=False),
+    t_file: Path = typer.Argument(..., help="Targets, E x M.", metavar="T", show_default=False),
     target_skew: Optional[float] = typer.Option(None, "--target-skew", help="Wanted max/mean column load (e.g. 1.1), >= 1."),
     target_fill: Optional[float] = typer.Option(None, "--target-fill", help="Wanted fill: routes / (M k), in (0, 1]."),
     probability: float = typer.Option(0.9, "--probability", help="Share of fresh seeds on which k must meet the target."),
@@ -141,7 +143,7 @@ def suggest_k_command(
         _check_router(router_name)
         check_targets(target_skew, target_fill)
         check_probability(probability)
-        s, t = read_degrees(S, T)
+        s, t = read_degrees(s_file, t_file)
         result = suggest_k(s, t, target_skew=target_skew, target_fill=target_fill, probability=probability,
                            seeds=range(seeds) if seeds is not None else None, validation_seeds=validation_seeds,
                            k_max=k_max, router_name=router_name)

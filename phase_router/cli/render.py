@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+import sys
+from typing import Any, Optional
+
 from rich.console import Console
 from rich.table import Table
 
 from ..analysis.stats import RoutingStats
 
-stdout = Console(highlight=False)
+NO_WRAP_WIDTH = 1_000_000  # "infinitely wide": a table row is one line, paths never break
+
+
+class TerminalAware:
+    """Prints with Rich, deciding per call: on a terminal, its width and colours; into a pipe or
+    file, no colour and no wrapping (a table row stays one line that tools can grep)."""
+
+    def __init__(self, *, stderr: bool = False, width: Optional[int] = None) -> None:
+        self.stderr = stderr
+        self.width = width
+
+    def console(self) -> Console:
+        stream = sys.stderr if self.stderr else sys.stdout
+        tty = stream.isatty()
+        return Console(file=stream, highlight=False, no_color=not tty, soft_wrap=not tty,
+                       width=self.width if tty else NO_WRAP_WIDTH)
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        self.console().print(*objects, **kwargs)
+
+
+stdout = TerminalAware()
+stderr = TerminalAware(stderr=True)
 
 
 def routing_table(stats: RoutingStats, inputs: dict[str, str], outputs: dict[str, str],

@@ -23,7 +23,9 @@ from .._internal.validate import check_count
 from ..io.shape import matrix_file_shape
 from .errors import check_writable, cli_errors
 from .memory_limit import check_memory, default_max_memory, parse_size, route_memory_parts
-from .render import routing_table, stdout
+from ..io.files import is_stream
+from .render import routing_table, stderr, stdout
+from .streams import check_one_stdout, shown, stdin_inputs, stdout_output
 
 
 SelectName = Enum("SelectName", {name: name for name in POLICIES}, type=str)  # one member per policy
@@ -39,6 +41,11 @@ class ObjectiveName(str, Enum):
     relative = "relative"
 
 
+class RouteFileFormat(str, Enum):
+    csv = "csv"
+    npy = "npy"
+
+
 class StrategyName(str, Enum):
     auto = "auto"
     dense = "dense"
@@ -46,8 +53,8 @@ class StrategyName(str, Enum):
 
 
 def route_command(
-    S: Optional[Path] = typer.Argument(None, help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
-    T: Optional[Path] = typer.Argument(None, help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", show_default=False),  # noqa: N803
+    s_file: Optional[Path] = typer.Argument(None, help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", metavar="S", show_default=False),
+    t_file: Optional[Path] = typer.Argument(None, help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", metavar="T", show_default=False),
     degrees: Optional[Tuple[Path, Path]] = typer.Option(
         None, "--degrees", metavar="S_DEGREES T_DEGREES",
         help="Degree files instead of matrices: ones per source row, ones per target row (.npy, or text: one integer per line)."),
@@ -58,9 +65,10 @@ def route_command(
     candidates: CandidatesName = typer.Option(CandidatesName.phase, "--candidates", help="Candidate source: phase (the phase construction, from row sums alone) or mask (exactly S_ij AND T_ji of the matrices: S as a constraint, e.g. jobs x allowed machines)."),
     objective: Optional[ObjectiveName] = typer.Option(None, "--objective", help="With --select optimal: minimise the max column load (max, default) or max load / t_j (relative)."),
     strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write routes (M x k int32, -1 padded) to .npy or .csv."),
-    stats_path: Optional[Path] = typer.Option(None, "--stats", help="Write the routing statistics as JSON."),
-    pbm: Optional[Path] = typer.Option(None, "--pbm", help="Write the routing matrix O (M x E) as a P4 PBM."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write routes (M x k int32, -1 padded) to .npy or .csv; - for stdout (CSV, or --out-format npy)."),
+    out_format: Optional[RouteFileFormat] = typer.Option(None, "--out-format", help="Format of --out - (default csv); files take theirs from the extension."),
+    stats_path: Optional[Path] = typer.Option(None, "--stats", help="Write the routing statistics as JSON; - for stdout (the table then goes to stderr)."),
+    pbm: Optional[Path] = typer.Option(None, "--pbm", help="Write the routing matrix O (M x E) as a P4 PBM; - for stdout."),
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON instead of a table."),
     threads: int = typer.Option(0, "--threads", min=0, help="Worker threads (0: all cores). Results never depend on it."),
     chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, help="Source rows routed and written at a time (default: 64 MiB of routes)."),
@@ -75,7 +83,16 @@ def route_command(
     --chunk-rows, --scheduler or --workers.
     """
     with cli_errors():
-        inputs = _input_names(S, T, degrees)
+        inputs = _input_names(s_file, t_file, degrees)
+        if out_format is not None and not is_stream(out):
+            raise InvalidInputError("--out-format is for --out - (files take the format from their extension)")
+        out = stdout_output(out, f".{out_format.value}" if out_format else "")
+        summary_elsewhere = check_one_stdout((("--out -", out), ("--stats -", stats_path), ("--pbm -", pbm),
+                                              ("--json", True if as_json else None)))
+        if degrees is None:
+            s_file, t_file = stdin_inputs(s_file, t_file)
+        else:
+            degrees = tuple(stdin_inputs(*degrees))
         if out is not None:
             io.route_format(out)
         for path, what in ((out, "--out"), (stats_path, "--stats"), (pbm, "--pbm")):
@@ -104,25 +121,25 @@ def route_command(
                                             all_rows_at_once=not policy.row_local, mask=mask), limit)
 
         if degrees is None:  # matrix headers give M and E before the rasters are read
-            refuse_if_too_big(*matrix_file_shape(S))
+            refuse_if_too_big(*matrix_file_shape(s_file))
         started = time.perf_counter()
         if mask:
-            matrix_S, matrix_T = io.read_matrix(S), io.read_matrix(T)
+            matrix_S, matrix_T = io.read_matrix(s_file), io.read_matrix(t_file)
             if matrix_T.shape != matrix_S.shape[::-1]:
-                raise ShapeMismatchError(f"{T} is {matrix_T.shape[0]} x {matrix_T.shape[1]}, but {S} is "
+                raise ShapeMismatchError(f"{t_file} is {matrix_T.shape[0]} x {matrix_T.shape[1]}, but {s_file} is "
                                          f"{matrix_S.shape[0]} x {matrix_S.shape[1]}, so T must be "
                                          f"{matrix_S.shape[1]} x {matrix_S.shape[0]}")
             read_ms = (time.perf_counter() - started) * 1e3
             router = MaskRouter(matrix_S, matrix_T, k, seed=seed, select=select.value, select_options=select_options)
         else:
-            s, t = _read_degrees(S, T, degrees)
+            s, t = _read_degrees(s_file, t_file, degrees)
             read_ms = (time.perf_counter() - started) * 1e3
             refuse_if_too_big(len(s), len(t))  # before the Router allocates its state
             router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy.value, select=select.value,
                             select_options=select_options)
         prepare_ms = (time.perf_counter() - started) * 1e3 - read_ms
 
-        outputs = {name: str(path) for name, path in
+        outputs = {name: shown(path) for name, path in
                    (("routes", out), ("routing pbm", pbm), ("stats", stats_path)) if path is not None}
         with io.output_batch() as batch:  # all outputs appear together, or none does
             route_start = time.perf_counter()
@@ -144,18 +161,22 @@ def route_command(
         typer.echo(f"warning: {message}", err=True)
     if as_json:
         typer.echo(json.dumps(payload, indent=2, sort_keys=True))
-    else:
-        stdout.print(routing_table(stats, inputs, outputs, execution))
+    else:  # on stderr when stdout carries an output
+        (stderr if summary_elsewhere else stdout).print(routing_table(stats, inputs, outputs, execution))
 
 
 def _input_names(S, T, degrees) -> dict[str, str]:  # noqa: N803
     if degrees is not None and (S is not None or T is not None):
         raise InvalidInputError("give matrices S T or --degrees s t, not both")
     if degrees is not None:
-        return {"s (degrees)": str(degrees[0]), "t (degrees)": str(degrees[1])}
+        return {"s (degrees)": _shown_input(degrees[0]), "t (degrees)": _shown_input(degrees[1])}
     if S is None or T is None:
         raise InvalidInputError("give two matrix files S T, or two degree files with --degrees s t")
-    return {"S": str(S), "T": str(T)}
+    return {"S": _shown_input(S), "T": _shown_input(T)}
+
+
+def _shown_input(path) -> str:
+    return "<stdin>" if is_stream(path) else str(path)
 
 
 def _read_degrees(S, T, degrees):  # noqa: N803

@@ -7,6 +7,7 @@ completely first); 2 a usage or input error; 130 interrupted.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -15,7 +16,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .._internal.optional import require
 from .errors import check_writable, cli_errors, fail, stderr
+from ..io.files import is_stream
 from .render import stdout
+from .streams import stdin_file_in
 
 EXIT_CHECK_FAILED = 1
 
@@ -35,7 +38,7 @@ class RichReporter:
 
 
 def sweep_command(
-    config: Path = typer.Argument(..., help="Sweep config (YAML); see docs/SWEEPS.md.", show_default=False),
+    config: Path = typer.Argument(..., help="Sweep config (YAML); see docs/SWEEPS.md. - reads it from stdin (paths in it are then relative to the current directory).", show_default=False),
     out: Optional[Path] = typer.Option(None, "--out", help="Output directory (default: sweeps/<config name>)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep: skip cells already in --out."),
     jobs: int = typer.Option(1, "--jobs", min=1, help="Cells run in parallel on this machine."),
@@ -65,8 +68,14 @@ def sweep_command(
             require("matplotlib", "plot", "--plots")
         if check_golden is not None:
             read_golden(check_golden)  # a missing or malformed golden file is a usage error, before any work
-        spec = load_config(config)  # every config problem is reported here, before any work
-        out_dir = out if out is not None else Path("sweeps") / (spec.name or config.stem)
+        from_stdin = is_stream(config)
+        if from_stdin:  # relative paths in it are relative to the current directory
+            with stdin_file_in(os.getcwd()) as copy:
+                spec = load_config(copy)
+        else:
+            spec = load_config(config)  # every config problem is reported here, before any work
+        base_dir = Path.cwd() if from_stdin else config.resolve().parent
+        out_dir = out if out is not None else Path("sweeps") / (spec.name or ("stdin" if from_stdin else config.stem))
         for path, what in ((record_golden, "--record-golden"), (junit, "--junit"), (markdown, "--markdown")):
             # a missing parent directory is created with the report (as the sweep creates out_dir)
             if path is not None and (path.is_dir() or path.parent.is_dir()):
@@ -76,7 +85,7 @@ def sweep_command(
                             transient=False)
         try:
             with progress:
-                outcome = run_sweep(spec, config.resolve().parent, out_dir, resume=resume, jobs=jobs,
+                outcome = run_sweep(spec, base_dir, out_dir, resume=resume, jobs=jobs,
                                     scheduler=scheduler, reporter=RichReporter(progress))
         except KeyboardInterrupt:
             stderr.print(f"phase-router: interrupted; {out_dir} holds the finished cells; "

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
 from typing import BinaryIO
 
 _umask_lock = threading.Lock()
+STDOUT = "-"  # as an output path: standard output
 
 
 def _creation_mode() -> int:
@@ -40,7 +43,9 @@ class OutputBatch:
     def path(self, path: str | os.PathLike[str]) -> str:
         """A staged temporary file name for `path`, for writers that need a name (np.memmap)."""
         target = os.fspath(path)
-        directory = os.path.dirname(os.path.abspath(target))
+        # "-" is stdout: staged in the temporary directory and copied out at commit, so a failed
+        # run writes nothing there either.
+        directory = None if target == STDOUT else os.path.dirname(os.path.abspath(target))
         fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".partial", dir=directory)
         os.close(fd)
         self._staged.append((temp, target))
@@ -52,9 +57,17 @@ class OutputBatch:
 
     def commit(self) -> None:
         mode = _creation_mode()
+        to_stdout = [temp for temp, path in self._staged if path == STDOUT]
         for temp, path in self._staged:
-            os.chmod(temp, mode)
-            os.replace(temp, path)
+            if path != STDOUT:
+                os.chmod(temp, mode)
+                os.replace(temp, path)
+        for temp in to_stdout:
+            with open(temp, "rb") as staged:
+                sys.stdout.flush()
+                shutil.copyfileobj(staged, sys.stdout.buffer, 1 << 20)
+                sys.stdout.buffer.flush()
+            os.unlink(temp)
         self._staged.clear()
 
     def discard(self) -> None:

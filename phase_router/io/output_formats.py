@@ -16,7 +16,13 @@ ROUTE_FORMATS = (".npy", ".csv")
 
 
 def route_format(path: str | os.PathLike[str]) -> str:
-    """'.npy' or '.csv', from the extension; anything else is refused before any work starts."""
+    """'.npy' or '.csv', from the extension; anything else is refused before any work starts.
+    "-" (stdout) has the format its StreamPath carries, CSV by default."""
+    if os.fspath(path) == "-":
+        ext = getattr(path, "suffix", "") or ".csv"
+        if ext not in ROUTE_FORMATS:
+            raise InvalidInputError(f"routes on stdout are written as npy or csv, not {ext!r}")
+        return ext
     ext = os.path.splitext(os.fspath(path))[1].lower()
     if ext not in ROUTE_FORMATS:
         raise InvalidInputError(f"{os.fspath(path)}: routes are written as .npy or .csv, not {ext or 'no extension'!r}")

@@ -9,8 +9,10 @@ from __future__ import annotations
 import time
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .._internal.validate import check_matching_shapes, check_output_fits, matrix_row_degrees
 from ..analysis.stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
@@ -22,26 +24,40 @@ from .router import PreparedCandidates, Router, check_rows
 class Routing:
     """routes[i] holds source i's targets, ascending, then -1 padding (int32, M x k)."""
 
-    routes: np.ndarray
+    routes: NDArray[np.int32]
     stats: RoutingStats
 
     @property
-    def column_loads(self) -> np.ndarray:
+    def column_loads(self) -> NDArray[np.int64]:
         """Routes per target, length E."""
         return column_loads(self.routes, self.stats.E)
+
+    def to_scipy(self) -> Any:  # scipy.sparse.csr_array (needs phase-router[scipy])
+        """The routing matrix O: a ``scipy.sparse.csr_array`` of shape M x E, one entry per route."""
+        from .._internal.arrays import routes_to_csr
+
+        return routes_to_csr(self.routes, self.stats.E)
+
+    def to_torch(self) -> Any:  # torch.Tensor (needs phase-router[torch])
+        """``routes`` as an int32 torch tensor sharing its memory (through DLPack)."""
+        from .._internal.arrays import routes_to_torch
+
+        return routes_to_torch(self.routes)
 
 
 CANDIDATE_SOURCES = ("phase", "mask")
 
 
-def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
+def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
           strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-          out: np.ndarray | None = None, select_options: dict | None = None,
+          out: NDArray[np.int32] | None = None, select_options: dict[str, Any] | None = None,
           candidates: str = "phase") -> Routing:
     """Route sources (rows of S, M x E) to targets (rows of T, E x M), at most k per source.
 
-    S and T are 0/1 matrices (bool, integer or float NumPy arrays) or ``PackedBits``. Only their
-    row sums matter (docs/SPEC.md), so this is ``route_degrees`` on those sums.
+    S and T are 0/1 matrices: bool, integer or float NumPy arrays, ``PackedBits``, SciPy sparse
+    matrices or arrays (row sums without densifying), or anything with ``__dlpack__`` /
+    ``__array__`` (PyTorch CPU tensors included). Only their row sums matter (docs/SPEC.md), so
+    this is ``route_degrees`` on those sums.
     select: the selection policy, "random" (the spec's uniform k-subset, the default) or "greedy"
     (the k least loaded relative to t_j, docs/BASELINES.md; slower); select_options its options.
     strategy: "auto", "dense" or "sparse" (identical routes; see Router). rows: (start, stop) to
@@ -72,17 +88,17 @@ def route(S, T, k: int, *, seed: int = 0, row_perm: bool = False, select: str = 
                   {"degrees": degrees_ms})
 
 
-def route_degrees(s, t, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
+def route_degrees(s: Any, t: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-                  out: np.ndarray | None = None, select_options: dict | None = None) -> Routing:
+                  out: NDArray[np.int32] | None = None, select_options: dict[str, Any] | None = None) -> Routing:
     """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
     with M = len(s) and E = len(t). Options as for ``route``."""
     return _route(s, t, k, seed, row_perm, select, select_options, strategy, rows, threads, out,
                   time.perf_counter(), {})
 
 
-def _route(s, t, k: int, seed: int, row_perm: bool, select: str, select_options: dict | None, strategy: str,
-           rows, threads: int | None, out: np.ndarray | None, started: float,
+def _route(s: Any, t: Any, k: int, seed: int, row_perm: bool, select: str, select_options: dict[str, Any] | None,
+           strategy: str, rows: Any, threads: int | None, out: NDArray[np.int32] | None, started: float,
            timings_ms: dict[str, float]) -> Routing:
     prepare_start = time.perf_counter()
     router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
@@ -91,7 +107,7 @@ def _route(s, t, k: int, seed: int, row_perm: bool, select: str, select_options:
     return _run(router, rows, threads, out, started, timings_ms)
 
 
-def _run(router: PreparedCandidates, rows, threads: int | None, out: np.ndarray | None, started: float,
+def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArray[np.int32] | None, started: float,
          timings_ms: dict[str, float], stacklevel: int = 4) -> Routing:
     """Selection on the prepared candidates, then statistics; warnings point at the caller of
     route()/route_degrees() (stacklevel)."""

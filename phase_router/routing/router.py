@@ -8,6 +8,7 @@ the full routing, whatever the strategy, thread count or policy.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -49,6 +50,12 @@ class PreparedCandidates:
     ``_core.CandidateSource``)."""
 
     candidates = "phase"
+    s: np.ndarray
+    t: np.ndarray
+    k: int
+    seed: int
+    row_perm: bool
+    _core: Any  # a _core.CandidateSource
 
     def _prepare_selection(self, select: str, select_options: dict | None) -> None:
         self.policy: Policy = policy(select)

@@ -16,7 +16,8 @@ import numpy as np
 from ..analysis.stats import column_loads
 from .grid import Cell
 from ..inputs.generators import degrees
-from ..analysis.routers import ROUTERS
+from ..analysis import like_for_like
+from ..analysis.routers import ROUTERS, as_degrees
 
 # Fields that vary from run to run by nature; everything else in a record is deterministic.
 SMALL_CELL_ROUTES = 1 << 16  # M * k below this: route on one thread
@@ -35,8 +36,14 @@ def cell_degrees(cell: Cell) -> tuple[np.ndarray, np.ndarray]:
 
 
 def cell_routes(cell: Cell, threads: int = 0, s=None, t=None) -> np.ndarray:
+    """The cell's routes. Baselines route like for like (docs/METRICS.md): source i gets the phase
+    router's own route count r_i = min(k, c_i) at the cell's seed, picked from all E targets."""
     if s is None or t is None:
         s, t = cell_degrees(cell)
+    if cell.router in like_for_like.BASELINES:
+        s, t = as_degrees(s, t)
+        counts = like_for_like.phase_counts(s, t, cell.k, cell.seed)
+        return like_for_like.route(cell.router, s, t, cell.k, cell.seed, counts)
     return ROUTERS[cell.router].function(
         s, t, cell.k, seed=cell.seed, row_perm=bool(cell.row_perm), strategy=cell.strategy or "auto",
         threads=threads,

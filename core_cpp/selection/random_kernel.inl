@@ -1,0 +1,195 @@
+// Step 7's ISA-specific kernels, compiled once per CPU path by draw_paths.cpp (no include guard
+// on purpose). PHASE_ROUTER_KERNEL_NS names the path's namespace; PHASE_ROUTER_KERNEL_AVX2
+// (BMI2 pdep, POPCNT, 32-byte vectors) and PHASE_ROUTER_KERNEL_AVX512 (16-draw blocks, 64-byte
+// mark packing, register compress) switch on the wider code. Every variant consumes the same
+// draws and writes the same bits: the vector forms are exact rewrites of the scalar loops.
+
+namespace phase_router {
+namespace {
+namespace PHASE_ROUTER_KERNEL_NS {
+
+// Defined inside the path's target region, so the AVX2 and AVX-512 paths count with POPCNT
+// (common/bitops.hpp's popcount64 was compiled before any region, for every CPU).
+inline int count_ones(std::uint64_t x) {
+#if defined(PHASE_ROUTER_KERNEL_AVX2)
+    return __builtin_popcountll(x);
+#else
+    return popcount64(x);
+#endif
+}
+
+// ranks[w] = bits of marks[64w .. 64w+63] (byte b -> bit b), then marks cleared: one pass over
+// n bytes instead of a read-modify-write of the bitmap per draw. `ranks` has room for
+// words_for_bits(n) words; marks beyond n are zero, so whole 64-byte blocks can be read.
+void marks_to_bitmap(std::uint8_t* marks, std::uint32_t n, std::uint64_t* ranks) {
+    const std::size_t words = words_for_bits(n);
+    for (std::size_t w = 0; w < words; ++w) {
+        const std::uint8_t* block = marks + w * 64;
+#if defined(PHASE_ROUTER_KERNEL_AVX512)
+        ranks[w] = _mm512_test_epi8_mask(_mm512_loadu_si512(block), _mm512_set1_epi8(1));
+#elif defined(PHASE_ROUTER_KERNEL_AVX2)
+        // Marks are 0/1: shifting each byte's bit 0 to bit 7 lets movemask collect them.
+        const __m256i lo = _mm256_slli_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block)), 7);
+        const __m256i hi = _mm256_slli_epi16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32)), 7);
+        ranks[w] = static_cast<std::uint32_t>(_mm256_movemask_epi8(lo)) |
+                   (static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm256_movemask_epi8(hi))) << 32);
+#else
+        std::uint64_t bits = 0;
+        for (unsigned b = 0; b < 8; ++b) {
+            std::uint64_t eight;  // eight 0/1 bytes; the multiply gathers their low bits (byte i -> bit i)
+            std::memcpy(&eight, block + 8 * b, 8);
+            bits |= ((eight * 0x0102040810204080ULL) >> 56) << (8 * b);
+        }
+        ranks[w] = bits;
+#endif
+    }
+    std::memset(marks, 0, words * 64);
+}
+
+void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, std::uint8_t* marks,
+                  std::uint64_t* ranks) {
+    // Floyd: for j = n-count .. n-1, draw v uniform on [0, j]; keep v, or j if v is already kept.
+    // The draws are DrawStream's, consumed here two per SplitMix64 word (high half first).
+    std::uint32_t j = n - count;
+    std::uint64_t counter = 0;
+    if (n <= 64) {
+        // The whole set fits in one register: no memory traffic at all (MoE rows have ~10
+        // candidates; reading bytes just stored would stall on store forwarding).
+        std::uint64_t set = 0;
+        while (j < n) {
+            const std::uint64_t word = splitmix(row_key, counter++);
+            const std::uint32_t draws[2] = {static_cast<std::uint32_t>(word >> 32), static_cast<std::uint32_t>(word)};
+            for (const std::uint32_t draw : draws) {
+                std::uint32_t v;
+                if (j == n || !lemire_accept(draw, j + 1, &v)) continue;
+                set |= 1ULL << (((set >> v) & 1) ? j : v);
+                ++j;
+            }
+        }
+        ranks[0] = set;
+        return;
+    }
+    auto keep = [&](std::uint32_t v) {
+        // pick = marks[v] ? j : v, without a branch: v collides with an earlier pick up to half
+        // the time, which no predictor can guess.
+        const std::uint32_t taken = 0u - static_cast<std::uint32_t>(marks[v]);
+        marks[v ^ ((v ^ j) & taken)] = 1;
+        ++j;
+    };
+    auto consume = [&](std::uint32_t draw) {
+        std::uint32_t v;  // uniform on [0, j]
+        if (lemire_accept(draw, j + 1, &v)) keep(v);  // rejected: the next draw retries this j
+    };
+#if defined(PHASE_ROUTER_KERNEL_AVX512)
+    // Blocks of 8 SplitMix64 words = 16 draws whose bounds are j+1 .. j+16 if none is rejected.
+    // The arithmetic runs in vector lanes; a block in which any draw could be rejected (low half
+    // of draw * bound below bound: probability ~2^-28 per block) is replayed by the exact path.
+    const __m512i word_index = _mm512_setr_epi64(1, 2, 3, 4, 5, 6, 7, 8);
+    const __m512i bound_step = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFLL);
+    while (n - j >= 16) {
+        __m512i z = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(row_key)),
+                                     _mm512_mullo_epi64(_mm512_add_epi64(word_index, _mm512_set1_epi64(static_cast<long long>(counter))),
+                                                        _mm512_set1_epi64(static_cast<long long>(kGolden))));
+        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64(static_cast<long long>(0xBF58476D1CE4E5B9ULL)));
+        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64(static_cast<long long>(0x94D049BB133111EBULL)));
+        z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+        const __m512i bound_high = _mm512_add_epi64(_mm512_set1_epi64(j + 1), bound_step);
+        const __m512i bound_low = _mm512_add_epi64(bound_high, _mm512_set1_epi64(1));
+        const __m512i m_high = _mm512_mul_epu32(_mm512_srli_epi64(z, 32), bound_high);
+        const __m512i m_low = _mm512_mul_epu32(z, bound_low);
+        const __mmask8 risky = _mm512_cmplt_epu64_mask(_mm512_and_si512(m_high, low32), bound_high) |
+                               _mm512_cmplt_epu64_mask(_mm512_and_si512(m_low, low32), bound_low);
+#ifdef PHASE_ROUTER_REPLAY_ALL_BLOCKS
+        const bool replay = true;  // test build: exercise the exact path on every block
+#else
+        const bool replay = risky != 0;
+#endif
+        if (replay) {
+            for (unsigned w = 0; w < 8; ++w) {
+                const std::uint64_t word = splitmix(row_key, counter + w);
+                consume(static_cast<std::uint32_t>(word >> 32));
+                if (j < n) consume(static_cast<std::uint32_t>(word));
+            }
+        } else {
+            alignas(64) std::uint64_t v_high[8], v_low[8];
+            _mm512_store_si512(v_high, _mm512_srli_epi64(m_high, 32));
+            _mm512_store_si512(v_low, _mm512_srli_epi64(m_low, 32));
+            for (unsigned w = 0; w < 8; ++w) {
+                keep(static_cast<std::uint32_t>(v_high[w]));
+                keep(static_cast<std::uint32_t>(v_low[w]));
+            }
+        }
+        counter += 8;
+    }
+#endif
+    while (j < n) {
+        const std::uint64_t word = splitmix(row_key, counter++);
+        consume(static_cast<std::uint32_t>(word >> 32));
+        if (j < n) consume(static_cast<std::uint32_t>(word));
+    }
+    marks_to_bitmap(marks, n, ranks);
+}
+
+// For each candidate word, `picked` holds the marks of its ranks, one bit per set bit of the
+// word, lowest first.
+std::size_t emit_ranked(const std::uint64_t* candidates, std::size_t words, const std::uint64_t* ranks,
+                        bool invert, std::int32_t* out, std::size_t capacity) {
+    std::size_t n = 0;
+    std::size_t rank = 0;
+    for (std::size_t w = 0; w < words; ++w) {
+        std::uint64_t bits = candidates[w];
+        if (bits == 0) continue;
+        const unsigned count = static_cast<unsigned>(count_ones(bits));
+        std::uint64_t picked = extract_bits(ranks, rank, count);
+        if (invert) picked = ~picked & (~0ULL >> (64 - count));
+        rank += count;
+        const std::int32_t base = static_cast<std::int32_t>(w * 64);
+#if defined(PHASE_ROUTER_KERNEL_AVX2)
+        // Deposit the picks onto the candidate bits: the picked targets of this word.
+        std::uint64_t hits = _pdep_u64(picked, bits);
+        if (n + 64 <= capacity) {
+#if defined(PHASE_ROUTER_KERNEL_AVX512)
+            // Four 16-lane compresses in registers, each stored whole (the spare lanes land in
+            // slots later words overwrite); the memory form of vpcompressd is slow on some CPUs.
+            const __m512i lanes = _mm512_add_epi32(_mm512_set1_epi32(base),
+                _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+            for (unsigned q = 0; q < 4; ++q) {
+                const auto mask = static_cast<__mmask16>(hits >> (16 * q));
+                const __m512i ids = _mm512_add_epi32(lanes, _mm512_set1_epi32(static_cast<int>(16 * q)));
+                _mm512_storeu_si512(out + n, _mm512_maskz_compress_epi32(mask, ids));
+                n += static_cast<std::size_t>(count_ones(mask));
+            }
+#else
+            // Decode eight at a time, writing up to seven spare slots that later words overwrite,
+            // so the loop exit is predictable.
+            const int found = count_ones(hits);
+            for (int x = 0; x < found; x += 8) {
+                for (int u = 0; u < 8; ++u) {
+                    out[n + x + u] = base + ctz64(hits | (1ULL << 63));
+                    hits &= hits - 1;
+                }
+            }
+            n += static_cast<std::size_t>(found);
+#endif
+        } else {
+            for (; hits != 0; hits &= hits - 1) out[n++] = base + ctz64(hits);
+        }
+#else
+        (void)capacity;
+        // Branch-free: always store the current candidate, advance only when it is picked.
+        // `picked` is non-zero while a picked candidate remains, so n stays below capacity.
+        while (picked != 0) {
+            out[n] = base + ctz64(bits);
+            n += picked & 1;
+            picked >>= 1;
+            bits &= bits - 1;
+        }
+#endif
+    }
+    return n;
+}
+
+}  // namespace PHASE_ROUTER_KERNEL_NS
+}  // namespace
+}  // namespace phase_router
