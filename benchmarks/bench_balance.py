@@ -68,6 +68,7 @@ SCENARIOS = [
     ("MoE 4096x64 k=2, whole-wrap t", moe(4096, 64, 2, "whole"), 2),
     ("MoE 2^20x1024 k=8, whole-wrap t", moe(1 << 20, 1024, 8, "whole"), 8),
 ]
+LARGE = {"MoE 2^20x1024 k=8, whole-wrap t"}  # minutes (greedy, optimal): only with --large
 QUICK = {"dense N=1024 k=64", "dense N=1024 k=256", "bimodal N=1024 k=64", "MoE 4096x64 k=2, t=M"}
 
 
@@ -172,6 +173,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="four small scenarios (for tests)")
     parser.add_argument("--markdown", help="also write the Markdown table here")
+    parser.add_argument("--large", action="store_true", help="also the M = 2^20 MoE shape (minutes)")
     parser.add_argument("--speed", action="store_true",
                         help="instead: balanced vs random time at issue 10's budget shapes (interleaved)")
     parser.add_argument("--reps", type=int, default=15, help="--speed: timed reps per shape and thread count")
@@ -184,7 +186,7 @@ def main() -> None:
                           "speed": speed(args.reps, counts)}, indent=2))
         return
     routers = [phase_router_name(p) for p in pr.routing.selection.POLICIES] + ["hash", "hash-weighted", "two-choice"]
-    chosen = [x for x in SCENARIOS if not args.quick or x[0] in QUICK]
+    chosen = [x for x in SCENARIOS if (not args.quick or x[0] in QUICK) and (args.large or x[0] not in LARGE)]
     results = [measure(label, make, k, range(args.seeds), routers) for label, make, k in chosen]
     document = {"version": pr.__version__, "machine": platform.machine(), "cpus": os.cpu_count(),
                 "seeds": args.seeds, "routers": routers, "results": results}
