@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from phase_router.cli.app import app
-from phase_router.evaluation.intervals import median_interval, paired_verdict
+from phase_router.analysis.intervals import median_interval, paired_verdict
 
 pytest.importorskip("matplotlib")  # the evaluation draws its plots (extra `plot`, in `test`)
 

@@ -144,12 +144,7 @@ void Router::visit_rows(std::uint32_t begin, std::uint32_t end, int threads, con
         if (s_[i] == 0) empty_rows.push_back(i);
         else if (row_is_sparse(i)) sparse_rows.push_back(i);
     }
-    if (!empty_rows.empty()) {
-        const auto visitor = make_visitor(0);
-        for (const std::uint32_t i : empty_rows) visitor->list_row(i, nullptr, 0);
-    }
-    if (!dense_positions.empty()) visit_dense(dense_positions, threads, make_visitor);
-    if (!sparse_rows.empty()) visit_sparse(sparse_rows, threads, make_visitor);
+    visit_split(dense_positions, sparse_rows, empty_rows, threads, make_visitor);
 }
 
 void Router::visit_row_list(const std::vector<std::uint32_t>& rows, int threads,
@@ -165,6 +160,14 @@ void Router::visit_row_list(const std::vector<std::uint32_t>& rows, int threads,
         else dense_positions.push_back(ring_position_[i]);
     }
     std::sort(dense_positions.begin(), dense_positions.end());
+    visit_split(dense_positions, sparse_rows, empty_rows, threads, make_visitor);
+}
+
+// Empty rows (no candidate) on the calling thread, then the dense rows by the sweep (positions in
+// T-ring order) and the sparse rows by enumeration.
+void Router::visit_split(const std::vector<std::uint32_t>& dense_positions, const std::vector<std::uint32_t>& sparse_rows,
+                         const std::vector<std::uint32_t>& empty_rows, int threads,
+                         const VisitorFactory& make_visitor) const {
     if (!empty_rows.empty()) {
         const auto visitor = make_visitor(0);
         for (const std::uint32_t i : empty_rows) visitor->list_row(i, nullptr, 0);

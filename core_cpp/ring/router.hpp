@@ -66,6 +66,8 @@ public:
     std::uint32_t checkpoint_stride() const { return arcs_ ? arcs_->stride() : 0; }
 
 private:
+    void visit_split(const std::vector<std::uint32_t>& dense_positions, const std::vector<std::uint32_t>& sparse_rows,
+                     const std::vector<std::uint32_t>& empty_rows, int threads, const VisitorFactory& make_visitor) const;
     void visit_dense(const std::vector<std::uint32_t>& positions, int threads, const VisitorFactory& make_visitor) const;
     void visit_sparse(const std::vector<std::uint32_t>& rows, int threads, const VisitorFactory& make_visitor) const;
     // Row i's arc on the E-ring, position by position, keeping the targets whose T-arc covers

@@ -17,7 +17,7 @@ this project's like-for-like comparisons.
 
 Each (scenario, k) runs on the same seeds for every router; the per-seed max/mean column loads
 give paired verdicts (phase against each baseline) with a distribution-free interval
-(evaluation/intervals.py). Times are wall clock per routing on one thread on this machine (the
+(analysis/intervals.py). Times are wall clock per routing on one thread on this machine (the
 phase router's from the matrices: row sums plus the kernel); `hash-original` is a NumPy
 definition (no C++ kernel), so its times are not a speed comparison.
 """
@@ -40,7 +40,7 @@ from ..baselines import hash_route, two_choice_route
 from ..baselines.hash_original import hash_route_original
 from ..inputs import degrees, realise
 from ..inputs.two_phase_original import second_phase_S, second_phase_T
-from .intervals import paired_verdict
+from ..analysis.intervals import paired_verdict
 from .jsonable import dumps
 
 SECOND_PHASE = 2**63  # phase 2 routes with seed + 2^63 (mod 2^64): never one of the first phase's seeds

@@ -19,7 +19,7 @@ from ..analysis.montecarlo import expected_candidates, monte_carlo_stats, run_se
 from ..analysis.routers import ROUTERS
 from ..inputs import degrees
 from ..routing.api import route_degrees
-from .intervals import median_interval, paired_verdict
+from ..analysis.intervals import median_interval, paired_verdict
 
 N, K = 1024, 64
 _rng = np.random.default_rng(2024)
