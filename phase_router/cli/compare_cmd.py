@@ -17,7 +17,7 @@ from .. import io
 from ..analysis.compare import compare, verdict_lines
 from ..analysis.like_for_like import FEASIBLE, check_feasible
 from ..inputs.generators import GENERATORS, degrees
-from .errors import check_writable, cli_errors, fail
+from .errors import check_distinct, check_writable, cli_errors, fail
 from .gen_cmd import parse_shape
 from .planning_cmd import read_degrees
 from .render import TerminalAware
@@ -50,6 +50,7 @@ def compare_hash_command(
         check_feasible(feasible)
         if csv_path is not None:
             check_writable(csv_path, "--csv")
+            check_distinct((("--csv", csv_path),), (("S", s_file), ("T", t_file)))
         inputs = []
         if s_file is not None:
             inputs.append((f"{s_file} / {t_file}", *read_degrees(s_file, t_file)))

@@ -45,6 +45,37 @@ def cli_errors() -> Iterator[None]:
         fail("interrupted", EXIT_INTERRUPTED)
 
 
+def _same_file(a: str, b: str) -> bool:
+    """Whether two paths name one file: the same real path (symlinks resolved), or, when both
+    exist, the same device and inode (hard links)."""
+    if os.path.realpath(a) == os.path.realpath(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_distinct(outputs, inputs=()) -> None:
+    """Refuse, before any work, an output that names the same file as an input or as another
+    output: the atomic rename would replace the input, or one output would replace the other
+    (data loss). `outputs` and `inputs` are (label, path or None) pairs; `-` (a stream) is
+    never a file."""
+    seen: list[tuple[str, str, str]] = []
+    for label, path in inputs:
+        if path is not None and os.fspath(path) != "-":
+            seen.append((label, os.fspath(path), "input"))
+    for label, path in outputs:
+        if path is None or os.fspath(path) == "-":
+            continue
+        path = os.fspath(path)
+        for other_label, other, kind in seen:
+            if _same_file(path, other):
+                fail(f"{path}: {label} names the same file as the {kind} {other_label}; "
+                     f"choose another path (the {kind} would be lost)")
+        seen.append((label, path, "output"))
+
+
 def check_writable(path: os.PathLike[str] | str, what: str) -> None:
     """Refuse an output path that cannot be written, before any work starts."""
     path = os.fspath(path)

@@ -10,7 +10,7 @@ import typer
 from .. import io
 from ..errors import InvalidInputError
 from ..inputs.generators import GENERATORS, realise
-from .errors import check_writable, cli_errors
+from .errors import check_distinct, check_writable, cli_errors
 from .render import stderr, stdout
 from .streams import check_one_stdout, shown
 
@@ -54,6 +54,7 @@ def gen_command(
         summary_elsewhere = check_one_stdout((("--out S -", out[0]), ("--out T -", out[1])))
         for path, what in zip(out, ("--out S", "--out T")):
             check_writable(path, what)
+        check_distinct((("--out S", out[0]), ("--out T", out[1])))
         given = {"density": density, "width": width, "high_fraction": high_fraction,
                  "capacity_factor": capacity_factor, "alpha": alpha, "blocks": blocks}
         realised = realise(kind, M, E, k=k, seed=seed, **{key: v for key, v in given.items() if v is not None})

@@ -21,7 +21,7 @@ from ..analysis.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
 from .._internal.validate import check_count
 from ..io.shape import matrix_file_shape
-from .errors import check_writable, cli_errors
+from .errors import check_distinct, check_writable, cli_errors
 from .memory_limit import check_memory, default_max_memory, parse_size, route_memory_parts
 from ..io.files import is_stream
 from .render import routing_table, stderr, stdout
@@ -98,6 +98,9 @@ def route_command(
         for path, what in ((out, "--out"), (stats_path, "--stats"), (pbm, "--pbm")):
             if path is not None:
                 check_writable(path, what)
+        input_paths = (("S", s_file), ("T", t_file)) if degrees is None else (("s degrees", degrees[0]),
+                                                                              ("t degrees", degrees[1]))
+        check_distinct((("--out", out), ("--stats", stats_path), ("--pbm", pbm)), input_paths)
         if scheduler and workers:
             raise InvalidInputError("give --scheduler or --workers, not both")
         policy = POLICIES[select.value]

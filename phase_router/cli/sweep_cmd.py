@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .._internal.optional import require
-from .errors import check_writable, cli_errors, fail, stderr
+from .errors import check_distinct, check_writable, cli_errors, fail, stderr
 from ..io.files import is_stream
 from .render import stdout
 from .streams import stdin_file_in
@@ -80,6 +80,8 @@ def sweep_command(
             # a missing parent directory is created with the report (as the sweep creates out_dir)
             if path is not None and (path.is_dir() or path.parent.is_dir()):
                 check_writable(path, what)
+        check_distinct((("--record-golden", record_golden), ("--junit", junit), ("--markdown", markdown)),
+                       (("the config", config), ("--check-golden", check_golden)))
         progress = Progress(TextColumn("[bold]sweep[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=stderr,
                             transient=False)
