@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 from pathlib import Path
 
 import numpy as np
@@ -86,3 +87,38 @@ def test_distinct_outputs_still_work(inputs, tmp_path: Path) -> None:
                  "--pbm", tmp_path / "r.pbm")
     assert result.exit_code == 0, result.output
     assert all((tmp_path / f"r.{ext}").exists() for ext in ("npy", "json", "pbm"))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "char-device"])
+def test_special_files_are_refused_not_replaced(inputs, tmp_path: Path, kind: str) -> None:
+    """Issue 11, data loss class "special files replaced by the atomic rename": a FIFO or a device
+    as an output is refused before any work and stays what it was (never /dev/null itself here:
+    a node made for the test stands in for it)."""
+    S, T = inputs
+    node = tmp_path / "node"
+    if kind == "fifo":
+        os.mkfifo(node)
+    else:
+        if os.geteuid() != 0:
+            pytest.fail("creating a character device needs root, which CI has")
+        os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    is_special = (lambda p: stat.S_ISFIFO(os.stat(p).st_mode)) if kind == "fifo" else (
+        lambda p: stat.S_ISCHR(os.stat(p).st_mode))
+    for option in ("--stats", "--pbm"):  # --out also needs a .npy/.csv name, checked first
+        _refused(run("route", S, T, "-k", 2, option, node), "not a regular file")
+        assert is_special(node)
+    fifo_npy = tmp_path / "routes.npy"
+    os.mkfifo(fifo_npy)
+    _refused(run("route", S, T, "-k", 2, "--out", fifo_npy), "not a regular file")
+    assert stat.S_ISFIFO(os.stat(fifo_npy).st_mode)
+
+
+def test_a_replaced_output_keeps_its_mode(inputs, tmp_path: Path) -> None:
+    """Issue 11: replacing an existing output must not widen its mode (0600 stays 0600)."""
+    S, T = inputs
+    out = tmp_path / "private.json"
+    out.write_text("{}")
+    os.chmod(out, 0o600)
+    result = run("route", S, T, "-k", 2, "--stats", out)
+    assert result.exit_code == 0, result.output
+    assert (os.stat(out).st_mode & 0o777) == 0o600 and out.read_text() != "{}"

@@ -84,6 +84,9 @@ def check_writable(path: os.PathLike[str] | str, what: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
     if os.path.isdir(path):
         fail(f"{path}: {what} path is a directory")
+    if os.path.exists(path) and not os.path.isfile(path):
+        fail(f"{path}: {what} path is not a regular file (a device, FIFO or socket); phase-router writes "
+             "regular files and will not replace it; use - for standard output")
     if not os.path.isdir(directory):
         fail(f"{path}: directory {directory} does not exist")
     if not os.access(directory, os.W_OK):

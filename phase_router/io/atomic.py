@@ -8,6 +8,7 @@ place. If any write fails (or Ctrl-C arrives), every temporary is removed and no
 from __future__ import annotations
 
 import contextlib
+import stat
 import os
 import shutil
 import sys
@@ -16,8 +17,23 @@ import threading
 from collections.abc import Iterator
 from typing import BinaryIO
 
+from ..errors import InputFileError
+
 _umask_lock = threading.Lock()
 STDOUT = "-"  # as an output path: standard output
+
+
+def _existing_regular(path: str | os.PathLike[str]) -> os.stat_result | None:
+    """The target's status when it is an existing regular file; None when it does not exist.
+    Anything else (a FIFO, a device, a socket) is refused: the rename would replace it."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        raise InputFileError(path, "is not a regular file (a device, FIFO or socket); phase-router writes regular "
+                                   "files and will not replace it; use - for standard output")
+    return status
 
 
 def _creation_mode() -> int:
@@ -58,9 +74,15 @@ class OutputBatch:
     def commit(self) -> None:
         mode = _creation_mode()
         to_stdout = [temp for temp, path in self._staged if path == STDOUT]
+        # Every target is checked before any is replaced, so a refusal leaves the set untouched.
+        existing = {path: _existing_regular(path) for _, path in self._staged if path != STDOUT}
         for temp, path in self._staged:
             if path != STDOUT:
-                os.chmod(temp, mode)
+                kept = existing[path]
+                os.chmod(temp, stat.S_IMODE(kept.st_mode) if kept else mode)  # a replaced file keeps its mode
+                if kept and os.geteuid() == 0:  # and, where we may, its owner
+                    with contextlib.suppress(OSError):
+                        os.chown(temp, kept.st_uid, kept.st_gid)
                 os.replace(temp, path)
         for temp in to_stdout:
             with open(temp, "rb") as staged:
