@@ -10,14 +10,15 @@ from collections.abc import Iterator
 from typing import Any, Optional, Sequence
 
 from ..errors import InvalidInputError
-from ..io.files import STREAM, StreamPath, is_stream, spool_stdin
+from ..io.files import STREAM, StreamPath, is_stream, is_streamed_file, spool_stdin, spool_stream
 
 
 def stdin_inputs(*paths: Any) -> list[Any]:
-    """The paths with "-" replaced by a spooled copy of stdin (which can be read only once)."""
+    """The paths with "-" replaced by a spooled copy of stdin, and every other input that can be
+    read only once (a pipe, FIFO, /dev/fd/N) by a spooled copy of it: each is read exactly once."""
     if sum(is_stream(p) for p in paths) > 1:
         raise InvalidInputError("only one input can be '-' (standard input is read once)")
-    return [spool_stdin() if is_stream(p) else p for p in paths]
+    return [spool_stdin() if is_stream(p) else spool_stream(p) if is_streamed_file(p) else p for p in paths]
 
 
 @contextlib.contextmanager

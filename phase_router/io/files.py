@@ -5,7 +5,9 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import select
 import shutil
+import stat
 import sys
 import tempfile
 from typing import BinaryIO, Optional
@@ -51,11 +53,64 @@ def _remove_stdin_copy() -> None:
     with contextlib.suppress(OSError):
         if _stdin_copy is not None:
             os.unlink(_stdin_copy)
+    for copy in _stream_copies.values():
+        with contextlib.suppress(OSError):
+            os.unlink(copy)
+
+
+_stream_copies: dict[str, str] = {}  # a streamed input's name -> its spooled copy
+
+
+def is_streamed_file(path: object) -> bool:
+    """An existing input that can be read only once: a pipe, FIFO, /dev/fd/N (process
+    substitution), a character device. Readers open a file more than once (format, header,
+    data), so such an input is spooled first."""
+    if path is None or is_stream(path):
+        return False
+    try:
+        mode = os.stat(path).st_mode  # type: ignore[arg-type]
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def spool_stream(path: str | os.PathLike[str]) -> str:
+    """A streamed input copied once into a temporary file (removed at exit), read without ever
+    blocking on a missing writer: a FIFO nobody writes to reads as empty, and Ctrl-C is seen
+    within a second while a slow writer is awaited."""
+    name = os.fspath(path)
+    if name not in _stream_copies:
+        try:
+            source = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            raise InputFileError(name, f"cannot open: {exc.strerror or exc}") from None
+        fd, copy = tempfile.mkstemp(prefix="phase-router-stream-")
+        if not _stream_copies and _stdin_copy is None:
+            atexit.register(_remove_stdin_copy)
+        _stream_copies[name] = copy
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while True:
+                    try:
+                        chunk = os.read(source, 1 << 20)
+                    except BlockingIOError:  # a writer is there but has not written yet
+                        select.select([source], [], [], 1.0)
+                        continue
+                    if not chunk:
+                        break
+                    out.write(chunk)
+        finally:
+            os.close(source)
+    return _stream_copies[name]
 
 
 def stdin_display(message: str) -> str:
-    """A message with the stdin spool's temporary name shown as <stdin>."""
-    return message.replace(_stdin_copy, STDIN_NAME) if _stdin_copy else message
+    """A message with spooled copies' temporary names shown as what they stand for."""
+    if _stdin_copy:
+        message = message.replace(_stdin_copy, STDIN_NAME)
+    for name, copy in _stream_copies.items():
+        message = message.replace(copy, name)
+    return message
 
 
 def open_input(path: str | os.PathLike[str]) -> BinaryIO:
