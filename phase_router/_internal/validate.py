@@ -69,11 +69,21 @@ def check_flag(value: object, name: str) -> bool:
     raise InvalidInputError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
 
 
+# Threads beyond this many per core only cost start-up (results never depend on the count); far
+# beyond it, thread creation fails inside OpenMP and would take the process down.
+THREADS_PER_CORE_LIMIT = 8
+
+
+def max_threads() -> int:
+    return THREADS_PER_CORE_LIMIT * (os.cpu_count() or 1)
+
+
 def check_threads(threads: object) -> int:
-    """0 (OpenMP's default) or a positive thread count."""
+    """0 (OpenMP's default) or a positive thread count of at most 8 per core."""
     if threads is None:
         return 0
-    return check_count(threads, "threads", minimum=0, maximum=4096)
+    return check_count(threads, f"threads (at most {THREADS_PER_CORE_LIMIT} per core here)", minimum=0,
+                       maximum=max_threads())
 
 
 def matrix_row_degrees(matrix: object, name: str) -> tuple[np.ndarray, tuple[int, int]]:

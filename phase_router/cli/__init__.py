@@ -1,10 +1,41 @@
 """Command-line interface (Typer). One module per command; all work is done by the API."""
 
+import importlib
+import sys
+
 from .app import app
 
 
+def _click_classes(name: str) -> tuple[type[BaseException], ...]:
+    """The exception class `name` of Click and, where Typer vendors its own copy of Click
+    (newer Typer releases), of that copy too."""
+    found = []
+    for module in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            found.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+_USAGE_ERRORS = _click_classes("UsageError")
+_ABORTS = _click_classes("Abort")
+
+
 def main() -> None:
-    app()
+    """The `phase-router` command. Usage errors (a bad option value, an unknown option, a missing
+    argument) are one line on stderr and exit 2, like every other error, instead of Click's box."""
+    try:
+        code = app(standalone_mode=False)
+    except _USAGE_ERRORS as exc:
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "phase-router"
+        print(f"phase-router: error: {exc.format_message()} (see '{where} -h')", file=sys.stderr)
+        sys.exit(2)
+    except _ABORTS:  # Ctrl-C while Click itself was parsing or prompting
+        print("phase-router: error: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 __all__ = ["app", "main"]
