@@ -222,8 +222,20 @@ class Expectation(Model):
         return f"{bound} ({scope}{'; ' + where if where else ''})"
 
 
+# A sweep's name becomes its default output directory, sweeps/<name>: one plain path component,
+# so a config can never point the output outside sweeps/ (no separators, no "." or "..").
+SweepName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9._-]+$")]
+
+
 class SweepConfig(Model):
-    name: Optional[str] = None
+    name: Optional[SweepName] = None
+
+    @field_validator("name")
+    @classmethod
+    def _not_dot(cls, value: Optional[str]) -> Optional[str]:
+        if value in (".", ".."):
+            raise ValueError("name must be a plain directory name, not . or .. (it becomes sweeps/<name>)")
+        return value
     description: str = ""
     shapes: list[Shape] = []
     k: Annotated[list[Count], Field(min_length=1)]
