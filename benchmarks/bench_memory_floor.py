@@ -17,12 +17,11 @@ import argparse
 import json
 import os
 import platform
-import statistics
-import time
 
 import numpy as np
 
 import phase_router as pr
+from bench_route import median_ms  # the benchmarks' one timing rule: warm-up, then the median
 
 SHAPES = [  # (label, M, E, k, s, t)
     ("square N=4096 density 0.5 k=512", 4096, 4096, 512, "half", "half"),
@@ -37,16 +36,6 @@ def degrees(M: int, E: int, k: int, s_kind: str, t_kind: str):
     s = np.full(M, E if s_kind == "full" else E // 2, dtype=np.uint32)
     t = whole_wrap_capacities(M, E, k, 1.0) if t_kind == "whole" else np.full(E, M // 2, dtype=np.uint32)
     return s, t
-
-
-def median_ms(fn, repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - started) * 1e3)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -15,7 +15,9 @@ import typer
 from .. import io
 from ..errors import InvalidInputError, ShapeMismatchError
 from ..routing.mask import MaskRouter
-from ..routing.router import Router
+from ..routing.api import CANDIDATE_SOURCES
+from ..routing.router import STRATEGIES, Router
+from ..routing.selection.optimal import OBJECTIVES
 from ..routing.selection import POLICIES
 from ..analysis.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
@@ -28,28 +30,20 @@ from .render import routing_table, stderr, stdout
 from .streams import check_one_stdout, shown, stdin_inputs, stdout_output
 
 
-SelectName = Enum("SelectName", {name: name for name in POLICIES}, type=str)  # one member per policy
+def _choices(name: str, values) -> type[Enum]:
+    """A Typer choice type whose members are exactly the API's own names for the option."""
+    return Enum(name, {value: value for value in values}, type=str)
 
 
-class CandidatesName(str, Enum):
-    phase = "phase"
-    mask = "mask"
-
-
-class ObjectiveName(str, Enum):
-    max = "max"
-    relative = "relative"
+SelectName = _choices("SelectName", POLICIES)  # one member per selection policy
+CandidatesName = _choices("CandidatesName", CANDIDATE_SOURCES)
+ObjectiveName = _choices("ObjectiveName", OBJECTIVES)
+StrategyName = _choices("StrategyName", STRATEGIES)
 
 
 class RouteFileFormat(str, Enum):
     csv = "csv"
     npy = "npy"
-
-
-class StrategyName(str, Enum):
-    auto = "auto"
-    dense = "dense"
-    sparse = "sparse"
 
 
 def route_command(
