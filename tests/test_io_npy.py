@@ -80,13 +80,13 @@ def test_chunked_degrees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_
     """A matrix read in many chunks (the chunk need not divide the rows) gives the same degrees."""
     matrix = _matrix(50, 13, seed=9)
     path = _save(tmp_path / "m.npy", matrix.astype(np.int64))
-    monkeypatch.setattr(npy_module, "CHUNK_ELEMENTS", chunk_elements)
+    monkeypatch.setattr(npy_module, "CHUNK_BYTES", chunk_elements * 8)  # int64 elements
     calls = []
     real_check = npy_module._check_binary
 
-    def counting_check(path_, chunk, first_row):
+    def counting_check(path_, chunk, first_row, first_col=0):
         calls.append((first_row, chunk.shape[0]))
-        return real_check(path_, chunk, first_row)
+        return real_check(path_, chunk, first_row, first_col)
 
     monkeypatch.setattr(npy_module, "_check_binary", counting_check)
     degrees, shape = npy_module.npy_row_degrees_numpy(path)  # the NumPy path (bad values, odd dtypes)
@@ -102,7 +102,7 @@ def test_bad_value_in_a_later_chunk_reports_the_true_row(tmp_path: Path, monkeyp
     matrix = _matrix(50, 13, seed=2).astype(np.uint8)
     matrix[41, 5] = 7
     path = _save(tmp_path / "m.npy", matrix)
-    monkeypatch.setattr(npy_module, "CHUNK_ELEMENTS", 91)  # 7 rows a chunk: row 41 is in the 6th chunk
+    monkeypatch.setattr(npy_module, "CHUNK_BYTES", 91)  # 7 rows a chunk: row 41 is in the 6th chunk
     with pytest.raises(FileFormatError) as info:
         npy_row_degrees(path)
     assert str(info.value).startswith(f"{path}: ")
@@ -271,8 +271,22 @@ def test_missing_and_directory(tmp_path: Path) -> None:
         assert "directory" in str(info.value)
 
 
-def test_load_npy_refuses_pickles_and_memory_maps(tmp_path: Path) -> None:
+def test_load_npy_reads_into_memory_not_a_map(tmp_path: Path) -> None:
+    """Issue 11: never a memory map (a truncation under it is SIGBUS); C and Fortran order."""
     matrix = _matrix(6, 4).astype(np.uint8)
-    array = load_npy(_save(tmp_path / "m.npy", matrix))
-    assert isinstance(array, np.memmap)
-    np.testing.assert_array_equal(array, matrix)
+    for order in ("C", "F"):
+        array = load_npy(_save(tmp_path / f"m{order}.npy", np.asarray(matrix, order=order)))
+        assert not isinstance(array, np.memmap) and not isinstance(array.base, np.memmap)
+        np.testing.assert_array_equal(array, matrix)
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 5, 24, 10**9])
+def test_fortran_order_matrix_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_bytes: int) -> None:
+    matrix = _matrix(9, 7, seed=3)
+    path = _save(tmp_path / "f.npy", np.asfortranarray(matrix.astype(np.int16)))
+    monkeypatch.setattr(npy_module, "CHUNK_BYTES", chunk_bytes)
+    np.testing.assert_array_equal(npy_row_degrees(path)[0], matrix.sum(axis=1))
+    np.testing.assert_array_equal(read_npy_matrix(path), matrix.astype(bool))
+    bad = np.asfortranarray(matrix.astype(np.int16))
+    bad[4, 5] = 3
+    _expect_error(_save(tmp_path / "bad.npy", bad), "value 3 at row 4, column 5")

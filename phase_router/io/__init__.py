@@ -4,12 +4,13 @@ from .degrees import read_degrees
 from .atomic import OutputBatch, atomic_output, output_batch
 from .matrix_writer import WrittenMatrix, chunk_rows, write_matrix_chunks
 from .matrix_files import detect_format, read_matrix, read_row_degrees
-from .npy import load_npy, npy_row_degrees, read_npy_matrix
+from .npy import NpyHeader, load_npy, npy_matrix_shape, npy_row_degrees, read_npy_header, read_npy_matrix
 from .pbm import PbmHeader, pbm_row_degrees, read_header, read_pbm, read_pbm_packed, write_pbm
 from .sinks import write_routes, write_routing_pbm
 from .output_formats import route_format, routing_matrix, write_json
 
 __all__ = [
+    "NpyHeader",
     "OutputBatch",
     "PbmHeader",
     "WrittenMatrix",
@@ -17,12 +18,14 @@ __all__ = [
     "atomic_output",
     "detect_format",
     "load_npy",
+    "npy_matrix_shape",
     "npy_row_degrees",
     "output_batch",
     "pbm_row_degrees",
     "read_degrees",
     "read_header",
     "read_matrix",
+    "read_npy_header",
     "read_npy_matrix",
     "read_pbm",
     "read_pbm_packed",

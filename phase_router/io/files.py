@@ -12,7 +12,7 @@ import sys
 import tempfile
 from typing import BinaryIO, Optional
 
-from ..errors import InputFileError
+from ..errors import FileFormatError, InputFileError
 
 STREAM = "-"  # as a file name: standard input (inputs) or standard output (outputs)
 STDIN_NAME = "<stdin>"
@@ -130,3 +130,27 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
 def read_magic(path: str | os.PathLike[str], count: int = 6) -> bytes:
     with open_input(path) as handle:
         return handle.read(count)
+
+
+def read_exactly(handle: BinaryIO, into: memoryview, path: str | os.PathLike[str], *, expected_size: int) -> None:
+    """Fill `into` from `handle` with ordinary reads (never a memory map: a file truncated under a
+    map kills the process with SIGBUS). A short read means the file shrank while it was read."""
+    filled = 0
+    while filled < len(into):
+        count = handle.readinto(into[filled:])
+        if not count:
+            raise changed_while_read(path, expected_size, os.fstat(handle.fileno()).st_size)
+        filled += count
+
+
+def check_unchanged(handle: BinaryIO, path: str | os.PathLike[str], expected_size: int) -> None:
+    """Refuse a file whose length is not what it was when its header was checked (it grew or
+    shrank while being read): what was read may mix old and new content."""
+    now = os.fstat(handle.fileno()).st_size
+    if now != expected_size:
+        raise changed_while_read(path, expected_size, now)
+
+
+def changed_while_read(path: str | os.PathLike[str], expected_size: int, now: int) -> FileFormatError:
+    return FileFormatError(path, f"changed while being read (it was {expected_size} bytes when its header was "
+                                 f"checked, now {now}); read it again when nothing is writing to it")

@@ -1,117 +1,206 @@
-"""NPY matrices: memory-mapped, so a large file is scanned in chunks rather than loaded whole."""
+"""NPY matrices, read with ordinary reads into a bounded buffer, chunk by chunk.
+
+Never through a memory map: a file truncated by another process while it is mapped turns the
+next access into SIGBUS, which kills the process (no message, no cleanup). With reads, a file
+that shrinks or grows while it is read is one FileFormatError ("changed while being read").
+Every length in the header is checked against the file's size before anything is read or
+allocated from it.
+"""
 
 from __future__ import annotations
 
+import io
 import math
 import os
 import tokenize
 import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 
 from .._internal.validate import MAX_DIM, dense_row_degrees, first_non_binary
 from ..errors import FileFormatError
-from .files import open_input
+from .files import check_unchanged, open_input, read_exactly
 
-CHUNK_ELEMENTS = 16 * 2**20
-
+CHUNK_BYTES = 16 * 2**20  # one read buffer; a chunk holds whole rows (at least one)
+MAGIC = b"\x93NUMPY"
+HEADER_LIMIT = 64 * 1024  # NumPy writes headers of a few hundred bytes; its own reader stops at 10,000
 
 # A malformed header can fail in NumPy's header parser with any of these; they are about the
 # file, not about our call.
 _HEADER_ERRORS = (ValueError, OSError, EOFError, SyntaxError, TypeError, OverflowError, tokenize.TokenError)
 
 
-def load_npy(path: str | os.PathLike[str]) -> np.ndarray:
-    """Memory-map an NPY file (no pickles); malformed or truncated files raise FileFormatError."""
-    # NumPy warns (on stderr, breaking the CLI's one-line errors) about Python 2 style headers;
-    # the header is checked here, so the warning says nothing the user needs.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        _check_header(path)
+@dataclass(frozen=True)
+class NpyHeader:
+    shape: tuple[int, ...]
+    dtype: np.dtype
+    fortran_order: bool
+    data_offset: int  # where the data starts
+    file_size: int  # when the header was read; a different size later means the file changed
+
+    @property
+    def data_bytes(self) -> int:
+        return math.prod(self.shape) * self.dtype.itemsize
+
+
+def _invalid(path, problem: str) -> FileFormatError:
+    return FileFormatError(path, f"not a valid NPY file ({problem})")
+
+
+def read_npy_header(path: str | os.PathLike[str]) -> NpyHeader:
+    """Parse and check an NPY header: the header's own length and the data's size are checked
+    against the file's size before either is read, so a 20-byte file declaring a 4 GiB header
+    (NPY v2 stores the length in 4 bytes) is refused at once, with nothing allocated."""
+    with open_input(path) as handle:  # missing / unreadable / directory: clear InputFileError
+        size = os.fstat(handle.fileno()).st_size
+        prefix = handle.read(8)
+        if len(prefix) < 8 or not prefix.startswith(MAGIC):
+            raise _invalid(path, f"{len(prefix)}-byte file without the NPY magic and version" if len(prefix) < 8
+                           else f"starts with {prefix[:6]!r}, not the NPY magic")
+        version = (prefix[6], prefix[7])
+        if version not in ((1, 0), (2, 0)):  # 3.0 only adds UTF-8 field names: not a 0/1 matrix
+            raise _invalid(path, f"unsupported NPY version {version[0]}.{version[1]}")
+        width = 2 if version == (1, 0) else 4
+        length_field = handle.read(width)
+        if len(length_field) < width:
+            raise _invalid(path, f"truncated: the file ends inside the {width}-byte header length")
+        header_length = int.from_bytes(length_field, "little")
+        left = size - 8 - width
+        if header_length > left:
+            raise _invalid(path, f"truncated: the header length says {header_length} bytes, but only {left} "
+                                 "bytes follow it")
+        if header_length > HEADER_LIMIT:
+            raise _invalid(path, f"header of {header_length} bytes is longer than the limit {HEADER_LIMIT}")
+        text = handle.read(header_length)
+        if len(text) < header_length:
+            check_unchanged(handle, path, size)  # it shrank after the size was taken
+    read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
     try:
+        # NumPy warns (on stderr, breaking the CLI's one-line errors) about Python 2 style headers;
+        # the header is checked here, so the warning says nothing the user needs.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            return np.load(path, mmap_mode="r", allow_pickle=False)
+            shape, fortran_order, dtype = read(io.BytesIO(length_field + text), max_header_size=HEADER_LIMIT)
     except _HEADER_ERRORS as exc:
-        raise FileFormatError(path, f"not a valid NPY file ({_first_line(exc)})") from None
+        raise _invalid(path, _first_line(exc)) from None
+    if dtype.hasobject:
+        raise _invalid(path, f"dtype {dtype} holds Python objects (pickles), which are never loaded")
+    if dtype.itemsize == 0:
+        raise _invalid(path, f"dtype {dtype} has no size")
+    header = NpyHeader(tuple(int(side) for side in shape), dtype, bool(fortran_order), 8 + width + header_length,
+                       size)
+    if any(side < 0 for side in header.shape):
+        raise _invalid(path, f"shape {header.shape} has a negative side")
+    if any(side > MAX_DIM for side in header.shape) or math.prod(max(1, s) for s in header.shape) > MAX_DIM**2:
+        raise _invalid(path, f"shape {header.shape} is larger than the limits, sides up to {MAX_DIM}")
+    available = size - header.data_offset
+    if header.data_bytes > available:  # Python ints: no overflow
+        raise _invalid(path, f"truncated: header says shape {header.shape} of {dtype}, which needs "
+                             f"{header.data_bytes} bytes, but only {available} bytes follow the header")
+    return header
 
 
-def _check_header(path) -> None:
-    """Refuse a header whose data would not fit in the file, before NumPy maps it: NumPy's memmap
-    multiplies the shape in C longs, so a huge claimed shape raised OverflowError (found by
-    fuzzing, tests/fuzz_corpus/npy/crash-*.bin)."""
-    with open_input(path) as handle:  # missing / unreadable / directory: clear InputFileError
-        try:
-            version = np.lib.format.read_magic(handle)
-            if version not in ((1, 0), (2, 0)):  # 3.0 only adds UTF-8 field names: not a 0/1 matrix
-                raise ValueError(f"unsupported NPY version {version[0]}.{version[1]}")
-            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            shape, _, dtype = read(handle)
-        except _HEADER_ERRORS as exc:
-            raise FileFormatError(path, f"not a valid NPY file ({_first_line(exc)})") from None
-        available = os.fstat(handle.fileno()).st_size - handle.tell()
-    # Also keeps NumPy's size arithmetic in C longs exact, even for shapes with a zero side.
-    if any(side > MAX_DIM for side in shape) or math.prod(max(1, side) for side in shape) > MAX_DIM**2:
-        raise FileFormatError(path, f"not a valid NPY file (shape {tuple(shape)} is larger than the limits, "
-                                    f"sides up to {MAX_DIM})")
-    needed = math.prod(shape) * dtype.itemsize  # Python ints: no overflow
-    if needed > available:
-        raise FileFormatError(
-            path, f"not a valid NPY file (truncated: header says shape {tuple(shape)} of {dtype}, which needs "
-            f"{needed} bytes, but only {available} bytes follow the header)"
-        )
+def load_npy(path: str | os.PathLike[str]) -> np.ndarray:
+    """The whole array in an NPY file (no pickles), read in chunks into memory the array owns;
+    malformed, truncated or changing files raise FileFormatError."""
+    header = read_npy_header(path)
+    flat = np.empty(header.data_bytes, dtype=np.uint8)
+    with open_input(path) as handle:
+        check_unchanged(handle, path, header.file_size)
+        handle.seek(header.data_offset)
+        view = memoryview(flat)
+        for start in range(0, header.data_bytes, CHUNK_BYTES):
+            read_exactly(handle, view[start : start + CHUNK_BYTES], path, expected_size=header.file_size)
+        check_unchanged(handle, path, header.file_size)
+    order = "F" if header.fortran_order else "C"
+    return flat.view(header.dtype).reshape(header.shape, order=order)
+
+
+def _matrix_header(path) -> NpyHeader:
+    header = read_npy_header(path)
+    shape = header.shape
+    if len(shape) != 2:
+        raise FileFormatError(path, f"expected a 2-D 0/1 matrix, got a {len(shape)}-D array of shape {shape}")
+    if header.dtype.kind not in "buif":
+        raise FileFormatError(path, f"expected bool, integer or float 0/1 values, got dtype {header.dtype}")
+    if shape[0] < 1 or shape[1] < 1:
+        raise FileFormatError(path, f"matrix has shape {shape}; both sides must be at least 1")
+    return header
+
+
+def npy_matrix_shape(path: str | os.PathLike[str]) -> tuple[int, int]:
+    """(rows, columns) of a 0/1 NPY matrix, from its header alone."""
+    rows, cols = _matrix_header(path).shape
+    return rows, cols
+
+
+def _blocks(path, header: NpyHeader) -> Iterator[tuple[int, int, np.ndarray]]:
+    """(first row, first column, block) of a 2-D NPY's data, in file order: whole rows at a time
+    (whole columns when Fortran-ordered), read into one reused buffer of about CHUNK_BYTES.
+    A block is valid only until the next one is read."""
+    rows, cols = header.shape
+    lines, line_length = (cols, rows) if header.fortran_order else (rows, cols)
+    line_bytes = line_length * header.dtype.itemsize
+    per_chunk = max(1, CHUNK_BYTES // line_bytes)
+    buffer = bytearray(min(per_chunk, lines) * line_bytes)
+    with open_input(path) as handle:
+        check_unchanged(handle, path, header.file_size)
+        handle.seek(header.data_offset)
+        for first in range(0, lines, per_chunk):
+            count = min(per_chunk, lines - first)
+            view = memoryview(buffer)[: count * line_bytes]
+            read_exactly(handle, view, path, expected_size=header.file_size)
+            block = np.frombuffer(view, dtype=header.dtype).reshape(count, line_length)
+            yield (0, first, block.T) if header.fortran_order else (first, 0, block)
+        check_unchanged(handle, path, header.file_size)
 
 
 def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
-    """Ones per row and the shape of a 0/1 NPY matrix: one C++ pass over the memory map, checking
-    values as it counts; a file with a value other than 0/1 (or a dtype the pass does not read)
-    is scanned chunk by chunk with NumPy, which names the value."""
-    array = _matrix(path)
-    rows, cols = array.shape
-    degrees = dense_row_degrees(array)
-    if degrees is not None:
-        return degrees, (rows, cols)
-    return npy_row_degrees_numpy(path)
+    """Ones per row and the shape of a 0/1 NPY matrix: one C++ pass per chunk, checking values as
+    it counts; a chunk with a value other than 0/1 (or a dtype the pass does not read) is
+    scanned with NumPy, which names the value."""
+    header = _matrix_header(path)
+    degrees = np.zeros(header.shape[0], dtype=np.uint32)
+    for first_row, first_col, block in _blocks(path, header):
+        counted = dense_row_degrees(block) if not header.fortran_order else None
+        if counted is None:
+            _check_binary(path, block, first_row, first_col)
+            counted = np.count_nonzero(block, axis=1)
+        degrees[first_row : first_row + block.shape[0]] += counted.astype(np.uint32, copy=False)
+    return degrees, header.shape
 
 
 def npy_row_degrees_numpy(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
     """The NumPy scan, chunk by chunk (the path before the C++ pass; kept for its messages and as
     the benchmark's "before" column)."""
-    array = _matrix(path)
-    rows, cols = array.shape
-    degrees = np.empty(rows, dtype=np.uint32)
-    step = max(1, CHUNK_ELEMENTS // cols)
-    for first in range(0, rows, step):
-        chunk = np.asarray(array[first : first + step])
-        _check_binary(path, chunk, first)
-        degrees[first : first + chunk.shape[0]] = np.count_nonzero(chunk, axis=1)
-    return degrees, (rows, cols)
+    header = _matrix_header(path)
+    degrees = np.zeros(header.shape[0], dtype=np.uint32)
+    for first_row, first_col, block in _blocks(path, header):
+        _check_binary(path, block, first_row, first_col)
+        degrees[first_row : first_row + block.shape[0]] += np.count_nonzero(block, axis=1).astype(np.uint32)
+    return degrees, header.shape
 
 
 def read_npy_matrix(path: str | os.PathLike[str]) -> np.ndarray:
     """The whole 0/1 matrix as a bool array."""
-    array = _matrix(path)
-    _check_binary(path, np.asarray(array), 0)
-    return np.asarray(array).astype(bool)
+    header = _matrix_header(path)
+    matrix = np.empty(header.shape, dtype=bool)
+    for first_row, first_col, block in _blocks(path, header):
+        _check_binary(path, block, first_row, first_col)
+        rows, cols = block.shape
+        matrix[first_row : first_row + rows, first_col : first_col + cols] = block != 0
+    return matrix
 
 
-def _matrix(path) -> np.ndarray:
-    array = load_npy(path)
-    if array.ndim != 2:
-        raise FileFormatError(path, f"expected a 2-D 0/1 matrix, got a {array.ndim}-D array of shape {array.shape}")
-    if array.dtype.kind not in "buif":
-        raise FileFormatError(path, f"expected bool, integer or float 0/1 values, got dtype {array.dtype}")
-    if array.shape[0] < 1 or array.shape[1] < 1:
-        raise FileFormatError(path, f"matrix has shape {array.shape}; both sides must be at least 1")
-    return array
-
-
-def _check_binary(path, chunk: np.ndarray, first_row: int) -> None:
-    position = first_non_binary(chunk)
+def _check_binary(path, block: np.ndarray, first_row: int, first_col: int = 0) -> None:
+    position = first_non_binary(block)
     if position is not None:
         r, c = position
         raise FileFormatError(
-            path, f"value {chunk[r, c].item()!r} at row {first_row + r}, column {c}: only 0 and 1 are allowed"
+            path, f"value {block[r, c].item()!r} at row {first_row + r}, column {first_col + c}: only 0 and 1 "
+            "are allowed"
         )
 
 

@@ -2,7 +2,9 @@
 
 1 = black = set. P4 rows are padded to whole bytes, most significant bit first; padding bits are
 ignored on reading. Header sizes are checked against the file length before anything is
-allocated, and P4 is read with NumPy, never bit by bit in Python.
+allocated, and P4 is read with NumPy, never bit by bit in Python. Rasters are read with ordinary
+reads (never a memory map, which a truncation turns into SIGBUS); a file that shrinks or grows
+while it is read is refused ("changed while being read").
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import numpy as np
 from .._internal.validate import MAX_DIM, PackedBits
 from ..errors import FileFormatError
 from .atomic import OutputBatch, atomic_output
-from .files import open_input
+from .files import changed_while_read, check_unchanged, open_input, read_exactly
 
 HEADER_LIMIT = 64 * 1024  # bytes of header (comments included) we are willing to scan
 WHITESPACE = b" \t\n\r\v\f"
@@ -104,10 +106,10 @@ def read_pbm_packed(path: str | os.PathLike[str]) -> PackedBits:
     header = read_header(path)
     if header.kind == "P1":
         return PackedBits(np.packbits(_read_p1(path, header), axis=1), header.width)
-    with open_input(path) as handle:
-        handle.seek(header.data_offset)
-        raw = np.fromfile(handle, dtype=np.uint8, count=header.height * header.row_bytes)
-    return PackedBits(raw.reshape(header.height, header.row_bytes), header.width)
+    raw = np.empty((header.height, header.row_bytes), dtype=np.uint8)
+    for first, rows in _p4_chunks(path, header):
+        raw[first : first + rows.shape[0]] = rows
+    return PackedBits(raw, header.width)
 
 
 def read_pbm(path: str | os.PathLike[str]) -> np.ndarray:
@@ -129,15 +131,18 @@ def pbm_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int
 
 
 def _p4_chunks(path, header: PbmHeader) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, rows) of a P4 raster, read into one reused buffer (valid until the next)."""
     rows_per_chunk = max(1, CHUNK_BYTES // header.row_bytes)
+    buffer = bytearray(min(rows_per_chunk, header.height) * header.row_bytes)
     with open_input(path) as handle:
+        check_unchanged(handle, path, header.file_size)
         handle.seek(header.data_offset)
         for first in range(0, header.height, rows_per_chunk):
             rows = min(rows_per_chunk, header.height - first)
-            raw = np.fromfile(handle, dtype=np.uint8, count=rows * header.row_bytes)
-            if raw.size != rows * header.row_bytes:  # the file shrank while we read it
-                raise FileFormatError(path, "raster ended early while reading")
-            yield first, raw.reshape(rows, header.row_bytes)
+            view = memoryview(buffer)[: rows * header.row_bytes]
+            read_exactly(handle, view, path, expected_size=header.file_size)
+            yield first, np.frombuffer(view, dtype=np.uint8).reshape(rows, header.row_bytes)
+        check_unchanged(handle, path, header.file_size)
 
 
 def _p1_row_degrees(path, header: PbmHeader) -> np.ndarray:
@@ -149,8 +154,9 @@ def _p1_row_degrees(path, header: PbmHeader) -> np.ndarray:
     state = np.zeros(3, dtype=np.uint64)  # digits seen, digits in the current row, ones in it
     offset = header.data_offset
     with open_input(path) as handle:
+        check_unchanged(handle, path, header.file_size)
         handle.seek(offset)
-        while chunk := handle.read(CHUNK_BYTES):
+        while offset < header.file_size and (chunk := handle.read(min(CHUNK_BYTES, header.file_size - offset))):
             raw = np.frombuffer(chunk, dtype=np.uint8)
             bad = _core.p1_row_degrees_chunk(raw, header.width, degrees, state)
             if bad >= 0:
@@ -159,6 +165,9 @@ def _p1_row_degrees(path, header: PbmHeader) -> np.ndarray:
                     "(only 0, 1 and whitespace are allowed)"
                 )
             offset += raw.size
+        check_unchanged(handle, path, header.file_size)
+    if offset != header.file_size:
+        raise changed_while_read(path, header.file_size, offset)
     _check_p1_digits(path, header, int(state[0]))
     return degrees
 
@@ -173,9 +182,12 @@ def _check_p1_digits(path, header: PbmHeader, digits: int) -> None:
 
 
 def _read_p1(path, header: PbmHeader) -> np.ndarray:
+    raw = np.empty(header.file_size - header.data_offset, dtype=np.uint8)
     with open_input(path) as handle:
+        check_unchanged(handle, path, header.file_size)
         handle.seek(header.data_offset)
-        raw = np.frombuffer(handle.read(), dtype=np.uint8)
+        read_exactly(handle, memoryview(raw), path, expected_size=header.file_size)
+        check_unchanged(handle, path, header.file_size)
     is_digit = (raw == ord("0")) | (raw == ord("1"))
     bad = ~is_digit & ~np.isin(raw, _WHITESPACE_CODES)
     if bad.any():
