@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from ..errors import InvalidInputError
+from ..io.atomic import STAGED_SUFFIX, staged_prefix
 from .jsonable import dumps
 from .report import report_markdown
 from .scaling import run_scaling
@@ -38,7 +39,7 @@ def evaluate(out: Path, *, quick: bool = False, force: bool = False, progress=No
     out = Path(out)
     _check_out(out, force)
     say = progress or (lambda message: None)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.resolve().parent))
+    stage = Path(tempfile.mkdtemp(prefix=staged_prefix(out.name), suffix=STAGED_SUFFIX, dir=out.resolve().parent))
     try:
         started = time.perf_counter()
         seconds = {}
@@ -65,7 +66,8 @@ def evaluate(out: Path, *, quick: bool = False, force: bool = False, progress=No
         (stage / "report.md").write_text(report_markdown(summary), encoding="utf-8")
         os.chmod(stage, 0o777 & ~_umask())
         if out.exists():
-            old = out.with_name(f".{out.name}.replaced-{os.getpid()}")
+            old = Path(tempfile.mkdtemp(prefix=staged_prefix(out.name, ".replaced"), suffix=".replaced",
+                                        dir=out.resolve().parent))
             os.replace(out, old)
             os.replace(stage, out)
             shutil.rmtree(old, ignore_errors=True)

@@ -8,6 +8,7 @@ place. If any write fails (or Ctrl-C arrives), every temporary is removed and no
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import stat
 import os
 import shutil
@@ -21,6 +22,35 @@ from ..errors import InputFileError
 
 _umask_lock = threading.Lock()
 STDOUT = "-"  # as an output path: standard output
+
+
+NAME_MAX = 255  # bytes in one file name (Linux, macOS and the BSDs)
+STAGED_SUFFIX = ".partial"
+_RANDOM = 8  # characters tempfile adds to make a name unique
+
+
+def staged_prefix(name: str, suffix: str = STAGED_SUFFIX) -> str:
+    """The prefix of a staged temporary name for the output `name`: ".NAME." when the whole
+    temporary name (prefix, tempfile's 8 random characters, `suffix`) fits in NAME_MAX bytes;
+    otherwise NAME's first bytes and "~" and 8 hex digits of its hash, so a valid output name of
+    any length (up to 255 bytes) always has a valid temporary name."""
+    room = NAME_MAX - len(suffix) - _RANDOM - 2  # the leading "." and the "." before the random part
+    encoded = os.fsencode(name)
+    if len(encoded) <= room:
+        return f".{name}."
+    digest = hashlib.sha256(encoded).hexdigest()[:8]
+    kept = encoded[: room - 1 - len(digest)]
+    while kept and not _whole_utf8(kept):  # never split a multi-byte character
+        kept = kept[:-1]
+    return f".{os.fsdecode(kept)}~{digest}."
+
+
+def _whole_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start < len(data) - 3  # an invalid byte earlier on: not UTF-8, any cut will do
+    return True
 
 
 def _existing_regular(path: str | os.PathLike[str]) -> os.stat_result | None:
@@ -62,7 +92,8 @@ class OutputBatch:
         # "-" is stdout: staged in the temporary directory and copied out at commit, so a failed
         # run writes nothing there either.
         directory = None if target == STDOUT else os.path.dirname(os.path.abspath(target))
-        fd, temp = tempfile.mkstemp(prefix=f".{os.path.basename(target)}.", suffix=".partial", dir=directory)
+        fd, temp = tempfile.mkstemp(prefix=staged_prefix(os.path.basename(target)), suffix=STAGED_SUFFIX,
+                                    dir=directory)
         os.close(fd)
         self._staged.append((temp, target))
         return temp
