@@ -7,6 +7,7 @@ completely first); 2 a usage or input error; 130 interrupted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Optional
@@ -56,8 +57,9 @@ def sweep_command(
     from ..sweep.reports import collect_checks, junit_xml, markdown_summary
     from ..sweep.runner import run_sweep
     from ..io import output_batch
+    from ..io.atomic import hold_directory
 
-    with cli_errors():
+    with cli_errors(), contextlib.ExitStack() as held:
         if scheduler is not None and jobs > 1:
             fail("use --jobs (local threads) or --scheduler (Dask), not both")
         if record_golden is not None and check_golden is not None and record_golden.resolve() == check_golden.resolve():
@@ -82,6 +84,7 @@ def sweep_command(
                 check_writable(path, what)
         check_distinct((("--record-golden", record_golden), ("--junit", junit), ("--markdown", markdown)),
                        (("the config", config), ("--check-golden", check_golden)))
+        held.enter_context(hold_directory(out_dir))  # a second sweep into out_dir is refused until this one ends
         progress = Progress(TextColumn("[bold]sweep[/] {task.description}"), BarColumn(), MofNCompleteColumn(),
                             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=stderr,
                             transient=False)

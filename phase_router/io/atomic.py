@@ -3,11 +3,21 @@
 `output_batch()` extends this to the several files one command writes: each is written to a
 temporary file beside its target, and only when all of them are complete are they renamed into
 place. If any write fails (or Ctrl-C arrives), every temporary is removed and no target changes.
+
+Concurrent runs on the same outputs: a commit holds an exclusive flock on every directory it
+renames into (directory file descriptors, taken in (device, inode) order so two commits never
+deadlock, and no lock file is left behind) from its first check to its last rename. Commits into
+a directory therefore never interleave: the outputs on disk are always one run's complete set
+(the run that committed last). A run whose commit finds a directory locked waits for it (a
+commit takes milliseconds) for up to COMMIT_WAIT_SECONDS; a sweep holds its --out directory for
+its whole duration (hold_directory), so a second sweep into it is refused at once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import hashlib
 import stat
 import os
@@ -15,12 +25,18 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
-from ..errors import InputFileError
+from ..errors import InputFileError, InvalidInputError
 
 _umask_lock = threading.Lock()
+COMMIT_WAIT_SECONDS = 60.0
+_commit_lock = threading.Lock()  # one commit at a time in this process (threads of a sweep)
+_held: set[tuple[int, int]] = set()  # directories this process holds for a whole sweep
+_pause_between_renames = None  # tests only: a callable run between two renames, to widen the race
 STDOUT = "-"  # as an output path: standard output
 
 
@@ -105,15 +121,19 @@ class OutputBatch:
     def commit(self) -> None:
         mode = _creation_mode()
         to_stdout = [temp for temp, path in self._staged if path == STDOUT]
-        # Every target is checked before any is replaced, so a refusal leaves the set untouched.
-        existing = {path: _existing_regular(path) for _, path in self._staged if path != STDOUT}
-        for temp, path in self._staged:
-            if path != STDOUT:
+        to_files = [(temp, path) for temp, path in self._staged if path != STDOUT]
+        directories = {os.path.dirname(os.path.abspath(path)) for _, path in to_files}
+        with _commit_lock, _locked_directories(directories):
+            # Every target is checked before any is replaced, so a refusal leaves the set untouched.
+            existing = {path: _existing_regular(path) for _, path in to_files}
+            for number, (temp, path) in enumerate(to_files):
                 kept = existing[path]
                 os.chmod(temp, stat.S_IMODE(kept.st_mode) if kept else mode)  # a replaced file keeps its mode
                 if kept and os.geteuid() == 0:  # and, where we may, its owner
                     with contextlib.suppress(OSError):
                         os.chown(temp, kept.st_uid, kept.st_gid)
+                if number and _pause_between_renames is not None:
+                    _pause_between_renames()
                 os.replace(temp, path)
         for temp in to_stdout:
             with open(temp, "rb") as staged:
@@ -128,6 +148,92 @@ class OutputBatch:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
         self._staged.clear()
+
+
+def _directory_key(fd: int) -> tuple[int, int]:
+    status = os.fstat(fd)
+    return status.st_dev, status.st_ino
+
+
+@contextlib.contextmanager
+def _locked_directories(directories) -> Iterator[None]:
+    """Exclusive flocks on `directories`, taken in (device, inode) order (the same order in every
+    process, so two commits cannot each hold what the other waits for) and released when the
+    descriptors close. Directories this process already holds for a sweep are skipped."""
+    fds: dict[tuple[int, int], tuple[int, str]] = {}
+    try:
+        for directory in directories:
+            fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            key = _directory_key(fd)
+            if key in fds or key in _held:
+                os.close(fd)
+                continue
+            fds[key] = (fd, directory)
+        for key in sorted(fds):
+            _wait_for_lock(*fds[key])
+        yield
+    finally:
+        for fd, _ in fds.values():
+            os.close(fd)
+
+
+def _wait_for_lock(fd: int, directory: str) -> None:
+    deadline = time.monotonic() + COMMIT_WAIT_SECONDS
+    pause = 0.002
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        except OSError as exc:  # a file system without flock (some network mounts): commit unlocked
+            if exc.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+                return
+            raise
+        if time.monotonic() > deadline:
+            raise OSError(errno.EBUSY, f"another phase-router run has held this directory for over "
+                                       f"{COMMIT_WAIT_SECONDS:.0f} s (a sweep writing into it?); nothing was "
+                                       "written", directory)
+        time.sleep(pause)  # Ctrl-C still lands here
+        pause = min(pause * 2, 0.1)
+
+
+@contextlib.contextmanager
+def hold_directory(path: str | os.PathLike[str], what: str = "--out") -> Iterator[Path]:
+    """Hold directory `path` (created if missing) for a whole run, e.g. a sweep: a second holder
+    is refused at once (InvalidInputError, 'another sweep is writing to it'), and other runs'
+    commits into it wait until it is released. A directory created here and left empty by a
+    failed run is removed again."""
+    directory = Path(path)
+    if directory.exists() and not directory.is_dir():
+        raise InvalidInputError(f"{directory}: {what} exists and is not a directory")
+    created = not directory.exists()
+    directory.mkdir(parents=True, exist_ok=True)
+    fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    key = _directory_key(fd)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InvalidInputError(f"{directory}: another run is writing to this {what} directory (a sweep "
+                                    "holds it until it ends); wait for it or choose another") from None
+        except OSError as exc:
+            if exc.errno not in (errno.ENOLCK, errno.EOPNOTSUPP, errno.EINVAL):
+                raise
+        if key in _held:
+            raise InvalidInputError(f"{directory}: this process is already writing to this {what} directory")
+        _held.add(key)
+        try:
+            yield directory
+        finally:
+            _held.discard(key)
+    except BaseException:
+        if created:
+            with contextlib.suppress(OSError):
+                directory.rmdir()  # only if still empty
+        raise
+    finally:
+        os.close(fd)
 
 
 @contextlib.contextmanager
