@@ -13,13 +13,14 @@ import numpy as np
 
 from .._internal.validate import MAX_DIM
 from ..errors import FileFormatError
-from .files import open_input, read_magic
+from .files import open_input, read_magic, reads_streams
 from .npy import load_npy
 
 
 MAX_TOKEN = 20  # characters in one degree line, leading zeros included
 
 
+@reads_streams
 def read_degrees(path: str | os.PathLike[str]) -> np.ndarray:
     """The degree vector in a file, as int64, checked to be non-negative integers."""
     if read_magic(path).startswith(b"\x93NUMPY"):

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import select
 import shutil
 import stat
 import sys
 import tempfile
-from typing import BinaryIO, Optional
+import time
+from typing import BinaryIO, Callable, Optional, TypeVar
 
 from ..errors import FileFormatError, InputFileError
 
+T = TypeVar("T")
 STREAM = "-"  # as a file name: standard input (inputs) or standard output (outputs)
 STDIN_NAME = "<stdin>"
 _stdin_copy: Optional[str] = None
@@ -53,7 +56,7 @@ def _remove_stdin_copy() -> None:
     with contextlib.suppress(OSError):
         if _stdin_copy is not None:
             os.unlink(_stdin_copy)
-    for copy in _stream_copies.values():
+    for copy in set(_stream_copies.values()) | set(_stream_keys.values()):
         with contextlib.suppress(OSError):
             os.unlink(copy)
 
@@ -77,31 +80,115 @@ def is_streamed_file(path: object) -> bool:
 def spool_stream(path: str | os.PathLike[str]) -> str:
     """A streamed input copied once into a temporary file (removed at exit), read without ever
     blocking on a missing writer: a FIFO nobody writes to reads as empty, and Ctrl-C is seen
-    within a second while a slow writer is awaited."""
+    within a second while a slow writer is awaited. One copy per stream for the whole process
+    (the CLI reads an input's header and its data separately); a new pipe behind a reused
+    /dev/fd/N is a new stream (told apart by its inode)."""
     name = os.fspath(path)
-    if name not in _stream_copies:
-        try:
-            source = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
-        except OSError as exc:
-            raise InputFileError(name, f"cannot open: {exc.strerror or exc}") from None
+    key = _stream_key(name)
+    if key not in _stream_keys:
         fd, copy = tempfile.mkstemp(prefix="phase-router-stream-")
         if not _stream_copies and _stdin_copy is None:
             atexit.register(_remove_stdin_copy)
         _stream_copies[name] = copy
-        try:
-            with os.fdopen(fd, "wb") as out:
-                while True:
-                    try:
-                        chunk = os.read(source, 1 << 20)
-                    except BlockingIOError:  # a writer is there but has not written yet
-                        select.select([source], [], [], 1.0)
-                        continue
-                    if not chunk:
-                        break
+        _stream_keys[key] = copy
+        _copy_stream(name, fd)
+    _stream_copies[name] = _stream_keys[key]
+    return _stream_keys[key]
+
+
+_stream_keys: dict[tuple[str, int, int], str] = {}  # (name, device, inode) -> spooled copy
+
+
+def _stream_key(name: str) -> tuple[str, int, int]:
+    try:
+        status = os.stat(name)
+    except OSError:
+        return name, -1, -1
+    return name, status.st_dev, status.st_ino
+
+
+FIFO_WRITER_WAIT_SECONDS = 5.0
+
+
+def _copy_stream(name: str, fd: int) -> None:
+    """Copy the stream `name` into the open file `fd` (closed here), never blocking for ever on
+    a missing writer. A named FIFO whose writer has not opened it yet (`mkfifo f; cat S > f &
+    phase-router route f ...`: the shell may start the writer after us) is given
+    FIFO_WRITER_WAIT_SECONDS to appear; one nobody opens reads as empty."""
+    try:
+        source = os.open(name, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as exc:
+        os.close(fd)
+        raise InputFileError(name, f"cannot open: {exc.strerror or exc}") from None
+    try:
+        wait_for_writer = _is_named_fifo(name)
+        copied = 0
+        with os.fdopen(fd, "wb") as out:
+            while True:
+                try:
+                    chunk = os.read(source, 1 << 20)
+                except BlockingIOError:  # a writer is there but has not written yet
+                    select.select([source], [], [], 1.0)
+                    continue
+                if chunk:
                     out.write(chunk)
+                    copied += len(chunk)
+                    continue
+                if copied or not wait_for_writer:
+                    break
+                wait_for_writer = False  # once: a writer that comes and leaves without writing is empty
+                if not _writer_arrives(source):
+                    break
+    finally:
+        os.close(source)
+
+
+def _is_named_fifo(name: str) -> bool:
+    """A FIFO with a name in a file system (not an anonymous pipe, whose /dev/fd/N resolves to
+    'pipe:[inode]'): the only stream whose writer may open it after we do."""
+    try:
+        return stat.S_ISFIFO(os.stat(name).st_mode) and os.path.exists(os.path.realpath(name))
+    except OSError:
+        return False
+
+
+def _writer_arrives(source: int) -> bool:
+    """Wait (Ctrl-C still lands) for a writer to open the FIFO and write or close: True when one
+    came (there may be data to read), False when none came within FIFO_WRITER_WAIT_SECONDS."""
+    poller = select.poll()
+    poller.register(source, select.POLLIN | select.POLLHUP)
+    deadline = time.monotonic() + FIFO_WRITER_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        events = poller.poll(100)  # Linux reports POLLHUP only once a writer came and went
+        if events:
+            return True
+    return False
+
+
+def reads_streams(reader: Callable[..., T]) -> Callable[..., T]:
+    """For an API reader taking a path first: an input that can be read only once (a pipe,
+    /dev/fd/N, /dev/stdin on a pipe, a FIFO) is copied once into a temporary file for this call
+    and the reader reads the copy, so it can look at the format, the header and the data in turn
+    (reading the pipe itself, the magic bytes were gone by the time the header was parsed: 'not a
+    PBM file'). Errors name the input, not the copy."""
+
+    @functools.wraps(reader)
+    def read(path, *args, **kwargs):
+        if not is_streamed_file(path):
+            return reader(path, *args, **kwargs)
+        fd, copy = tempfile.mkstemp(prefix="phase-router-stream-")
+        try:
+            _copy_stream(os.fspath(path), fd)
+            return reader(copy, *args, **kwargs)
+        except InputFileError as exc:
+            if exc.path != copy:
+                raise
+            raise type(exc)(path, exc.problem) from None
         finally:
-            os.close(source)
-    return _stream_copies[name]
+            with contextlib.suppress(OSError):
+                os.unlink(copy)
+
+    return read
 
 
 def stdin_display(message: str) -> str:

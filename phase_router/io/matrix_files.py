@@ -7,11 +7,12 @@ import os
 import numpy as np
 
 from ..errors import FileFormatError
-from .files import read_magic
+from .files import read_magic, reads_streams
 from .npy import npy_row_degrees, read_npy_matrix
 from .pbm import pbm_row_degrees, read_pbm
 
 
+@reads_streams
 def detect_format(path: str | os.PathLike[str]) -> str:
     """'pbm' or 'npy'."""
     magic = read_magic(path)
@@ -26,11 +27,13 @@ def detect_format(path: str | os.PathLike[str]) -> str:
     raise FileFormatError(path, f"not a PBM (P1/P4) or NPY file (starts with {magic!r})")
 
 
+@reads_streams
 def read_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
     """Ones per row of a 0/1 matrix file, and its shape, without holding the whole matrix."""
     return pbm_row_degrees(path) if detect_format(path) == "pbm" else npy_row_degrees(path)
 
 
+@reads_streams
 def read_matrix(path: str | os.PathLike[str]) -> np.ndarray:
     """A 0/1 matrix file as a bool array."""
     return read_pbm(path) if detect_format(path) == "pbm" else read_npy_matrix(path)

@@ -21,7 +21,7 @@ import numpy as np
 
 from .._internal.validate import MAX_DIM, dense_row_degrees, first_non_binary
 from ..errors import FileFormatError
-from .files import check_unchanged, open_input, read_exactly
+from .files import check_unchanged, open_input, read_exactly, reads_streams
 
 CHUNK_BYTES = 16 * 2**20  # one read buffer; a chunk holds whole rows (at least one)
 MAGIC = b"\x93NUMPY"
@@ -49,6 +49,7 @@ def _invalid(path, problem: str) -> FileFormatError:
     return FileFormatError(path, f"not a valid NPY file ({problem})")
 
 
+@reads_streams
 def read_npy_header(path: str | os.PathLike[str]) -> NpyHeader:
     """Parse and check an NPY header: the header's own length and the data's size are checked
     against the file's size before either is read, so a 20-byte file declaring a 4 GiB header
@@ -102,6 +103,7 @@ def read_npy_header(path: str | os.PathLike[str]) -> NpyHeader:
     return header
 
 
+@reads_streams
 def load_npy(path: str | os.PathLike[str]) -> np.ndarray:
     """The whole array in an NPY file (no pickles), read in chunks into memory the array owns;
     malformed, truncated or changing files raise FileFormatError."""
@@ -130,6 +132,7 @@ def _matrix_header(path) -> NpyHeader:
     return header
 
 
+@reads_streams
 def npy_matrix_shape(path: str | os.PathLike[str]) -> tuple[int, int]:
     """(rows, columns) of a 0/1 NPY matrix, from its header alone."""
     rows, cols = _matrix_header(path).shape
@@ -157,6 +160,7 @@ def _blocks(path, header: NpyHeader) -> Iterator[tuple[int, int, np.ndarray]]:
         check_unchanged(handle, path, header.file_size)
 
 
+@reads_streams
 def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
     """Ones per row and the shape of a 0/1 NPY matrix: one C++ pass per chunk, checking values as
     it counts; a chunk with a value other than 0/1 (or a dtype the pass does not read) is
@@ -172,6 +176,7 @@ def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int
     return degrees, header.shape
 
 
+@reads_streams
 def npy_row_degrees_numpy(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
     """The NumPy scan, chunk by chunk (the path before the C++ pass; kept for its messages and as
     the benchmark's "before" column)."""
@@ -183,6 +188,7 @@ def npy_row_degrees_numpy(path: str | os.PathLike[str]) -> tuple[np.ndarray, tup
     return degrees, header.shape
 
 
+@reads_streams
 def read_npy_matrix(path: str | os.PathLike[str]) -> np.ndarray:
     """The whole 0/1 matrix as a bool array."""
     header = _matrix_header(path)

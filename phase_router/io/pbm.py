@@ -18,7 +18,7 @@ import numpy as np
 from .._internal.validate import MAX_DIM, PackedBits
 from ..errors import FileFormatError
 from .atomic import OutputBatch, atomic_output
-from .files import changed_while_read, check_unchanged, open_input, read_exactly
+from .files import changed_while_read, check_unchanged, open_input, read_exactly, reads_streams
 
 HEADER_LIMIT = 64 * 1024  # bytes of header (comments included) we are willing to scan
 WHITESPACE = b" \t\n\r\v\f"
@@ -39,6 +39,7 @@ class PbmHeader:
         return (self.width + 7) // 8
 
 
+@reads_streams
 def read_header(path: str | os.PathLike[str]) -> PbmHeader:
     """Parse and check a PBM header; the raster's size is checked against the file length."""
     with open_input(path) as handle:
@@ -101,6 +102,7 @@ def _skip_space_and_comments(path, head: bytes, pos: int, field: str) -> int:
     raise FileFormatError(path, f"header ends before the {field} (or its comments are longer than {HEADER_LIMIT} bytes)")
 
 
+@reads_streams
 def read_pbm_packed(path: str | os.PathLike[str]) -> PackedBits:
     """The whole bitmap as PackedBits (P1 is packed after parsing)."""
     header = read_header(path)
@@ -112,11 +114,13 @@ def read_pbm_packed(path: str | os.PathLike[str]) -> PackedBits:
     return PackedBits(raw, header.width)
 
 
+@reads_streams
 def read_pbm(path: str | os.PathLike[str]) -> np.ndarray:
     """The whole bitmap as a bool array of shape (height, width)."""
     return read_pbm_packed(path).unpack()
 
 
+@reads_streams
 def pbm_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
     """Ones per row and (height, width), holding at most one chunk of a P4 raster in memory."""
     from .. import _core
