@@ -17,28 +17,27 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
 import phase_router as pr
+from phase_router.cli import app
 from phase_router.io import atomic, read_pbm, routing_matrix
 
 ROOT = Path(__file__).resolve().parents[1]
 S_PBM, T_PBM = ROOT / "samples/S.pbm", ROOT / "samples/T.pbm"
 
 # One `phase-router route` in a fresh process, with os.replace wrapped (os.replace is what every
-# version of the commit renames with): `pause` seconds after each rename but the last, and, when
-# `wait_for` is given, no rename before that file exists. `paused` is created at the first pause.
+# version of the commit renames with): `pause` seconds after each rename but the last; `paused`
+# is created at the first pause. With `wait_for`, the commit does not start before that file exists.
 ROUTE = textwrap.dedent("""
     import os, sys, time
+    from phase_router.io.atomic import OutputBatch
     pause, paused, wait_for, argv = float(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
-    real_replace = os.replace
+    real_replace, real_commit = os.replace, OutputBatch.commit
     renamed = []
 
     def replace(src, dst, *args, **kwargs):
         if str(src).endswith(".partial"):
-            if wait_for != "-" and not renamed:
-                deadline = time.monotonic() + 240
-                while not os.path.exists(wait_for) and time.monotonic() < deadline:
-                    time.sleep(0.01)
             if renamed and pause:
                 if paused != "-" and not os.path.exists(paused):
                     open(paused, "w").close()
@@ -46,7 +45,20 @@ ROUTE = textwrap.dedent("""
             renamed.append(dst)
         return real_replace(src, dst, *args, **kwargs)
 
+    def commit(self):  # before the commit starts (and before it takes any lock)
+        deadline = time.monotonic() + 240
+        if wait_for.startswith("barrier:"):  # barrier:DIR:N - all N runs commit at the same moment
+            _, directory, count = wait_for.split(":")
+            open(os.path.join(directory, f"ready-{os.getpid()}"), "w").close()
+            while len(os.listdir(directory)) < int(count) and time.monotonic() < deadline:
+                time.sleep(0.005)
+        while wait_for != "-" and not wait_for.startswith("barrier:") and not os.path.exists(wait_for) \
+                and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return real_commit(self)
+
     os.replace = replace
+    OutputBatch.commit = commit
     sys.argv = ["phase-router", *argv]
     from phase_router.cli import main
     main()
@@ -91,13 +103,19 @@ def test_a_commit_in_the_middle_of_another_never_mixes_them(tmp_path: Path) -> N
 
 
 def test_many_runs_racing_leave_one_runs_set(tmp_path: Path) -> None:
-    """Six processes with different seeds race on the same three outputs, each pausing 50 ms
-    between renames (so their commits overlap in time if nothing orders them)."""
-    for _ in range(2):
-        runs = [_route(tmp_path, seed, pause=0.05) for seed in range(10, 16)]
+    """Six processes with different seeds race on the same three outputs: they start their
+    commits together (a barrier) and pause 0.2 s between renames, so their renames interleave
+    unless something orders the commits. Before: a mixed set (routes of one seed, stats of
+    another)."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for round_ in range(2):
+        barrier = tmp_path / f"barrier-{round_}"
+        barrier.mkdir()
+        runs = [_route(out, seed, pause=0.2, wait_for=f"barrier:{barrier}:6") for seed in range(10, 16)]
         for run in runs:
             _finish(run)
-        assert _one_runs_set(tmp_path) in range(10, 16)
+        assert _one_runs_set(out) in range(10, 16)
 
 
 def test_threads_of_one_process_commit_one_at_a_time(tmp_path: Path, monkeypatch) -> None:
@@ -183,18 +201,8 @@ def test_a_second_sweep_into_the_same_out_is_refused(tmp_path: Path) -> None:
     assert first.returncode == 0, err
     records = json.loads((out / "results.json").read_text())["records"]
     assert len(records) == 2 and (out / "journal.jsonl").read_text().count('"cell_id"') == 2  # once each
-
-
-def test_a_sweep_resumed_after_the_first_ends_is_not_refused(tmp_path: Path) -> None:
-    """The hold ends with the sweep (no lock file is left behind to refuse later runs)."""
-    from typer.testing import CliRunner
-
-    from phase_router.cli import app
-
-    config = tmp_path / "c.yaml"
-    config.write_text("shapes: [{N: 16}]\nk: [2]\ninputs: [{generator: uniform}]\n")
-    out = tmp_path / "out"
-    assert CliRunner().invoke(app, ["sweep", str(config), "--out", str(out)]).exit_code == 0
+    # The hold ends with the sweep and leaves no lock file: a later --resume is accepted.
     before = sorted(os.listdir(out))
-    assert CliRunner().invoke(app, ["sweep", str(config), "--out", str(out), "--resume"]).exit_code == 0
+    later = CliRunner().invoke(app, ["sweep", str(config), "--out", str(out), "--resume"])
+    assert later.exit_code == 0, later.output
     assert sorted(os.listdir(out)) == before

@@ -1,0 +1,90 @@
+"""NPY input reading, memory map against chunked reads (issue #11): prints one JSON document.
+
+python benchmarks/bench_npy_read.py [--n 16384] [--repetitions 5]
+
+On an N x N uint8 0/1 NPY file (written once, so it is in the page cache), each repetition runs,
+in alternating order (interleaved, so machine noise falls on both alike):
+  degrees_mmap     the reader before issue #11: np.load(mmap_mode="r") and one C++ counting pass
+                   over the whole map (a file truncated meanwhile killed the process with SIGBUS)
+  degrees_chunked  io.npy_row_degrees now: ordinary reads into a reused 16 MiB buffer, the same
+                   C++ pass per chunk, the file's size checked before and after
+  matrix_mmap      np.asarray(np.load(mmap_mode="r")) checked and converted to bool (before)
+  matrix_chunked   io.read_npy_matrix now (chunk by chunk into the bool result)
+Reported: each one's median and minimum in ms, and chunked / mmap ratios of the medians.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from phase_router import io
+from phase_router._internal.validate import dense_row_degrees, first_non_binary
+
+
+def degrees_mmap(path: Path) -> np.ndarray:
+    array = np.load(path, mmap_mode="r", allow_pickle=False)
+    degrees = dense_row_degrees(array)
+    assert degrees is not None
+    return degrees
+
+
+def matrix_mmap(path: Path) -> np.ndarray:
+    array = np.asarray(np.load(path, mmap_mode="r", allow_pickle=False))
+    assert first_non_binary(array) is None
+    return array.astype(bool)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=16384)
+    parser.add_argument("--repetitions", type=int, default=5)
+    args = parser.parse_args()
+    runs = {"degrees_mmap": degrees_mmap, "degrees_chunked": lambda p: io.npy_row_degrees(p)[0],
+            "matrix_mmap": matrix_mmap, "matrix_chunked": io.read_npy_matrix}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "S.npy"
+        rng = np.random.default_rng(0)
+        matrix = np.empty((args.n, args.n), dtype=np.uint8)
+        for first in range(0, args.n, 1024):  # in slices, to keep the generator's temporaries small
+            matrix[first:first + 1024] = rng.random((min(1024, args.n - first), args.n)) < 0.5
+        np.save(path, matrix)
+        want = np.count_nonzero(matrix, axis=1)
+        del matrix
+        for name, run in runs.items():  # warm-up, and check every reader agrees
+            result = run(path)
+            same = np.array_equal(result, want) if name.startswith("degrees") else np.array_equal(
+                np.count_nonzero(result, axis=1), want)
+            assert same, name
+        names = list(runs)
+        for repetition in range(args.repetitions):
+            order = names if repetition % 2 == 0 else names[::-1]
+            for name in order:
+                start = time.perf_counter()
+                runs[name](path)
+                times[name].append((time.perf_counter() - start) * 1e3)
+        size = os.path.getsize(path)
+    median = {name: statistics.median(values) for name, values in times.items()}
+    print(json.dumps({
+        "benchmark": "npy_read",
+        "n": args.n, "file_bytes": size, "repetitions": args.repetitions,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__},
+        "median_ms": median,
+        "min_ms": {name: min(values) for name, values in times.items()},
+        "all_ms": times,
+        "chunked_over_mmap": {"degrees": median["degrees_chunked"] / median["degrees_mmap"],
+                              "matrix": median["matrix_chunked"] / median["matrix_mmap"]},
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
