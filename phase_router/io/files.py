@@ -230,6 +230,23 @@ def read_exactly(handle: BinaryIO, into: memoryview, path: str | os.PathLike[str
         filled += count
 
 
+def pread_exactly(fd: int, into: memoryview, offset: int, path: str | os.PathLike[str], *,
+                  expected_size: int) -> None:
+    """Fill `into` from byte `offset` of the open file `fd` (positional reads, so two threads may
+    read one descriptor); a short read means the file shrank while it was read."""
+    filled = 0
+    while filled < len(into):
+        if hasattr(os, "preadv"):
+            count = os.preadv(fd, [into[filled:]], offset + filled)
+        else:  # platforms without preadv: pread and copy
+            data = os.pread(fd, len(into) - filled, offset + filled)
+            count = len(data)
+            into[filled:filled + count] = data
+        if not count:
+            raise changed_while_read(path, expected_size, os.fstat(fd).st_size)
+        filled += count
+
+
 def check_unchanged(handle: BinaryIO, path: str | os.PathLike[str], expected_size: int) -> None:
     """Refuse a file whose length is not what it was when its header was checked (it grew or
     shrank while being read): what was read may mix old and new content."""

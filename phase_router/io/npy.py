@@ -15,15 +15,16 @@ import os
 import tokenize
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from .._internal.validate import MAX_DIM, dense_row_degrees, first_non_binary
 from ..errors import FileFormatError
-from .files import check_unchanged, open_input, read_exactly, reads_streams
+from .files import check_unchanged, open_input, pread_exactly, read_exactly, reads_streams
 
-CHUNK_BYTES = 16 * 2**20  # one read buffer; a chunk holds whole rows (at least one)
+CHUNK_BYTES = 2**20  # one read buffer (of two); a chunk holds whole rows (at least one)
 MAGIC = b"\x93NUMPY"
 HEADER_LIMIT = 64 * 1024  # NumPy writes headers of a few hundred bytes; its own reader stops at 10,000
 
@@ -141,22 +142,35 @@ def npy_matrix_shape(path: str | os.PathLike[str]) -> tuple[int, int]:
 
 def _blocks(path, header: NpyHeader) -> Iterator[tuple[int, int, np.ndarray]]:
     """(first row, first column, block) of a 2-D NPY's data, in file order: whole rows at a time
-    (whole columns when Fortran-ordered), read into one reused buffer of about CHUNK_BYTES.
-    A block is valid only until the next one is read."""
+    (whole columns when Fortran-ordered), about CHUNK_BYTES each. Two buffers take turns: while
+    the caller works on one block, a helper thread reads the next (a read copies the data, which
+    a memory map did not; overlapping the copy with the caller's pass hides most of it). A block
+    is valid until the next one is asked for."""
     rows, cols = header.shape
     lines, line_length = (cols, rows) if header.fortran_order else (rows, cols)
     line_bytes = line_length * header.dtype.itemsize
     per_chunk = max(1, CHUNK_BYTES // line_bytes)
-    buffer = bytearray(min(per_chunk, lines) * line_bytes)
-    with open_input(path) as handle:
+    starts = range(0, lines, per_chunk)
+    buffers = [np.empty(min(per_chunk, lines) * line_bytes, dtype=np.uint8) for _ in range(min(2, len(starts)))]
+
+    def read(number: int) -> np.ndarray:
+        first = starts[number]
+        count = min(per_chunk, lines - first)
+        data = buffers[number % len(buffers)][: count * line_bytes]
+        pread_exactly(fd, memoryview(data), header.data_offset + first * line_bytes, path,
+                      expected_size=header.file_size)
+        block = data.view(header.dtype).reshape(count, line_length)
+        return block.T if header.fortran_order else block
+
+    with open_input(path) as handle, ThreadPoolExecutor(1, thread_name_prefix="npy-read") as pool:
         check_unchanged(handle, path, header.file_size)
-        handle.seek(header.data_offset)
-        for first in range(0, lines, per_chunk):
-            count = min(per_chunk, lines - first)
-            view = memoryview(buffer)[: count * line_bytes]
-            read_exactly(handle, view, path, expected_size=header.file_size)
-            block = np.frombuffer(view, dtype=header.dtype).reshape(count, line_length)
-            yield (0, first, block.T) if header.fortran_order else (first, 0, block)
+        fd = handle.fileno()
+        pending = pool.submit(read, 0)
+        for number, first in enumerate(starts):
+            block = pending.result()
+            if number + 1 < len(starts):
+                pending = pool.submit(read, number + 1)  # into the other buffer
+            yield (0, first, block) if header.fortran_order else (first, 0, block)
         check_unchanged(handle, path, header.file_size)
 
 
