@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from ..errors import InvalidInputError
-from ..io.atomic import STAGED_SUFFIX, staged_prefix
+from ..io.atomic import STAGED_SUFFIX, locked_directories, staged_prefix
 from .jsonable import dumps
 from .report import report_markdown
 from .scaling import run_scaling
@@ -65,14 +65,17 @@ def evaluate(out: Path, *, quick: bool = False, force: bool = False, progress=No
         (stage / "evaluation.json").write_text(dumps(summary), encoding="utf-8")
         (stage / "report.md").write_text(report_markdown(summary), encoding="utf-8")
         os.chmod(stage, 0o777 & ~_umask())
-        if out.exists():
-            old = Path(tempfile.mkdtemp(prefix=staged_prefix(out.name, ".replaced"), suffix=".replaced",
-                                        dir=out.resolve().parent))
-            os.replace(out, old)
-            os.replace(stage, out)
+        with locked_directories([out.resolve().parent]):  # one evaluate's directory at a time
+            if out.exists():
+                old = Path(tempfile.mkdtemp(prefix=staged_prefix(out.name, ".replaced"), suffix=".replaced",
+                                            dir=out.resolve().parent))
+                os.replace(out, old)
+                os.replace(stage, out)
+            else:
+                old = None
+                os.replace(stage, out)
+        if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(stage, out)
         return summary
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import hashlib
 import stat
 import os
@@ -31,6 +30,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import InputFileError, InvalidInputError
+
+try:
+    import fcntl
+except ImportError:  # no flock on this platform: commits are not ordered between processes
+    fcntl = None  # type: ignore[assignment]
 
 _umask_lock = threading.Lock()
 COMMIT_WAIT_SECONDS = 60.0
@@ -156,14 +160,24 @@ def _directory_key(fd: int) -> tuple[int, int]:
 
 
 @contextlib.contextmanager
+def locked_directories(directories) -> Iterator[None]:
+    """The commit's locks, for other writers that rename into place (evaluate's directory)."""
+    with _commit_lock, _locked_directories(directories):
+        yield
+
+
+@contextlib.contextmanager
 def _locked_directories(directories) -> Iterator[None]:
     """Exclusive flocks on `directories`, taken in (device, inode) order (the same order in every
     process, so two commits cannot each hold what the other waits for) and released when the
     descriptors close. Directories this process already holds for a sweep are skipped."""
     fds: dict[tuple[int, int], tuple[int, str]] = {}
     try:
-        for directory in directories:
-            fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        for directory in directories if fcntl is not None else ():
+            try:
+                fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            except OSError:  # e.g. a write-only directory (mode 0300): renames work, locking cannot
+                continue
             key = _directory_key(fd)
             if key in fds or key in _held:
                 os.close(fd)
@@ -209,6 +223,9 @@ def hold_directory(path: str | os.PathLike[str], what: str = "--out") -> Iterato
         raise InvalidInputError(f"{directory}: {what} exists and is not a directory")
     created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:
+        yield directory
+        return
     fd = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     key = _directory_key(fd)
     try:
