@@ -1,8 +1,9 @@
 """NPY input reading, memory map against chunked reads (issue #11): prints one JSON document.
 
-python benchmarks/bench_npy_read.py [--n 16384] [--repetitions 5]
+python benchmarks/bench_npy_read.py [--n 16384] [--repetitions 5] [--cold]
 
-On an N x N uint8 0/1 NPY file (written once, so it is in the page cache), each repetition runs,
+On an N x N uint8 0/1 NPY file (written once, so it is in the page cache; with --cold its pages
+are dropped from the cache before every run with posix_fadvise(DONTNEED)), each repetition runs,
 in alternating order (interleaved, so machine noise falls on both alike):
   degrees_mmap     the reader before issue #11: np.load(mmap_mode="r") and one C++ counting pass
                    over the whole map (a file truncated meanwhile killed the process with SIGBUS)
@@ -43,10 +44,20 @@ def matrix_mmap(path: Path) -> np.ndarray:
     return array.astype(bool)
 
 
+def drop_from_cache(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=16384)
     parser.add_argument("--repetitions", type=int, default=5)
+    parser.add_argument("--cold", action="store_true", help="drop the file from the page cache before each run")
     args = parser.parse_args()
     runs = {"degrees_mmap": degrees_mmap, "degrees_chunked": lambda p: io.npy_row_degrees(p)[0],
             "matrix_mmap": matrix_mmap, "matrix_chunked": io.read_npy_matrix}
@@ -69,6 +80,8 @@ def main() -> None:
         for repetition in range(args.repetitions):
             order = names if repetition % 2 == 0 else names[::-1]
             for name in order:
+                if args.cold:
+                    drop_from_cache(path)
                 start = time.perf_counter()
                 runs[name](path)
                 times[name].append((time.perf_counter() - start) * 1e3)
@@ -76,7 +89,7 @@ def main() -> None:
     median = {name: statistics.median(values) for name, values in times.items()}
     print(json.dumps({
         "benchmark": "npy_read",
-        "n": args.n, "file_bytes": size, "repetitions": args.repetitions,
+        "n": args.n, "file_bytes": size, "repetitions": args.repetitions, "page_cache": "cold" if args.cold else "hot",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__},
         "median_ms": median,
         "min_ms": {name: min(values) for name, values in times.items()},

@@ -55,9 +55,8 @@ CHANGE_MID_READ = textwrap.dedent("""
             return real(*args, **kwargs)
         setattr(module, name, call)
 
-    hooked(npy, "dense_row_degrees")
     hooked(npy, "first_non_binary")
-    for name in ("packed_row_degrees", "p1_row_degrees_chunk"):
+    for name in ("dense_row_degrees", "packed_row_degrees", "p1_row_degrees_chunk"):
         hooked(core, name)
     sys.argv = ["phase-router", *argv]
     from phase_router.cli import main

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import threading
 import tokenize
 import warnings
 from collections.abc import Iterator
@@ -20,11 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._internal.validate import MAX_DIM, dense_row_degrees, first_non_binary
+from .. import _core
+from .._internal.validate import MAX_DIM, _dense_kind, first_non_binary
 from ..errors import FileFormatError
 from .files import check_unchanged, open_input, pread_exactly, read_exactly, reads_streams
 
-CHUNK_BYTES = 2**20  # one read buffer (of two); a chunk holds whole rows (at least one)
+CHUNK_BYTES = 2**20  # one read buffer; a chunk holds whole rows (at least one)
+READ_THREADS = 4  # threads reading and counting chunks at once (at most one per core)
 MAGIC = b"\x93NUMPY"
 HEADER_LIMIT = 64 * 1024  # NumPy writes headers of a few hundred bytes; its own reader stops at 10,000
 
@@ -176,17 +179,47 @@ def _blocks(path, header: NpyHeader) -> Iterator[tuple[int, int, np.ndarray]]:
 
 @reads_streams
 def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
-    """Ones per row and the shape of a 0/1 NPY matrix: one C++ pass per chunk, checking values as
-    it counts; a chunk with a value other than 0/1 (or a dtype the pass does not read) is
-    scanned with NumPy, which names the value."""
+    """Ones per row and the shape of a 0/1 NPY matrix. The rows are cut into chunks of about
+    CHUNK_BYTES; each of a few threads reads a chunk into its own buffer (positional reads) and
+    counts it in C++ while the buffer is still in cache, checking values as it counts. A file
+    with a value other than 0/1 names the first one; Fortran order and dtypes the C++ pass does
+    not read go to the NumPy scan."""
     header = _matrix_header(path)
-    degrees = np.zeros(header.shape[0], dtype=np.uint32)
-    for first_row, first_col, block in _blocks(path, header):
-        counted = dense_row_degrees(block) if not header.fortran_order else None
-        if counted is None:
-            _check_binary(path, block, first_row, first_col)
-            counted = np.count_nonzero(block, axis=1)
-        degrees[first_row : first_row + block.shape[0]] += counted.astype(np.uint32, copy=False)
+    kind = None if header.fortran_order else _dense_kind(header.dtype)
+    if kind is None:
+        return npy_row_degrees_numpy(path)
+    rows, cols = header.shape
+    line_bytes = cols * header.dtype.itemsize
+    per_chunk = max(1, CHUNK_BYTES // line_bytes)
+    starts = range(0, rows, per_chunk)
+    degrees = np.empty(rows, dtype=np.uint32)
+    buffers = threading.local()
+
+    def count(first: int) -> tuple[int, tuple[int, int, object] | None]:
+        lines = min(per_chunk, rows - first)
+        buffer = getattr(buffers, "data", None)
+        if buffer is None:
+            buffer = buffers.data = np.empty(min(per_chunk, rows) * line_bytes, dtype=np.uint8)
+        data = buffer[: lines * line_bytes]
+        pread_exactly(fd, memoryview(data), header.data_offset + first * line_bytes, path,
+                      expected_size=header.file_size)
+        block = data.view(header.dtype).reshape(lines, cols)
+        counted, binary = _core.dense_row_degrees(block, kind, 1)
+        if not binary:
+            r, c = first_non_binary(block) or (0, 0)
+            return first, (first + r, c, block[r, c].item())
+        degrees[first : first + lines] = counted
+        return first, None
+
+    workers = max(1, min(READ_THREADS, os.cpu_count() or 1, len(starts)))
+    with open_input(path) as handle, ThreadPoolExecutor(workers, thread_name_prefix="npy-read") as pool:
+        check_unchanged(handle, path, header.file_size)
+        fd = handle.fileno()
+        bad = [found for _, found in pool.map(count, starts) if found is not None]
+        check_unchanged(handle, path, header.file_size)
+    if bad:
+        row, column, value = min(bad, key=lambda found: found[:2])  # the first in row order
+        raise FileFormatError(path, f"value {value!r} at row {row}, column {column}: only 0 and 1 are allowed")
     return degrees, header.shape
 
 
