@@ -4,15 +4,18 @@ FIFO) is read exactly once, and a FIFO nobody writes to is an empty input, never
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 from typer.testing import CliRunner
 
 from phase_router.cli import app
+from phase_router.io import files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -56,3 +59,44 @@ def test_a_fifo_with_no_writer_is_an_empty_input_not_a_hang(tmp_path: Path) -> N
     os.mkfifo(fifo)
     result = run("route", fifo, ROOT / "samples/T.pbm", "-k", 2)
     assert result.exit_code == 2 and "empty" in result.stderr and str(fifo) in result.stderr
+
+
+def _endless_pipe() -> str:
+    """/dev/fd/N of a pipe that never ends (as `yes |` would give)."""
+    r, w = os.pipe()
+
+    def write() -> None:
+        with contextlib.suppress(OSError), os.fdopen(w, "wb") as out:
+            while True:
+                out.write(b"1\n" * 4096)
+
+    threading.Thread(target=write, daemon=True).start()
+    return f"/dev/fd/{r}"
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_that_streams_for_ever_is_refused_not_copied(tmp_path: Path, device: str) -> None:
+    result = run("route", device, ROOT / "samples/T.pbm", "-k", 2, "--out", tmp_path / "r.npy")
+    assert result.exit_code == 2 and f"{device}: is a device" in result.stderr
+    assert not (tmp_path / "r.npy").exists()
+
+
+def test_an_endless_stream_is_refused_before_it_fills_the_temporary_directory(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(files, "_spool_room", lambda where: 1 << 20)  # as if the disk had 1 MiB free
+    result = run("route", "--degrees", _endless_pipe(), ROOT / "samples/T.pbm", "-k", 2)
+    assert result.exit_code == 2 and "stream is larger than" in result.stderr
+
+
+def test_dev_null_is_an_empty_input(tmp_path: Path) -> None:
+    result = run("route", "/dev/null", ROOT / "samples/T.pbm", "-k", 2)
+    assert result.exit_code == 2 and "empty" in result.stderr
+
+
+def test_standard_input_from_a_device_is_refused(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    exe = Path(sys.executable).with_name("phase-router")
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run([str(exe), "route", "-", str(ROOT / "samples/T.pbm"), "-k", "2"], stdin=zero,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stderr.strip() == "phase-router: error: <stdin>: is a device, not a file or a pipe"

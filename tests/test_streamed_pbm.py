@@ -167,11 +167,13 @@ def test_route_from_standard_input(matrices, tmp_path: Path, kind: str, monkeypa
     S, T = matrices[f"S-{kind}"], matrices[f"T-{kind}"]  # noqa: N806
     assert run("route", S, T, "-k", 8, "--out", tmp_path / "file.npy").exit_code == 0
     for args in (("-", T), (S, "-")):
-        monkeypatch.setattr(files, "_stdin_copy", None)  # each invocation has its own stdin
+        files._remove_stdin_copy()  # each invocation has its own stdin (and leaves no copy behind)
+        monkeypatch.setattr(files, "_stdin_copy", None)
         source = S if args[0] == "-" else T
         result = run("route", *args, "-k", 8, "--out", tmp_path / "stdin.npy", input=source.read_bytes())
         assert result.exit_code == 0, result.output
         np.testing.assert_array_equal(_routes(tmp_path, "stdin.npy"), _routes(tmp_path, "file.npy"))
+    files._remove_stdin_copy()
 
 
 @pytest.mark.parametrize("kind", ["p4", "p1", "comments"])

@@ -7,7 +7,6 @@ import contextlib
 import functools
 import os
 import select
-import shutil
 import stat
 import sys
 import tempfile
@@ -45,10 +44,20 @@ def spool_stdin() -> str:
     global _stdin_copy
     if _stdin_copy is None:
         fd, path = tempfile.mkstemp(prefix="phase-router-stdin-")
-        with os.fdopen(fd, "wb") as copy:
-            shutil.copyfileobj(sys.stdin.buffer, copy, 1 << 20)
         atexit.register(_remove_stdin_copy)
         _stdin_copy = path
+        try:
+            stdin_fd: Optional[int] = sys.stdin.fileno()
+        except (OSError, ValueError):  # io.UnsupportedOperation: a stdin without a descriptor
+            stdin_fd = None
+        if stdin_fd is not None:
+            _refuse_device(stdin_fd, STDIN_NAME)
+        room = _spool_room(path)
+        with os.fdopen(fd, "wb") as copy:
+            while chunk := sys.stdin.buffer.read(1 << 20):
+                copy.write(chunk)
+                if copy.tell() > room:
+                    raise InputFileError(STDIN_NAME, _too_big_to_spool(room))
     return _stdin_copy
 
 
@@ -121,6 +130,8 @@ def _copy_stream(name: str, fd: int) -> None:
         os.close(fd)
         raise InputFileError(name, f"cannot open: {exc.strerror or exc}") from None
     try:
+        _refuse_device(source, name)
+        room = _spool_room(tempfile.gettempdir())
         wait_for_writer = _is_named_fifo(name)
         copied = 0
         with os.fdopen(fd, "wb") as out:
@@ -133,6 +144,8 @@ def _copy_stream(name: str, fd: int) -> None:
                 if chunk:
                     out.write(chunk)
                     copied += len(chunk)
+                    if copied > room:
+                        raise InputFileError(name, _too_big_to_spool(room))
                     continue
                 if copied or not wait_for_writer:
                     break
@@ -141,6 +154,40 @@ def _copy_stream(name: str, fd: int) -> None:
                     break
     finally:
         os.close(source)
+
+
+SPOOL_RESERVE_FRACTION = 0.05  # of the temporary directory's file system, left free by a copy
+
+
+def _spool_room(where: str) -> int:
+    """Bytes a stream's temporary copy may take: the temporary directory's free space less a
+    reserve, so an endless stream (`yes |`) is refused instead of filling the disk."""
+    try:
+        status = os.statvfs(os.path.dirname(where) if os.path.isfile(where) else where)
+    except OSError:
+        return 1 << 62
+    free = status.f_bavail * status.f_frsize
+    return max(0, free - int(status.f_blocks * status.f_frsize * SPOOL_RESERVE_FRACTION))
+
+
+def _too_big_to_spool(room: int) -> str:
+    return (f"stream is larger than the {room / 2**30:.1f} GiB the temporary directory "
+            f"({tempfile.gettempdir()}) can hold for its copy; save it to a file, or set TMPDIR")
+
+
+def _refuse_device(fd: int, name: str) -> None:
+    """A device other than a terminal is not an input: /dev/zero or /dev/urandom would stream
+    for ever (and a disk device is not a matrix)."""
+    mode = os.fstat(fd).st_mode
+    if (stat.S_ISCHR(mode) or stat.S_ISBLK(mode)) and not os.isatty(fd) and not _is_null(mode, fd):
+        raise InputFileError(name, "is a device, not a file or a pipe")
+
+
+def _is_null(mode: int, fd: int) -> bool:
+    """/dev/null reads as empty (an empty input gets the usual 'file is empty')."""
+    null = os.stat(os.devnull)
+    status = os.fstat(fd)
+    return (status.st_rdev, stat.S_IFMT(mode)) == (null.st_rdev, stat.S_IFMT(null.st_mode))
 
 
 def _is_named_fifo(name: str) -> bool:
