@@ -42,6 +42,12 @@ def plain(paths: tuple[Path, Path]) -> tuple[Path, Path]:
     return out
 
 
+def sweep_config(work: Path) -> Path:
+    path = work / "sweep.yaml"
+    path.write_text("name: bench\nshapes: [{N: 16384}]\nk: [64]\ninputs: [{generator: uniform}]\nseeds: 4\n")
+    return path
+
+
 def degree_files(work: Path, M: int, E: int, kind: str = "npy") -> tuple[Path, Path]:  # noqa: N803
     """Sources with 0..256 ones (at most E), targets sized so the ones on both sides agree on average."""
     rng = np.random.default_rng(M ^ E)
@@ -69,6 +75,7 @@ def cases(work: Path, quick: bool):
         ("route NPY N=8192 dense k=64", lambda: ["route", *gen(work, "uniform", "8192", ("d8k_S.npy", "d8k_T.npy")), "-k", 64, "--out", out]),
         ("route degrees M=2^18 E=2^10 k=64 greedy", lambda: ["route", "--degrees", *degree_files(work, 2**18, 2**10), "-k", 64, "--select", "greedy", "--out", out]),
         ("route degrees M=2^18 E=2^10 k=64 balanced", lambda: ["route", "--degrees", *degree_files(work, 2**18, 2**10), "-k", 64, "--select", "balanced", "--out", out]),
+        ("gen exact-k 8192x8192 P4", lambda: ["gen", "exact-k", "--shape", "8192", "--out", work / "g_S.pbm", work / "g_T.pbm"]),
         ("gen uniform 8192x8192 P4", lambda: ["gen", "uniform", "--shape", "8192", "--out", work / "g_S.pbm", work / "g_T.pbm"]),
     ]
     small = [
@@ -81,6 +88,7 @@ def cases(work: Path, quick: bool):
         ("capacity N=1024 default seeds", lambda: ["capacity", *gen(work, "uniform", "1024", ("d1k_S.pbm", "d1k_T.pbm")), "-k", 64]),
         ("suggest-k N=1024", lambda: ["suggest-k", *gen(work, "uniform", "1024", ("d1k_S.pbm", "d1k_T.pbm")), "--target-skew", "1.5"]),
         ("compare-hash scenario 1024x1024 20 seeds", lambda: ["compare-hash", "--scenario", "uniform", "--shape", "1024x1024", "-k", 64]),
+        ("sweep N=16384 k=64, 4 seeds", lambda: ["sweep", sweep_config(work), "--out", work / "sweep"]),
         ("dump-pbm N=1024", lambda: ["dump-pbm", *gen(work, "uniform", "1024", ("d1k_S.pbm", "d1k_T.pbm")), "-k", 16, "--out", work / "dump", "--no-png"]),
     ]
     return big + small

@@ -40,7 +40,7 @@ def cli_command() -> list[str]:
     return [script] if os.path.exists(script) else [sys.executable, "-m", "phase_router"]
 
 
-def probe(args, *, cwd: str | None = None, address_space: int | None = None, timeout: float = 600) -> ProbeResult:
+def probe(args, *, cwd: str | None = None, address_space: int | None = None) -> ProbeResult:
     """Run `phase-router ARGS`; optionally under an address-space limit (RLIMIT_AS), so a missing
     check ends in MemoryError rather than a refusal."""
     env = {**os.environ, REPORT_ENV: "1"}

@@ -74,12 +74,13 @@ def text_degrees_bytes(file_bytes: int, lines: int) -> int:
 
 def output_bytes(rows: int, k: int, E: int, *, pbm: bool, csv: bool) -> int:
     """Writing one chunk of rows: the routing matrix for --pbm (packed rows, np.nonzero's int64
-    index pairs, the int64 targets and the bit masks), CSV text for --out .csv."""
+    index pairs, the int64 targets and the bit masks); --out .csv formats one row at a time
+    (np.savetxt), a row's text."""
     size = 0
     if pbm:
         size += rows * ((E + 7) // 8 + 41 * k)
     if csv:
-        size += rows * k * 2  # np.savetxt formats row by row; the file buffer
+        size += 12 * k
     return size
 
 
