@@ -191,9 +191,8 @@ def _read_p1(path, header: PbmHeader) -> np.ndarray:
                     "(only 0, 1 and whitespace are allowed)"
                 )
             digits = raw[is_digit]
-            if filled + digits.size > bits.size:
-                _check_p1_digits(path, header, filled + digits.size)
-            bits[filled : filled + digits.size] = digits == ord("1")
+            take = max(0, min(digits.size, bits.size - filled))  # a raster too long is counted to its end
+            bits[filled : filled + take] = digits[:take] == ord("1")
             filled += digits.size
             offset += raw.size
     _check_p1_digits(path, header, filled)
