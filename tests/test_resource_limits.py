@@ -1,5 +1,6 @@
 """Sizes are checked before anything is allocated: file headers against the file length, counts
-against int32, and `route --max-memory` against an estimate made from M, E, k and the chunk."""
+against int32, and `route --max-memory` against an estimate made from M, E, k and the chunk
+(every command's estimate and its accuracy: tests/test_memory_estimates.py)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from typer.testing import CliRunner
 import phase_router
 from phase_router import Router
 from phase_router.cli import app
-from phase_router.cli.memory_limit import default_max_memory, parse_size, route_memory_parts, router_state_bytes
+from phase_router.cli.memory import default_max_memory, parse_size, resident_bytes
+from phase_router.cli.memory.route import route_parts, router_state_bytes
 from phase_router.errors import FileFormatError, InvalidInputError, ResourceLimitError
 from phase_router.io import load_npy, pbm_row_degrees, read_degrees, read_pbm, read_row_degrees
 
@@ -99,7 +101,8 @@ def test_parse_size(text: str, size: int) -> None:
     assert parse_size(text) == size
 
 
-@pytest.mark.parametrize("text", ["", "-1G", "0", "2 parsecs", "1e9", "G"])
+@pytest.mark.parametrize("text", ["", "-1G", "0", "2 parsecs", "1e9", "G", "1" + "0" * 308, "9" * 20 + "G",
+                                  "0." + "0" * 400 + "1G"])
 def test_parse_size_refuses(text: str) -> None:
     with pytest.raises(InvalidInputError, match="--max-memory"):
         parse_size(text)
@@ -127,14 +130,18 @@ def test_max_memory_refuses_with_what_it_would_need(tmp_path: Path, degree_files
 
 
 def test_max_memory_counts_the_chunk_not_all_routes(tmp_path: Path, degree_files) -> None:
-    """Outputs are streamed, so a limit below M x k x 4 (64 MiB here) is enough with small chunks."""
-    parts = route_memory_parts(2**18, 2**10, 64, 1024, threads=1, pbm=False)
-    limit = sum(parts.values()) + 2**20
-    assert limit < 2**18 * 64 * 4
+    """Outputs are streamed, so only one chunk of routes counts (M x k x 4 is 64 MiB here), and
+    a limit just above the estimate is enough."""
+    parts = route_parts(2**18, 2**10, 64, 1024, threads=1, policy="random", row_local=True)
+    assert parts["routes"] == 1024 * 64 * 4
+    limit = resident_bytes() + sum(parts.values()) + 2**20 * 16  # the test process itself is "in use"
     result = run("route", "--degrees", *degree_files, "-k", 64, "--chunk-rows", 1024, "--threads", 1,
                  "--max-memory", str(limit), "--out", tmp_path / "r.npy")
     assert result.exit_code == 0, result.stderr
     assert np.load(tmp_path / "r.npy").shape == (2**18, 64)
+    result = run("route", "--degrees", *degree_files, "-k", 64, "--chunk-rows", 2**18, "--threads", 1,
+                 "--max-memory", str(limit), "--out", tmp_path / "r2.npy")
+    assert result.exit_code == 2 and "routes 64.0 MiB" in result.stderr
 
 
 def test_max_memory_is_checked_from_matrix_headers_before_reading(tmp_path: Path) -> None:

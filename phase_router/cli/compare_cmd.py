@@ -18,6 +18,8 @@ from ..analysis.compare import compare, verdict_lines
 from ..analysis.like_for_like import FEASIBLE, check_feasible
 from ..inputs.generators import GENERATORS, degrees
 from .errors import check_distinct, check_writable, cli_errors, fail
+from .memory import check_memory, max_memory_option, resolve_limit
+from .memory.planning import compare_parts
 from .gen_cmd import parse_shape
 from .planning_cmd import read_degrees
 from .render import TerminalAware
@@ -40,6 +42,7 @@ def compare_hash_command(
     feasible: str = typer.Option("all", "--feasible", help=f"Where the baselines pick from: {' | '.join(FEASIBLE)} (the phase router's candidates)."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
     csv_path: Optional[Path] = typer.Option(None, "--csv", help="Also write one CSV row per scenario and router."),
+    max_memory: Optional[str] = max_memory_option("comparison"),
 ) -> None:
     """Compare the phase router with hash routers and two-choice, scenario by scenario."""
     with cli_errors():
@@ -51,10 +54,18 @@ def compare_hash_command(
         if csv_path is not None:
             check_writable(csv_path, "--csv")
             check_distinct((("--csv", csv_path),), (("S", s_file), ("T", t_file)))
+        limit = resolve_limit(max_memory)
+
+        def memory(M: int, E: int) -> None:  # noqa: N803
+            check_memory(compare_parts(M, E, k, seeds, candidates=feasible == "candidates"), limit,
+                         what="this comparison", advice="lower k or --seeds, or raise --max-memory")
+
+        M, E = parse_shape(shape)
+        if scenario:
+            memory(M, E)
         inputs = []
         if s_file is not None:
-            inputs.append((f"{s_file} / {t_file}", *read_degrees(s_file, t_file)))
-        M, E = parse_shape(shape)
+            inputs.append((f"{s_file} / {t_file}", *read_degrees(s_file, t_file, memory)))
         for name in scenario:
             s, t = degrees(name, M, E, k=k, seed=0)
             inputs.append((f"{name} {M}x{E}", s, t))

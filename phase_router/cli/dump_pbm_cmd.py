@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -12,6 +13,8 @@ from ..errors import ShapeMismatchError
 from ..io.shape import matrix_file_shape
 from .._internal.optional import require
 from .errors import cli_errors, fail
+from .memory import check_memory, max_memory_option, resolve_limit
+from .memory.matrices import dump_parts
 from .render import stdout
 from .streams import stdin_inputs
 
@@ -25,6 +28,7 @@ def dump_pbm_command(
     row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order."),
     png: bool = typer.Option(True, "--png/--no-png", help="Write a PNG preview of each stage (needs Pillow)."),
     force: bool = typer.Option(False, "--force", help=f"Write even above {DEFAULT_LIMIT_BYTES // 2**20} MiB of PBM."),
+    max_memory: Optional[str] = max_memory_option("dump"),
 ) -> None:
     """Write every stage of the pipeline (docs/SPEC.md) as P4 PBM files plus PNG previews."""
     with cli_errors():
@@ -38,5 +42,7 @@ def dump_pbm_command(
         if shape_T != (E, M):
             raise ShapeMismatchError(f"{t_file} is {shape_T[0]} x {shape_T[1]}, but {s_file} is {M} x {E}, so T must be {E} x {M}")
         check_size(M, E, force)  # before reading the matrices or allocating the stages
+        check_memory(dump_parts(M, E, k), resolve_limit(max_memory), what="this dump",
+                     advice="use smaller matrices or k, or raise --max-memory")
         listed = dump_pipeline(io.read_matrix(s_file), io.read_matrix(t_file), k, out, seed=seed, row_perm=row_perm, png=png)
     stdout.print(f"{len(listed)} stages of {M} x {E}, k={k}, seed={seed} -> {out}/index.md", markup=False)

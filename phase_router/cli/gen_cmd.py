@@ -8,9 +8,12 @@ from typing import Optional, Tuple
 import typer
 
 from .. import io
+from .._internal.validate import MAX_DIM
 from ..errors import InvalidInputError
-from ..inputs.generators import GENERATORS, realise
+from ..inputs.generators import GENERATORS, canonical, realise
 from .errors import check_distinct, check_writable, cli_errors
+from .memory import check_memory, max_memory_option, resolve_limit
+from .memory.matrices import gen_parts
 from .render import stderr, stdout
 from .streams import check_one_stdout, shown
 
@@ -18,6 +21,8 @@ from .streams import check_one_stdout, shown
 def parse_shape(text: str) -> tuple[int, int]:
     """'1024x64' -> (1024, 64); 'N' alone means N x N."""
     parts = text.lower().split("x")
+    if any(len(p.strip()) > 10 for p in parts):  # before int(): no digit string can be too long to convert
+        raise InvalidInputError(f"--shape sides must be at most {MAX_DIM}, got {text[:40]!r}")
     try:
         values = [int(p) for p in parts]
     except ValueError:
@@ -26,6 +31,8 @@ def parse_shape(text: str) -> tuple[int, int]:
         values = values * 2
     if len(values) != 2 or min(values) < 1:
         raise InvalidInputError(f"--shape must be two positive integers MxE, got {text!r}")
+    if max(values) > MAX_DIM:
+        raise InvalidInputError(f"--shape sides must be at most {MAX_DIM}, got {text!r}")
     return values[0], values[1]
 
 
@@ -47,10 +54,14 @@ def gen_command(
     alpha: Optional[float] = typer.Option(None, "--alpha", help="power-law: exponent (default 1)."),
     blocks: Optional[int] = typer.Option(None, "--blocks", help="block-diagonal: number of blocks (default 8)."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64)."),
+    max_memory: Optional[str] = max_memory_option("generation"),
 ) -> None:
     """Generate a pair of input matrices S (M x E) and T (E x M), as sweeps and compare-hash do."""
     with cli_errors():
         M, E = parse_shape(shape)
+        own_rows = GENERATORS[canonical(kind)].rows is not None  # an unknown kind is refused here
+        check_memory(gen_parts(M, E, own_rows=own_rows), resolve_limit(max_memory), what="this generation",
+                     advice="generate a smaller --shape, or raise --max-memory")
         summary_elsewhere = check_one_stdout((("--out S -", out[0]), ("--out T -", out[1])))
         for path, what in zip(out, ("--out S", "--out T")):
             check_writable(path, what)

@@ -15,16 +15,23 @@ from ..analysis.suggest import check_targets, suggest_k
 from ..errors import ShapeMismatchError
 from ..analysis.routers import ROUTERS
 from .errors import cli_errors, fail, stderr
+from .memory import check_memory, max_memory_option, resolve_limit
+from .memory.planning import seeds_parts
+from ..analysis.intervals import seeds_needed
+from ..io.shape import matrix_file_shape
 
 EXIT_NO_K = 1  # suggest-k: no k meets the target (the closest k is printed)
 from .render import stdout
 from .streams import stdin_inputs
 
 
-def read_degrees(S: Optional[Path], T: Optional[Path]):  # noqa: N803
+def read_degrees(S: Optional[Path], T: Optional[Path], memory=None):  # noqa: N803
+    """Row degrees of S and T; memory(M, E), if given, runs first, from the headers alone."""
     if S is None or T is None:
         fail("give both S and T files")
     S, T = stdin_inputs(S, T)  # noqa: N806 - either may be "-"
+    if memory is not None:
+        memory(*matrix_file_shape(S))
     s, shape_S = io.read_row_degrees(S)
     t, shape_T = io.read_row_degrees(T)
     if shape_T != (shape_S[1], shape_S[0]):
@@ -64,6 +71,7 @@ def capacity_command(
     tokens: int = typer.Option(0, "--tokens", min=0, help="MoE: number of tokens."),
     experts: int = typer.Option(0, "--experts", min=0, help="MoE: number of experts."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    max_memory: Optional[str] = max_memory_option("run"),
 ) -> None:
     """Capacities that hold on p of fresh seeds: joint (all targets together) and marginal (each
     alone), one uniform cap, and dropped routes with intervals. --moe: MoE capacity options
@@ -71,13 +79,21 @@ def capacity_command(
     with cli_errors():
         _check_router(router_name)
         check_factor(factor)
+        limit = resolve_limit(max_memory)
+
+        def memory(M: int, E: int, count: int) -> None:  # noqa: N803
+            check_memory(seeds_parts(M, E, k, count), limit, what="this capacity run",
+                         advice="lower k or --seeds, or raise --max-memory")
+
         if moe:
             if tokens < 1 or experts < 1:
                 fail("--moe needs --tokens and --experts (both at least 1)")
+            memory(tokens, experts, seeds or 100)
             payload = moe_capacity(tokens, experts, k, factor, range(seeds or 100), router_name=router_name)
             title = "phase-router capacity (MoE)"
         else:
-            s, t = read_degrees(s_file, t_file)
+            count_default = seeds_needed(check_probability(percentile / 100, "percentile / 100"))
+            s, t = read_degrees(s_file, t_file, lambda M, E: memory(M, E, seeds or count_default))  # noqa: N803
             count = range(seeds) if seeds is not None else None
             payload = estimate_capacity(s, t, k, percentile, count, router_name=router_name).to_dict()
             over = overflow_fraction(s, t, k, factor, range(payload["seeds"]), router_name=router_name)
@@ -135,6 +151,7 @@ def suggest_k_command(
     k_max: Optional[int] = typer.Option(None, "--k-max", min=1, help="Largest k to consider (default E)."),
     router_name: str = typer.Option("phase", "--router", help=f"One of: {', '.join(ROUTERS)}."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    max_memory: Optional[str] = max_memory_option("run"),
 ) -> None:
     """The smallest k meeting a skew target (or the largest meeting a fill target) on at least
     --probability of fresh seeds, validated on held-out seeds. Exit 1 when no k does (the
@@ -143,7 +160,14 @@ def suggest_k_command(
         _check_router(router_name)
         check_targets(target_skew, target_fill)
         check_probability(probability)
-        s, t = read_degrees(s_file, t_file)
+        fit_seeds = seeds or seeds_needed(probability)
+        all_seeds = fit_seeds + (validation_seeds or fit_seeds)
+
+        def memory(M: int, E: int) -> None:  # noqa: N803 - the largest k evaluated is k_max (default E)
+            check_memory(seeds_parts(M, E, min(k_max or E, E), all_seeds), resolve_limit(max_memory),
+                         what="this suggest-k run", advice="lower --k-max or the seed counts, or raise --max-memory")
+
+        s, t = read_degrees(s_file, t_file, memory)
         result = suggest_k(s, t, target_skew=target_skew, target_fill=target_fill, probability=probability,
                            seeds=range(seeds) if seeds is not None else None, validation_seeds=validation_seeds,
                            k_max=k_max, router_name=router_name)

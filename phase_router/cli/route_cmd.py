@@ -22,9 +22,9 @@ from ..routing.selection import POLICIES
 from ..analysis.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
 from .._internal.validate import check_count
-from ..io.shape import matrix_file_shape
 from .errors import check_distinct, check_writable, cli_errors
-from .memory_limit import check_memory, default_max_memory, parse_size, route_memory_parts
+from .memory import max_memory_option, resolve_limit
+from .memory.route import RouteMemory
 from ..io.files import is_stream
 from .render import routing_table, stderr, stdout
 from .streams import check_one_stdout, shown, stdin_inputs, stdout_output
@@ -66,7 +66,7 @@ def route_command(
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON instead of a table."),
     threads: int = typer.Option(0, "--threads", min=0, help="Worker threads (0: all cores). Results never depend on it."),
     chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, help="Source rows routed and written at a time (default: 64 MiB of routes)."),
-    max_memory: Optional[str] = typer.Option(None, "--max-memory", metavar="SIZE", help="Refuse a routing that would need more memory than this, e.g. 2GiB, 512M, 1.5GB (default: 80% of RAM)."),
+    max_memory: Optional[str] = max_memory_option("routing"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Route row shards on the Dask cluster at this address (needs phase-router[distributed])."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Route row shards on a local Dask cluster of N worker processes."),
 ) -> None:
@@ -111,14 +111,12 @@ def route_command(
             select_options["objective"] = objective.value
 
         rows = chunk_rows or rows_per_chunk(check_count(k, "k"))
-        limit = parse_size(max_memory) if max_memory is not None else default_max_memory()
-
-        def refuse_if_too_big(M: int, E: int) -> None:  # noqa: N803
-            check_memory(route_memory_parts(M, E, k, rows, threads=threads, pbm=pbm is not None,
-                                            all_rows_at_once=not policy.row_local, mask=mask), limit)
-
+        memory = RouteMemory(resolve_limit(max_memory), k, rows, threads=threads, policy=policy, mask=mask,
+                             pbm=pbm is not None, csv=out is not None and io.route_format(out) == ".csv")
         if degrees is None:  # matrix headers give M and E before the rasters are read
-            refuse_if_too_big(*matrix_file_shape(s_file))
+            memory.check_matrix_files(s_file, t_file)
+        else:  # a degree .npy's declared shape, a text file's size, before either is read
+            memory.check_degree_files(*degrees)
         started = time.perf_counter()
         if mask:
             matrix_S, matrix_T = io.read_matrix(s_file), io.read_matrix(t_file)
@@ -127,11 +125,12 @@ def route_command(
                                          f"{matrix_S.shape[0]} x {matrix_S.shape[1]}, so T must be "
                                          f"{matrix_S.shape[1]} x {matrix_S.shape[0]}")
             read_ms = (time.perf_counter() - started) * 1e3
+            memory.check_mask(matrix_S, matrix_T)  # before the candidate lists are built
             router = MaskRouter(matrix_S, matrix_T, k, seed=seed, select=select.value, select_options=select_options)
         else:
             s, t = _read_degrees(s_file, t_file, degrees)
             read_ms = (time.perf_counter() - started) * 1e3
-            refuse_if_too_big(len(s), len(t))  # before the Router allocates its state
+            memory.check_degrees(s, t)  # before the Router allocates its state
             router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy.value, select=select.value,
                             select_options=select_options)
         prepare_ms = (time.perf_counter() - started) * 1e3 - read_ms

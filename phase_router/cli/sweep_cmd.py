@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .._internal.optional import require
 from .errors import check_distinct, check_writable, cli_errors, fail, stderr
+from .memory import check_memory, max_memory_option, resolve_limit
 from ..io.files import is_stream
 from .render import stdout
 from .streams import stdin_file_in
@@ -49,6 +50,7 @@ def sweep_command(
     check_golden: Optional[Path] = typer.Option(None, "--check-golden", metavar="FILE", help="Fail (exit 1) on any cell whose routes differ from FILE or are not in it."),
     junit: Optional[Path] = typer.Option(None, "--junit", metavar="FILE", help="Write a JUnit XML report: a test case per cell and per expectation."),
     markdown: Optional[Path] = typer.Option(None, "--markdown", metavar="FILE", help="Write a Markdown summary for a CI job page (e.g. $GITHUB_STEP_SUMMARY)."),
+    max_memory: Optional[str] = max_memory_option("sweep"),
 ) -> None:
     """Run a grid of routings from a YAML config; write results.csv, results.json and summary.md;
     exit 1 if an `expect:` bound or a golden digest fails."""
@@ -60,6 +62,7 @@ def sweep_command(
     from ..io.atomic import hold_directory
 
     with cli_errors(), contextlib.ExitStack() as held:
+        limit = resolve_limit(max_memory)
         if scheduler is not None and jobs > 1:
             fail("use --jobs (local threads) or --scheduler (Dask), not both")
         if record_golden is not None and check_golden is not None and record_golden.resolve() == check_golden.resolve():
@@ -77,6 +80,11 @@ def sweep_command(
         else:
             spec = load_config(config)  # every config problem is reported here, before any work
         base_dir = Path.cwd() if from_stdin else config.resolve().parent
+        from .memory.sweep import grid_size, sweep_parts
+
+        cells, M, E, k = grid_size(spec, base_dir)  # noqa: N806 - counted, before the grid is expanded
+        check_memory(sweep_parts(cells, M, E, k, 1 if scheduler else jobs), limit,
+                     what=f"this sweep of {cells:,} cells", advice="make the grid smaller, or raise --max-memory")
         out_dir = out if out is not None else Path("sweeps") / (spec.name or ("stdin" if from_stdin else config.stem))
         for path, what in ((record_golden, "--record-golden"), (junit, "--junit"), (markdown, "--markdown")):
             # a missing parent directory is created with the report (as the sweep creates out_dir)

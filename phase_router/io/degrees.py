@@ -34,6 +34,8 @@ def _npy_degrees(path) -> np.ndarray:
         raise FileFormatError(path, f"expected a 1-D vector of degrees, got a {array.ndim}-D array of shape {array.shape}")
     if array.dtype == bool or array.dtype.kind not in "ui":
         raise FileFormatError(path, f"degrees must be integers, got dtype {array.dtype}")
+    if array.size > MAX_DIM:  # before widening to int64, which would cost 8 bytes an entry
+        raise FileFormatError(path, f"{array.size} degrees, more than the limit {MAX_DIM}")
     return _checked(path, np.asarray(array, dtype=np.int64), lambda i: f"entry {i}")
 
 

@@ -1,13 +1,26 @@
-"""A matrix file's shape from its header alone, to check sizes before reading the data."""
+"""A matrix file's shape from its header alone, to check sizes before reading the data; and the
+layout (format, shape, data bytes) of matrix and degree files, for the memory estimates."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
-from .files import reads_streams
+import numpy as np
+
+from ..errors import PhaseRouterError
+from .files import read_magic, reads_streams
 from .matrix_files import detect_format
-from .npy import npy_matrix_shape
+from .npy import npy_matrix_shape, read_npy_header
 from .pbm import read_header
+
+
+@dataclass(frozen=True)
+class FileLayout:
+    fmt: str  # "P1", "P4", "npy" or "text"
+    shape: tuple[int, ...]  # as declared by the header (text: (lines,))
+    itemsize: int  # bytes per NPY element (PBM and text: 0)
+    data_bytes: int  # raster or array bytes as stored (text: the file size)
 
 
 @reads_streams
@@ -17,3 +30,49 @@ def matrix_file_shape(path: str | os.PathLike[str]) -> tuple[int, int]:
         header = read_header(path)
         return header.height, header.width
     return npy_matrix_shape(path)
+
+
+def matrix_file_layout(path: str | os.PathLike[str]) -> FileLayout:
+    """A checked matrix file's layout from its header (the header checks run here)."""
+    if detect_format(path) == "pbm":
+        header = read_header(path)
+        return FileLayout(header.kind, (header.height, header.width), 0, header.file_size - header.data_offset)
+    shape = matrix_file_shape(path)
+    declared = npy_declared(path)
+    itemsize = declared[1].itemsize if declared else 1
+    return FileLayout("npy", shape, itemsize, shape[0] * shape[1] * itemsize)
+
+
+def degree_file_layout(path: str | os.PathLike[str]) -> FileLayout:
+    """A degree file's layout: an .npy's declared shape and dtype (nothing mapped or widened), or
+    a text file's size. A malformed header is left to the reader, which names the problem."""
+    if read_magic(path).startswith(b"\x93NUMPY"):
+        declared = npy_declared(path)
+        if declared is not None:
+            shape, dtype = declared
+            count = 1
+            for side in shape:
+                count *= int(side)
+            return FileLayout("npy", tuple(int(x) for x in shape), dtype.itemsize, count * dtype.itemsize)
+        return FileLayout("npy", (), 0, 0)
+    return FileLayout("text", (_count_lines(path),), 0, os.stat(path).st_size)
+
+
+def _count_lines(path, chunk: int = 16 * 2**20) -> int:
+    """Lines of a text file, counted in bounded chunks (a last line without a newline counts)."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
+def npy_declared(path) -> tuple[tuple[int, ...], np.dtype] | None:
+    """(shape, dtype) from an NPY header, reading the header only (its length is checked against
+    the file first); None if it is malformed: the reader reports that properly."""
+    try:
+        header = read_npy_header(path)
+    except PhaseRouterError:
+        return None
+    return header.shape, header.dtype

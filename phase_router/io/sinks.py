@@ -25,7 +25,8 @@ class NpySink:
         np.lib.format.write_array_header_1_0(self._handle, header)  # what np.save writes for this shape
 
     def write(self, first_row: int, routes: np.ndarray) -> None:
-        self._handle.write(np.ascontiguousarray(routes, dtype="<i4").tobytes())
+        # the array's own buffer: .tobytes() would copy the whole chunk (64 MiB by default) first
+        self._handle.write(memoryview(np.ascontiguousarray(routes, dtype="<i4")).cast("B"))
 
     def close(self) -> None:
         self._handle.close()

@@ -40,6 +40,7 @@ def route_to_files(router: Router, chunks: Iterable[tuple[int, np.ndarray]], bat
                 sink.write(first, routes)
             totals.add(routes)
             expected = first + routes.shape[0]
+            del routes  # else this chunk stays alive while the next one is routed: two chunks at once
     finally:
         for sink in sinks:
             sink.close()
