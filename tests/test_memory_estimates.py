@@ -103,12 +103,6 @@ def test_matrix_inputs_of_every_format_are_refused_from_headers(tmp_path: Path, 
     assert not (tmp_path / "dump").exists()
 
 
-def test_npy_matrix_pages_are_counted_when_routing_from_degrees(tmp_path: Path) -> None:
-    """io.read_row_degrees scans an NPY through its memory map: 4 GiB of pages for 2^16 x 2^16."""
-    paths = [sparse_npy(tmp_path / f"{n}.npy", (2**16, 2**16), "|u1") for n in "ST"]
-    refused(["route", *paths, "-k", 4, "--max-memory", "3GiB"], tmp_path, message="reading the matrices 4.0 GiB")
-
-
 @pytest.mark.parametrize("select", ["greedy", "balanced", "optimal"])
 def test_whole_pass_policies_count_every_row(tmp_path: Path, select: str) -> None:
     np.save(tmp_path / "s.npy", np.full(2**20, 4, dtype=np.int64))
