@@ -13,7 +13,7 @@ from phase_router.errors import FileFormatError
 from phase_router.io import read_degrees
 
 
-@pytest.mark.parametrize("line", ["1_0", "+3", "-0", "٣", "１２", "0x10", "1.0", "1e3", "1 2", "3,", "0b1", "nan",
+@pytest.mark.parametrize("line", ["1_0", "+3", "-0x1", "٣", "１２", "0x10", "1.0", "1e3", "1 2", "3,", "0b1", "nan",
                                   "\u00b2", "7\x00"])
 def test_text_line_that_is_not_plain_digits_is_refused(tmp_path: Path, line: str) -> None:
     path = tmp_path / "d.txt"

@@ -57,16 +57,16 @@ def _text_degrees(path) -> np.ndarray:
     with_nul = next(((n, t) for n, t in kept if b"\0" in t), None) if b"\0" in raw else None
     if with_nul is not None:
         number, token = with_nul
-        raise FileFormatError(path, f"line {number}: {_quote(token)} is not a non-negative integer "
-                                    f"(only the digits 0-9 are allowed)")
+        raise FileFormatError(path, f"line {number}: {_quote(token)} is not a non-negative integer")
     tokens = np.array([token for _, token in kept])
     # bytes.isdigit is ASCII-only: a sign, "_", ".", "٣" or an inner space fails here, where
     # int() (and NumPy's astype, which calls it) would have accepted some of them.
     digits = np.char.isdigit(tokens)
     if not digits.all():
         number, token = kept[int(np.argmin(digits))]
-        raise FileFormatError(path, f"line {number}: {_quote(token)} is not a non-negative integer "
-                                    f"(only the digits 0-9 are allowed)")
+        if token[:1] == b"-" and token[1:].isdigit():
+            raise FileFormatError(path, f"line {number}: degree {token.decode()} is negative")
+        raise FileFormatError(path, f"line {number}: {_quote(token)} is not a non-negative integer")
     long = np.char.str_len(tokens) > 18  # int64 holds every 18-digit number; longer ones may not fit
     if long.any():
         for number, token in (kept[int(i)] for i in np.flatnonzero(long)):
