@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._internal.validate import check_count, check_degree_pair, check_matching_shapes, matrix_row_degrees
+from ._internal.validate import (MAX_SEED_COUNT, PackedBits, as_array, check_count, check_degree_pair, check_fits,
+                                 check_flag, check_ks, check_matching_shapes, check_real, matrix_row_degrees)
+from .routing.selection import policy
 from .analysis.stats import column_loads
 from .analysis.theory import expected_loads, wrap_count_warning
 from .errors import InvalidInputError
@@ -26,7 +28,7 @@ __all__ = ["analyze_routing_distribution", "estimate_expert_capacity", "monte_ca
 
 def _degrees(S, T) -> tuple[np.ndarray, np.ndarray]:
     """Row sums of 0/1 matrices, or degree vectors given directly (1-D)."""
-    if np.ndim(S) == 1 and np.ndim(T) == 1:
+    if _ndim(S, "S") == 1 and _ndim(T, "T") == 1:
         return check_degree_pair(S, T)
     s, shape_S = matrix_row_degrees(S, "S")
     t, shape_T = matrix_row_degrees(T, "T")
@@ -34,8 +36,17 @@ def _degrees(S, T) -> tuple[np.ndarray, np.ndarray]:
     return s, t
 
 
+def _ndim(x, name: str) -> int:
+    if isinstance(x, PackedBits) or hasattr(x, "ndim"):
+        return 2 if isinstance(x, PackedBits) else int(x.ndim)
+    return as_array(x, name).ndim  # a list: ragged ones are refused here with a typed error
+
+
 def _loads(s: np.ndarray, t: np.ndarray, k: int, num_samples: int, seed_base: int, select: str) -> np.ndarray:
-    num_samples = check_count(num_samples, "num_samples")
+    num_samples = check_count(num_samples, "num_samples", maximum=MAX_SEED_COUNT)
+    policy(select)
+    check_fits(num_samples * int(t.size) * 8, f"the loads of {num_samples} samples x E={t.size} targets",
+               "use fewer samples")
     seed_base = check_count(seed_base, "seed_base", minimum=0, maximum=2**64 - num_samples)
     return np.stack([column_loads(route_degrees(s, t, k, seed=seed_base + x, select=select).routes, t.size)
                      for x in range(num_samples)]).astype(np.int64)
@@ -146,8 +157,8 @@ def suggest_k_for_balance(S, T, target_skew: float = 1.5, min_k: int = 8, max_k:
     target_skew (recommended_k, achieved_skew, target_skew, search_results, stats, success,
     num_evaluations). Corrected: `success` and achieved_skew come from samples_per_k * 2 fresh
     seeds the search never saw (a search over noisy estimates otherwise reports a lucky k)."""
-    if not isinstance(target_skew, (int, float)) or not np.isfinite(target_skew) or target_skew < 1:
-        raise InvalidInputError(f"target_skew must be a finite number >= 1 (max/mean), got {target_skew!r}")
+    target_skew = check_real(target_skew, "target_skew (max/mean)", minimum=1.0)
+    verbose = check_flag(verbose, "verbose")
     s, t = _degrees(S, T)
     min_k, max_k = check_count(min_k, "min_k"), check_count(max_k, "max_k")
     if min_k > max_k:
@@ -184,6 +195,7 @@ def analyze_routing_distribution(S, T, k_values=None, samples_per_k: int = 20, s
     if k_values is None:
         largest = min(256, E)
         k_values = sorted({int(4 * 1.5**i) for i in range(20) if int(4 * 1.5**i) <= largest}) or [1]
+    k_values = check_ks(k_values, "k_values")
     expected_c = s.astype(np.float64) * float(t.sum()) / (M * E)
     results = []
     for k in k_values:

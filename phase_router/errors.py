@@ -6,7 +6,14 @@ import os
 
 
 class PhaseRouterError(Exception):
-    """Base class of every error phase-router raises on purpose."""
+    """Base class of every error phase-router raises on purpose.
+
+    Its text is always one line: a message that quotes a value whose repr spans lines (a NumPy
+    array, a parser's two-line report) is collapsed, since the CLI prints it as its one line."""
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return " ".join(text.split()) if "\n" in text or "\r" in text else text
 
 
 class InvalidInputError(PhaseRouterError, ValueError):

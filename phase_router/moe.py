@@ -23,8 +23,7 @@ from typing import Any, Optional, Union
 import numpy as np
 from numpy.typing import NDArray
 
-from ._internal.arrays import as_numpy
-from ._internal.validate import check_count
+from ._internal.validate import as_array, check_count
 from .errors import InvalidInputError, ShapeMismatchError
 from .routing.api import Routing
 
@@ -79,7 +78,7 @@ def dispatch(routing: Union[Routing, Any], E: int, capacity: Union[int, Any, Non
     in ``Dispatch.dropped``.
     """
     E = check_count(E, "E")
-    routes = routing.routes if isinstance(routing, Routing) else np.asarray(as_numpy(routing, "routes"))
+    routes = routing.routes if isinstance(routing, Routing) else as_array(routing, "routes")
     if isinstance(routing, Routing) and routing.stats.E != E:
         raise ShapeMismatchError(f"the routing has E = {routing.stats.E} targets, but E = {E} was given")
     if routes.ndim != 2 or routes.dtype.kind not in "iu":
@@ -120,6 +119,13 @@ def combine(d: Dispatch, expert_outputs: Any, weights: Any = None) -> Any:
     dense loop over j in the same order gives the same bits). expert_outputs has one row per
     kept route, in dispatch order (``d.indptr``); NumPy arrays and torch tensors both work.
     Tokens with no kept route get zeros."""
+    if not isinstance(d, Dispatch):
+        raise InvalidInputError(f"d must be the Dispatch that dispatch() returned, got {type(d).__name__}")
+    if not hasattr(expert_outputs, "shape") or len(expert_outputs.shape) < 1:
+        raise InvalidInputError(f"expert_outputs must be an array with one row per kept route, got "
+                                f"{type(expert_outputs).__name__}")
+    if weights is not None and not hasattr(weights, "shape"):
+        raise InvalidInputError(f"weights must be an M x k array or None, got {type(weights).__name__}")
     total = int(d.indptr[-1])
     if int(expert_outputs.shape[0]) != total:
         raise ShapeMismatchError(f"expert_outputs has {int(expert_outputs.shape[0])} rows, but the dispatch "
@@ -148,9 +154,9 @@ def combine(d: Dispatch, expert_outputs: Any, weights: Any = None) -> Any:
 def _capacities(capacity: Any, E: int) -> Optional[NDArray[np.int64]]:  # noqa: N803
     if capacity is None:
         return None
-    if isinstance(capacity, (int, np.integer)) and not isinstance(capacity, bool):
-        return np.full(E, check_count(capacity, "capacity", minimum=0), dtype=np.int64)
-    caps = np.asarray(as_numpy(capacity, "capacity"))
+    if isinstance(capacity, (int, np.integer)) and not isinstance(capacity, (bool, np.bool_)):
+        return np.full(E, check_count(capacity, "capacity", minimum=0, maximum=2**62), dtype=np.int64)
+    caps = as_array(capacity, "capacity")
     if caps.shape != (E,) or caps.dtype.kind not in "iu":
         raise InvalidInputError(f"capacity must be an integer or a length-{E} integer vector, got shape {caps.shape}")
     if caps.size and caps.min() < 0:

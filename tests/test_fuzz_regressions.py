@@ -83,3 +83,23 @@ def _short_fuzz(name: str):
 @pytest.mark.parametrize("name", list(TARGETS))
 def test_short_fuzz_run(ws: Workspace, name: str) -> None:
     _short_fuzz(name)(ws)
+
+
+def test_results_json_router_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
+    """Finding 5 (results_json target): a record whose router is a list or an object raised
+    TypeError (unhashable) in the record check; now a FileFormatError naming results.json."""
+    from phase_router.sweep.results import load_results
+
+    for path in (CORPUS / "results_json").glob("crash-router-*.bin"):
+        (tmp_path / "results.json").write_bytes(path.read_bytes())
+        with pytest.raises(FileFormatError, match="results.json: records\\[\\d+\\]: router must be one of"):
+            load_results(tmp_path)
+
+
+def test_cli_target_counts_refusals_and_passes_valid_command_lines(ws: Workspace) -> None:
+    """The CLI target runs the installed entry point: a valid command line is ok, a refused one
+    is one error line (counted as rejected), and a broken contract is a finding."""
+    assert run_one("cli_options", ws, b'["route", "S.pbm", "T.pbm", "-k", "4"]') == "ok"
+    assert run_one("cli_options", ws, b'["route", "S.pbm", "T.pbm", "-k", "0"]') == "rejected"
+    assert run_one("cli_options", ws, b'["sweep", "sweep.yaml", "--scheduler", "notanaddress"]') == "rejected"
+    assert run_one("cli_options", ws, b'["route", "S.pbm", "T.pbm", "-k", "4", "--workers", "100000"]') == "rejected"

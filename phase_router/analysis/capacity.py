@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .._internal.validate import check_count
+from .._internal.validate import check_count, check_real, check_seeds, check_vector
 from ..errors import InvalidInputError
 from .intervals import conformal_bound, mean_interval, proportion_interval, seed_warning, seeds_needed
 from .metrics import dropped_fraction
@@ -58,8 +58,8 @@ class CapacityEstimate:
 
 
 def check_probability(p: float, what: str = "probability") -> float:
-    p = float(p)
-    if not (math.isfinite(p) and 0 < p < 1):
+    p = check_real(p, what)
+    if not 0 < p < 1:
         raise InvalidInputError(f"{what} must be in (0, 1) (a percentile in (0, 100)), got {p}")
     return p
 
@@ -84,8 +84,8 @@ def estimate_capacity(s, t, k: int, percentile: float = 99.0, seeds=None, *,
     half fit the per-target shape, half calibrate the joint margin)."""
     s, t = as_degrees(s, t)
     k = check_count(k, "k")
-    p = check_probability(float(percentile) / 100, "percentile / 100")
-    seeds = list(range(seeds_needed(p))) if seeds is None else [int(x) for x in seeds]
+    p = check_probability(check_real(percentile, "percentile") / 100, "percentile / 100")
+    seeds = list(range(seeds_needed(p))) if seeds is None else check_seeds(seeds)
     if len(seeds) < 2:
         raise InvalidInputError("capacity needs at least 2 seeds (one to fit, one to calibrate)")
     loads, _ = run_seeds(s, t, k, seeds, router_name=router_name)
@@ -110,14 +110,15 @@ def estimate_capacity(s, t, k: int, percentile: float = 99.0, seeds=None, *,
 def dropped_routes(loads: np.ndarray, capacity_factor: float) -> tuple[int, int]:
     """(dropped, capacity) when every target holds ceil(factor * mean load) routes: the MoE
     rule, capacity = factor * routes / experts."""
+    loads, capacity_factor = check_vector(loads, "loads"), check_factor(capacity_factor)
+    if loads.size == 0:
+        raise InvalidInputError("loads is empty; at least one target is needed")
     cap = math.ceil(capacity_factor * float(loads.mean()))
     return int(np.maximum(loads - cap, 0).sum()), cap
 
 
 def check_factor(capacity_factor: float) -> float:
-    if not (math.isfinite(capacity_factor) and capacity_factor > 0):
-        raise InvalidInputError(f"capacity factor must be a positive number, got {capacity_factor}")
-    return float(capacity_factor)
+    return check_real(capacity_factor, "capacity factor", above=0.0, maximum=1e6)
 
 
 def overflow_fraction(s, t, k: int, capacity_factor: float, seeds=range(20), *, router_name: str = "phase") -> dict:
@@ -169,7 +170,10 @@ def moe_capacity(tokens: int, experts: int, top_k: int, capacity_factor: float =
     tokens, experts = check_count(tokens, "tokens"), check_count(experts, "experts")
     top_k = check_count(top_k, "top_k", maximum=experts)
     capacity_factor = check_factor(capacity_factor)
-    seeds = [int(x) for x in seeds]
+    seeds = check_seeds(seeds)
+    router(router_name)
+    if compare_with is not None and compare_with != "hash":
+        router(compare_with)
     s, model_t = moe_degrees(tokens, experts, top_k, capacity_factor)
     options = {"model": model_t, "whole-wrap": whole_wrap_capacities(tokens, experts, top_k, capacity_factor)}
     names = [router_name] + ([compare_with] if compare_with and compare_with != router_name else [])

@@ -15,7 +15,8 @@ from .intervals import mean_interval, paired_difference
 from .like_for_like import RULE, candidate_matrix, check_feasible, phase_counts, route
 from .metrics import (dropped_fraction, gini, max_load_per_t, max_over_mean, relative_max_over_mean,
                       relative_spread)
-from .routers import ROUTERS, as_degrees
+from .routers import ROUTERS, as_degrees, check_router_names
+from .._internal.validate import check_count, check_output_fits, check_seeds
 
 METRICS = ("max_over_mean", "relative_max_over_mean", "max_load_per_t", "relative_spread", "gini", "fill",
            "dropped_at_1_0", "dropped_at_1_25")
@@ -42,8 +43,10 @@ def compare(s, t, k: int, seeds, routers=None, *, feasible: str = "all") -> dict
     seed; times are wall-clock per routing on one thread."""
     s, t = as_degrees(s, t)
     feasible = check_feasible(feasible)
-    routers = tuple(routers or default_routers())
-    seeds = [int(x) for x in seeds]
+    k = check_count(k, "k")
+    check_output_fits(int(s.size), k)
+    routers = default_routers() if routers is None else check_router_names(routers)
+    seeds = check_seeds(seeds)
     M, E = int(s.size), int(t.size)
     per_seed = {name: {m: [] for m in (*METRICS, "ms")} for name in routers}
     for seed in seeds:

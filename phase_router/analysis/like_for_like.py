@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _core
+from .._internal.validate import check_choice
 from ..errors import InvalidInputError, ResourceLimitError
 from .routers import router
 
@@ -28,9 +29,7 @@ CANDIDATE_MATRIX_LIMIT = 1 << 26  # M x E entries of the candidate matrix for fe
 
 
 def check_feasible(feasible: str) -> str:
-    if feasible not in FEASIBLE:
-        raise InvalidInputError(f"feasible set must be one of {', '.join(FEASIBLE)}, got {feasible!r}")
-    return feasible
+    return check_choice(feasible, FEASIBLE, "feasible set")
 
 
 def phase_counts(s, t, k: int, seed: int) -> np.ndarray:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _core
-from .._internal.validate import check_count
+from .._internal.validate import (check_count, check_degrees, check_fits, check_ks, check_output_fits, check_seeds,
+                                  check_workers)
 from ..errors import InvalidInputError
 from .routers import as_degrees, router
 
@@ -21,24 +22,27 @@ from .routers import as_degrees, router
 def run_seeds(s, t, k: int, seeds, *, router_name: str = "phase", workers: int | None = None):
     """(loads[seed, j], active[seed]) for each seed; s, t validated degrees."""
     fn = router(router_name)
-    seeds = [int(x) for x in seeds]
-    if not seeds:
-        raise InvalidInputError("at least one seed is needed")
+    s, t = as_degrees(s, t)
+    k = check_count(k, "k")
+    seeds = check_seeds(seeds)
+    workers = check_workers(workers)
     E = int(t.size)
+    check_output_fits(int(s.size), k)
+    check_fits(len(seeds) * E * 8, f"the loads of {len(seeds)} seeds x E={E} targets", "use fewer seeds")
 
     def one(seed: int):
         routes = fn(s, t, k, seed, 1)
         active, _, loads = _core.route_summary(routes, E, 1)
         return loads, int(active)
 
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(one, seeds))
     return np.stack([r[0] for r in results]), np.array([r[1] for r in results])
 
 
 def expected_candidates(s, t) -> np.ndarray:
     """E[c_i] = s_i * sum(t) / (M E) (SPEC, Theory)."""
-    s, t = np.asarray(s, np.float64), np.asarray(t, np.float64)
+    s, t = (x.astype(np.float64) for x in as_degrees(s, t))
     return s * t.sum() / (s.size * t.size)
 
 
@@ -46,7 +50,8 @@ def ideal_loads(s, t, k: int) -> np.ndarray:
     """Expected load per target with the cap, plug-in approximation of the spec's theory:
     E[L_j] = sum_i P(j in C_i) E[min(1, k / c_i) | j in C_i] ~ t_j / (M E) * sum_i s_i min(1, k / E[c_i]).
     Exact without a cap (every E[c_i] <= k... and c_i <= k) and when c_i concentrates above k."""
-    s, t = np.asarray(s, np.float64), np.asarray(t, np.float64)
+    s, t = (x.astype(np.float64) for x in as_degrees(s, t))
+    k = check_count(k, "k")
     mu = expected_candidates(s, t)
     keep = np.where(mu > k, k / np.maximum(mu, 1e-300), 1.0)
     return t * float((s * keep).sum()) / (s.size * t.size)
@@ -55,7 +60,8 @@ def ideal_loads(s, t, k: int) -> np.ndarray:
 def naive_loads(t, M: int, k: int) -> np.ndarray:
     """The naive k * M * t_j / sum(t): every row routes exactly k, spread in proportion to t_j.
     Right only when every row has at least k candidates."""
-    t = np.asarray(t, np.float64)
+    t = check_degrees(t, "t").astype(np.float64)
+    M, k = check_count(M, "M"), check_count(k, "k")
     total = t.sum()
     return np.zeros_like(t) if total == 0 else k * M * t / total
 
@@ -117,12 +123,15 @@ def analyze_distribution(s, t, ks, seeds=range(10), *, workers: int | None = Non
     Jensen). Candidates are the routes at k = E (nothing dropped)."""
     s, t = as_degrees(s, t)
     E = int(t.size)
-    seeds = [int(x) for x in seeds]
+    seeds = check_seeds(seeds)
+    workers = check_workers(workers)
+    ks = check_ks(ks)
+    check_output_fits(int(s.size), E)
 
     def counts(seed: int) -> np.ndarray:
         return np.count_nonzero(_core.route_degrees(s, t, E, seed, False, 1) >= 0, axis=1)
 
-    with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         c = np.stack(list(pool.map(counts, seeds)))
     theory = expected_candidates(s, t)
     per_k = []

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._internal.validate import check_degree_pair
+from .._internal.validate import check_degree_pair, show
 from ..baselines import hash_route, two_choice_route
 from ..errors import InvalidInputError
 from ..routing.router import Router
@@ -72,9 +72,18 @@ _register("two-choice", _two_choice, (), "power of two choices (sequential, glob
 
 
 def router(name: str) -> NamedRouter:
-    if name not in ROUTERS:
-        raise InvalidInputError(f"unknown router {name!r}; choose one of {', '.join(ROUTERS)}")
+    if not isinstance(name, str) or name not in ROUTERS:
+        raise InvalidInputError(f"unknown router {show(name)}; choose one of {', '.join(ROUTERS)}")
     return ROUTERS[name]
+
+
+def check_router_names(names: object) -> tuple[str, ...]:
+    """A non-empty list of router names (a single name is a list of one)."""
+    if isinstance(names, str):
+        names = [names]
+    if not isinstance(names, (list, tuple)) or not names:
+        raise InvalidInputError(f"routers must be a non-empty list of names from {', '.join(ROUTERS)}, got {show(names)}")
+    return tuple(router(name).name for name in names)
 
 
 def as_degrees(s, t) -> tuple[np.ndarray, np.ndarray]:

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .. import _core
+from .._internal.validate import check_count, check_degree_pair, check_fits, check_flag, check_routes, check_seed, show
+from ..errors import InvalidInputError
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class RoutingStats:
 
 def column_loads(routes: np.ndarray, E: int) -> np.ndarray:
     """c_j = number of sources routed to target j (padding -1 ignored), length E."""
+    E = check_count(E, "E")
+    routes = np.ascontiguousarray(check_routes(routes, E), dtype=np.int32)
+    check_fits(8 * E, f"the loads of E={E} targets", "check E")
     return _core.route_summary(routes, E)[2]
 
 
@@ -83,6 +88,13 @@ class LoadTotals:
 
 def summarize(routes: np.ndarray, s: np.ndarray, t: np.ndarray, *, k: int, seed: int, row_perm: bool,
               timings_ms: dict[str, float]) -> RoutingStats:
+    s, t = check_degree_pair(s, t)
+    k, seed, row_perm = check_count(k, "k"), check_seed(seed), check_flag(row_perm, "row_perm")
+    routes = np.ascontiguousarray(check_routes(routes, int(t.size)), dtype=np.int32)
+    if routes.shape != (s.size, k):
+        raise InvalidInputError(f"routes must have shape (M, k) = ({s.size}, {k}), got {routes.shape}")
+    if not isinstance(timings_ms, dict):
+        raise InvalidInputError(f"timings_ms must be a dict of names to milliseconds, got {show(timings_ms)}")
     return stats_from_totals(LoadTotals.of(routes, int(t.size)), s, t, k=k, seed=seed, row_perm=row_perm,
                              timings_ms=timings_ms)
 

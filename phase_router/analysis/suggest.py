@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._internal.validate import check_count
+from .._internal.validate import MAX_SEED_COUNT, check_count, check_real, check_seeds
 from ..errors import InvalidInputError
 from .capacity import check_probability
 from .intervals import conformal_bound, proportion_interval, seed_warning, seeds_needed
 from .metrics import max_over_mean
 from .montecarlo import run_seeds
-from .routers import as_degrees
+from .routers import as_degrees, router
 
 VALIDATION_START = 1 << 40  # validation seeds start here: disjoint from any fit seeds 0..n-1
 MAX_STEPS = 8
@@ -64,10 +64,10 @@ def _finite(value):
 def check_targets(target_skew, target_fill) -> None:
     if target_skew is None and target_fill is None:
         raise InvalidInputError("give a target skew (max/mean), a target fill, or both")
-    if target_skew is not None and not (math.isfinite(target_skew) and target_skew >= 1):
-        raise InvalidInputError(f"target skew is max/mean, a finite number >= 1, got {target_skew}")
-    if target_fill is not None and not (math.isfinite(target_fill) and 0 < target_fill <= 1):
-        raise InvalidInputError(f"target fill is a share of M k slots, in (0, 1], got {target_fill}")
+    if target_skew is not None:
+        check_real(target_skew, "target skew (max/mean)", minimum=1.0)
+    if target_fill is not None:
+        check_real(target_fill, "target fill (a share of M k slots)", above=0.0, maximum=1.0)
 
 
 def suggest_k(s, t, *, target_skew: float | None = None, target_fill: float | None = None, probability: float = 0.9,
@@ -81,10 +81,10 @@ def suggest_k(s, t, *, target_skew: float | None = None, target_fill: float | No
     p = check_probability(probability)
     s, t = as_degrees(s, t)
     k_max = check_count(k_max if k_max is not None else int(t.size), "k_max")
-    fit = list(range(seeds_needed(p))) if seeds is None else [int(x) for x in seeds]
-    if not fit:
-        raise InvalidInputError("at least one seed is needed")
-    n_val = check_count(validation_seeds if validation_seeds is not None else len(fit), "validation seeds")
+    fit = list(range(seeds_needed(p))) if seeds is None else check_seeds(seeds)
+    router(router_name)
+    n_val = check_count(validation_seeds if validation_seeds is not None else len(fit), "validation seeds",
+                        maximum=MAX_SEED_COUNT)
     held_out = range(VALIDATION_START, VALIDATION_START + n_val)
     cache: dict[int, dict] = {}
 

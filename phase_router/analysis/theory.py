@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._internal.validate import check_count, check_degree_pair, check_degrees, check_vector
+from ..errors import InvalidInputError
+
 # Warn when the expected relative loads of the two regions differ by more than this factor: 10 %
 # keeps ordinary inputs quiet (W >= 10 arcs per position never exceed it) and catches the MoE
 # trap (top-1 to top-3 at capacity factor 1.25: factors 2, 1.5, 1.33).
@@ -24,28 +27,34 @@ WRAP_COUNT_TOLERANCE = 1.10
 
 def coverage(t, M: int) -> tuple[int, int]:
     """(W, r): ring positions q < r are covered by W + 1 target arcs, the others by W."""
-    total = int(np.asarray(t, dtype=np.int64).sum())
+    total = int(check_vector(t, "t").sum())
+    M = check_count(M, "M")
     return total // M, total % M
 
 
 def kept_share(s, E: int, k: int, n: int) -> float:
     """mean_i min(s_i / E, k / n): the chance that the source at a position covered by n arcs
     keeps a given target covering it (over a uniformly random source row)."""
+    E, k = check_count(E, "E"), check_count(k, "k")
+    n = check_count(n, "n", minimum=0, maximum=2**63 - 1)
+    s = check_vector(s, "s").astype(np.float64)
     if n == 0:
         return 0.0
-    s = np.asarray(s, dtype=np.float64)
     return float(np.minimum(s / E, k / n).mean()) if s.size else 0.0
 
 
 def expected_loads(s, t, k: int, lay_order=None) -> np.ndarray:
     """E[L_j] for every target, by the corrected theory above; arcs laid in `lay_order` (input
     order when None, i.e. row_perm=False; with row_perm the order is the seed's, see SPEC)."""
-    t = np.asarray(t, dtype=np.int64)
-    M = int(np.asarray(s).size)
+    s, t = (x.astype(np.int64) for x in check_degree_pair(s, t))
+    k = check_count(k, "k")
+    M = int(s.size)
     E = int(t.size)
     W, r = coverage(t, M)
     high, low = kept_share(s, E, k, W + 1), kept_share(s, E, k, W)
-    order = np.arange(E) if lay_order is None else np.asarray(lay_order)
+    order = np.arange(E) if lay_order is None else check_vector(lay_order, "lay_order")
+    if order.size != E or not np.array_equal(np.sort(order), np.arange(E)):
+        raise InvalidInputError(f"lay_order must be a permutation of 0..E-1 (E = {E})")
     starts = np.empty(E, dtype=np.int64)
     starts[order] = (np.cumsum(t[order]) - t[order])  # unwrapped offsets
     loads = np.zeros(E, dtype=np.float64)
@@ -63,7 +72,9 @@ def wrap_count_imbalance(s, t, k: int) -> float:
     """The factor by which expected relative loads (L_j / t_j) differ between targets covering
     only W-covered positions and those covering only (W + 1)-covered ones: 1 when sum(t) is a
     multiple of M or the cap never binds."""
-    M, E = int(np.asarray(s).size), int(np.asarray(t).size)
+    s, t = check_degree_pair(s, t)
+    k = check_count(k, "k")
+    M, E = int(s.size), int(t.size)
     W, r = coverage(t, M)
     if r == 0 or W == 0 or M == 0:
         return 1.0
@@ -76,7 +87,7 @@ def wrap_count_warning(s, t, k: int) -> str | None:
     factor = wrap_count_imbalance(s, t, k)
     if factor <= WRAP_COUNT_TOLERANCE:
         return None
-    M = int(np.asarray(s).size)
+    M = int(check_degrees(s, "s").size)
     W, r = coverage(t, M)
     return (f"wrap-count regime: sum(t) = {W} x M + {r}, so {r} of {M} ring positions meet {W + 1} target arcs "
             f"and the rest {W}; targets whose arcs lie in the first part get {factor:.3f}x less load relative "

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from .._internal.validate import check_count, check_degree_pair, check_degrees, check_seed
+from .._internal.validate import check_count, check_degree_pair, check_degrees, check_flag, check_output_fits, check_seed
 from ..analysis.stats import summarize
 from ..errors import InvalidInputError
 from ..routing.api import Routing
@@ -15,6 +15,8 @@ from ..routing.api import Routing
 
 def default_counts(s: np.ndarray, t: np.ndarray, k: int, weighted: bool) -> np.ndarray:
     """min(k, s_i), and for weighted routers also at most the number of targets with t_j > 0."""
+    s, t = check_degree_pair(s, t)
+    k, weighted = check_count(k, "k"), check_flag(weighted, "weighted")
     counts = np.minimum(np.asarray(s, dtype=np.int64), k)
     if weighted:
         counts = np.minimum(counts, int(np.count_nonzero(t)))
@@ -24,6 +26,8 @@ def default_counts(s: np.ndarray, t: np.ndarray, k: int, weighted: bool) -> np.n
 def checked_inputs(s, t, k, seed, counts, weighted: bool):
     s, t = check_degree_pair(s, t)
     k, seed = check_count(k, "k"), check_seed(seed)
+    weighted = check_flag(weighted, "weighted")
+    check_output_fits(int(s.size), k)  # the routes are M x k, whatever the counts
     if counts is None:
         return s, t, k, seed, default_counts(s, t, k, weighted)
     counts = check_degrees(counts, "counts")

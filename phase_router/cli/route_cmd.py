@@ -21,7 +21,7 @@ from ..routing.selection.optimal import OBJECTIVES
 from ..routing.selection import POLICIES
 from ..analysis.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
-from .._internal.validate import check_count
+from .._internal.validate import check_count, check_scheduler_address, check_worker_processes
 from .errors import check_distinct, check_writable, cli_errors
 from .memory import max_memory_option, resolve_limit
 from .memory.route import RouteMemory
@@ -97,6 +97,10 @@ def route_command(
         check_distinct((("--out", out), ("--stats", stats_path), ("--pbm", pbm)), input_paths)
         if scheduler and workers:
             raise InvalidInputError("give --scheduler or --workers, not both")
+        if scheduler is not None:
+            check_scheduler_address(scheduler)
+        if workers is not None:
+            check_worker_processes(workers, "--workers")
         policy = POLICIES[select.value]
         if not policy.row_local and (scheduler or workers):
             raise InvalidInputError(policy.not_row_local_because)

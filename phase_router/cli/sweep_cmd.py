@@ -16,6 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .._internal.optional import require
+from .._internal.validate import check_scheduler_address
 from .errors import check_distinct, check_writable, cli_errors, fail, stderr
 from .memory import check_memory, max_memory_option, resolve_limit
 from ..io.files import is_stream
@@ -68,6 +69,7 @@ def sweep_command(
         if record_golden is not None and check_golden is not None and record_golden.resolve() == check_golden.resolve():
             fail("--record-golden and --check-golden name the same file; record once, then check")
         if scheduler is not None:
+            check_scheduler_address(scheduler)
             require("distributed", "distributed", "running a sweep on a Dask cluster (--scheduler)")
         if plots:
             require("matplotlib", "plot", "--plots")

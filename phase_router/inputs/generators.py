@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._internal.validate import MAX_DIM, MAX_SEED
+from .._internal.validate import MAX_DIM, MAX_SEED, check_fits, show
 from ..errors import InvalidInputError
 from .draws import CHUNK_ENTRIES, place_keys, placed_rows
 
@@ -37,13 +37,17 @@ class Param:
 
     def check(self, generator: str, name: str, value: object) -> float | int:
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            raise InvalidInputError(f"{generator}: {name} must be a number, got {value!r}")
-        if self.kind is int and not float(value).is_integer():
-            raise InvalidInputError(f"{generator}: {name} must be a whole number, got {value!r}")
+            raise InvalidInputError(f"{generator}: {name} must be a number, got {show(value)}")
+        try:
+            whole = float(value).is_integer()
+        except OverflowError:  # an int beyond the float range: certainly above every bound
+            raise InvalidInputError(f"{generator}: {name} must be at most {self.high}, got {show(value)}") from None
+        if self.kind is int and not whole:
+            raise InvalidInputError(f"{generator}: {name} must be a whole number, got {show(value)}")
         number = self.kind(value)
         if not math.isfinite(number) or number > self.high or number < self.low or (self.low_open and number == self.low):
             low = f"({self.low}" if self.low_open else f"[{self.low}"
-            raise InvalidInputError(f"{generator}: {name} must be in {low}, {self.high}], got {value!r}")
+            raise InvalidInputError(f"{generator}: {name} must be in {low}, {self.high}], got {show(value)}")
         return number
 
 
@@ -85,6 +89,12 @@ GENERATORS: dict[str, Generator] = {}
 _SPELLINGS: dict[str, str] = {}
 
 
+# Generators that draw one 64-bit word per matrix entry: beyond this many entries one call takes
+# minutes (the sweep loader refuses such configs with the same limit).
+PER_ENTRY_GENERATORS = ("uniform", "adversarial")
+PER_ENTRY_MAX = 2**28
+
+
 def register(generator: Generator) -> Generator:
     GENERATORS[generator.name] = generator
     for spelling in (generator.name, generator.name.replace("-", "_"), *generator.aliases):
@@ -95,7 +105,7 @@ def register(generator: Generator) -> Generator:
 def canonical(name: object) -> str:
     """The registry's spelling of a generator name (aliases accepted)."""
     if not isinstance(name, str) or name not in _SPELLINGS:
-        raise InvalidInputError(f"unknown generator {name!r}; choose one of {', '.join(GENERATORS)}")
+        raise InvalidInputError(f"unknown generator {show(name)}; choose one of {', '.join(GENERATORS)}")
     return _SPELLINGS[name]
 
 
@@ -107,6 +117,8 @@ def spellings() -> dict[str, str]:
 def check_params(name: str, params: dict) -> dict:
     """The generator's parameters with defaults filled in; unknown or out-of-range ones refused."""
     generator = GENERATORS[canonical(name)]
+    if not isinstance(params, dict):
+        raise InvalidInputError(f"{generator.name}: parameters must be a dict, got {show(params)}")
     unknown = set(params) - set(generator.params)
     if unknown:
         takes = ", ".join(generator.params) or "no parameters"
@@ -147,9 +159,11 @@ class Realised:
 def _check_shape(M: object, E: object, k: object, seed: object) -> tuple[int, int, int, int]:
     for value, what, high in ((M, "M", MAX_DIM), (E, "E", MAX_DIM), (k, "k", MAX_DIM)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 1 <= value <= high:
-            raise InvalidInputError(f"{what} must be an integer in [1, {high}], got {value!r}")
+            raise InvalidInputError(f"{what} must be an integer in [1, {high}], got {show(value)}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed <= MAX_SEED:
-        raise InvalidInputError(f"seed must be an integer in [0, 2^64), got {seed!r}")
+        raise InvalidInputError(f"seed must be an integer in [0, 2^64), got {show(seed)}")
+    # Degrees and the generators' per-row draws: a few 8-byte words per row of S and of T.
+    check_fits(32 * (int(M) + int(E)), f"generating degrees for M={M} x E={E}", "use a smaller shape")
     return int(M), int(E), int(k), int(seed)  # type: ignore[arg-type]
 
 
@@ -158,6 +172,10 @@ def realise(kind: str, M: int, E: int, *, k: int = 64, seed: int = 0, **params) 
     generator = GENERATORS[canonical(kind)]
     M, E, k, seed = _check_shape(M, E, k, seed)
     shape = Shape(M, E, k, seed, check_params(generator.name, params))
+    if generator.name in PER_ENTRY_GENERATORS and M * E > PER_ENTRY_MAX:
+        raise InvalidInputError(f"{generator.name} draws one word per matrix entry, and shape {M} x {E} has "
+                                f"{M * E:,} entries, above the limit {PER_ENTRY_MAX:,}; use uniform-1-k, exact-k "
+                                f"or moe for large shapes")
     s, t = generator.degrees(shape)
     return Realised(generator, shape, np.asarray(s, dtype=np.uint32), np.asarray(t, dtype=np.uint32))
 
@@ -171,7 +189,9 @@ def degrees(kind: str, M: int, E: int, *, k: int = 64, seed: int = 0, **params) 
 def generate(kind: str, M: int, E: int, *, k: int = 64, seed: int = 0, **params) -> tuple[np.ndarray, np.ndarray]:
     """(S, T) of the named kind as whole bool matrices (S is M x E, T is E x M). For large
     shapes use ``realise(...).chunks(side)``, which holds one row chunk at a time."""
-    return realise(kind, M, E, k=k, seed=seed, **params).matrices()
+    realised = realise(kind, M, E, k=k, seed=seed, **params)
+    check_fits(2 * M * E, f"the matrices S and T ({M} x {E} booleans each)", "use realise(...).chunks(side)")
+    return realised.matrices()
 
 
 # The generators, one module per family; each registers itself.

@@ -13,16 +13,26 @@ import math
 
 import numpy as np
 
+from .._internal.validate import check_count, check_fits
 from .generators import CAPACITY_FACTOR, Generator, Shape, register
+
+
+def _checked(M: object, E: object, k: object, capacity_factor: object) -> tuple[int, int, int, float]:
+    M, E, k = check_count(M, "M"), check_count(E, "E"), check_count(k, "k")
+    capacity_factor = CAPACITY_FACTOR.check("moe", "capacity_factor", capacity_factor)
+    check_fits(4 * (M + E), f"the MoE degrees of M={M} tokens x E={E} experts", "use a smaller shape")
+    return M, E, k, float(capacity_factor)
 
 
 def expert_capacity(M: int, E: int, k: int, capacity_factor: float) -> int:
     """Tokens one expert accepts: min(M, ceil(capacity_factor * k * M / E))."""
+    M, E, k, capacity_factor = _checked(M, E, k, capacity_factor)
     return min(M, math.ceil(capacity_factor * k * M / E))
 
 
 def moe_degrees(M: int, E: int, k: int, capacity_factor: float = CAPACITY_FACTOR.default) -> tuple[np.ndarray, np.ndarray]:
     """(s, t) of the MoE model: s_i = E, t_j = expert_capacity(M, E, k, capacity_factor)."""
+    M, E, k, capacity_factor = _checked(M, E, k, capacity_factor)
     return (np.full(M, E, dtype=np.uint32),
             np.full(E, expert_capacity(M, E, k, capacity_factor), dtype=np.uint32))
 
@@ -32,6 +42,7 @@ def whole_wrap_capacities(M: int, E: int, k: int, capacity_factor: float = CAPAC
     round(capacity_factor * k)) arcs over every ring position, i.e. sum(t) = c M exactly, spread
     as evenly as integers allow (t_j = floor(c M / E) or one more). Every token then has exactly
     c candidate experts, and every expert's expected load is t_j k / c."""
+    M, E, k, capacity_factor = _checked(M, E, k, capacity_factor)
     c = max(k, round(capacity_factor * k))
     total = min(c * M, E * M)
     return (total // E + (np.arange(E) < total % E)).astype(np.uint32)

@@ -1,7 +1,9 @@
 """Degree files: the ones per row of S or T, for `route --degrees` (only degrees matter).
 
 Formats: .npy (a 1-D integer array, memory-mapped) or text (.txt, .csv, anything else): one
-non-negative integer per line; blank lines and lines starting with '#' are ignored. Bounds
+non-negative integer per line, written in ASCII digits only (no sign, underscore, decimal point
+or other script's digits: Python's int() would read "1_0" as 10 and "٣" as 3), with optional
+surrounding whitespace; blank lines and lines starting with '#' are ignored. Bounds
 (s_i <= E, t_j <= M) are checked once both files are read.
 """
 
@@ -34,9 +36,7 @@ def _npy_degrees(path) -> np.ndarray:
         raise FileFormatError(path, f"expected a 1-D vector of degrees, got a {array.ndim}-D array of shape {array.shape}")
     if array.dtype == bool or array.dtype.kind not in "ui":
         raise FileFormatError(path, f"degrees must be integers, got dtype {array.dtype}")
-    if array.size > MAX_DIM:  # before widening to int64, which would cost 8 bytes an entry
-        raise FileFormatError(path, f"{array.size} degrees, more than the limit {MAX_DIM}")
-    return _checked(path, np.asarray(array, dtype=np.int64), lambda i: f"entry {i}")
+    return _checked(path, array, lambda i: f"entry {i}")
 
 
 def _text_degrees(path) -> np.ndarray:
@@ -54,27 +54,49 @@ def _text_degrees(path) -> np.ndarray:
             raise FileFormatError(
                 path, f"line {number}: {token[:40].decode('latin-1')!r}... ({len(token)} characters) is not a degree"
             )
-    tokens = [token for _, token in kept]
-    try:
-        values = np.array(tokens).astype(np.int64)
-    except (ValueError, OverflowError):
-        for number, token in kept:  # slow path, only to say which line is wrong
-            if not token.isdigit() or len(token) > 12:
-                raise FileFormatError(
-                    path, f"line {number}: {token[:40].decode('latin-1')!r} is not a non-negative integer"
-                ) from None
-        raise FileFormatError(path, "could not read the degrees as integers") from None
+    # NumPy's bytes arrays drop trailing NULs, so "7\0" would pass as "7"
+    with_nul = next(((n, t) for n, t in kept if b"\0" in t), None) if b"\0" in raw else None
+    if with_nul is not None:
+        number, token = with_nul
+        raise FileFormatError(path, f"line {number}: {_quote(token)} is not a non-negative integer")
+    tokens = np.array([token for _, token in kept])
+    # bytes.isdigit is ASCII-only: a sign, "_", ".", "٣" or an inner space fails here, where
+    # int() (and NumPy's astype, which calls it) would have accepted some of them.
+    digits = np.char.isdigit(tokens)
+    if not digits.all():
+        number, token = kept[int(np.argmin(digits))]
+        if token[:1] == b"-" and token[1:].isdigit():
+            raise FileFormatError(path, f"line {number}: degree {token.decode()} is negative")
+        raise FileFormatError(path, f"line {number}: {_quote(token)} is not a non-negative integer")
+    long = np.char.str_len(tokens) > 18  # int64 holds every 18-digit number; longer ones may not fit
+    if long.any():
+        for number, token in (kept[int(i)] for i in np.flatnonzero(long)):
+            if int(token) > MAX_DIM:
+                raise FileFormatError(path, f"line {number}: degree {_quote(token)} exceeds the limit {MAX_DIM}")
+        tokens = np.array([token.lstrip(b"0") or b"0" for _, token in kept])
+    values = tokens.astype(np.int64)
     line_numbers = [number for number, _ in kept]
     return _checked(path, values, lambda i: f"line {line_numbers[i]}")
 
 
+def _quote(token: bytes) -> str:
+    return repr(token[:40].decode("latin-1"))
+
+
 def _checked(path, values: np.ndarray, where) -> np.ndarray:
+    """Non-negative and at most 2^31 - 1, compared in the file's own integer dtype (a uint64
+    2^64 - 1 is too large, not "-1"), then as int64."""
     if values.size == 0:
         raise FileFormatError(path, "no degrees found")
     if values.size > MAX_DIM:
         raise FileFormatError(path, f"{values.size} degrees, more than the limit {MAX_DIM}")
-    negative = values < 0
-    if negative.any():
-        i = int(np.argmax(negative))
-        raise FileFormatError(path, f"{where(i)}: degree {values[i]} is negative")
-    return values
+    if values.dtype.kind == "i":
+        negative = values < 0
+        if negative.any():
+            i = int(np.argmax(negative))
+            raise FileFormatError(path, f"{where(i)}: degree {values[i].item()} is negative")
+    too_large = values > MAX_DIM
+    if too_large.any():
+        i = int(np.argmax(too_large))
+        raise FileFormatError(path, f"{where(i)}: degree {values[i].item()} exceeds the limit {MAX_DIM}")
+    return np.asarray(values, dtype=np.int64)

@@ -247,8 +247,23 @@ def stdin_display(message: str) -> str:
     return message
 
 
+def check_path(path: object) -> None:
+    """A file name (str or path-like), never an int: open(3) would read file descriptor 3."""
+    if isinstance(path, bool) or not isinstance(path, (str, bytes, os.PathLike)):
+        from ..errors import InvalidInputError
+
+        shown = repr(path) if len(repr(path)) <= 60 else repr(path)[:57] + "..."
+        raise InvalidInputError(f"a file path (str or os.PathLike) is needed, got {type(path).__name__} {shown}")
+    if not os.fspath(path):
+        raise InputFileError("''", "an empty file name")
+    name = os.fspath(path)
+    if ("\0" in name) if isinstance(name, str) else (b"\0" in name):
+        raise InputFileError(repr(os.fspath(path)), "a file name cannot contain a NUL character")
+
+
 def open_input(path: str | os.PathLike[str]) -> BinaryIO:
     """Open for binary reading; OS failures become InputFileError naming the file."""
+    check_path(path)
     if os.path.isdir(path):
         raise InputFileError(path, "is a directory, not a file")
     try:
@@ -262,6 +277,7 @@ def open_input(path: str | os.PathLike[str]) -> BinaryIO:
 
 
 def read_magic(path: str | os.PathLike[str], count: int = 6) -> bytes:
+    check_path(path)
     with open_input(path) as handle:
         return handle.read(count)
 

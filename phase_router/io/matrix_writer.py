@@ -42,6 +42,8 @@ class WrittenMatrix:
 
 def chunk_rows(cols: int, budget_bytes: int = CHUNK_BYTES) -> int:
     """Rows per chunk so that one unpacked bool chunk of `cols` columns fits in budget_bytes."""
+    cols = check_count(cols, "cols")
+    budget_bytes = check_count(budget_bytes, "budget_bytes", maximum=2**62)
     return max(1, budget_bytes // max(1, cols))
 
 

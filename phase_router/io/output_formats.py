@@ -8,7 +8,8 @@ import os
 
 import numpy as np
 
-from .._internal.validate import PackedBits
+from .._internal.validate import PackedBits, check_count, check_fits, check_routes
+from .files import check_path
 from ..errors import InvalidInputError
 from .atomic import OutputBatch, atomic_output
 
@@ -18,12 +19,13 @@ ROUTE_FORMATS = (".npy", ".csv")
 def route_format(path: str | os.PathLike[str]) -> str:
     """'.npy' or '.csv', from the extension; anything else is refused before any work starts.
     "-" (stdout) has the format its StreamPath carries, CSV by default."""
+    check_path(path)
     if os.fspath(path) == "-":
         ext = getattr(path, "suffix", "") or ".csv"
         if ext not in ROUTE_FORMATS:
             raise InvalidInputError(f"routes on stdout are written as npy or csv, not {ext!r}")
         return ext
-    ext = os.path.splitext(os.fspath(path))[1].lower()
+    ext = os.path.splitext(os.fsdecode(path))[1].lower()
     if ext not in ROUTE_FORMATS:
         raise InvalidInputError(f"{os.fspath(path)}: routes are written as .npy or .csv, not {ext or 'no extension'!r}")
     return ext
@@ -36,6 +38,10 @@ def write_json(path: str | os.PathLike[str], payload: dict, batch: OutputBatch |
 
 def routing_matrix(routes: np.ndarray, E: int) -> PackedBits:
     """O after selection as packed bits: bit (i, j) set iff j is among routes[i]."""
+    E = check_count(E, "E")
+    routes = check_routes(routes, E)
+    check_fits(routes.shape[0] * ((E + 7) // 8), f"the routing matrix ({routes.shape[0]} x {E} bits)",
+               "write the routes instead")
     M = routes.shape[0]
     packed = np.zeros((M, (E + 7) // 8), dtype=np.uint8)
     rows, slots = np.nonzero(routes >= 0)

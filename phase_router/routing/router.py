@@ -14,12 +14,14 @@ import numpy as np
 
 from .. import _core
 from .._internal.validate import (
+    check_choice,
     check_count,
     check_degree_pair,
     check_flag,
     check_routes_buffer,
     check_seed,
     check_threads,
+    show,
 )
 from ..errors import InvalidInputError
 from .selection import Policy, policy
@@ -28,9 +30,7 @@ STRATEGIES = {"auto": 0, "dense": 1, "sparse": 2}
 
 
 def check_strategy(strategy: object) -> str:
-    if strategy not in STRATEGIES:
-        raise InvalidInputError(f"strategy must be one of {', '.join(STRATEGIES)}, got {strategy!r}")
-    return str(strategy)
+    return check_choice(strategy, STRATEGIES, "strategy")
 
 
 def check_rows(rows: object, M: int) -> tuple[int, int]:
@@ -38,7 +38,7 @@ def check_rows(rows: object, M: int) -> tuple[int, int]:
     if rows is None:
         return 0, M
     if not isinstance(rows, (tuple, list)) or len(rows) != 2:
-        raise InvalidInputError(f"rows must be a (start, stop) pair, got {rows!r}")
+        raise InvalidInputError(f"rows must be a (start, stop) pair, got {show(rows)}")
     start = check_count(rows[0], "rows start", minimum=0, maximum=M)
     stop = check_count(rows[1], "rows stop", minimum=start, maximum=M)
     return start, stop
@@ -59,6 +59,8 @@ class PreparedCandidates:
 
     def _prepare_selection(self, select: str, select_options: dict | None) -> None:
         self.policy: Policy = policy(select)
+        if select_options is not None and not isinstance(select_options, dict):
+            raise InvalidInputError(f"select_options must be a dict or None, got {show(select_options)}")
         self.select_options = self.policy.check_options(dict(select_options or {}))
         self._whole_pass: np.ndarray | None = None  # a policy that is not row-local routes all rows once
         # The policy's name and options, plus what it reports about its last pass.

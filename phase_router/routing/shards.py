@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .._internal.validate import SCHEDULER_CONNECT_TIMEOUT, check_scheduler_address, check_worker_processes
 from ..errors import InvalidInputError, PhaseRouterError
 from .router import Router
 
@@ -35,14 +36,16 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
             "distributed routing needs Dask: pip install 'phase-router[distributed]'"
         ) from None
     if scheduler:
+        check_scheduler_address(scheduler)
         try:
-            client = Client(scheduler, timeout="10s")
+            client = Client(scheduler, timeout=SCHEDULER_CONNECT_TIMEOUT)
         except OSError as exc:
             raise PhaseRouterError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         with client:
             yield client
         return
-    with LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=True,
+    workers = 2 if workers is None else check_worker_processes(workers)
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
         yield client
 

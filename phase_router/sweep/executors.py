@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from .._internal.optional import require
+from ..errors import InvalidInputError
+from .._internal.validate import SCHEDULER_CONNECT_TIMEOUT, check_scheduler_address
 from .cell import run_cell
 from .grid import Cell
 
@@ -51,7 +53,10 @@ def dask_cluster(cells: list[Cell], address: str) -> Iterator[dict]:
     """Cells as Dask tasks on the scheduler at `address`. Workers need this package installed and,
     for file inputs, the same paths (the records name absolute paths)."""
     distributed = require("distributed", "distributed", "running a sweep on a Dask cluster (--scheduler)")
-    client = distributed.Client(address, timeout="20s")
+    try:
+        client = distributed.Client(check_scheduler_address(address), timeout=SCHEDULER_CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise InvalidInputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
     futures = []
     try:
         futures = [client.submit(run_cell, cell, 0, key=f"sweep-cell-{cell.cell_id}", pure=False)

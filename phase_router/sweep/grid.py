@@ -83,6 +83,47 @@ def expand(config: SweepConfig, base_dir: Path) -> list[Cell]:
     return _unique(cells, key=lambda c: c.cell_id)
 
 
+MAX_CELLS = 1_000_000  # a grid beyond this is a typo (e.g. seeds: 1000000 times many shapes)
+
+
+def check_grid_size(config: SweepConfig) -> int:
+    """An upper bound of the cell count, computed without building the cells; refused above
+    MAX_CELLS, before expand() would spend minutes and gigabytes on the list."""
+    from ..errors import InvalidInputError
+
+    seeds = config.seeds
+    n_seeds = (seeds.count if getattr(seeds, "count", None) is not None else seeds.stop - seeds.start) \
+        if not isinstance(seeds, (int, list)) else (seeds if isinstance(seeds, int) else len(seeds))
+    settings = 0
+    for spec in config.inputs:
+        settings += 1 if isinstance(spec, FileInput) else len(spec.expand()) * len(config.shapes)
+    options = len(config.options.row_perm) * len(config.options.strategy)
+    total = len(config.routers) * settings * len(config.k) * options * n_seeds
+    if total > MAX_CELLS:
+        raise InvalidInputError(f"the grid has up to {total:,} cells (routers x inputs x shapes x k x options x "
+                                f"seeds), more than the limit {MAX_CELLS:,}; split the sweep")
+    return total
+
+
+def check_cells(cells: list[Cell]) -> None:
+    """Every cell's parameters through the checks the routers and generators apply when the
+    cell runs, so a value they refuse stops the sweep before its first cell, not in the middle."""
+    from .._internal.validate import check_count, check_output_fits, check_seed
+    from ..inputs.generators import check_params
+
+    checked_inputs = set()
+    for cell in cells:
+        check_seed(cell.seed)
+        check_count(cell.M, "M"), check_count(cell.E, "E"), check_count(cell.k, "k")
+        key = repr(sorted(cell.input.items()))
+        if cell.input["generator"] != "file" and key not in checked_inputs:
+            check_params(cell.input["generator"], {k: v for k, v in cell.input.items() if k != "generator"})
+            checked_inputs.add(key)
+    if cells:
+        largest = max(cells, key=lambda c: c.M * c.k)
+        check_output_fits(largest.M, largest.k)
+
+
 def _inputs_with_shapes(spec, config: SweepConfig, base_dir: Path):
     if isinstance(spec, FileInput):
         from ..io.shape import matrix_file_shape

@@ -12,15 +12,65 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputFileError, InvalidInputError
-from .config import INPUT_KINDS, FileInput, SweepConfig, UniformInput, resolve
+from ..inputs.generators import PER_ENTRY_GENERATORS, PER_ENTRY_MAX
+from .config import INPUT_KINDS, FileInput, SweepConfig, resolve
 
-# `uniform` draws one 64-bit word per matrix entry; beyond this many entries a cell would take
-# minutes, so configs asking for more are refused when they are loaded.
-UNIFORM_MAX_ENTRIES = 2**28
+# `uniform` (and `adversarial`, which routes a uniform input first) draws one 64-bit word per
+# matrix entry; beyond this many entries a cell would take minutes, so configs asking for more are
+# refused when they are loaded (the generators refuse them too).
+UNIFORM_MAX_ENTRIES = PER_ENTRY_MAX
 
 
 class ConfigError(InputFileError):
     """A sweep config is not valid; the message names the file and the key path."""
+
+
+# Deeper than any config needs (the deepest real key path is expect[i].where.k[j], depth 5);
+# PyYAML composes recursively, so a document nested thousands deep ends in RecursionError.
+MAX_DEPTH = 50
+
+
+class _StrictYAMLError(yaml.YAMLError):
+    def __init__(self, problem: str, mark) -> None:
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
+class StrictLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that refuses what a config must never silently accept: a key given twice
+    in one mapping (SafeLoader keeps the last), nesting deeper than MAX_DEPTH, and YAML 1.1's
+    yes/no/on/off/y/n booleans (a boolean key takes only true or false; the others stay strings
+    and the typed model refuses them)."""
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _StrictYAMLError(f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: dict = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.setdefault(key, key_node)
+            except TypeError:  # an unhashable key: SafeLoader reports it itself
+                continue
+            if first is not key_node:
+                raise _StrictYAMLError(f"duplicate key {key!r} (first given at line {first.start_mark.line + 1})",
+                                       key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
+StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                   list("tTfF"))
 
 
 def load_config(path: str | os.PathLike[str]) -> SweepConfig:
@@ -28,7 +78,7 @@ def load_config(path: str | os.PathLike[str]) -> SweepConfig:
     if not path.is_file():
         raise ConfigError(path, "no such file" if not path.exists() else "not a file")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
@@ -38,6 +88,8 @@ def load_config(path: str | os.PathLike[str]) -> SweepConfig:
         raise ConfigError(path, f"not valid YAML{where}: {problem}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path, f"cannot read: {exc}") from None
+    except RecursionError:  # a backstop: MAX_DEPTH stops composition long before this
+        raise ConfigError(path, "not valid YAML: nested too deeply") from None
     return parse_config(data, path)
 
 
@@ -66,11 +118,11 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
 
     dims = [s.dims for s in config.shapes]
     for i, spec in enumerate(config.inputs):
-        if isinstance(spec, UniformInput):
+        if getattr(spec, "generator", None) in PER_ENTRY_GENERATORS:
             for M, E in dims:
                 if M * E > UNIFORM_MAX_ENTRIES:
                     raise InvalidInputError(
-                        f"inputs[{i}]: uniform draws one word per matrix entry, and shape {M} x {E} has "
+                        f"inputs[{i}]: {spec.generator} draws one word per matrix entry, and shape {M} x {E} has "
                         f"{M * E:,} entries, above the limit {UNIFORM_MAX_ENTRIES:,}; use uniform-1-k, "
                         f"exact-k or moe for large shapes"
                     )

@@ -86,19 +86,46 @@ def _cell_text(value) -> str:
 
 
 def load_results(out_dir: Path) -> dict:
-    """results.json of a sweep directory (as written by write_results)."""
-    from ..errors import InputFileError
+    """results.json of a sweep directory (as written by write_results), every record checked
+    (records.py), so a damaged or hand-edited file is one line naming it and the problem."""
+    from ..errors import FileFormatError, InputFileError
+    from .records import RecordError, check_records
 
     path = Path(out_dir) / "results.json"
     if not path.is_file():
         raise InputFileError(path, "no such file; is this a sweep output directory?")
     try:
-        payload = json.loads(path.read_text())
+        payload = json.loads(path.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        raise InputFileError(path, f"cannot read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise FileFormatError(path, "not valid JSON: not UTF-8 text") from None
+    except RecursionError:
+        raise FileFormatError(path, "not valid JSON: nested too deeply") from None
     except ValueError as exc:
-        raise InputFileError(path, f"not valid JSON: {exc}") from None
+        raise FileFormatError(path, f"not valid JSON: {exc}") from None
     if not isinstance(payload, dict) or payload.get("schema") != SCHEMA:
-        raise InputFileError(path, f"not a phase-router sweep result (schema {SCHEMA} expected)")
+        raise FileFormatError(path, f"not a phase-router sweep result (schema {SCHEMA} expected)")
+    try:
+        records = check_records(payload.get("records"), lambda i: f"records[{i}]")
+        _check_same_fields(records)
+    except RecordError as exc:
+        raise FileFormatError(path, f"{exc} (the file was damaged or edited; rerun the sweep)") from None
     return payload
+
+
+def _check_same_fields(records: list[dict]) -> None:
+    """One sweep records the same metric and timing fields in every cell (the plots choose their
+    figures from the first record)."""
+    if not records:
+        return
+    fields, timings = set(records[0]) - {"timings"}, set(records[0]["timings"])
+    for i, record in enumerate(records[1:], start=1):
+        if set(record) - {"timings"} != fields or set(record["timings"]) != timings:
+            from .records import RecordError
+
+            raise RecordError(f"records[{i}] has other fields than records[0] "
+                              f"({', '.join(sorted((set(record) ^ fields) | (set(record['timings']) ^ timings)))})")
 
 
 def summary_markdown(name: str, total: int, records: list[dict], metrics) -> str:

@@ -23,8 +23,10 @@ from ..io import atomic_output
 from . import executors
 from .config import SweepConfig
 from .expectations import check_selections
-from .grid import Cell, expand
-from .journal import JOURNAL_FORMAT, JOURNAL_NAME, Journal, journal_format, read_journal
+from .grid import Cell, check_cells, check_grid_size, expand
+from .journal import (JOURNAL_FORMAT, JOURNAL_NAME, OLD_FORMATS, Journal, JournalError, journal_header,
+                      read_journal)
+from .records import RecordError, check_records
 from .results import ordered_records, write_results
 
 
@@ -46,11 +48,52 @@ class SweepOutcome:
 
 
 def plan(config: SweepConfig, base_dir: Path) -> list[Cell]:
+    """Every cell of the grid, checked up front: its size before expanding it, then every
+    cell's values with the API's own checks (so no cell can fail on them mid-sweep)."""
+    check_grid_size(config)
     cells = expand(config, base_dir)
+    check_cells(cells)
     if not cells:
         raise InvalidInputError("the sweep has no cells (k_at_most_E removed every k?)")
     check_selections(list(config.expect), cells)
     return cells
+
+
+# Config keys that change no record: a resumed sweep may differ in these and nothing else.
+RESUMABLE_CHANGES = ("description", "expect")
+
+
+def resumable_records(journal_path: Path, config_dump: dict, cells: list[Cell]) -> list[dict]:
+    """The journal's records, after checking that it belongs to this config and grid: any
+    corruption, older format or different config is one JournalError line (exit 2)."""
+    header = journal_header(journal_path)
+    if header is None:
+        if b"\n" not in journal_path.read_bytes():
+            return []  # created, then interrupted before its first line was whole
+        raise JournalError(
+            journal_path, "was written by an older phase-router, when `seeds: N` meant the single seed N "
+            "(it now means the N seeds 0..N-1); its cells cannot be resumed safely: run into a new --out, or "
+            "write the old seed as a list (`seeds: [N]`) and start afresh")
+    if header.get("journal") in OLD_FORMATS:
+        raise JournalError(journal_path, "was written by an older phase-router that did not record its config, "
+                                         "so --resume cannot check it continues the same sweep: run into a new --out")
+    if header.get("journal") != JOURNAL_FORMAT or not isinstance(header.get("config"), dict):
+        raise JournalError(journal_path, f"line 1 is not a {JOURNAL_FORMAT} header with the sweep's config; "
+                                         f"the journal was damaged or edited (run into a new --out)")
+    recorded = header["config"]
+    differ = [key for key in dict.fromkeys([*recorded, *config_dump])
+              if key not in RESUMABLE_CHANGES and recorded.get(key) != config_dump.get(key)]
+    if differ:
+        raise JournalError(journal_path, f"--resume of a different config: {', '.join(differ)} "
+                                         f"differ{'s' if len(differ) == 1 else ''} from the config this sweep "
+                                         f"ran; resume with that config, or run this one into a new --out")
+    records = read_journal(journal_path)
+    by_id = {c.cell_id: c for c in cells}
+    try:
+        # line numbers: the header is line 1, and read_journal keeps records in file order
+        return check_records(records, lambda i: f"line {i + 2}", by_id)
+    except RecordError as exc:
+        raise JournalError(journal_path, f"{exc}; the journal was damaged or edited (run into a new --out)") from None
 
 
 def run_sweep(config: SweepConfig, base_dir: Path, out_dir: Path, *, resume: bool = False, jobs: int = 1,
@@ -62,26 +105,29 @@ def run_sweep(config: SweepConfig, base_dir: Path, out_dir: Path, *, resume: boo
     cells = plan(config, base_dir)
     out_dir = Path(out_dir)
     journal_path = out_dir / JOURNAL_NAME
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InvalidInputError(f"{out_dir} exists and is not a directory")
     if journal_path.exists() and not resume:
         raise InvalidInputError(
             f"{out_dir} already holds sweep results ({JOURNAL_NAME}); pass --resume to continue "
             f"them or choose another --out"
         )
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InvalidInputError(f"{out_dir} exists and is not a directory")
+    if out_dir.is_dir() and not journal_path.exists() and any(out_dir.iterdir()):
+        raise InvalidInputError(
+            f"{out_dir} is not empty and holds no sweep ({JOURNAL_NAME}); a sweep writes results.*, "
+            f"summary.md and config.yaml there and would replace files of the same names: choose a new "
+            f"or empty --out"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    journal = read_journal(journal_path)
-    if journal and journal_format(journal_path) != JOURNAL_FORMAT:
-        raise InvalidInputError(
-            f"{journal_path} was written by an older phase-router, when `seeds: N` meant the single "
-            f"seed N (it now means the N seeds 0..N-1); its cells cannot be resumed safely: run "
-            f"into a new --out, or write the old seed as a list (`seeds: [N]`) and start afresh"
-        )
+    config_dump = config.model_dump(mode="json")
+    journal = resumable_records(journal_path, config_dump, cells) if journal_path.exists() else []
     done_ids = {r["cell_id"] for r in journal}
     todo = [c for c in cells if c.cell_id not in done_ids]
     skipped = len(cells) - len(todo)
-    config_dump = config.model_dump(mode="json")
+    # The journal (with the config in its header) exists before any other file, so a directory
+    # holding sweep files always holds the journal that says which sweep they belong to.
+    Journal(journal_path, config_dump).close()
     with atomic_output(out_dir / "config.yaml") as handle:
         handle.write(yaml.safe_dump(config_dump, sort_keys=False).encode())
 
@@ -100,7 +146,7 @@ def run_sweep(config: SweepConfig, base_dir: Path, out_dir: Path, *, resume: boo
     else:
         stream = executors.serial(todo)
     try:
-        with Journal(journal_path) as sink:
+        with Journal(journal_path, config_dump) as sink:
             for record in stream:
                 sink.append(record)
                 journal.append(record)

@@ -5,6 +5,7 @@ random bytes would almost never reach."""
 from __future__ import annotations
 
 import io as _io
+import json
 import numpy as np
 import yaml
 from hypothesis import strategies as st
@@ -129,6 +130,124 @@ def alias_bomb(depth: int) -> bytes:
     return "\n".join(lines).encode()
 
 
+# --------------------------------------------------------------------------- sweep journals and results
+
+
+def _json_lines(name: str) -> list[list[bytes]]:
+    return [data.split(b"\n") for data in _seeds(name)]
+
+
+json_value = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.sampled_from(EDGE_NUMBERS + [-1, 0.5, 1e308]), st.floats(),
+              st.text(max_size=8), st.sampled_from(["0123456789abcdef", "phase", "hash", "auto", "exact-k"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+    max_leaves=8,
+)
+RECORD_KEYS = ["cell_id", "router", "input", "M", "E", "k", "seed", "row_perm", "strategy", "repetitions",
+               "active_routes", "fill_ratio", "skew", "load_max", "routes_sha256", "cell", "timings", "journal",
+               "config"]
+
+
+@st.composite
+def edited_record(draw, line: bytes) -> bytes:
+    """A JSON line with one field replaced, removed, or one of its cell's fields changed, as a
+    person editing the file would (most byte flips only make invalid JSON)."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(record, dict):
+        return line
+    key = draw(st.sampled_from(RECORD_KEYS))
+    action = draw(st.sampled_from(["set", "delete", "cell", "timings"]))
+    if action == "set":
+        record[key] = draw(json_value)
+    elif action == "delete":
+        record.pop(key, None)
+    elif action == "cell" and isinstance(record.get("cell"), dict):
+        record["cell"][draw(st.sampled_from(RECORD_KEYS[:10]))] = draw(json_value)
+    elif isinstance(record.get("timings"), dict):
+        record["timings"][draw(st.sampled_from(["route_ms_median", "generate_ms", "threads"]))] = draw(json_value)
+    return json.dumps(record, allow_nan=True).encode()
+
+
+@st.composite
+def journal_grammar(draw) -> bytes:
+    """A real journal with whole lines edited, duplicated, dropped, reordered or cut short."""
+    lines = [l for l in draw(st.sampled_from(_json_lines("journal"))) if l]
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["edit", "dup", "drop", "swap", "cut", "insert"]))
+        i = draw(st.integers(0, max(0, len(lines) - 1)))
+        if not lines:
+            lines.append(draw(st.sampled_from([b"{}", b"[]", b"null"])))
+        elif op == "edit":
+            lines[i] = draw(edited_record(lines[i]))
+        elif op == "dup":
+            lines.insert(i, lines[draw(st.integers(0, len(lines) - 1))])
+        elif op == "drop":
+            del lines[i]
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "cut":
+            lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))]
+        else:
+            lines.insert(i, json.dumps(draw(json_value)).encode())
+    return b"\n".join(lines) + draw(st.sampled_from([b"\n", b"", b"\n\n"]))
+
+
+@st.composite
+def results_grammar(draw) -> bytes:
+    """A real results.json with records edited, dropped, duplicated, or a top-level key changed."""
+    payload = json.loads(draw(st.sampled_from(_seeds("results_json"))))
+    records = payload.get("records", [])
+    for _ in range(draw(st.integers(1, 3))):
+        op = draw(st.sampled_from(["edit", "dup", "drop", "top"]))
+        if op == "top":
+            payload[draw(st.sampled_from(["records", "schema", "config", "cells_total"]))] = draw(json_value)
+            records = payload.get("records") if isinstance(payload.get("records"), list) else []
+        elif records:
+            i = draw(st.integers(0, len(records) - 1))
+            if op == "edit":
+                records[i] = json.loads(draw(edited_record(json.dumps(records[i]).encode())))
+            elif op == "dup":
+                records.append(records[i])
+            else:
+                del records[i]
+    return json.dumps(payload, allow_nan=True).encode()
+
+
+# --------------------------------------------------------------------------- command lines
+
+HOSTILE_VALUES = ["-1", "0", "1", "2147483648", "18446744073709551615", "18446744073709551616", "1e3", "1_0", "nan",
+                  "inf", "-inf", "", " ", "abc", "-", "/", "/dev/null", "{ws}", "99999999999999999999999", "٣",
+                  "0x10", "1.5", "--", "-k", "--help", "S.pbm", "sweep.yaml", "out", "out/../out2", "tcp://",
+                  "notanaddress", "100000", "1TiB", "0B", "-5GiB", "1e400", "true", "none", "\u202e", "a" * 300]
+OPTIONS = ["-k", "--seed", "--threads", "--chunk-rows", "--max-memory", "--scheduler", "--workers", "--select",
+           "--strategy", "--out", "--stats", "--pbm", "--out-format", "--jobs", "--seeds", "--percentile",
+           "--factor", "--tokens", "--experts", "--target-skew", "--target-fill", "--probability",
+           "--validation-seeds", "--k-max", "--router", "--shape", "--density", "--width", "--alpha", "--blocks",
+           "--capacity-factor", "--high-fraction", "--scenario", "--feasible", "--csv", "--cell", "--candidates",
+           "--objective", "--record-golden", "--check-golden", "--junit", "--markdown", "--degrees"]
+
+
+@st.composite
+def cli_grammar(draw) -> bytes:
+    """A corpus command line with option values replaced by hostile ones, options added or
+    removed: every command's options see numbers on the limits, malformed sizes and addresses,
+    paths that collide or do not exist."""
+    argv = json.loads(draw(st.sampled_from(_seeds("cli_options"))))
+    for _ in range(draw(st.integers(1, 3))):
+        op = draw(st.sampled_from(["value", "value", "add", "drop"]))
+        if op == "value" and len(argv) > 1:
+            argv[draw(st.integers(1, len(argv) - 1))] = draw(st.sampled_from(HOSTILE_VALUES))
+        elif op == "add":
+            argv += [draw(st.sampled_from(OPTIONS)), draw(st.sampled_from(HOSTILE_VALUES))]
+        elif op == "drop" and len(argv) > 1:
+            del argv[draw(st.integers(1, len(argv) - 1))]
+    return json.dumps(argv).encode()
+
+
 STRATEGIES = {
     "pbm_p1": st.one_of(mutated("pbm_p1"), pbm_grammar(b"P1")),
     "pbm_p4": st.one_of(mutated("pbm_p4"), pbm_grammar(b"P4")),
@@ -136,5 +255,8 @@ STRATEGIES = {
     "degrees_text": st.one_of(mutated("degrees_text"), degrees_text, st.binary(max_size=64)),
     "degrees_npy": st.one_of(mutated("degrees_npy"), npy_grammar(1), npy_grammar(2)),
     "yaml_config": st.one_of(mutated("yaml_config"), yaml_grammar(), st.integers(1, 9).map(alias_bomb)),
+    "journal": st.one_of(mutated("journal"), journal_grammar(), journal_grammar()),
+    "results_json": st.one_of(mutated("results_json"), results_grammar(), results_grammar()),
+    "cli_options": st.one_of(cli_grammar(), cli_grammar(), cli_grammar(), mutated("cli_options")),
 }
 

@@ -31,8 +31,12 @@ class Workspace:
         self._names = itertools.count()
         self._last: Path | None = None
         # Config fuzzing refers to matrix files next to the config, as real configs do.
-        for name in ("S.pbm", "T.pbm"):
+        for name in ("S.pbm", "T.pbm", "rect_S.npy", "rect_T.npy"):
             shutil.copyfile(ROOT / "samples" / name, self.directory / name)
+        # CLI fuzzing: a sweep config and degree files to point options at.
+        (self.directory / "sweep.yaml").write_text(SWEEP_CONFIG)
+        (self.directory / "s.txt").write_text("3\n1\n2\n")
+        (self.directory / "t.txt").write_text("2\n2\n2\n")
 
     def write(self, suffix: str, data: bytes) -> Path:
         if self._last is not None:
@@ -73,6 +77,117 @@ def fuzz_config(ws: Workspace, data: bytes) -> None:
     assert config.k and config.inputs
 
 
+# The sweep whose journal and results the sweep targets read (their corpora were written by it).
+SWEEP_CONFIG = """name: fuzz
+shapes: [{N: 16}]
+k: [2, 4]
+seeds: [0, 1]
+inputs: [{generator: exact-k}]
+routers: [phase, hash]
+"""
+
+
+def _sweep_plan(ws: Workspace):
+    """(config as the journal header records it, cell_id -> cell) of SWEEP_CONFIG, made once."""
+    if not hasattr(ws, "sweep_plan"):
+        from phase_router.sweep.loader import parse_config
+        from phase_router.sweep.runner import plan
+
+        import yaml
+
+        config = parse_config(yaml.safe_load(SWEEP_CONFIG), ws.directory / "fuzz.yaml")
+        ws.sweep_plan = (config.model_dump(mode="json"), plan(config, ws.directory))
+    return ws.sweep_plan
+
+
+def fuzz_journal(ws: Workspace, data: bytes) -> None:
+    """The --resume path: a journal in an output directory, checked against the config and grid."""
+    from phase_router.sweep.runner import resumable_records
+
+    config_dump, cells = _sweep_plan(ws)
+    path = ws.write(".jsonl", data)
+    records = resumable_records(path, config_dump, cells)
+    ids = {c.cell_id for c in cells}
+    assert all(r["cell_id"] in ids for r in records) and len({r["cell_id"] for r in records}) == len(records)
+
+
+def fuzz_results_json(ws: Workspace, data: bytes) -> None:
+    """plot's loader, then the record handling every plot does before drawing."""
+    from phase_router.pictures.load_histogram import chosen_records
+    from phase_router.pictures.plots import _seed_groups, panel_keys
+    from phase_router.sweep.results import load_results
+
+    directory = ws.directory / "results"
+    directory.mkdir(exist_ok=True)
+    (directory / "results.json").write_bytes(data)
+    records = load_results(directory)["records"]
+    panel_keys(records)
+    _seed_groups(records)
+    chosen_records(records, None)
+
+
+class CliFinding(AssertionError):
+    """The CLI broke its contract: a traceback, a multi-line error or an unexpected exit status."""
+
+
+def cli_argv(data: bytes) -> list[str]:
+    """The command line an input stands for: a JSON list of strings (the corpus and grammar), or
+    else the bytes split on NUL / newlines (what mutation makes of it)."""
+    import json
+
+    try:
+        argv = json.loads(data)
+        if isinstance(argv, list) and all(isinstance(a, str) for a in argv):
+            return argv
+    except (ValueError, RecursionError):
+        pass
+    return [part.decode("utf-8", "surrogateescape") for part in data.replace(b"\n", b"\0").split(b"\0") if part]
+
+
+def fuzz_cli_options(ws: Workspace, data: bytes) -> None:
+    """A command line through the installed entry point (phase_router.cli.main), in this process:
+    exit 0, 1 or 2; on exit 2 exactly one `phase-router: error:` line; never a traceback."""
+    import contextlib
+    import io as _io
+    import sys
+
+    from phase_router.cli import main
+
+    argv = [a.replace("{ws}", str(ws.directory)) for a in cli_argv(data)]
+    if not argv or argv[0] in ("evaluate", "--install-completion"):
+        return  # evaluate runs for minutes by design; completion installs edit shell files
+    err, out = _io.StringIO(), _io.StringIO()
+    saved = sys.argv, os.getcwd()
+    os.chdir(ws.directory)
+    sys.argv = ["phase-router", *argv]
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
+            try:
+                main()
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = saved[0]
+        os.chdir(saved[1])
+        for name in list(os.listdir(ws.directory)):  # outputs of the command: keep the workspace small
+            if name.startswith("out"):
+                target = ws.directory / name
+                shutil.rmtree(target) if target.is_dir() else target.unlink()
+    text = err.getvalue()
+    if code not in (0, 1, 2):
+        raise CliFinding(f"exit status {code}: {text[-200:]!r}")
+    errors = [line for line in text.splitlines() if line.startswith("phase-router: error")]
+    # 2: bad input, exactly one error line. 1: a failed write (one error line) or a check that
+    # did not hold (suggest-k found no k, a sweep expectation failed), reported without one.
+    if (code == 2 and len(errors) != 1) or len(errors) > 1:
+        raise CliFinding(f"exit {code} without exactly one error line: {text[-300:]!r}")
+    if "Traceback" in text:
+        raise CliFinding(f"a traceback: {text[-300:]!r}")
+    if errors:  # a clean refusal: counted as "rejected" by run_one
+        raise PhaseRouterError(errors[0])
+
+
 # name -> (target, corpus directory). P1 and P4 share a reader but not a corpus or grammar.
 TARGETS: dict[str, Callable[[Workspace, bytes], None]] = {
     "pbm_p1": fuzz_pbm,
@@ -81,6 +196,9 @@ TARGETS: dict[str, Callable[[Workspace, bytes], None]] = {
     "degrees_text": fuzz_degrees(".txt"),
     "degrees_npy": fuzz_degrees(".npy"),
     "yaml_config": fuzz_config,
+    "journal": fuzz_journal,
+    "results_json": fuzz_results_json,
+    "cli_options": fuzz_cli_options,
 }
 
 

@@ -8,6 +8,7 @@ C++ kernel in core_cpp/selection/policy_<name>.cpp over a CandidateSource).
 
 from __future__ import annotations
 
+from ..._internal.validate import show
 from ...errors import InvalidInputError
 from .balanced import BALANCED
 from .greedy import GREEDY
@@ -20,9 +21,9 @@ POLICIES: dict[str, Policy] = {p.name: p for p in (RANDOM, GREEDY, BALANCED, OPT
 
 def policy(name: object) -> Policy:
     """The policy registered under `name`; InvalidInputError listing the names otherwise."""
-    if name not in POLICIES:
-        raise InvalidInputError(f"select must be one of {', '.join(POLICIES)}, got {name!r}")
-    return POLICIES[str(name)]
+    if not isinstance(name, str) or name not in POLICIES:
+        raise InvalidInputError(f"select must be one of {', '.join(POLICIES)}, got {show(name)}")
+    return POLICIES[name]
 
 
 __all__ = ["POLICIES", "Policy", "policy"]
