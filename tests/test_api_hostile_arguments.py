@@ -44,7 +44,7 @@ PUBLIC_MODULES = [
 # (their hostile inputs are the file-handling tests' subject), and registry plumbing.
 NOT_INPUT_APIS = {
     "Routing", "RoutingStats", "MonteCarloStats", "CapacityEstimate", "KSuggestion", "Dispatch", "Realised",
-    "Generator", "OutputBatch", "PbmHeader", "WrittenMatrix", "cpu_path", "inputs", "__version__",
+    "Generator", "OutputBatch", "PbmHeader", "NpyHeader", "WrittenMatrix", "cpu_path", "inputs", "__version__",
     "atomic_output", "output_batch", "write_json", "write_matrix_chunks", "write_pbm", "write_routes",
     "write_routing_pbm", "default_routers", "summarize", "verdicts", "verdict_lines", "verdict", "recommend",
     "stats_from_totals", "register", "spellings", "GENERATORS", "LoadTotals", "Param", "Shape", "joint_caps",
@@ -169,7 +169,8 @@ def recipes() -> dict[str, Recipe]:
         "chunk_rows": Recipe(io.chunk_rows, dict(cols=E, budget_bytes=2**20)),
     }
     for reader in ("detect_format", "load_npy", "npy_row_degrees", "pbm_row_degrees", "read_degrees", "read_header",
-                   "read_matrix", "read_npy_matrix", "read_pbm", "read_pbm_packed", "read_row_degrees"):
+                   "read_matrix", "read_npy_matrix", "read_pbm", "read_pbm_packed", "read_row_degrees",
+                   "npy_matrix_shape", "read_npy_header"):
         sample = (CORPUS / "npy" / "bool.npy" if "npy" in reader else
                   CORPUS / "degrees_text" / "plain.txt" if reader == "read_degrees" else SAMPLES / "S.pbm")
         r[reader] = Recipe(getattr(io, reader), dict(path=sample))

@@ -221,6 +221,7 @@ def reads_streams(reader: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(reader)
     def read(path, *args, **kwargs):
+        check_path(path)  # before os.stat, which would take an int as a file descriptor
         if not is_streamed_file(path):
             return reader(path, *args, **kwargs)
         fd, copy = tempfile.mkstemp(prefix="phase-router-stream-")
