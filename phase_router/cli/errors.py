@@ -45,9 +45,16 @@ def cli_errors() -> Iterator[None]:
         where = f"{exc.filename}: " if exc.filename else ""
         fail(f"{where}{exc.strerror or exc}", EXIT_IO_FAILURE)
     except KeyboardInterrupt as exc:  # staged outputs were already discarded on the way out
-        signum = getattr(exc, "signum", signal.SIGINT)  # SIGTERM / SIGHUP: launch_phase_router
-        fail("interrupted" if signum == signal.SIGINT else f"interrupted ({signal.Signals(signum).name})",
-             EXIT_SIGNAL_BASE + signum)
+        message, code = interrupted(exc)
+        fail(message, code)
+
+
+def interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """What to say and the exit status for Ctrl-C (130) or, raised by launch_phase_router's
+    handlers with the signal's number, SIGTERM (143) or SIGHUP (129)."""
+    signum = int(getattr(exc, "signum", signal.SIGINT))
+    message = "interrupted" if signum == signal.SIGINT else f"interrupted ({signal.Signals(signum).name})"
+    return message, EXIT_SIGNAL_BASE + signum
 
 
 def _same_file(a: str, b: str) -> bool:

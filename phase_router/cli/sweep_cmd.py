@@ -15,7 +15,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .._internal.optional import require
-from .errors import check_distinct, check_writable, cli_errors, fail, stderr
+from .errors import check_distinct, check_writable, cli_errors, fail, interrupted, stderr
 from ..io.files import is_stream
 from .render import stdout
 from .streams import stdin_file_in
@@ -89,10 +89,11 @@ def sweep_command(
             with progress:
                 outcome = run_sweep(spec, base_dir, out_dir, resume=resume, jobs=jobs,
                                     scheduler=scheduler, reporter=RichReporter(progress))
-        except KeyboardInterrupt:
-            stderr.print(f"phase-router: interrupted; {out_dir} holds the finished cells; "
+        except KeyboardInterrupt as exc:  # SIGINT, SIGTERM, SIGHUP: the runner left the results consistent
+            message, code = interrupted(exc)
+            stderr.print(f"phase-router: error: {message}; {out_dir} holds the finished cells; "
                          f"run again with --resume to continue", markup=False)
-            raise typer.Exit(130) from None
+            raise typer.Exit(code) from None
         written = ["results.csv", "results.json", "summary.md"]
         if plots:
             from ..pictures.plots import plot_results
