@@ -136,6 +136,23 @@ def test_capacity_over_many_seeds_stops(tmp_path: Path) -> None:
     assert len(err.strip().splitlines()) == 1, err
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("settle", [0.0, 3.0], ids=["while-workers-start", "while-routing"])
+def test_route_on_local_dask_workers_stops(tmp_path: Path, settle: float) -> None:
+    """route --workers 2: the worker processes are killed rather than waited for (each is in a
+    kernel the signal did not reach), quietly: one line, also when the signal comes while the
+    cluster is still starting (Dask would otherwise print a traceback at exit)."""
+    pytest.importorskip("distributed")
+    s, t = save_degrees(tmp_path, 65536, 65536, 32768, 32768)
+    process = start("route", "--degrees", s, t, "-k", 64, "--strategy", "sparse", "--out", "r.npy",
+                    "--workers", 2, "--chunk-rows", 4096, cwd=tmp_path)
+    wait_for(process, lambda: staged(tmp_path), "the staged output")
+    err = stop(process, signal.SIGTERM, settle=settle)
+    assert_interrupted(process, err, signal.SIGTERM)
+    assert len(err.strip().splitlines()) == 1, err
+    assert staged(tmp_path) == [] and not (tmp_path / "r.npy").exists()
+
+
 def _half_full_p4(path: Path, n: int) -> None:
     """An n x n P4 PBM whose rows hold n/2 ones."""
     row = np.concatenate([np.full(n // 16, 255, np.uint8), np.zeros(n // 16, np.uint8)])
