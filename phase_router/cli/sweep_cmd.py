@@ -2,7 +2,7 @@
 its `expect:` bounds and golden digests, and write the reports a CI job reads (docs/CI.md).
 
 Exit status: 0 every expectation and golden digest holds; 1 one fails (the results are written
-completely first); 2 a usage or input error; 130 interrupted.
+completely first); 2 a usage or input error; 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).
 """
 
 from __future__ import annotations
