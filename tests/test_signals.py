@@ -336,7 +336,8 @@ def test_sigint_in_the_main_thread_raises_keyboard_interrupt(tmp_path: Path) -> 
         print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)
         print(router.route_rows(0, 4).shape)
     """)
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=EXIT_WITHIN + 30)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=EXIT_WITHIN + 30,
+                          cwd=tmp_path)  # not the source tree, whose phase_router may lack the built _core
     assert done.stdout.split() == ["interrupted", "True", "(4,", "64)"], (done.stdout, done.stderr)
 
 
