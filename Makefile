@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 DEMO := build/demo
 CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp")
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
-PY_SOURCES := $(shell find phase_router -name '*.py')
+PY_SOURCES := $(shell find phase_router launch_phase_router -name '*.py')
 
 .PHONY: demo test bench venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch
 

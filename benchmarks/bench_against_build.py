@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import site
 import statistics
 import subprocess
 import sys
@@ -32,6 +33,8 @@ for N, k in ((4096, 512), (16384, 1024), (1 << 20, 8)):
     else:
         s = rng.binomial(N, 0.5, N).astype(np.uint32); t = rng.binomial(N, 0.5, N).astype(np.uint32)
     cases = {"random": lambda: _core.route_degrees(s, t, k, 1, False, 0)}
+    if N == 16384:  # every row by enumeration (the sparse path's inner loop)
+        cases["random_sparse"] = lambda: _core.route_degrees(s, t, k, 1, False, 0, None, 2)
     if N <= 4096:
         cases["greedy"] = lambda: _core.route_degrees_greedy(s, t, k, 1, False, max(1, N // 1024), 0)
     for name, fn in cases.items():
@@ -40,17 +43,27 @@ for N, k in ((4096, 512), (16384, 1024), (1 << 20, 8)):
         for _ in range(reps):
             start = time.perf_counter(); fn(); times.append((time.perf_counter() - start) * 1e3)
         out[f"{name} {s.size}x{t.size} k={k}"] = {"ms": times, "sha256": hashlib.sha256(routes.tobytes()).hexdigest()}
+out["_core"] = _core.__file__
 print(json.dumps(out))
 """
 
 
 def run_worker(pythonpath: str | None, reps: int) -> dict:
     env = dict(os.environ)
+    command = [sys.executable, "-c", WORKER, str(reps)]
     if pythonpath:
-        env["PYTHONPATH"] = pythonpath
-    done = subprocess.run([sys.executable, "-c", WORKER, str(reps)], env=env, capture_output=True, text=True,
+        # -S: no site processing, so an editable install's import hook (a .pth file) cannot
+        # redirect `phase_router` to the installed build; the extracted wheel comes first and
+        # site-packages supplies NumPy.
+        env["PYTHONPATH"] = os.pathsep.join([pythonpath, *site.getsitepackages()])
+        command.insert(1, "-S")
+    done = subprocess.run(command, env=env, capture_output=True, text=True,
                           check=True, cwd=tempfile.gettempdir())  # not the source tree: the builds' own packages
-    return json.loads(done.stdout)
+    result = json.loads(done.stdout)
+    loaded = result.pop("_core")
+    if pythonpath and not loaded.startswith(pythonpath):
+        raise SystemExit(f"the worker imported {loaded}, not the build in {pythonpath}")
+    return result
 
 
 def main() -> None:

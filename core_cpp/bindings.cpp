@@ -4,13 +4,17 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "common/cancellation.hpp"
 #include "common/cpu_path.hpp"
 #include "common/permutation.hpp"
 #include "ring/router.hpp"
@@ -31,6 +35,146 @@
 
 namespace py = pybind11;
 using namespace phase_router;
+
+// ---- cancellation: signals that stop a running kernel (docs/RELIABILITY.md) ----
+// While any kernel runs with the GIL released, SIGINT (and, once the CLI asks, SIGTERM and SIGHUP)
+// go first to on_signal, which sets the core's cancel flag and then calls the handler that was
+// installed before (Python's own C handler), so Python still sees the signal. The kernel stops at
+// its next poll and throws Cancelled; the translator below runs the Python-level handler
+// (PyErr_CheckSignals) in the main thread, which raises KeyboardInterrupt or what the CLI
+// installed, and raises KeyboardInterrupt itself if that raised nothing (another thread, or a
+// handler that returns). A signal whose disposition is SIG_DFL or SIG_IGN is left alone: the
+// default action ends the process at once anyway, and an ignored signal must stay ignored.
+//
+// The flag stays set until the main thread starts its next kernel call (by then Python has run
+// the signal's handler there): kernels that worker threads start after the signal (a thread
+// pool's queued work: sweeps, Monte-Carlo seeds) stop at once too, so the pool drains quickly.
+namespace {
+
+constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+constexpr int kSignalCount = 3;
+
+struct SignalState {
+    std::mutex mutex;
+    int active_calls = 0;
+    bool enabled[kSignalCount] = {true, false, false};  // SIGINT only until set_cancel_signals
+    bool installed[kSignalCount] = {false, false, false};
+    struct sigaction previous[kSignalCount];
+    unsigned long main_thread = 0;  // PyThread ident of Python's main thread
+};
+
+SignalState& signal_state() {
+    static SignalState* state = new SignalState();  // never destroyed: a handler may run at exit
+    return *state;
+}
+
+extern "C" void on_signal(int signum, siginfo_t* info, void* context) {
+    request_cancel();  // a lock-free atomic store: async-signal-safe
+    SignalState& state = signal_state();
+    for (int x = 0; x < kSignalCount; ++x) {
+        if (kSignals[x] != signum) continue;
+        const struct sigaction& before = state.previous[x];
+        if (before.sa_flags & SA_SIGINFO) {
+            if (before.sa_sigaction) before.sa_sigaction(signum, info, context);
+        } else if (before.sa_handler != SIG_DFL && before.sa_handler != SIG_IGN && before.sa_handler) {
+            before.sa_handler(signum);
+        }
+    }
+}
+
+bool handler_is_ours(const struct sigaction& action) {
+    return (action.sa_flags & SA_SIGINFO) && action.sa_sigaction == &on_signal;
+}
+
+// Installs on_signal around kernel calls (reference-counted: kernels may run in several threads
+// at once); the last call to end restores the previous handlers unless someone replaced ours
+// meanwhile (then theirs stays).
+class SignalScope {
+public:
+    SignalScope() {
+        SignalState& state = signal_state();
+        std::lock_guard<std::mutex> lock(state.mutex);
+        if (PyThread_get_thread_ident() == state.main_thread) clear_cancel();
+        if (state.active_calls++ > 0) return;
+        for (int x = 0; x < kSignalCount; ++x) {
+            state.installed[x] = false;
+            if (!state.enabled[x]) continue;
+            struct sigaction current;
+            if (sigaction(kSignals[x], nullptr, &current) != 0) continue;
+            const bool plain = !(current.sa_flags & SA_SIGINFO);
+            if (plain && (current.sa_handler == SIG_DFL || current.sa_handler == SIG_IGN)) continue;
+            if (handler_is_ours(current)) continue;
+            state.previous[x] = current;
+            struct sigaction ours = {};
+            ours.sa_sigaction = &on_signal;
+            ours.sa_mask = current.sa_mask;
+            ours.sa_flags = SA_SIGINFO | (current.sa_flags & (SA_RESTART | SA_ONSTACK));
+            state.installed[x] = sigaction(kSignals[x], &ours, nullptr) == 0;
+        }
+    }
+    ~SignalScope() {
+        SignalState& state = signal_state();
+        std::lock_guard<std::mutex> lock(state.mutex);
+        if (--state.active_calls > 0) return;
+        for (int x = 0; x < kSignalCount; ++x) {
+            if (!state.installed[x]) continue;
+            struct sigaction current;
+            if (sigaction(kSignals[x], nullptr, &current) == 0 && handler_is_ours(current))
+                sigaction(kSignals[x], &state.previous[x], nullptr);
+            state.installed[x] = false;
+        }
+    }
+    SignalScope(const SignalScope&) = delete;
+    SignalScope& operator=(const SignalScope&) = delete;
+};
+
+// What every binding holds while its kernel runs: the signal handlers, then the GIL released.
+// A signal that arrived before the call (Python has not run its handler yet) is acted on first,
+// instead of after a kernel that may run for minutes.
+class KernelCall {
+public:
+    KernelCall() {
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+        release_.emplace();
+    }
+
+private:
+    SignalScope signals_;
+    std::optional<py::gil_scoped_release> release_;
+};
+
+// set_cancel_signals([SIGINT, SIGTERM, SIGHUP]): which signals stop a running kernel.
+void set_cancel_signals(const std::vector<int>& signums) {
+    SignalState& state = signal_state();
+    std::lock_guard<std::mutex> lock(state.mutex);
+    for (int x = 0; x < kSignalCount; ++x) state.enabled[x] = false;
+    for (const int signum : signums) {
+        bool known = false;
+        for (int x = 0; x < kSignalCount; ++x)
+            if (kSignals[x] == signum) state.enabled[x] = known = true;
+        if (!known) throw py::value_error("only SIGINT, SIGTERM and SIGHUP can cancel a kernel");
+    }
+}
+
+std::vector<int> cancel_signals() {
+    SignalState& state = signal_state();
+    std::lock_guard<std::mutex> lock(state.mutex);
+    std::vector<int> out;
+    for (int x = 0; x < kSignalCount; ++x)
+        if (state.enabled[x]) out.push_back(kSignals[x]);
+    return out;
+}
+
+void translate_cancelled(std::exception_ptr failure) {
+    try {
+        if (failure) std::rethrow_exception(failure);
+    } catch (const Cancelled&) {
+        if (PyErr_CheckSignals() != 0) return;  // the Python-level handler raised: keep its exception
+        PyErr_SetString(PyExc_KeyboardInterrupt, "phase-router kernel cancelled by a signal");
+    }
+}
+
+}  // namespace
 
 namespace {
 
@@ -61,7 +205,7 @@ std::unique_ptr<Router> make_router(const U32Array& s, const U32Array& t, std::u
     const std::uint32_t* t_ptr = t.data();
     const auto M = static_cast<std::uint32_t>(s.shape(0));
     const auto E = static_cast<std::uint32_t>(t.shape(0));
-    py::gil_scoped_release release;
+    KernelCall call;
     return std::make_unique<Router>(s_ptr, M, t_ptr, E, options);
 }
 
@@ -74,7 +218,7 @@ RoutesArray route_rows_py(const Router& router, std::uint32_t begin, std::uint32
     RoutesArray routes = routes_buffer(std::move(out_buffer), end - begin, router.k());
     std::int32_t* out = routes.mutable_data();
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         router.route_rows(begin, end, out, threads);
     }
     return routes;
@@ -96,7 +240,7 @@ py::array_t<std::uint32_t> packed_row_degrees_py(
     const std::uint8_t* data = packed.data();
     std::uint32_t* out_ptr = out.mutable_data();
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         packed_row_degrees(data, rows, row_bytes, width, out_ptr, threads);
     }
     return out;
@@ -105,7 +249,7 @@ py::array_t<std::uint32_t> packed_row_degrees_py(
 py::array_t<std::uint32_t> keyed_permutation_py(std::uint64_t key, std::uint32_t n) {
     std::vector<std::uint32_t> perm;
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         perm = keyed_permutation(key, n);
     }
     py::array_t<std::uint32_t> out(static_cast<py::ssize_t>(n));
@@ -136,7 +280,7 @@ py::tuple route_summary_py(const py::array_t<std::int32_t, py::array::c_style | 
     const std::int32_t* data = routes.data();
     RouteSummary summary;
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         summary = summarize_routes(data, M, k, E, threads);
     }
     py::array_t<std::int64_t> loads(static_cast<py::ssize_t>(E));
@@ -175,7 +319,7 @@ RoutesArray hash_route_py(const U32Array& counts, const U32Array& weights, std::
     const std::uint32_t* w = weights.data();
     std::int32_t* out = routes.mutable_data();
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         if (weighted) hash_route_weighted(c, M, w, E, k, seed, threads, out);
         else hash_route_uniform(c, M, E, k, seed, threads, out);
     }
@@ -191,7 +335,7 @@ RoutesArray two_choice_route_py(const U32Array& counts, const U32Array& weights,
     const std::uint32_t* w = weights.data();
     std::int32_t* out = routes.mutable_data();
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         two_choice_route(c, M, w, E, k, seed, out);
     }
     return routes;
@@ -206,7 +350,7 @@ RoutesArray select_random_py(const CandidateSource& source, std::uint64_t seed, 
     RoutesArray routes = routes_buffer(std::move(out_buffer), end - begin, k);
     std::int32_t* out = routes.mutable_data();
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         select_random(source, seed, k, begin, end, threads, out);
     }
     return routes;
@@ -223,7 +367,7 @@ RoutesArray select_greedy_py(const CandidateSource& source, std::uint32_t k, std
     options.threads = threads;
     std::int32_t* out = routes.mutable_data();
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         select_greedy(source, options, out);
     }
     return routes;
@@ -243,7 +387,7 @@ py::tuple select_optimal_py(const CandidateSource& source, std::uint32_t k, bool
     OptimalResult result;
     std::string too_large;
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         try {
             result = select_optimal(source, options, out);
         } catch (const std::length_error& error) {
@@ -265,7 +409,7 @@ std::unique_ptr<MaskCandidates> make_mask(const py::array_t<std::uint64_t, py::a
     const std::uint64_t* o = offsets.data();
     const std::uint32_t* ids = targets.data();
     const std::uint32_t* w = t.data();
-    py::gil_scoped_release release;
+    KernelCall call;
     return std::make_unique<MaskCandidates>(o, M, ids, E, w);
 }
 
@@ -294,7 +438,7 @@ py::tuple dense_row_degrees_py(const py::array& matrix, int kind, int threads) {
     std::uint32_t* out_ptr = out.mutable_data();
     bool binary;
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         binary = dense_row_degrees(dense, out_ptr, threads);
     }
     return py::make_tuple(out, binary);
@@ -311,7 +455,7 @@ std::int64_t p1_row_degrees_chunk_py(const py::array_t<std::uint8_t, py::array::
     const auto n = static_cast<std::uint64_t>(chunk.size()), height = static_cast<std::uint64_t>(out.size());
     std::int64_t bad;
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         bad = p1_row_degrees_chunk(data, n, width, height, out_ptr, scan);
     }
     state.mutable_at(0) = scan.digits;
@@ -326,7 +470,7 @@ py::array_t<bool> bernoulli_bits_py(std::uint64_t key, std::uint64_t first, std:
     py::array_t<bool> out(static_cast<py::ssize_t>(count));
     auto* data = reinterpret_cast<std::uint8_t*>(out.mutable_data());
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         bernoulli_bits(key, first, count, threshold, data, threads);
     }
     return out;
@@ -358,7 +502,7 @@ py::tuple select_balanced_py(const CandidateSource& source, std::uint32_t k, std
     BalancedReport report;
     std::int32_t* out = routes.mutable_data();
     {
-        py::gil_scoped_release release;
+        KernelCall call;
         select_balanced(source, options, out, &report);
     }
     py::dict info;
@@ -376,6 +520,16 @@ py::tuple select_balanced_py(const CandidateSource& source, std::uint32_t k, std
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "phase-router C++ core (private; use the phase_router package)";
+    py::register_exception_translator(&translate_cancelled);
+    signal_state().main_thread =
+        py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+    m.def("set_cancel_signals", &set_cancel_signals, py::arg("signums"));
+    m.def("cancel_signals", &cancel_signals);
+    // Test hook: set the cancel flag as a signal would (without a signal): a kernel running in
+    // another thread stops and raises KeyboardInterrupt.
+    m.def("request_cancel", &request_cancel);
+    m.def("clear_cancel", &clear_cancel);
+    m.def("cancel_requested", &cancel_requested);
     m.def("route_degrees", &route_degrees_py, py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
           py::arg("row_perm") = false, py::arg("threads") = 0, py::arg("out") = py::none(),
           py::arg("strategy") = 0);

@@ -41,7 +41,7 @@ echo "== Python kernel tests against an ASan + UBSan build of the extension =="
 # holding a copy of the package with the sanitized _core; libasan must be loaded first.
 VENV_SAN=build/sanitize-venv
 test -x "$VENV_SAN/bin/python" || python3 -m venv "$VENV_SAN"
-"$VENV_SAN/bin/python" -m pip install --quiet numpy pytest hypothesis typer rich pybind11 >"$VENV_SAN.pip.log" 2>&1 \
+"$VENV_SAN/bin/python" -m pip install --quiet numpy pytest hypothesis typer click rich pybind11 >"$VENV_SAN.pip.log" 2>&1 \
     || { cat "$VENV_SAN.pip.log"; exit 1; }
 "$CMAKE" -S . -B build/sanitize-ext -DSKBUILD=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPHASE_ROUTER_SANITIZE=ON \
     -DPython_EXECUTABLE="$PWD/$VENV_SAN/bin/python" -Dpybind11_DIR="$("$VENV_SAN/bin/python" -m pybind11 --cmakedir)" \
@@ -53,12 +53,17 @@ rm -f build/sanitize-pkg/phase_router/_core*.so && cp build/sanitize-ext/_core*.
 # detect_leaks=0: CPython itself keeps memory until exit; the C++ driver above checks leaks.
 # The pytest script, not `python -m pytest`, so the working directory (whose phase_router has no
 # built _core) is not put ahead of PYTHONPATH.
-LD_PRELOAD="$(${CXX:-g++} -print-file-name=libasan.so)" \
+# libstdc++ is preloaded too: CPython does not link it, and ASan resolves the real __cxa_throw
+# once, at start-up; without it the first C++ exception (a cancelled kernel) fails an ASan CHECK.
+LD_PRELOAD="$(${CXX:-g++} -print-file-name=libasan.so) $(${CXX:-g++} -print-file-name=libstdc++.so.6)" \
 ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 PYTHONPATH="$PWD/build/sanitize-pkg" HYPOTHESIS_PROFILE=ci \
     "$VENV_SAN/bin/pytest" -q -p no:cacheprovider \
     tests/test_kernel_matches_reference.py tests/test_randomness.py tests/test_golden.py \
     tests/test_invariants.py tests/test_api.py tests/test_scale.py \
+    tests/test_signals.py::test_every_kernel_family_polls_the_flag \
+    tests/test_signals.py::test_kernel_in_a_thread_is_cancelled_and_the_next_call_works \
+    tests/test_signals.py::test_sigint_in_the_main_thread_raises_keyboard_interrupt \
     -k "not dask and not scheduler and not package_metadata" \
     | tail -n 1 | tee build/sanitize-pytest.log
 grep -q " passed" build/sanitize-pytest.log && ! grep -q "failed" build/sanitize-pytest.log

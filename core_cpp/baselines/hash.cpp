@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/cancellation.hpp"
 #include "baselines/domains.hpp"
 #include "baselines/sampling.hpp"
 #include "common/bitops.hpp"
@@ -16,8 +17,10 @@ namespace phase_router {
 namespace {
 
 void check_counts(const std::uint32_t* counts, std::uint32_t M, std::uint32_t limit, std::uint32_t k) {
-    for (std::uint32_t i = 0; i < M; ++i)
+    for (std::uint32_t i = 0; i < M; ++i) {
+        poll_cancel(i);
         if (counts[i] > limit || counts[i] > k) throw std::invalid_argument("a row count exceeds k or the eligible targets");
+    }
 }
 
 // Row i's chosen targets (unsorted in `picked`) written ascending, then -1 padding.
@@ -98,6 +101,7 @@ void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint3
         std::vector<std::uint8_t>& chosen = scratch.marks;  // zero between rows in both paths
         std::vector<std::uint32_t> picked;
         for (std::uint64_t i = part_begin(M, part, parts); i < part_begin(M, part + 1, parts); ++i) {
+            poll_cancel(i);
             const std::uint32_t n = counts[i];
             std::int32_t* row = out + i * k;
             if (bitmap_pays(n, E)) {
@@ -133,6 +137,7 @@ void hash_route_weighted(const std::uint32_t* counts, std::uint32_t M, const std
         std::vector<std::uint64_t> bitmap(words_for_bits(E), 0);  // the same picks, for ascending output
         std::vector<std::uint32_t> picked;
         for (std::uint64_t i = part_begin(M, part, parts); i < part_begin(M, part + 1, parts); ++i) {
+            poll_cancel(i);
             const std::uint32_t n = counts[i];
             picked.clear();
             WideDraws draws(splitmix(key, i));

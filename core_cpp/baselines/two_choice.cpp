@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/cancellation.hpp"
 #include "baselines/domains.hpp"
 #include "baselines/sampling.hpp"
 #include "common/splitmix.hpp"
@@ -22,6 +23,7 @@ void two_choice_route(const std::uint32_t* counts, std::uint32_t M, const std::u
     std::vector<std::uint64_t> load(E, 0);
     std::vector<std::uint32_t> picked;
     for (std::uint32_t i = 0; i < M; ++i) {
+        poll_cancel(i);
         picked.clear();
         WideDraws draws(splitmix(key, i));
         for (std::uint32_t r = 0; r < counts[i]; ++r) {

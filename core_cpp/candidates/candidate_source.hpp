@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "common/cancellation.hpp"
 #include "common/parallel.hpp"
 
 namespace phase_router {
@@ -64,6 +65,7 @@ public:
             CandidateScratch scratch;
             std::vector<std::uint32_t> candidates(max_candidates());
             for (std::size_t x = first; x < last; ++x) {
+                throw_if_cancelled();
                 const std::uint32_t count = row_candidates(rows[x], scratch, candidates.data());
                 visitor->list_row(rows[x], candidates.data(), count);
             }

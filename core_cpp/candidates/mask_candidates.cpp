@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/cancellation.hpp"
 #include "common/parallel.hpp"
 
 namespace phase_router {
@@ -14,6 +15,7 @@ MaskCandidates::MaskCandidates(const std::uint64_t* offsets, std::uint32_t M, co
     if (offsets_[0] != 0) throw std::invalid_argument("offsets must start at 0");
     std::vector<std::uint64_t> listed(E, 0);
     for (std::uint32_t i = 0; i < M; ++i) {
+        poll_cancel(i);
         if (offsets_[i + 1] < offsets_[i]) throw std::invalid_argument("offsets must not decrease");
         const std::uint64_t length = offsets_[i + 1] - offsets_[i];
         if (length > E) throw std::invalid_argument("a row lists more targets than E");
@@ -21,6 +23,7 @@ MaskCandidates::MaskCandidates(const std::uint64_t* offsets, std::uint32_t M, co
     }
     targets_.assign(targets, targets + offsets_[M]);
     for (std::uint32_t i = 0; i < M; ++i) {
+        poll_cancel(i);
         for (std::uint64_t x = offsets_[i]; x < offsets_[i + 1]; ++x) {
             if (targets_[x] >= E) throw std::invalid_argument("target id outside [0, E)");
             if (x > offsets_[i] && targets_[x] <= targets_[x - 1]) throw std::invalid_argument("targets must ascend within a row");
@@ -45,8 +48,10 @@ void MaskCandidates::visit_rows(std::uint32_t begin, std::uint32_t end, int thre
         const std::uint32_t last = begin + static_cast<std::uint32_t>(part_begin(end - begin, part + 1, parts));
         if (first == last) return;
         const auto visitor = make_visitor(part);
-        for (std::uint32_t i = first; i < last; ++i)
+        for (std::uint32_t i = first; i < last; ++i) {
+            poll_cancel(i - first);
             visitor->list_row(i, targets_.data() + offsets_[i], static_cast<std::uint32_t>(offsets_[i + 1] - offsets_[i]));
+        }
     });
 }
 

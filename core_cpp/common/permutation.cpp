@@ -3,6 +3,7 @@
 #include <numeric>
 #include <utility>
 
+#include "common/cancellation.hpp"
 #include "common/splitmix.hpp"
 
 namespace phase_router {
@@ -28,7 +29,11 @@ std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n)
     const std::size_t buckets = std::size_t{1} << bits;
 
     std::vector<std::uint64_t> keys(n);
-    for (std::uint32_t c = 0; c < n; ++c) keys[c] = splitmix(key, c);
+    // n reaches 2^31 (seconds of work), so each pass polls for cancellation.
+    for (std::uint32_t c = 0; c < n; ++c) {
+        poll_cancel(c);
+        keys[c] = splitmix(key, c);
+    }
 
     std::vector<std::uint32_t> start(buckets + 1, 0);
     for (std::uint32_t c = 0; c < n; ++c) ++start[(keys[c] >> shift) + 1];
@@ -37,9 +42,13 @@ std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n)
     std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted(n);
     {
         std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
-        for (std::uint32_t c = 0; c < n; ++c) sorted[fill[keys[c] >> shift]++] = {keys[c], c};
+        for (std::uint32_t c = 0; c < n; ++c) {
+            poll_cancel(c);
+            sorted[fill[keys[c] >> shift]++] = {keys[c], c};
+        }
     }
     for (std::size_t b = 0; b < buckets; ++b) {
+        poll_cancel(b);
         for (std::uint32_t x = start[b] + 1; x < start[b + 1]; ++x) {
             const auto item = sorted[x];
             std::uint32_t y = x;

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "common/cancellation.hpp"
 #include "common/parallel.hpp"
 
 #if defined(__SSE2__) || defined(_M_X64)
@@ -146,6 +147,7 @@ void count_columns(const DenseMatrix& m, std::uint64_t r_begin, std::uint64_t r_
             std::fill(acc, acc + n, Counter{0});
             const std::uint64_t c1 = std::min(m.cols, c0 + flush_every);
             for (std::uint64_t c = c0; c < c1; ++c) {
+                poll_cancel(c);
                 const std::uint8_t* p = m.origin + static_cast<std::int64_t>(c) * m.col_stride +
                                         static_cast<std::int64_t>(rb) * m.row_stride;
                 for (std::uint64_t i = 0; i < n; ++i) {
@@ -181,6 +183,7 @@ bool run(const DenseMatrix& m, std::uint32_t* out, int threads) {
             count_columns<U, Rule>(m, r_begin, r_end, out, bad);
         } else {
             for (std::uint64_t r = r_begin; r < r_end; ++r) {
+                poll_cancel(r - r_begin);
                 const std::uint8_t* row = m.origin + static_cast<std::int64_t>(r) * m.row_stride;
                 const std::uint64_t count = rows_contiguous ? count_row<U, Rule>(row, m.cols, bad)
                                                             : count_strided<U, Rule>(row, m.cols, m.col_stride, bad);

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "common/cancellation.hpp"
 #include "common/bitops.hpp"
 #include "common/parallel.hpp"
 
@@ -17,6 +18,7 @@ void packed_row_degrees(const std::uint8_t* data, std::uint64_t rows, std::uint6
     run_parallel(thread_count(threads), [&](int part, int parts) {
         const std::uint64_t r_begin = part_begin(rows, part, parts), r_end = part_begin(rows, part + 1, parts);
         for (std::uint64_t r = r_begin; r < r_end; ++r) {
+            poll_cancel(r - r_begin);
             const std::uint8_t* row = data + r * row_bytes;
             std::uint64_t total = 0, b = 0;
             for (; b + 8 <= full_bytes; b += 8) {

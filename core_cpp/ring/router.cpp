@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "common/cancellation.hpp"
 #include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/permutation.hpp"
@@ -38,7 +39,9 @@ Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, 
     if (M == 0 || E == 0) throw std::invalid_argument("M and E must be at least 1");
     if (M > 0x7FFFFFFFu || E > 0x7FFFFFFFu) throw std::invalid_argument("M and E must be below 2^31");
     if (options.k == 0) throw std::invalid_argument("k must be at least 1");
-    for (const std::uint32_t d : s_) {
+    for (std::uint32_t i = 0; i < M; ++i) {
+        poll_cancel(i);
+        const std::uint32_t d = s_[i];
         if (d > E) throw std::invalid_argument("source degree larger than E");
         max_degree_ = std::max(max_degree_, d);
     }
@@ -57,12 +60,16 @@ Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, 
     position_owner_ = inverse_permutation(keyed_permutation(domain_key(seed, Domain::kColumnsS), E));
     ring_position_ = keyed_permutation(domain_key(seed, Domain::kColumnsT), M);
     at_position_.resize(M);
-    for (std::uint32_t i = 0; i < M; ++i) at_position_[ring_position_[i]] = {i, s_[i], phi_[i]};
+    for (std::uint32_t i = 0; i < M; ++i) {
+        poll_cancel(i);
+        at_position_[ring_position_[i]] = {i, s_[i], phi_[i]};
+    }
     sweep_ = std::make_unique<TargetSweep>(t_.data(), phase_offsets(t_.data(), lay_t, M), M);
     sparse_below_ = sparse_degree_threshold(E, options.checkpoint_budget_bytes);
 
     bool any_dense = false;
     for (std::uint32_t i = 0; i < M; ++i) {
+        poll_cancel(i);
         if (s_[i] == 0) continue;
         if (row_is_sparse(i)) ++sparse_rows_; else any_dense = true;
     }
@@ -96,6 +103,7 @@ std::uint32_t Router::arc_candidates(std::uint32_t i, std::uint32_t* out) const 
     std::uint32_t count = 0;
     std::uint32_t c = phi_[i];
     for (std::uint32_t step = 0; step < s_[i]; ++step) {
+        poll_cancel(step + 1);  // a row of up to E steps: poll inside it, not at its first step
         const std::uint32_t j = position_owner_[c];
         if (sweep_->covers(j, q)) out[count++] = j;
         if (++c == E_) c = 0;
@@ -132,15 +140,19 @@ void Router::visit_rows(std::uint32_t begin, std::uint32_t end, int threads, con
     std::vector<std::uint32_t> dense_positions, sparse_rows, empty_rows;
     if (begin == 0 && end == M_) {
         for (std::uint32_t q = 0; q < M_; ++q) {
+            poll_cancel(q);
             const std::uint32_t degree = at_position_[q].degree;
             if (degree != 0 && !degree_is_sparse(degree)) dense_positions.push_back(q);
         }
     } else {
-        for (std::uint32_t i = begin; i < end; ++i)
+        for (std::uint32_t i = begin; i < end; ++i) {
+            poll_cancel(i);
             if (s_[i] != 0 && !row_is_sparse(i)) dense_positions.push_back(ring_position_[i]);
+        }
         std::sort(dense_positions.begin(), dense_positions.end());
     }
     for (std::uint32_t i = begin; i < end; ++i) {
+        poll_cancel(i);
         if (s_[i] == 0) empty_rows.push_back(i);
         else if (row_is_sparse(i)) sparse_rows.push_back(i);
     }
@@ -154,6 +166,7 @@ void Router::visit_row_list(const std::vector<std::uint32_t>& rows, int threads,
     // the events passed) and each row costs O(E/64) words, not one covers() test per arc bit.
     std::vector<std::uint32_t> dense_positions, sparse_rows, empty_rows;
     for (const std::uint32_t i : rows) {
+        poll_cancel(empty_rows.size() + sparse_rows.size() + dense_positions.size());
         if (i >= M_) throw std::invalid_argument("row outside [0, M)");
         if (s_[i] == 0) empty_rows.push_back(i);
         else if (row_is_sparse(i)) sparse_rows.push_back(i);
@@ -170,7 +183,10 @@ void Router::visit_split(const std::vector<std::uint32_t>& dense_positions, cons
                          const VisitorFactory& make_visitor) const {
     if (!empty_rows.empty()) {
         const auto visitor = make_visitor(0);
-        for (const std::uint32_t i : empty_rows) visitor->list_row(i, nullptr, 0);
+        for (std::size_t x = 0; x < empty_rows.size(); ++x) {
+            poll_cancel(x);
+            visitor->list_row(empty_rows[x], nullptr, 0);
+        }
     }
     if (!dense_positions.empty()) visit_dense(dense_positions, threads, make_visitor);
     if (!sparse_rows.empty()) visit_sparse(sparse_rows, threads, make_visitor);
@@ -188,6 +204,7 @@ void Router::visit_dense(const std::vector<std::uint32_t>& positions, int thread
         std::vector<std::uint64_t> covering(words), candidates(words);
         sweep_->state_at(positions[first], covering.data());
         for (std::size_t x = first; x < last; ++x) {
+            throw_if_cancelled();  // a row costs E/64 words at least: one load per row is free
             const std::uint32_t q = positions[x];
             if (x != first) sweep_->advance(positions[x - 1], q, covering.data());
             const AtPosition& row = at_position_[q];
@@ -210,6 +227,7 @@ void Router::visit_sparse(const std::vector<std::uint32_t>& rows, int threads, c
         const auto visitor = make_visitor(part);
         std::vector<std::uint32_t> candidates(max_degree_);
         for (std::size_t x = first; x < last; ++x) {
+            throw_if_cancelled();
             const std::uint32_t i = rows[x];
             const std::uint32_t count = arc_candidates(i, candidates.data());
             std::sort(candidates.begin(), candidates.begin() + count);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/cancellation.hpp"
 #include "common/bitops.hpp"
 
 namespace phase_router {
@@ -22,6 +23,7 @@ SourceArcs::SourceArcs(const std::vector<std::uint32_t>& position_owner, std::ui
     checkpoints_.assign(stored * words_, 0);
     std::vector<std::uint64_t> prefix(words_, 0);
     for (std::uint32_t c = 0; c < ring_; ++c) {
+        poll_cancel(c);
         set_bit(prefix.data(), owner_[c]);
         if ((c + 1) % stride_ == 0) {
             std::copy(prefix.begin(), prefix.end(), checkpoints_.begin() + ((c + 1) / stride_) * words_);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/cancellation.hpp"
 #include "common/bitops.hpp"
 
 namespace phase_router {
@@ -17,6 +18,7 @@ TargetSweep::TargetSweep(const std::uint32_t* t, std::vector<std::uint32_t> psi,
         return static_cast<std::uint32_t>(e >= ring_ ? e - ring_ : e);
     };
     for (std::size_t j = 0; j < targets_; ++j) {
+        poll_cancel(j);
         if (!moving(j)) continue;
         ++event_start_[psi_[j] + 1];
         ++event_start_[leave(j) + 1];
@@ -25,6 +27,7 @@ TargetSweep::TargetSweep(const std::uint32_t* t, std::vector<std::uint32_t> psi,
     event_target_.resize(event_start_[ring_]);
     std::vector<std::uint32_t> fill(event_start_.begin(), event_start_.end() - 1);
     for (std::size_t j = 0; j < targets_; ++j) {
+        poll_cancel(j);
         if (!moving(j)) continue;
         event_target_[fill[psi_[j]]++] = static_cast<std::uint32_t>(j);
         event_target_[fill[leave(j)]++] = static_cast<std::uint32_t>(j);
@@ -34,6 +37,7 @@ TargetSweep::TargetSweep(const std::uint32_t* t, std::vector<std::uint32_t> psi,
 void TargetSweep::state_at(std::uint32_t q, std::uint64_t* x) const {
     std::fill(x, x + words_, 0);
     for (std::size_t j = 0; j < targets_; ++j) {
+        poll_cancel(j);
         if (covers(static_cast<std::uint32_t>(j), q)) set_bit(x, j);
     }
 }

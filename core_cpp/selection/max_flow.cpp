@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "common/cancellation.hpp"
+
 namespace phase_router {
 
 void MaxFlow::add_edge(std::uint32_t from, std::uint32_t to, std::int64_t capacity) {
@@ -30,6 +32,7 @@ void MaxFlow::finish() {
     capacity_.resize(pending_.size());
     forward_.resize(pending_.size());
     for (std::size_t x = 0; x < pending_.size(); ++x) {
+        poll_cancel(x);
         const Pending& p = pending_[x];
         const std::uint32_t forward = fill[p.from]++, backward = fill[p.to]++;
         capacity_[x] = p.capacity;
@@ -48,7 +51,10 @@ void MaxFlow::finish() {
 
 void MaxFlow::reset() {
     std::fill(cap_.begin(), cap_.end(), 0);
-    for (std::size_t x = 0; x < forward_.size(); ++x) cap_[forward_[x]] = capacity_[x];
+    for (std::size_t x = 0; x < forward_.size(); ++x) {
+        poll_cancel(x);
+        cap_[forward_[x]] = capacity_[x];
+    }
 }
 
 bool MaxFlow::levels(std::uint32_t source, std::uint32_t sink) {
@@ -56,6 +62,7 @@ bool MaxFlow::levels(std::uint32_t source, std::uint32_t sink) {
     queue_.assign(1, source);
     level_[source] = 0;
     for (std::size_t x = 0; x < queue_.size(); ++x) {
+        poll_cancel(x);
         const std::uint32_t v = queue_[x];
         for (std::uint32_t e = first_[v]; e < first_[v + 1]; ++e) {
             const std::uint32_t w = head_[e];
@@ -75,7 +82,8 @@ std::int64_t MaxFlow::augment(std::uint32_t source, std::uint32_t sink) {
     std::vector<std::uint32_t>& path = path_;
     stack.assign(1, source);
     path.clear();
-    while (!stack.empty()) {
+    for (std::uint64_t step = 1; !stack.empty(); ++step) {
+        poll_cancel(step);
         const std::uint32_t v = stack.back();
         if (v == sink) {
             std::int64_t bottleneck = std::numeric_limits<std::int64_t>::max();
@@ -112,7 +120,11 @@ std::int64_t MaxFlow::run(std::uint32_t source, std::uint32_t sink) {
     std::int64_t total = 0;
     while (levels(source, sink)) {
         std::copy(first_.begin(), first_.end() - 1, arc_.begin());
-        for (std::int64_t pushed; (pushed = augment(source, sink)) > 0;) total += pushed;
+        std::uint64_t paths = 0;
+        for (std::int64_t pushed; (pushed = augment(source, sink)) > 0;) {
+            total += pushed;
+            poll_cancel(++paths);
+        }
     }
     return total;
 }

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/cancellation.hpp"
 #include "baselines/sampling.hpp"
 #include "common/bitops.hpp"
 #include "common/parallel.hpp"
@@ -278,8 +279,10 @@ private:
         std::vector<std::uint32_t>& list = lists_[j];
         list.clear();
         list.reserve(static_cast<std::size_t>(load_[j]) + 1);
-        for (std::uint32_t i = 0; i < M_; ++i)
+        for (std::uint32_t i = 0; i < M_; ++i) {
+            poll_cancel(i);
             if (std::binary_search(row(i), row(i) + k_, j)) list.push_back(i);
+        }
         built_[j] = 1;
     }
 
@@ -291,6 +294,7 @@ private:
             built_[j] = 1;
         }
         for (std::uint32_t i = 0; i < M_; ++i) {
+            poll_cancel(i);
             const std::uint32_t* r = row(i);
             for (std::uint32_t x = 0; x < k_ && r[x] != 0xFFFFFFFFu; ++x) lists_[r[x]].push_back(i);
         }
@@ -322,6 +326,7 @@ void exact_repair(const CandidateSource& source, std::uint32_t k, std::int64_t g
         for (std::uint32_t j = 0; j < E; ++j)
             if (load[j] == top) tops.push_back(j);
         for (const std::uint32_t start : tops) {
+            throw_if_cancelled();
             ++epoch;
             queue.assign(1, start);
             target_seen[start] = epoch;
@@ -329,6 +334,7 @@ void exact_repair(const CandidateSource& source, std::uint32_t k, std::int64_t g
             for (std::size_t head = 0; head < queue.size() && found == kNone; ++head) {
                 const std::uint32_t j = queue[head];
                 for (const std::uint32_t i : holders.of(j)) {
+                    throw_if_cancelled();  // each visit lists a row's candidates
                     if (source_seen[i] == epoch) continue;
                     source_seen[i] = epoch;
                     const std::int32_t* row = out + static_cast<std::size_t>(i) * k;
@@ -401,6 +407,7 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
         std::vector<std::uint32_t> evicting;
         RoundState state{&load, goal, k, 0, 0, std::vector<std::uint64_t>(words_for_bits(E) + 1, 0)};
         for (std::uint32_t round = 0; round < options.rounds && max_of(load) > goal; ++round) {
+            throw_if_cancelled();
             // A row can evict only if its hash is below max_j ceil((L_j - G) 2^32 / L_j).
             std::uint64_t threshold = 0;
             std::fill(state.below_goal.begin(), state.below_goal.end(), 0);
@@ -421,6 +428,7 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
                 RepairWorker& w = workers[static_cast<std::size_t>(part)];
                 w.evicting.clear();
                 for (auto i = part_begin(M, part, actual); i < part_begin(M, part + 1, actual); ++i) {
+                    poll_cancel(i);
                     if (state.row_hash(static_cast<std::uint32_t>(i)) >= threshold) continue;
                     w.evicted.clear();
                     evictions(state, static_cast<std::uint32_t>(i), out + static_cast<std::size_t>(i) * k, w.evicted);

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/cancellation.hpp"
 #include "common/parallel.hpp"
 #include "common/permutation.hpp"
 #include "common/splitmix.hpp"
@@ -73,13 +74,19 @@ void select_greedy(const CandidateSource& source, const GreedyOptions& options, 
     };
     for (std::uint32_t b0 = 0; b0 < M; b0 += std::min(options.block, M - b0)) {
         const std::uint32_t b1 = b0 + std::min(options.block, M - b0);
+        throw_if_cancelled();
         if (parts == 1) {
-            for (std::uint32_t r = b0; r < b1; ++r) route_row(workers[0], row_order[r]);
+            for (std::uint32_t r = b0; r < b1; ++r) {
+                poll_cancel(r - b0);  // blocks can be large (block = M)
+                route_row(workers[0], row_order[r]);
+            }
         } else {
             run_parallel(parts, [&](int part, int actual) {
                 Worker& w = workers[static_cast<std::size_t>(part)];
-                for (auto r = b0 + part_begin(b1 - b0, part, actual); r < b0 + part_begin(b1 - b0, part + 1, actual); ++r)
+                for (auto r = b0 + part_begin(b1 - b0, part, actual); r < b0 + part_begin(b1 - b0, part + 1, actual); ++r) {
+                    poll_cancel(r - b0);
                     route_row(w, row_order[r]);
+                }
             });
         }
         // The block's routes join the loads only now, so no row of the block saw another's.

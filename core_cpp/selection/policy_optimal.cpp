@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "common/cancellation.hpp"
 #include "selection/max_flow.hpp"
 
 namespace phase_router {
@@ -33,6 +34,7 @@ public:
         CandidateScratch scratch;
         std::vector<std::uint32_t> row(std::max<std::uint32_t>(source.max_candidates(), 1));
         for (std::uint32_t i = 0; i < M_; ++i) {
+            throw_if_cancelled();
             const std::uint32_t c = source.row_candidates(i, scratch, row.data());
             if (offsets_[i] + c > max_pairs)
                 throw std::length_error("the candidate graph has more pairs than select='optimal' handles");
@@ -44,8 +46,10 @@ public:
         // targets (target -> sink).
         for (std::uint32_t i = 0; i < M_; ++i)
             flow_.add_edge(src, 1 + i, std::min<std::uint64_t>(k, offsets_[i + 1] - offsets_[i]));
-        for (std::uint32_t i = 0; i < M_; ++i)
+        for (std::uint32_t i = 0; i < M_; ++i) {
+            poll_cancel(i);
             for (std::uint64_t x = offsets_[i]; x < offsets_[i + 1]; ++x) flow_.add_edge(1 + i, 1 + M_ + targets_[x], 1);
+        }
         sink_edges_ = flow_.count();
         for (std::uint32_t j = 0; j < E_; ++j) flow_.add_edge(1 + M_ + j, sink, 0);
         flow_.finish();

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "common/cancellation.hpp"
 #include "common/parallel.hpp"
 
 namespace phase_router {
@@ -14,6 +15,7 @@ RouteSummary summarize_routes(const std::int32_t* routes, std::uint64_t M, std::
         RouteSummary& mine = partial[static_cast<std::size_t>(part)];
         mine.column_loads.assign(E, 0);
         for (std::uint64_t i = part_begin(M, part, actual); i < part_begin(M, part + 1, actual); ++i) {
+            poll_cancel(i);
             const std::int32_t* row = routes + i * k;
             std::uint32_t n = 0;
             while (n < k && row[n] >= 0) {

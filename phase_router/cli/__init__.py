@@ -1,8 +1,10 @@
 """Command-line interface (Typer). One module per command; all work is done by the API."""
 
 import importlib
+import signal
 import sys
 
+from .. import _core
 from .app import app
 
 
@@ -24,17 +26,24 @@ _ABORTS = _click_classes("Abort")
 
 def main() -> None:
     """The `phase-router` command. Usage errors (a bad option value, an unknown option, a missing
-    argument) are one line on stderr and exit 2, like every other error, instead of Click's box."""
+    argument) are one line on stderr and exit 2, like every other error, instead of Click's box.
+    SIGINT, SIGTERM and SIGHUP stop it, running kernels included, within a second: one line, exit
+    130, 143 or 129 (launch_phase_router installs the handlers before anything heavy is imported)."""
+    from launch_phase_router import SIGNALS, exit_interrupted, install_handlers
+
+    install_handlers()  # again, for `python -m phase_router` and callers of main()
+    _core.set_cancel_signals([s for s in SIGNALS if signal.getsignal(s) is not signal.SIG_IGN])
     try:
         code = app(standalone_mode=False)
+    except KeyboardInterrupt as exc:  # outside a command's error boundary (parsing, imports)
+        exit_interrupted(exc)
     except _USAGE_ERRORS as exc:
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None else "phase-router"
         print(f"phase-router: error: {exc.format_message()} (see '{where} -h')", file=sys.stderr)
         sys.exit(2)
     except _ABORTS:  # Ctrl-C while Click itself was parsing or prompting
-        print("phase-router: error: interrupted", file=sys.stderr)
-        sys.exit(130)
+        exit_interrupted(KeyboardInterrupt())
     sys.exit(code if isinstance(code, int) else 0)
 
 

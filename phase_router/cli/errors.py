@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 from collections.abc import Iterator
 
@@ -15,7 +16,8 @@ from ..io.files import stdin_display
 
 EXIT_BAD_INPUT = 2
 EXIT_IO_FAILURE = 1
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_SIGNAL_BASE = 128  # + the signal's number, as shells report it
+EXIT_INTERRUPTED = EXIT_SIGNAL_BASE + signal.SIGINT  # 130; SIGTERM 143, SIGHUP 129
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE
 
 stderr = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -28,7 +30,8 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
 
 @contextlib.contextmanager
 def cli_errors() -> Iterator[None]:
-    """Bad input: exit 2. Failing to write an output (disk full, permissions): exit 1. Ctrl-C: 130."""
+    """Bad input: exit 2. Failing to write an output (disk full, permissions): exit 1. SIGINT,
+    SIGTERM, SIGHUP: 130, 143, 129."""
     try:
         yield
     except PhaseRouterError as exc:
@@ -41,8 +44,17 @@ def cli_errors() -> Iterator[None]:
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
         fail(f"{where}{exc.strerror or exc}", EXIT_IO_FAILURE)
-    except KeyboardInterrupt:  # Ctrl-C: staged outputs were already discarded on the way out
-        fail("interrupted", EXIT_INTERRUPTED)
+    except KeyboardInterrupt as exc:  # staged outputs were already discarded on the way out
+        message, code = interrupted(exc)
+        fail(message, code)
+
+
+def interrupted(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """What to say and the exit status for Ctrl-C (130) or, raised by launch_phase_router's
+    handlers with the signal's number, SIGTERM (143) or SIGHUP (129)."""
+    signum = int(getattr(exc, "signum", signal.SIGINT))
+    message = "interrupted" if signum == signal.SIGINT else f"interrupted ({signal.Signals(signum).name})"
+    return message, EXIT_SIGNAL_BASE + signum
 
 
 def _same_file(a: str, b: str) -> bool:

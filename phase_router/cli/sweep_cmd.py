@@ -2,7 +2,7 @@
 its `expect:` bounds and golden digests, and write the reports a CI job reads (docs/CI.md).
 
 Exit status: 0 every expectation and golden digest holds; 1 one fails (the results are written
-completely first); 2 a usage or input error; 130 interrupted.
+completely first); 2 a usage or input error; 130 / 143 / 129 interrupted (SIGINT / SIGTERM / SIGHUP).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .._internal.optional import require
 from .._internal.validate import check_scheduler_address
-from .errors import check_distinct, check_writable, cli_errors, fail, stderr
+from .errors import check_distinct, check_writable, cli_errors, fail, interrupted, stderr
 from .memory import check_memory, max_memory_option, resolve_limit
 from ..io.files import is_stream
 from .render import stdout
@@ -102,10 +102,11 @@ def sweep_command(
             with progress:
                 outcome = run_sweep(spec, base_dir, out_dir, resume=resume, jobs=jobs,
                                     scheduler=scheduler, reporter=RichReporter(progress))
-        except KeyboardInterrupt:
-            stderr.print(f"phase-router: interrupted; {out_dir} holds the finished cells; "
+        except KeyboardInterrupt as exc:  # SIGINT, SIGTERM, SIGHUP: the runner left the results consistent
+            message, code = interrupted(exc)
+            stderr.print(f"phase-router: error: {message}; {out_dir} holds the finished cells; "
                          f"run again with --resume to continue", markup=False)
-            raise typer.Exit(130) from None
+            raise typer.Exit(code) from None
         written = ["results.csv", "results.json", "summary.md"]
         if plots:
             from ..pictures.plots import plot_results

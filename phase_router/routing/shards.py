@@ -7,6 +7,9 @@ full routing, so the assembled result is byte for byte what a local run produces
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
+import signal
 from collections import deque
 from collections.abc import Iterator
 
@@ -44,10 +47,48 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
         with client:
             yield client
         return
+    from distributed.deploy.spec import SpecCluster
+
+    existing = set(SpecCluster._instances)
     workers = 2 if workers is None else check_worker_processes(workers)
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster, Client(cluster) as client:
-        yield client
+    try:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None)
+    except KeyboardInterrupt:  # a signal while the workers start: end the half-started cluster
+        for started in set(SpecCluster._instances) - existing:
+            _abandon(started)
+        raise
+    with cluster, Client(cluster) as client:
+        try:
+            yield client
+        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: stop now, not after the running shards
+            _kill_workers(cluster)
+            raise
+
+
+def _abandon(cluster) -> None:
+    """Ends a cluster whose start was interrupted. Dask would close it again at exit and, with a
+    worker still starting, print a traceback; so it is closed here, once, quietly."""
+    _kill_workers(cluster)
+    cluster.shutdown_on_close = False  # not again from Dask's atexit hook
+    with contextlib.suppress(Exception):
+        cluster.close(timeout=2)
+
+
+def _kill_workers(cluster) -> None:
+    """Ends the local cluster's worker processes at once. A graceful close waits for the shard
+    each is routing (seconds to minutes: the signal went to this process, not to them), then
+    kills them after 4 s anyway, logging warnings. They hold nothing of ours: the routes they
+    were computing are discarded with the staged outputs."""
+    for name in ("distributed", "asyncio"):  # the close would log each kill and each failed start
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    for nanny in list(getattr(cluster, "workers", {}).values()):
+        pid = getattr(nanny, "pid", None)
+        with contextlib.suppress(Exception):
+            nanny.close_gracefully()  # the nanny then closes when its worker dies, not restart it
+        if pid:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def dask_chunks(router: Router, chunk_rows: int, client) -> Iterator[tuple[int, np.ndarray]]:
