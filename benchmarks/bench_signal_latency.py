@@ -75,7 +75,7 @@ CASES = {
     "route_workers2_N65536": (["route", "--degrees", "s_sq.npy", "t_sq.npy", "-k", "64", "--strategy", "sparse",
                                "--out", "r.npy", "--workers", "2", "--chunk-rows", "4096"], "staged", 3.0,
                               "local Dask cluster, 2 worker processes"),
-    "gen_uniform_N32768": (["gen", "uniform", "--shape", "32768", "--out", "gS.pbm", "gT.pbm"], "handlers", 3.0,
+    "gen_exact_k_N32768": (["gen", "exact-k", "--shape", "32768", "-k", "2048", "--out", "gS.pbm", "gT.pbm"], "handlers", 3.0,
                            "about 25 s"),
     "capacity_400_seeds_N16384": (["capacity", "S.pbm", "T.pbm", "-k", "64", "--seeds", "400"], "handlers", 4.0,
                                   "about 80 s on a thread pool"),

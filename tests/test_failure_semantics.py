@@ -115,7 +115,7 @@ def test_output_directory_not_writable(tmp_path: Path, monkeypatch) -> None:
         def denied(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(out_dir))
 
-        monkeypatch.setattr("phase_router.io.atomic.tempfile.mkstemp", denied)
+        monkeypatch.setattr("phase_router.io.atomic.create_exclusive", denied)
         code = 1  # found while writing: an I/O failure
     else:
         out_dir.chmod(0o555)

@@ -125,7 +125,15 @@ def test_sweep_with_a_billion_cells_is_refused_before_expanding(tmp_path: Path) 
     config = tmp_path / "huge.yaml"
     config.write_text("name: huge\nshapes: [{N: 64}]\nk: [" + ", ".join(map(str, range(1, 1001))) + "]\n"
                       "inputs: [{generator: uniform}]\nseeds: 1000000\n")
-    refused(["sweep", config, "--out", tmp_path / "out"], tmp_path, message="sweep of 1,000,000,000 cells would need")
+    refused(["sweep", config, "--out", tmp_path / "out"], tmp_path, message="more than the limit 1,000,000")
+    assert not (tmp_path / "out").exists()
+
+
+def test_sweep_needing_more_memory_than_the_limit_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "big.yaml"
+    config.write_text("name: big\nshapes: [{N: 1048576}]\nk: [64]\ninputs: [{generator: uniform-1-k}]\nseeds: 4\n")
+    refused(["sweep", config, "--out", tmp_path / "out", "--max-memory", "64MiB"], tmp_path,
+            message="sweep of 4 cells would need")
     assert not (tmp_path / "out").exists()
 
 
@@ -179,7 +187,7 @@ def test_every_command_takes_max_memory_and_refuses_309_digits(files: Path, comm
 
 def test_capacity_factor_inf_is_one_line(files: Path) -> None:
     refused(["capacity", "S.pbm", "T.pbm", "-k", 4, "--factor", "inf"], files,
-            message="capacity factor must be a positive number, got inf")
+            message="capacity factor must be a finite number, got inf")
 
 
 # --- accuracy: the estimate against the measured peak ---------------------------------------------

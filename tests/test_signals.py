@@ -115,11 +115,12 @@ def test_route_dense_from_degrees_stops(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_gen_stops_and_keeps_existing_output(tmp_path: Path) -> None:
-    """gen uniform at N = 32768: SIGHUP while it draws the bits."""
+    """gen exact-k at N = 32768, k = 2048 (about 2 minutes; uniform, which draws in one kernel call,
+    is limited to 2^28 entries and ends within a second): SIGHUP while it places the ones."""
     (tmp_path / "S.pbm").write_bytes(b"previous S")
-    process = start("gen", "uniform", "--shape", 32768, "--out", "S.pbm", "T.pbm", cwd=tmp_path)
+    process = start("gen", "exact-k", "--shape", 32768, "-k", 2048, "--out", "S.pbm", "T.pbm", cwd=tmp_path)
     wait_for(process, lambda: _handlers_installed(process.pid), "the signal handlers", timeout=60)
-    err = stop(process, signal.SIGHUP, settle=3.0)  # drawing 2^30 bits (about 15 s), in the kernel
+    err = stop(process, signal.SIGHUP, settle=3.0)
     assert_interrupted(process, err, signal.SIGHUP)
     assert staged(tmp_path) == []
     assert (tmp_path / "S.pbm").read_bytes() == b"previous S" and not (tmp_path / "T.pbm").exists()
@@ -137,9 +138,7 @@ def test_capacity_over_many_seeds_stops(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-# 0.3 s after the staged output appears the cluster is still starting (it takes seconds); not 0:
-# a signal in the microseconds between mkstemp and the batch recording the name would leave the
-# file (io/atomic.py; see docs/RELIABILITY.md).
+# 0.3 s after the staged output appears the cluster is still starting (it takes seconds).
 @pytest.mark.parametrize("settle", [0.3, 3.0], ids=["while-workers-start", "while-routing"])
 def test_route_on_local_dask_workers_stops(tmp_path: Path, settle: float) -> None:
     """route --workers 2: the worker processes are killed rather than waited for (each is in a

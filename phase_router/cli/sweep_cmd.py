@@ -57,6 +57,7 @@ def sweep_command(
     exit 1 if an `expect:` bound or a golden digest fails."""
     from ..sweep.golden import read_golden, record_golden as write_golden
     from ..sweep.loader import load_config  # pydantic and YAML load only when sweeping
+    from ..sweep.grid import check_grid_size
     from ..sweep.reports import collect_checks, junit_xml, markdown_summary
     from ..sweep.runner import run_sweep
     from ..io import output_batch
@@ -84,6 +85,7 @@ def sweep_command(
         base_dir = Path.cwd() if from_stdin else config.resolve().parent
         from .memory.sweep import grid_size, sweep_parts
 
+        check_grid_size(spec)  # the cell-count limit first: a clearer refusal than its memory need
         cells, M, E, k = grid_size(spec, base_dir)  # noqa: N806 - counted, before the grid is expanded
         check_memory(sweep_parts(cells, M, E, k, 1 if scheduler else jobs), limit,
                      what=f"this sweep of {cells:,} cells", advice="make the grid smaller, or raise --max-memory")

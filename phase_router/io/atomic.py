@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import secrets
 import stat
 import os
 import shutil
@@ -46,12 +47,12 @@ STDOUT = "-"  # as an output path: standard output
 
 NAME_MAX = 255  # bytes in one file name (Linux, macOS and the BSDs)
 STAGED_SUFFIX = ".partial"
-_RANDOM = 8  # characters tempfile adds to make a name unique
+_RANDOM = 16  # random hex characters that make a staged name unique
 
 
 def staged_prefix(name: str, suffix: str = STAGED_SUFFIX) -> str:
     """The prefix of a staged temporary name for the output `name`: ".NAME." when the whole
-    temporary name (prefix, tempfile's 8 random characters, `suffix`) fits in NAME_MAX bytes;
+    temporary name (prefix, _RANDOM random characters, `suffix`) fits in NAME_MAX bytes;
     otherwise NAME's first bytes and "~" and 8 hex digits of its hash, so a valid output name of
     any length (up to 255 bytes) always has a valid temporary name."""
     room = NAME_MAX - len(suffix) - _RANDOM - 2  # the leading "." and the "." before the random part
@@ -86,6 +87,12 @@ def _existing_regular(path: str | os.PathLike[str]) -> os.stat_result | None:
     return status
 
 
+def create_exclusive(path: str) -> int:
+    """Create `path`, which must not exist, readable and writable by its owner only (as mkstemp
+    does; commit() then gives it the mode the target should have)."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+
+
 def _creation_mode() -> int:
     """The mode open() would give a new file (0o666 less the umask); mkstemp alone gives 0o600."""
     with _umask_lock:  # reading the umask means setting it; keep other threads out meanwhile
@@ -112,11 +119,21 @@ class OutputBatch:
         # "-" is stdout: staged in the temporary directory and copied out at commit, so a failed
         # run writes nothing there either.
         directory = None if target == STDOUT else os.path.dirname(os.path.abspath(target))
-        fd, temp = tempfile.mkstemp(prefix=staged_prefix(os.path.basename(target)), suffix=STAGED_SUFFIX,
-                                    dir=directory)
-        os.close(fd)
-        self._staged.append((temp, target))
-        return temp
+        prefix = os.path.join(directory or tempfile.gettempdir(), staged_prefix(os.path.basename(target)))
+        while True:
+            temp = f"{prefix}{secrets.token_hex(_RANDOM // 2)}{STAGED_SUFFIX}"
+            # Recorded before it exists, so a signal at any point leaves nothing that discard()
+            # does not remove (with mkstemp, one landing between the file's creation and the
+            # recording of its name left a .partial behind).
+            self._staged.append((temp, target))
+            try:
+                os.close(create_exclusive(temp))
+            except FileExistsError:  # not ours (64 random bits make this all but impossible): draw again
+                self._staged.pop()
+                continue
+            # Any other failure (or a signal after the file was made) leaves the name recorded:
+            # discard() removes the file if it exists and ignores it if not.
+            return temp
 
     def open(self, path: str | os.PathLike[str]) -> BinaryIO:
         """A staged file open for binary writing, held across many writes; the caller closes it."""
