@@ -91,6 +91,18 @@ def output_bytes(rows: int, k: int, E: int, *, pbm: bool, csv: bool) -> int:
     return size
 
 
+def routes_and_outputs(M: int, E: int, k: int, chunk_rows: int, *, row_local: bool, pbm: bool,
+                       csv: bool) -> dict[str, int]:
+    """Routes held at once (one chunk, or all M rows for a policy that is not row-local) and the
+    scratch of writing one chunk."""
+    rows = min(M, chunk_rows) if row_local else M
+    parts = {"routes": rows * k * 4}
+    out = output_bytes(min(M, chunk_rows), k, E, pbm=pbm, csv=csv)
+    if out:
+        parts["output scratch"] = out
+    return parts
+
+
 def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy: str, row_local: bool,
                 pbm: bool = False, csv: bool = False, pairs: int | None = None) -> dict[str, int]:
     """The routing stage (phase candidates): routes held at once (one chunk, or all M rows for a
@@ -98,11 +110,7 @@ def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy
     routed and their statistics, and per-thread selection buffers. `pairs` is the expected
     candidate pairs (sum over rows), which --select optimal holds as a flow network."""
     threads = threads_used(threads)
-    rows = min(M, chunk_rows) if row_local else M
-    parts = {"routes": rows * k * 4}
-    out = output_bytes(min(M, chunk_rows), k, E, pbm=pbm, csv=csv)
-    if out:
-        parts["output scratch"] = out
+    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, pbm=pbm, csv=csv)
     parts["prepared state"] = router_state_bytes(M, E)
     # degrees as checked (uint32), the statistics' float64 copy of s and bool masks, load totals per thread
     parts["degrees and loads"] = 4 * (M + E) + 9 * M + 8 * E * (threads + 4)
@@ -122,11 +130,7 @@ def mask_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy:
     """The routing stage with --candidates mask: both matrices as bool, the candidate lists
     (uint32 per pair, row offsets) and the chunk of np.nonzero index pairs that builds them."""
     threads = threads_used(threads)
-    rows = min(M, chunk_rows) if row_local else M
-    parts = {"routes": rows * k * 4}
-    out = output_bytes(min(M, chunk_rows), k, E, pbm=pbm, csv=csv)
-    if out:
-        parts["output scratch"] = out
+    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, pbm=pbm, csv=csv)
     parts["matrices"] = 2 * M * E
     parts["candidate lists"] = 4 * pairs + 8 * (M + 1) + 12 * (M + E)
     # routing/mask.py builds the lists in blocks of MASK_BLOCK entries: S AND T^T (bool, and its
