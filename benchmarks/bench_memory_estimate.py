@@ -77,6 +77,7 @@ def cases(work: Path, quick: bool):
         ("route degrees M=2^18 E=2^10 k=64 balanced", lambda: ["route", "--degrees", *degree_files(work, 2**18, 2**10), "-k", 64, "--select", "balanced", "--out", out]),
         ("gen exact-k 8192x8192 P4", lambda: ["gen", "exact-k", "--shape", "8192", "--out", work / "g_S.pbm", work / "g_T.pbm"]),
         ("gen uniform 8192x8192 P4", lambda: ["gen", "uniform", "--shape", "8192", "--out", work / "g_S.pbm", work / "g_T.pbm"]),
+        ("evaluate --quick", lambda: ["evaluate", "--quick", "--force", "--out", work / "evaluation"]),
     ]
     small = [
         ("route degrees M=2^16 E=2^16 k=64", lambda: ["route", "--degrees", *degree_files(work, 2**16, 2**16), "-k", 64, "--out", out]),
@@ -89,6 +90,7 @@ def cases(work: Path, quick: bool):
         ("suggest-k N=1024", lambda: ["suggest-k", *gen(work, "uniform", "1024", ("d1k_S.pbm", "d1k_T.pbm")), "--target-skew", "1.5"]),
         ("compare-hash scenario 1024x1024 20 seeds", lambda: ["compare-hash", "--scenario", "uniform", "--shape", "1024x1024", "-k", 64]),
         ("sweep N=16384 k=64, 4 seeds", lambda: ["sweep", sweep_config(work), "--out", work / "sweep"]),
+        ("plot of that sweep", lambda: ["plot", work / "sweep"]),
         ("dump-pbm N=1024", lambda: ["dump-pbm", *gen(work, "uniform", "1024", ("d1k_S.pbm", "d1k_T.pbm")), "-k", 16, "--out", work / "dump", "--no-png"]),
     ]
     return big + small

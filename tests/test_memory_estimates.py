@@ -172,7 +172,7 @@ def test_huge_shapes_are_one_line(files: Path, args) -> None:
     ["route", "S.pbm", "T.pbm", "-k", 4], ["gen", "uniform", "--shape", "8", "--out", "a.pbm", "b.pbm"],
     ["capacity", "S.pbm", "T.pbm", "-k", 4], ["suggest-k", "S.pbm", "T.pbm", "--target-skew", 2],
     ["compare-hash", "S.pbm", "T.pbm", "-k", 4], ["dump-pbm", "S.pbm", "T.pbm", "-k", 4, "--out", "d"],
-    ["sweep", "missing.yaml"],
+    ["sweep", "missing.yaml"], ["plot", "."], ["evaluate", "--quick", "--out", "ev"],
 ], ids=lambda c: c[0])
 def test_every_command_takes_max_memory_and_refuses_309_digits(files: Path, command, monkeypatch) -> None:
     """In process (nothing is allocated before these refusals): one line, exit 2."""
@@ -183,6 +183,7 @@ def test_every_command_takes_max_memory_and_refuses_309_digits(files: Path, comm
         result = CliRunner().invoke(app, [*map(str, command), "--max-memory", value])
         line = result.stderr.strip()
         assert result.exit_code == 2 and "\n" not in line and message in line, line
+    assert not (files / "ev").exists()  # evaluate refused before its directory was made
 
 
 def test_capacity_factor_inf_is_one_line(files: Path) -> None:
@@ -207,7 +208,16 @@ ACCURACY = [  # (label, make argv in a work dir); each plans at least a quarter 
     ("capacity 1024 x 2048, 600 seeds", lambda w: ["capacity", *_gen(w, "uniform", "1024x2048"), "-k", 8, "--seeds", 600]),
     ("compare-hash 2048 x 1024, 2 seeds", lambda w: ["compare-hash", "--scenario", "uniform", "--shape", "2048x1024", "-k", 16, "--seeds", 2]),
     ("dump-pbm 1024", lambda w: ["dump-pbm", *_gen(w, "uniform", "1024"), "-k", 8, "--out", "d", "--no-png"]),
+    ("plot of a 36-cell sweep", lambda w: ["plot", _sweep(w)]),
 ]
+
+
+def _sweep(work: Path) -> Path:
+    (work / "sweep.yaml").write_text("name: plotted\nshapes: [{N: 256}, {N: 1024}, {N: 4096}]\nk: [8, 64]\n"
+                                     "inputs: [{generator: uniform}]\nseeds: 3\nrouters: [phase, hash]\n")
+    subprocess.run([*cli_command(), "sweep", work / "sweep.yaml", "--out", work / "swept"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return work / "swept"
 
 
 def _gen(work: Path, kind: str, shape: str) -> list[Path]:

@@ -9,15 +9,20 @@ import typer
 
 from .._internal.optional import require
 from .errors import cli_errors
+from .memory import check_memory, max_memory_option, resolve_limit
+from .memory.reports import plot_parts
 from .render import stdout
 
 
 def plot_command(
     results_dir: Path = typer.Argument(..., help="A sweep output directory (holds results.json).", show_default=False),
     cell: Optional[List[str]] = typer.Option(None, "--cell", help="Cell id (results.csv cell_id) to draw a load histogram of; repeatable. Default: the most skewed cell per router."),
+    max_memory: Optional[str] = max_memory_option("plot"),
 ) -> None:
     """Plot time vs N, skew vs N, fill vs k and column-load histograms as PNG files."""
     with cli_errors():
+        check_memory(plot_parts(results_dir / "results.json"), resolve_limit(max_memory), what="this plot",
+                     advice="raise --max-memory")
         require("matplotlib", "plot", "phase-router plot")
         from ..pictures.plots import plot_results
 

@@ -1,0 +1,34 @@
+"""Peak memory of the commands that draw and report: `plot` (matplotlib and its figures, and the
+results it loads) and `evaluate` (its scaling grid's largest cell, as a sweep, plus the plots)."""
+
+from __future__ import annotations
+
+import os
+
+from .sweep import grid_size, sweep_parts
+
+# Importing matplotlib and drawing a sweep's five figures (Agg, PNG): measured 65 MiB over the
+# CLI's own start-up (plot of a 36-cell sweep peaked at 107 MiB against 42 MiB for the bare CLI).
+PLOT_LIBRARY_BYTES = 65 * 2**20
+# results.json as parsed records and the per-router, per-shape groups the plots make of them
+# (a 4.1 MB results.json of 4,000 cells added 6.7 MiB to the peak).
+RESULTS_BYTES_PER_FILE_BYTE = 2
+
+
+def plot_parts(results_json: os.PathLike[str] | str) -> dict[str, int]:
+    try:
+        size = os.stat(results_json).st_size
+    except OSError:  # missing or unreadable: the loader says so, in one line
+        size = 0
+    return {"matplotlib and figures": PLOT_LIBRARY_BYTES, "results": RESULTS_BYTES_PER_FILE_BYTE * size}
+
+
+def evaluate_parts(quick: bool) -> dict[str, int]:
+    """The scaling sweep dominates: its largest cell (routes, repetitions, digest, router state)
+    and every cell's records; the stress test and the test matrix run at N <= 4096."""
+    from ...evaluation.scaling import FULL, QUICK
+    from ...sweep.loader import parse_config
+
+    config = parse_config(QUICK if quick else FULL, "<evaluate scaling>")
+    cells, M, E, k = grid_size(config, ".")  # noqa: N806
+    return {**sweep_parts(cells, M, E, k, 1), "matplotlib and figures": PLOT_LIBRARY_BYTES}
