@@ -82,7 +82,7 @@ def test_a_device_that_streams_for_ever_is_refused_not_copied(tmp_path: Path, de
 
 
 def test_an_endless_stream_is_refused_before_it_fills_the_temporary_directory(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(files, "_spool_room", lambda where: 1 << 20)  # as if the disk had 1 MiB free
+    monkeypatch.setattr(files, "_spool_room", lambda: 1 << 20)  # as if the disk had 1 MiB free
     result = run("route", "--degrees", _endless_pipe(), ROOT / "samples/T.pbm", "-k", 2)
     assert result.exit_code == 2 and "stream is larger than" in result.stderr
 

@@ -57,7 +57,6 @@ def sweep_command(
     exit 1 if an `expect:` bound or a golden digest fails."""
     from ..sweep.golden import read_golden, record_golden as write_golden
     from ..sweep.loader import load_config  # pydantic and YAML load only when sweeping
-    from ..sweep.grid import check_grid_size
     from ..sweep.reports import collect_checks, junit_xml, markdown_summary
     from ..sweep.runner import run_sweep
     from ..io import output_batch
@@ -85,8 +84,7 @@ def sweep_command(
         base_dir = Path.cwd() if from_stdin else config.resolve().parent
         from .memory.sweep import grid_size, sweep_parts
 
-        check_grid_size(spec)  # the cell-count limit first: a clearer refusal than its memory need
-        cells, M, E, k = grid_size(spec, base_dir)  # noqa: N806 - counted, before the grid is expanded
+        cells, M, E, k = grid_size(spec, base_dir)  # noqa: N806 - counted (over the limit: refused) before expanding
         check_memory(sweep_parts(cells, M, E, k, 1 if scheduler else jobs), limit,
                      what=f"this sweep of {cells:,} cells", advice="make the grid smaller, or raise --max-memory")
         out_dir = out if out is not None else Path("sweeps") / (spec.name or ("stdin" if from_stdin else config.stem))

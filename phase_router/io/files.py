@@ -52,12 +52,10 @@ def spool_stdin() -> str:
             stdin_fd = None
         if stdin_fd is not None:
             _refuse_device(stdin_fd, STDIN_NAME)
-        room = _spool_room(path)
+        room = _spool_room()
         with os.fdopen(fd, "wb") as copy:
             while chunk := sys.stdin.buffer.read(1 << 20):
-                copy.write(chunk)
-                if copy.tell() > room:
-                    raise InputFileError(STDIN_NAME, _too_big_to_spool(room))
+                _spool_write(copy, chunk, room, STDIN_NAME)
     return _stdin_copy
 
 
@@ -131,9 +129,9 @@ def _copy_stream(name: str, fd: int) -> None:
         raise InputFileError(name, f"cannot open: {exc.strerror or exc}") from None
     try:
         _refuse_device(source, name)
-        room = _spool_room(tempfile.gettempdir())
+        room = _spool_room()
         wait_for_writer = _is_named_fifo(name)
-        copied = 0
+        copied = False
         with os.fdopen(fd, "wb") as out:
             while True:
                 try:
@@ -142,10 +140,8 @@ def _copy_stream(name: str, fd: int) -> None:
                     select.select([source], [], [], 1.0)
                     continue
                 if chunk:
-                    out.write(chunk)
-                    copied += len(chunk)
-                    if copied > room:
-                        raise InputFileError(name, _too_big_to_spool(room))
+                    _spool_write(out, chunk, room, name)
+                    copied = True
                     continue
                 if copied or not wait_for_writer:
                     break
@@ -159,20 +155,23 @@ def _copy_stream(name: str, fd: int) -> None:
 SPOOL_RESERVE_FRACTION = 0.05  # of the temporary directory's file system, left free by a copy
 
 
-def _spool_room(where: str) -> int:
+def _spool_room() -> int:
     """Bytes a stream's temporary copy may take: the temporary directory's free space less a
     reserve, so an endless stream (`yes |`) is refused instead of filling the disk."""
     try:
-        status = os.statvfs(os.path.dirname(where) if os.path.isfile(where) else where)
+        status = os.statvfs(tempfile.gettempdir())
     except OSError:
         return 1 << 62
     free = status.f_bavail * status.f_frsize
     return max(0, free - int(status.f_blocks * status.f_frsize * SPOOL_RESERVE_FRACTION))
 
 
-def _too_big_to_spool(room: int) -> str:
-    return (f"stream is larger than the {room / 2**30:.1f} GiB the temporary directory "
-            f"({tempfile.gettempdir()}) can hold for its copy; save it to a file, or set TMPDIR")
+def _spool_write(copy: BinaryIO, chunk: bytes, room: int, name: str) -> None:
+    """Append `chunk` to a stream's temporary copy, refusing the stream once the copy passes `room`."""
+    copy.write(chunk)
+    if copy.tell() > room:
+        raise InputFileError(name, f"stream is larger than the {room / 2**30:.1f} GiB the temporary directory "
+                                   f"({tempfile.gettempdir()}) can hold for its copy; save it to a file, or set TMPDIR")
 
 
 def _refuse_device(fd: int, name: str) -> None:

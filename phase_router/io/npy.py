@@ -124,7 +124,7 @@ def load_npy(path: str | os.PathLike[str]) -> np.ndarray:
     return flat.view(header.dtype).reshape(header.shape, order=order)
 
 
-def _matrix_header(path) -> NpyHeader:
+def npy_matrix_header(path) -> NpyHeader:
     header = read_npy_header(path)
     shape = header.shape
     if len(shape) != 2:
@@ -139,7 +139,7 @@ def _matrix_header(path) -> NpyHeader:
 @reads_streams
 def npy_matrix_shape(path: str | os.PathLike[str]) -> tuple[int, int]:
     """(rows, columns) of a 0/1 NPY matrix, from its header alone."""
-    rows, cols = _matrix_header(path).shape
+    rows, cols = npy_matrix_header(path).shape
     return rows, cols
 
 
@@ -184,7 +184,7 @@ def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int
     counts it in C++ while the buffer is still in cache, checking values as it counts. A file
     with a value other than 0/1 names the first one; Fortran order and dtypes the C++ pass does
     not read go to the NumPy scan."""
-    header = _matrix_header(path)
+    header = npy_matrix_header(path)
     kind = None if header.fortran_order else _dense_kind(header.dtype)
     if kind is None:
         return npy_row_degrees_numpy(path)
@@ -227,7 +227,7 @@ def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int
 def npy_row_degrees_numpy(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int, int]]:
     """The NumPy scan, chunk by chunk (the path before the C++ pass; kept for its messages and as
     the benchmark's "before" column)."""
-    header = _matrix_header(path)
+    header = npy_matrix_header(path)
     degrees = np.zeros(header.shape[0], dtype=np.uint32)
     for first_row, first_col, block in _blocks(path, header):
         _check_binary(path, block, first_row, first_col)
@@ -238,7 +238,7 @@ def npy_row_degrees_numpy(path: str | os.PathLike[str]) -> tuple[np.ndarray, tup
 @reads_streams
 def read_npy_matrix(path: str | os.PathLike[str]) -> np.ndarray:
     """The whole 0/1 matrix as a bool array."""
-    header = _matrix_header(path)
+    header = npy_matrix_header(path)
     matrix = np.empty(header.shape, dtype=bool)
     for first_row, first_col, block in _blocks(path, header):
         _check_binary(path, block, first_row, first_col)

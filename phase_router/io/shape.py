@@ -6,12 +6,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-import numpy as np
-
 from ..errors import PhaseRouterError
 from .files import read_magic, reads_streams
 from .matrix_files import detect_format
-from .npy import npy_matrix_shape, read_npy_header
+from .npy import npy_matrix_header, npy_matrix_shape, read_npy_header
 from .pbm import read_header
 
 
@@ -37,24 +35,19 @@ def matrix_file_layout(path: str | os.PathLike[str]) -> FileLayout:
     if detect_format(path) == "pbm":
         header = read_header(path)
         return FileLayout(header.kind, (header.height, header.width), 0, header.file_size - header.data_offset)
-    shape = matrix_file_shape(path)
-    declared = npy_declared(path)
-    itemsize = declared[1].itemsize if declared else 1
-    return FileLayout("npy", shape, itemsize, shape[0] * shape[1] * itemsize)
+    header = npy_matrix_header(path)  # read once: the 2-D and size checks, the shape and the dtype
+    return FileLayout("npy", header.shape, header.dtype.itemsize, header.data_bytes)
 
 
 def degree_file_layout(path: str | os.PathLike[str]) -> FileLayout:
     """A degree file's layout: an .npy's declared shape and dtype (nothing mapped or widened), or
     a text file's size. A malformed header is left to the reader, which names the problem."""
     if read_magic(path).startswith(b"\x93NUMPY"):
-        declared = npy_declared(path)
-        if declared is not None:
-            shape, dtype = declared
-            count = 1
-            for side in shape:
-                count *= int(side)
-            return FileLayout("npy", tuple(int(x) for x in shape), dtype.itemsize, count * dtype.itemsize)
-        return FileLayout("npy", (), 0, 0)
+        try:
+            header = read_npy_header(path)  # the header only; its length is checked against the file first
+        except PhaseRouterError:
+            return FileLayout("npy", (), 0, 0)
+        return FileLayout("npy", header.shape, header.dtype.itemsize, header.data_bytes)
     return FileLayout("text", (_count_lines(path),), 0, os.stat(path).st_size)
 
 
@@ -67,12 +60,3 @@ def _count_lines(path, chunk: int = 16 * 2**20) -> int:
             last = block[-1:]
     return lines + (last != b"\n")
 
-
-def npy_declared(path) -> tuple[tuple[int, ...], np.dtype] | None:
-    """(shape, dtype) from an NPY header, reading the header only (its length is checked against
-    the file first); None if it is malformed: the reader reports that properly."""
-    try:
-        header = read_npy_header(path)
-    except PhaseRouterError:
-        return None
-    return header.shape, header.dtype

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import os
 
+from ...io.npy import CHUNK_BYTES as NPY_CHUNK  # one NPY read buffer (a chunk holds at least one whole row)
+from ...io.npy import READ_THREADS as NPY_READ_THREADS  # reading threads, each with its own buffer
+from ...io.pbm import CHUNK_BYTES as READ_CHUNK  # one chunk of PBM raster at a time
+from ...routing.mask import ROWS_PER_BLOCK_ENTRIES as MASK_BLOCK  # entries of S AND T^T built at once
+
 CHECKPOINT_BUDGET = 64 * 2**20  # core_cpp/ring/source_arcs.hpp: SourceArcs::kDefaultBudgetBytes
-READ_CHUNK = 16 * 2**20  # io/pbm.py CHUNK_BYTES: one chunk of PBM raster at a time
-NPY_CHUNK = 2**20  # io/npy.py CHUNK_BYTES: one NPY read buffer (a chunk holds at least one whole row)
-NPY_READ_THREADS = 4  # io/npy.py READ_THREADS: reading threads, each with its own buffer
 OPTIMAL_PAIR_BYTES = 40  # core_cpp/selection/max_flow.cpp: arcs both ways, capacities, flows per candidate pair
-MASK_BLOCK = 1 << 24  # routing/mask.py ROWS_PER_BLOCK_ENTRIES
 TEXT_LINE_BYTES = 180  # a text degree line while parsed: bytes object, stripped copy, tuple, list slots, token
 
 

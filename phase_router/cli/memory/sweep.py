@@ -10,35 +10,19 @@ CELL_BYTES = 6000  # a Cell, its record dicts (results.json, summary) and journa
 
 
 def grid_size(config, base_dir) -> tuple[int, int, int, int]:
-    """(cells, largest M, largest E, largest k) of a config, without expanding it."""
+    """(cells, largest M, largest E, largest k) of a config, without expanding it; the cell count
+    is the grid's own bound (sweep.grid.check_grid_size, which also refuses an absurd grid)."""
     from ...io.shape import matrix_file_shape
     from ...sweep.config import FileInput, resolve
+    from ...sweep.grid import check_grid_size
 
-    if isinstance(config.seeds, int):
-        seeds = config.seeds
-    elif isinstance(config.seeds, list):
-        seeds = len(config.seeds)
-    else:
-        stop = config.seeds.stop if config.seeds.stop is not None else config.seeds.start + config.seeds.count
-        seeds = stop - config.seeds.start
-    per_input, M, E = 0, 1, 1  # noqa: N806
+    M, E = 1, 1  # noqa: N806
     for spec in config.inputs:
-        if isinstance(spec, FileInput):
-            rows, cols = matrix_file_shape(resolve(spec.S, base=base_dir))
-            shapes = [(rows, cols)]
-            combos = 1
-        else:
-            shapes = [shape.dims for shape in config.shapes]
-            combos = 1
-            for name in type(spec).model_fields:
-                if name != "generator":
-                    combos *= len(getattr(spec, name))
-        per_input += combos * len(shapes)
+        shapes = ([matrix_file_shape(resolve(spec.S, base=base_dir))] if isinstance(spec, FileInput)
+                  else [shape.dims for shape in config.shapes])
         for rows, cols in shapes:
             M, E = max(M, rows), max(E, cols)  # noqa: N806
-    options = len(set(config.options.row_perm)) * len(set(config.options.strategy))
-    cells = len(config.routers) * per_input * len(config.k) * options * seeds
-    return cells, M, E, max(config.k)
+    return check_grid_size(config), M, E, max(config.k)
 
 
 def sweep_parts(cells: int, M: int, E: int, k: int, jobs: int) -> dict[str, int]:  # noqa: N803
