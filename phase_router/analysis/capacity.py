@@ -23,7 +23,7 @@ from ..errors import InvalidInputError
 from .intervals import conformal_bound, mean_interval, proportion_interval, seed_warning, seeds_needed
 from .metrics import dropped_fraction
 from .montecarlo import run_seeds
-from .routers import as_degrees
+from .routers import DEFAULT_ROUTER, as_degrees
 
 SCALE_FLOOR = 0.5  # the margin unit of a target that the fit seeds never loaded
 
@@ -79,7 +79,7 @@ def joint_caps(fit: np.ndarray, calibration: np.ndarray, p: float) -> tuple[np.n
 
 
 def estimate_capacity(s, t, k: int, percentile: float = 99.0, seeds=None, *,
-                      router_name: str = "phase") -> CapacityEstimate:
+                      router_name: str = DEFAULT_ROUTER) -> CapacityEstimate:
     """Capacities for probability p = percentile / 100 over seeds (default 10 / (1 - p) seeds:
     half fit the per-target shape, half calibrate the joint margin)."""
     s, t = as_degrees(s, t)
@@ -121,7 +121,7 @@ def check_factor(capacity_factor: float) -> float:
     return check_real(capacity_factor, "capacity factor", above=0.0, maximum=1e6)
 
 
-def overflow_fraction(s, t, k: int, capacity_factor: float, seeds=range(20), *, router_name: str = "phase") -> dict:
+def overflow_fraction(s, t, k: int, capacity_factor: float, seeds=range(20), *, router_name: str = DEFAULT_ROUTER) -> dict:
     """Fraction of routes dropped at capacity ceil(factor * mean load): mean with its 95 %
     interval over seeds, and the share of seeds with any drop (Wilson interval)."""
     s, t = as_degrees(s, t)
@@ -154,7 +154,7 @@ def _queue_drops(routes: np.ndarray, capacities: np.ndarray, experts: int) -> tu
 
 
 def moe_capacity(tokens: int, experts: int, top_k: int, capacity_factor: float = 1.25, seeds=range(100), *,
-                 router_name: str = "phase", compare_with: str | None = "hash") -> dict:
+                 router_name: str = DEFAULT_ROUTER, compare_with: str | None = "hash") -> dict:
     """MoE dispatch under the one MoE model (inputs/moe.py: s_i = E; capacities t_j from the
     capacity factor), for two capacity options: the model's t_j = min(M, ceil(f k M / E)) and the
     whole-wrap capacities (inputs.whole_wrap_capacities, which avoid the wrap-count trap,

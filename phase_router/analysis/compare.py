@@ -15,7 +15,7 @@ from .intervals import mean_interval, paired_difference
 from .like_for_like import RULE, candidate_matrix, check_feasible, phase_counts, route
 from .metrics import (dropped_fraction, gini, max_load_per_t, max_over_mean, relative_max_over_mean,
                       relative_spread)
-from .routers import ROUTERS, as_degrees, check_router_names
+from .routers import DEFAULT_ROUTER, ROUTERS, as_degrees, check_router_names
 from .._internal.validate import check_count, check_output_fits, check_seeds
 
 METRICS = ("max_over_mean", "relative_max_over_mean", "max_load_per_t", "relative_spread", "gini", "fill",
@@ -93,11 +93,11 @@ def verdicts(per_seed: dict) -> list[dict]:
     for metric, label in VERDICT_METRICS.items():
         means = {name: float(np.mean(rows[metric])) for name, rows in per_seed.items()}
         entry = {"metric": metric, "label": label, "best": min(means, key=means.get), "against": {}}
-        if "phase" in per_seed:
+        if DEFAULT_ROUTER in per_seed:
             for name in per_seed:
-                if name == "phase":
+                if name == DEFAULT_ROUTER:
                     continue
-                d = paired_difference(per_seed["phase"][metric], per_seed[name][metric])
+                d = paired_difference(per_seed[DEFAULT_ROUTER][metric], per_seed[name][metric])
                 d["outcome"] = ("no significant difference" if not d["significant"] else
                                 "phase better" if d["mean"] < 0 else "phase worse")
                 entry["against"][name] = d

@@ -16,10 +16,10 @@ from .. import _core
 from .._internal.validate import (check_count, check_degrees, check_fits, check_ks, check_output_fits, check_seeds,
                                   check_workers)
 from ..errors import InvalidInputError
-from .routers import as_degrees, router
+from .routers import DEFAULT_ROUTER, as_degrees, router
 
 
-def run_seeds(s, t, k: int, seeds, *, router_name: str = "phase", workers: int | None = None):
+def run_seeds(s, t, k: int, seeds, *, router_name: str = DEFAULT_ROUTER, workers: int | None = None):
     """(loads[seed, j], active[seed]) for each seed; s, t validated degrees."""
     fn = router(router_name)
     s, t = as_degrees(s, t)
@@ -95,7 +95,7 @@ class MonteCarloStats:
         }
 
 
-def monte_carlo_stats(s, t, k: int, seeds=range(100), *, router_name: str = "phase",
+def monte_carlo_stats(s, t, k: int, seeds=range(100), *, router_name: str = DEFAULT_ROUTER,
                       workers: int | None = None) -> MonteCarloStats:
     """Per-column load statistics over seeds, with the theory beside them."""
     s, t = as_degrees(s, t)

@@ -1,6 +1,6 @@
 """Every router by name, one table for compare-hash, the seed-averaged statistics, capacity
 planning and sweeps: the phase router under each selection policy ("phase" is the default policy,
-"phase-<policy>" the others) and the baselines. Each entry turns degrees into routes (M x k int32,
+"phase-<policy>" the others, from the policy registry) and the baselines. Each entry turns degrees into routes (M x k int32,
 -1 padded, the format every router shares), so every metric is computed the same way for all.
 
 Adding a selection policy adds its "phase-<name>" entry here by itself; adding a baseline is one
@@ -18,7 +18,7 @@ from .._internal.validate import check_degree_pair, show
 from ..baselines import hash_route, two_choice_route
 from ..errors import InvalidInputError
 from ..routing.router import Router
-from ..routing.selection import POLICIES
+from ..routing.selection import DEFAULT_POLICY, POLICIES
 
 # (s, t, k, *, seed, row_perm, strategy, threads) -> routes
 RouterFunction = Callable[..., np.ndarray]
@@ -44,7 +44,11 @@ def _register(name: str, function: RouterFunction, options: tuple[str, ...], sum
 
 
 def phase_router_name(policy: str) -> str:
-    return "phase" if policy == "random" else f"phase-{policy}"
+    """"phase" for the default policy, "phase-<policy>" for the others."""
+    return "phase" if policy == DEFAULT_POLICY else f"phase-{policy}"
+
+
+DEFAULT_ROUTER = phase_router_name(DEFAULT_POLICY)  # the phase router as docs/SPEC.md defines it
 
 
 def _phase(policy: str) -> RouterFunction:

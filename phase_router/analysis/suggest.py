@@ -24,7 +24,7 @@ from .capacity import check_probability
 from .intervals import conformal_bound, proportion_interval, seed_warning, seeds_needed
 from .metrics import max_over_mean
 from .montecarlo import run_seeds
-from .routers import as_degrees, router
+from .routers import DEFAULT_ROUTER, as_degrees, router
 
 VALIDATION_START = 1 << 40  # validation seeds start here: disjoint from any fit seeds 0..n-1
 MAX_STEPS = 8
@@ -72,7 +72,7 @@ def check_targets(target_skew, target_fill) -> None:
 
 def suggest_k(s, t, *, target_skew: float | None = None, target_fill: float | None = None, probability: float = 0.9,
               seeds=None, validation_seeds: int | None = None, k_max: int | None = None,
-              router_name: str = "phase") -> KSuggestion:
+              router_name: str = DEFAULT_ROUTER) -> KSuggestion:
     """With target_skew: the smallest k meeting it (max/mean <= target on >= p of seeds). With
     target_fill: the largest k meeting it (fill >= target). Both: the smallest k meeting the
     skew, if it also meets the fill. seeds: the fit seeds (default 0 .. 10 / (1 - p) - 1);

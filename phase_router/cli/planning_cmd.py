@@ -13,7 +13,7 @@ from .. import io
 from ..analysis.capacity import check_factor, check_probability, estimate_capacity, moe_capacity, overflow_fraction
 from ..analysis.suggest import check_targets, suggest_k
 from ..errors import ShapeMismatchError
-from ..analysis.routers import ROUTERS
+from ..analysis.routers import DEFAULT_ROUTER, ROUTERS
 from .errors import cli_errors, fail, stderr
 from .memory import check_memory, max_memory_option, resolve_limit
 from .memory.planning import seeds_parts
@@ -66,7 +66,7 @@ def capacity_command(
     percentile: float = typer.Option(99.0, "--percentile", help="p in percent: the caps hold on at least p of fresh seeds (90 % confidence)."),
     factor: float = typer.Option(1.25, "--factor", help="Capacity factor: capacity = factor x mean load (MoE: factor x k M / E)."),
     seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="Number of seeds (0..seeds-1); default 10 / (1 - p) (MoE: 100)."),
-    router_name: str = typer.Option("phase", "--router", help=f"One of: {', '.join(ROUTERS)}."),
+    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", help=f"One of: {', '.join(ROUTERS)}."),
     moe: bool = typer.Option(False, "--moe", help="MoE mode: --tokens M, --experts E, -k top-k, --factor."),
     tokens: int = typer.Option(0, "--tokens", min=0, help="MoE: number of tokens."),
     experts: int = typer.Option(0, "--experts", min=0, help="MoE: number of experts."),
@@ -149,7 +149,7 @@ def suggest_k_command(
     seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="Fit seeds per evaluated k (default 10 / (1 - probability))."),
     validation_seeds: Optional[int] = typer.Option(None, "--validation-seeds", min=1, help="Held-out seeds that check the answer (default: as many as --seeds)."),
     k_max: Optional[int] = typer.Option(None, "--k-max", min=1, help="Largest k to consider (default E)."),
-    router_name: str = typer.Option("phase", "--router", help=f"One of: {', '.join(ROUTERS)}."),
+    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", help=f"One of: {', '.join(ROUTERS)}."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     max_memory: Optional[str] = max_memory_option("run"),
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 import json
 import time
 from enum import Enum
@@ -14,11 +15,9 @@ import typer
 
 from .. import io
 from ..errors import InvalidInputError, ShapeMismatchError
-from ..routing.mask import MaskRouter
-from ..routing.api import CANDIDATE_SOURCES
-from ..routing.router import STRATEGIES, Router
-from ..routing.selection.optimal import OBJECTIVES
-from ..routing.selection import POLICIES
+from ..routing.candidates import DEFAULT_SOURCE, SOURCES
+from ..routing.router import STRATEGIES, PreparedCandidates
+from ..routing.selection import DEFAULT_POLICY, POLICIES, Option
 from ..analysis.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
 from .._internal.validate import check_count, check_scheduler_address, check_worker_processes
@@ -36,8 +35,7 @@ def _choices(name: str, values) -> type[Enum]:
 
 
 SelectName = _choices("SelectName", POLICIES)  # one member per selection policy
-CandidatesName = _choices("CandidatesName", CANDIDATE_SOURCES)
-ObjectiveName = _choices("ObjectiveName", OBJECTIVES)
+CandidatesName = _choices("CandidatesName", SOURCES)  # one member per candidate source
 StrategyName = _choices("StrategyName", STRATEGIES)
 
 
@@ -55,9 +53,8 @@ def route_command(
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64); every seed is deterministic."),
     row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order instead of input order."),
-    select: SelectName = typer.Option(SelectName.random, "--select", help="Selection policy, which candidates to keep: " + "; ".join(f"{p.name}: {p.summary}" for p in POLICIES.values()) + "."),
-    candidates: CandidatesName = typer.Option(CandidatesName.phase, "--candidates", help="Candidate source: phase (the phase construction, from row sums alone) or mask (exactly S_ij AND T_ji of the matrices: S as a constraint, e.g. jobs x allowed machines)."),
-    objective: Optional[ObjectiveName] = typer.Option(None, "--objective", help="With --select optimal: minimise the max column load (max, default) or max load / t_j (relative)."),
+    select: SelectName = typer.Option(SelectName[DEFAULT_POLICY], "--select", help="Selection policy, which candidates to keep: " + "; ".join(f"{p.name}: {p.summary}" for p in POLICIES.values()) + "."),
+    candidates: CandidatesName = typer.Option(CandidatesName[DEFAULT_SOURCE], "--candidates", help="Candidate source: " + "; ".join(f"{c.name}: {c.summary}" for c in SOURCES.values()) + "."),
     strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
     out: Optional[Path] = typer.Option(None, "--out", help="Write routes (M x k int32, -1 padded) to .npy or .csv; - for stdout (CSV, or --out-format npy)."),
     out_format: Optional[RouteFileFormat] = typer.Option(None, "--out-format", help="Format of --out - (default csv); files take theirs from the extension."),
@@ -69,6 +66,7 @@ def route_command(
     max_memory: Optional[str] = max_memory_option("routing"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Route row shards on the Dask cluster at this address (needs phase-router[distributed])."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Route row shards on a local Dask cluster of N worker processes."),
+    **policy_flags,  # one --<option> per option a selection policy declares: see _with_policy_flags
 ) -> None:
     """Route sources to targets, at most k per source, and summarise the loads.
 
@@ -104,39 +102,29 @@ def route_command(
         policy = POLICIES[select.value]
         if not policy.row_local and (scheduler or workers):
             raise InvalidInputError(policy.not_row_local_because)
-        mask = candidates is CandidatesName.mask
-        if mask and (degrees is not None or row_perm or strategy is not StrategyName.auto or scheduler or workers):
-            raise InvalidInputError("--candidates mask routes the matrices themselves on this machine: it takes "
-                                    "no --degrees, --row-perm, --strategy, --scheduler or --workers")
-        select_options = {}
-        if objective is not None:
-            if select.value != "optimal":
-                raise InvalidInputError("--objective goes with --select optimal")
-            select_options["objective"] = objective.value
+        source = SOURCES[candidates.value]
+        source.check_route_options({"degree_files": degrees is not None, "row_perm": row_perm,
+                                    "strategy": strategy is not StrategyName.auto,
+                                    "shards": bool(scheduler or workers)}, cli=True)
+        select_options = _select_options(policy.name, policy_flags)
 
         rows = chunk_rows or rows_per_chunk(check_count(k, "k"))
-        memory = RouteMemory(resolve_limit(max_memory), k, rows, threads=threads, policy=policy, mask=mask,
+        memory = RouteMemory(resolve_limit(max_memory), k, rows, threads=threads, policy=policy, source=source,
                              pbm=pbm is not None, csv=out is not None and io.route_format(out) == ".csv")
         if degrees is None:  # matrix headers give M and E before the rasters are read
             memory.check_matrix_files(s_file, t_file)
         else:  # a degree .npy's declared shape, a text file's size, before either is read
             memory.check_degree_files(*degrees)
         started = time.perf_counter()
-        if mask:
-            matrix_S, matrix_T = io.read_matrix(s_file), io.read_matrix(t_file)
-            if matrix_T.shape != matrix_S.shape[::-1]:
-                raise ShapeMismatchError(f"{t_file} is {matrix_T.shape[0]} x {matrix_T.shape[1]}, but {s_file} is "
-                                         f"{matrix_S.shape[0]} x {matrix_S.shape[1]}, so T must be "
-                                         f"{matrix_S.shape[1]} x {matrix_S.shape[0]}")
-            read_ms = (time.perf_counter() - started) * 1e3
-            memory.check_mask(matrix_S, matrix_T)  # before the candidate lists are built
-            router = MaskRouter(matrix_S, matrix_T, k, seed=seed, select=select.value, select_options=select_options)
+        if source.from_degrees:
+            a, b = _read_degrees(s_file, t_file, degrees)
         else:
-            s, t = _read_degrees(s_file, t_file, degrees)
-            read_ms = (time.perf_counter() - started) * 1e3
-            memory.check_degrees(s, t)  # before the Router allocates its state
-            router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy.value, select=select.value,
-                            select_options=select_options)
+            a, b = _read_matrices(s_file, t_file)
+        read_ms = (time.perf_counter() - started) * 1e3
+        memory.check_inputs(a, b)  # before the source prepares its candidates
+        router = source.prepare(a, b, k, seed=seed, row_perm=row_perm, strategy=strategy.value,
+                                select=select.value, select_options=select_options)
+        del a, b
         prepare_ms = (time.perf_counter() - started) * 1e3 - read_ms
 
         outputs = {name: shown(path) for name, path in
@@ -150,9 +138,10 @@ def route_command(
             stats = stats_from_totals(totals, router.s, router.t, k=router.k, seed=router.seed,
                                       row_perm=router.row_perm, timings_ms=timings, selection=router.selection_report)
             stats = dataclasses.replace(stats, **router.stats_overrides(), warnings=router.input_warnings())
+            enumerated = "strategy" in source.accepts  # the source enumerates candidate rows by a strategy
             execution = {"select": select.value, "candidates": candidates.value,
-                         "strategy": router.strategy if not mask else None,
-                         "sparse_rows": router.sparse_rows if not mask else None,
+                         "strategy": router.strategy if enumerated else None,
+                         "sparse_rows": router.sparse_rows if enumerated else None,
                          "chunk_rows": rows, "executor": _executor_name(scheduler, workers)}
             payload = {"inputs": inputs, "stats": stats.to_dict(), "execution": execution, "outputs": outputs}
             if stats_path is not None:
@@ -163,6 +152,51 @@ def route_command(
         typer.echo(json.dumps(payload, indent=2, sort_keys=True))
     else:  # on stderr when stdout carries an output
         (stderr if summary_elsewhere else stdout).print(routing_table(stats, inputs, outputs, execution))
+
+
+def _policy_flags() -> dict[str, tuple[Option, list[str]]]:
+    """Every option the policies declare, by name, with the policies that take it."""
+    flags: dict[str, tuple[Option, list[str]]] = {}
+    for declared in POLICIES.values():
+        for option in declared.options:
+            flags.setdefault(option.name, (option, []))[1].append(declared.name)
+    return flags
+
+
+POLICY_FLAGS = _policy_flags()
+
+
+def _flag_parameter(option: Option, owners: list[str]) -> inspect.Parameter:
+    kind = Optional[_choices(f"{option.name.title()}Name", option.choices)] if option.choices else Optional[int]
+    help_text = f"With --select {' or '.join(owners)}: {option.describe()}."
+    return inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, annotation=kind,
+                             default=typer.Option(None, option.flag, help=help_text, show_default=False))
+
+
+def _with_policy_flags(command):
+    """`command` with one keyword parameter per declared policy option in place of its
+    **policy_flags, so Typer makes a --<option> flag of each."""
+    signature = inspect.signature(command)
+    fixed = [p for p in signature.parameters.values() if p.kind is not inspect.Parameter.VAR_KEYWORD]
+    flags = [_flag_parameter(option, owners) for option, owners in POLICY_FLAGS.values()]
+    command.__signature__ = signature.replace(parameters=fixed + flags)
+    return command
+
+
+def _select_options(select: str, policy_flags: dict) -> dict:
+    """The select_options the policy flags give; a flag of another policy is refused."""
+    options = {}
+    for name, value in policy_flags.items():
+        if value is None:
+            continue
+        option, owners = POLICY_FLAGS[name]
+        if select not in owners:
+            raise InvalidInputError(f"{option.flag} goes with --select {' or '.join(owners)}")
+        options[name] = value.value if isinstance(value, Enum) else value
+    return options
+
+
+route_command = _with_policy_flags(route_command)
 
 
 def _input_names(S, T, degrees) -> dict[str, str]:  # noqa: N803
@@ -177,6 +211,16 @@ def _input_names(S, T, degrees) -> dict[str, str]:  # noqa: N803
 
 def _shown_input(path) -> str:
     return "<stdin>" if is_stream(path) else str(path)
+
+
+def _read_matrices(S, T):  # noqa: N803
+    """Both matrices whole, for a candidate source that needs them, not only their row sums."""
+    matrix_S, matrix_T = io.read_matrix(S), io.read_matrix(T)
+    if matrix_T.shape != matrix_S.shape[::-1]:
+        raise ShapeMismatchError(f"{T} is {matrix_T.shape[0]} x {matrix_T.shape[1]}, but {S} is "
+                                 f"{matrix_S.shape[0]} x {matrix_S.shape[1]}, so T must be "
+                                 f"{matrix_S.shape[1]} x {matrix_S.shape[0]}")
+    return matrix_S, matrix_T
 
 
 def _read_degrees(S, T, degrees):  # noqa: N803
@@ -199,7 +243,7 @@ def _executor_name(scheduler: str | None, workers: int | None) -> str:
 
 
 @contextlib.contextmanager
-def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None, workers: int | None):
+def _chunk_source(router: PreparedCandidates, rows: int, threads: int, scheduler: str | None, workers: int | None):
     if not (scheduler or workers):
         yield router.chunks(rows, threads=threads)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from ..analysis.routers import DEFAULT_ROUTER
 from .specs import specs_markdown
 from .stress import summary_table
 
@@ -80,7 +81,7 @@ def report_markdown(summary: dict) -> str:
     ]
     for name in scaling["plots"]:
         lines.append(f"![{name}](scaling/{name})")
-    phase_rows = [r for r in scaling["rows"] if r["router"] == "phase"]
+    phase_rows = [r for r in scaling["rows"] if r["router"] == DEFAULT_ROUTER]
     if phase_rows:
         largest = max(r["M"] for r in phase_rows)
         lines += ["", f"Phase router at the largest N = {largest} (mean ± std over seeds):", "",

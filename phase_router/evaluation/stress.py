@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import _core
 from ..analysis.metrics import max_over_mean
-from ..analysis.routers import ROUTERS
+from ..analysis.routers import DEFAULT_ROUTER, ROUTERS
 from ..baselines import hash_route, two_choice_route
 from ..baselines.hash_original import hash_route_original
 from ..inputs import degrees, realise
@@ -136,7 +136,7 @@ def two_phase_original(plan: StressPlan, loads_out: dict) -> list[dict]:
                 records.append(record)
                 if seed == 0:
                     loads_out[("two-phase-original", k, name)] = _loads(routes2, N)
-                if name == "phase":
+                if name == DEFAULT_ROUTER:
                     phase2 = (S2.sum(axis=1).astype(np.uint32), T2.sum(axis=1).astype(np.uint32), routes2)
             s2, t2, routes2 = phase2
             for name, (routes, elapsed) in _fair_baselines(s2, t2, k, seed2, _counts(routes2), True).items():

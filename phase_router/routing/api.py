@@ -16,8 +16,9 @@ from numpy.typing import NDArray
 
 from .._internal.validate import check_matching_shapes, check_output_fits, matrix_row_degrees
 from ..analysis.stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
-from ..errors import InvalidInputError
+from .candidates import DEFAULT_SOURCE, candidate_source, describe_sources
 from .router import PreparedCandidates, Router, check_rows
+from .selection import DEFAULT_POLICY, describe_policies
 
 
 @dataclass(frozen=True)
@@ -45,54 +46,50 @@ class Routing:
         return routes_to_torch(self.routes)
 
 
-CANDIDATE_SOURCES = ("phase", "mask")
-
-
-def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
+def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = DEFAULT_POLICY,
           strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
           out: NDArray[np.int32] | None = None, select_options: dict[str, Any] | None = None,
-          candidates: str = "phase") -> Routing:
+          candidates: str = DEFAULT_SOURCE) -> Routing:
     """Route sources (rows of S, M x E) to targets (rows of T, E x M), at most k per source.
 
     S and T are 0/1 matrices: bool, integer or float NumPy arrays, ``PackedBits``, SciPy sparse
     matrices or arrays (row sums without densifying), or anything with ``__dlpack__`` /
-    ``__array__`` (PyTorch CPU tensors included). Only their row sums matter (docs/SPEC.md), so
-    this is ``route_degrees`` on those sums.
-    select: the selection policy, "random" (the spec's uniform k-subset, the default) or "greedy"
-    (the k least loaded relative to t_j, docs/BASELINES.md; slower); select_options its options.
+    ``__array__`` (PyTorch CPU tensors included). For the default candidate source only their
+    row sums matter (docs/SPEC.md), so this is then ``route_degrees`` on those sums.
+    select: the selection policy (listed below; the first is the default); select_options a
+    dict of that policy's options (listed with it), None for its defaults.
     strategy: "auto", "dense" or "sparse" (identical routes; see Router). rows: (start, stop) to
     route only those source rows (equal to the same slice of the full routing). out: an
     (stop - start) x k int32 C-contiguous array to write the routes into (reused buffers skip
     page faults).
-    candidates: "phase" (the default: the phase construction of docs/SPEC.md, from row sums
-    alone) or "mask" (exactly O_ij = S_ij AND T_ji of the matrices, no phase mixing: for S as a
-    constraint, e.g. job i may run only on machines j; see routing/mask.py).
+    candidates: the candidate source (listed below; the first is the default). A source that
+    needs the matrices themselves takes neither row_perm nor strategy.
     """
     started = time.perf_counter()
-    if candidates not in CANDIDATE_SOURCES:
-        raise InvalidInputError(f"candidates must be one of {', '.join(CANDIDATE_SOURCES)}, got {candidates!r}")
-    if candidates == "mask":
-        if row_perm is not False or strategy != "auto":
-            raise InvalidInputError("row_perm and strategy belong to the phase construction; "
-                                    "candidates='mask' takes neither")
-        from .mask import MaskRouter
-
-        router = MaskRouter(S, T, k, seed=seed, select=select, select_options=select_options)
+    source = candidate_source(candidates)
+    source.check_route_options({"row_perm": row_perm is not False,
+                                "strategy": not (isinstance(strategy, str) and strategy == "auto")})
+    if not source.from_degrees:
+        router = source.prepare(S, T, k, seed=seed, select=select, select_options=select_options)
         return _run(router, rows, threads, out, started, {"prepare": (time.perf_counter() - started) * 1e3},
                     stacklevel=3)
     s, shape_S = matrix_row_degrees(S, "S")
     t, shape_T = matrix_row_degrees(T, "T")
     check_matching_shapes(shape_S, shape_T)
     degrees_ms = (time.perf_counter() - started) * 1e3
-    return _route(s, t, k, seed, row_perm, select, select_options, strategy, rows, threads, out, started,
-                  {"degrees": degrees_ms})
+    prepare_start = time.perf_counter()
+    router = source.prepare(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
+                            select_options=select_options)
+    timings_ms = {"degrees": degrees_ms, "prepare": (time.perf_counter() - prepare_start) * 1e3}
+    return _run(router, rows, threads, out, started, timings_ms, stacklevel=3)
 
 
-def route_degrees(s: Any, t: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = "random",
+def route_degrees(s: Any, t: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = DEFAULT_POLICY,
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
                   out: NDArray[np.int32] | None = None, select_options: dict[str, Any] | None = None) -> Routing:
     """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
-    with M = len(s) and E = len(t). Options as for ``route``."""
+    with M = len(s) and E = len(t), by the phase construction. Options as for ``route``; select
+    is one of the policies below."""
     return _route(s, t, k, seed, row_perm, select, select_options, strategy, rows, threads, out,
                   time.perf_counter(), {})
 
@@ -133,3 +130,10 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
     timings_ms["total"] = (time.perf_counter() - started) * 1e3
     object.__setattr__(stats, "timings_ms", dict(timings_ms))
     return Routing(routes=routes, stats=stats)
+
+
+# The lists in the docstrings come from the registries, so a new policy or source documents itself.
+_POLICIES_DOC = "\n\n    Selection policies (select=):\n" + describe_policies("    ")
+_SOURCES_DOC = "\n\n    Candidate sources (candidates=):\n" + describe_sources("    ")
+route.__doc__ = f"{(route.__doc__ or '').rstrip()}{_POLICIES_DOC}{_SOURCES_DOC}\n"
+route_degrees.__doc__ = f"{(route_degrees.__doc__ or '').rstrip()}{_POLICIES_DOC}\n"

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..io.atomic import OutputBatch
 from ..io.sinks import PbmSink, routes_sink
-from .router import Router
+from .router import PreparedCandidates
 from ..analysis.stats import LoadTotals
 
 DEFAULT_CHUNK_BYTES = 64 * 2**20  # routes held in memory at once
@@ -20,7 +20,7 @@ def rows_per_chunk(k: int, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> int:
     return max(1, chunk_bytes // (4 * k))
 
 
-def route_to_files(router: Router, chunks: Iterable[tuple[int, np.ndarray]], batch: OutputBatch, *,
+def route_to_files(router: PreparedCandidates, chunks: Iterable[tuple[int, np.ndarray]], batch: OutputBatch, *,
                    out: str | os.PathLike[str] | None = None,
                    pbm: str | os.PathLike[str] | None = None) -> LoadTotals:
     """Write every chunk (first row, routes), which must come in row order and cover all M rows,

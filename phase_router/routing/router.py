@@ -24,7 +24,8 @@ from .._internal.validate import (
     show,
 )
 from ..errors import InvalidInputError
-from .selection import Policy, policy
+from .selection import DEFAULT_POLICY, Policy, policy
+from .selection.kernel import select_rows
 
 STRATEGIES = {"auto": 0, "dense": 1, "sparse": 2}
 
@@ -49,7 +50,7 @@ class PreparedCandidates:
     (step 7) on any range of source rows. Subclasses set M, E, k, seed, s, t and _core (a
     ``_core.CandidateSource``)."""
 
-    candidates = "phase"
+    candidates: str  # the name its CandidateSource registers (routing/candidates/)
     s: np.ndarray
     t: np.ndarray
     k: int
@@ -65,7 +66,9 @@ class PreparedCandidates:
         self._whole_pass: np.ndarray | None = None  # a policy that is not row-local routes all rows once
         # The policy's name and options, plus what it reports about its last pass.
         self.selection_report: dict = {"policy": self.policy.name, **self.select_options}
-        if self.candidates != "phase":
+        from .candidates import DEFAULT_SOURCE
+
+        if self.candidates != DEFAULT_SOURCE:  # the default source goes unnamed
             self.selection_report["candidates"] = self.candidates
 
     def stats_overrides(self) -> dict:
@@ -97,11 +100,11 @@ class PreparedCandidates:
             check_routes_buffer(out, stop - start, self.k)
         threads = check_threads(threads)
         if self.policy.row_local:
-            return self.policy.select(self, start, stop, out, threads)
+            return select_rows(self.policy, self, start, stop, out, threads)
         if (start, stop) == (0, self.M) and self._whole_pass is None:
-            return self.policy.select(self, 0, self.M, out, threads)
+            return select_rows(self.policy, self, 0, self.M, out, threads)
         if self._whole_pass is None:  # computed once, then every range is a slice of it
-            self._whole_pass = self.policy.select(self, 0, self.M, None, threads)
+            self._whole_pass = select_rows(self.policy, self, 0, self.M, None, threads)
         rows = self._whole_pass[start:stop]
         if out is None:
             return rows.copy()
@@ -124,12 +127,14 @@ class Router(PreparedCandidates):
     strategy: "dense" (prefix bitmaps + sweep, O(E/64) per row), "sparse" (enumerate the row's
     arc, O(s_i log s_i) per row) or "auto" (per row, by the cost model in core_cpp/ring/router.cpp).
     All three give identical routes.
-    select: the selection policy's name ("random", "greedy", ...); select_options its options
+    select: the selection policy's name (``selection.POLICIES``); select_options its options
     (e.g. {"block": 16} for greedy).
     """
 
+    candidates = "phase"  # registered by routing/candidates/phase.py
+
     def __init__(self, s, t, k: int, *, seed: int = 0, row_perm: bool = False, strategy: str = "auto",
-                 select: str = "random", select_options: dict | None = None) -> None:
+                 select: str = DEFAULT_POLICY, select_options: dict | None = None) -> None:
         self.s, self.t = check_degree_pair(s, t)
         self.k = check_count(k, "k")
         self.seed = check_seed(seed)

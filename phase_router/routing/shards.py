@@ -17,7 +17,8 @@ import numpy as np
 
 from .._internal.validate import SCHEDULER_CONNECT_TIMEOUT, check_scheduler_address, check_worker_processes
 from ..errors import InvalidInputError, PhaseRouterError
-from .router import Router
+from .candidates import SOURCES
+from .router import PreparedCandidates
 
 
 class MissingExtraError(PhaseRouterError):
@@ -25,8 +26,10 @@ class MissingExtraError(PhaseRouterError):
 
 
 def _route_shard(s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool, strategy: str, select: str,
-                 start: int, stop: int) -> np.ndarray:
-    return Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select).route_rows(start, stop)
+                 select_options: dict, candidates: str, start: int, stop: int) -> np.ndarray:
+    router = SOURCES[candidates].prepare(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
+                                         select_options=select_options)
+    return router.route_rows(start, stop)
 
 
 @contextlib.contextmanager
@@ -91,12 +94,14 @@ def _kill_workers(cluster) -> None:
                 os.kill(pid, signal.SIGKILL)
 
 
-def dask_chunks(router: Router, chunk_rows: int, client) -> Iterator[tuple[int, np.ndarray]]:
+def dask_chunks(router: PreparedCandidates, chunk_rows: int, client) -> Iterator[tuple[int, np.ndarray]]:
     """(first row, routes) for each shard of chunk_rows rows, in row order. At most two shards
     per worker are in flight, so results do not pile up on the cluster. Only a row-local selection
-    policy can be sharded; any other is refused with the policy's reason."""
+    policy can be sharded, on a candidate source that prepares shards from the degrees; anything
+    else is refused with the policy's or the source's reason."""
     if not router.policy.row_local:
         raise InvalidInputError(router.policy.not_row_local_because)
+    SOURCES[router.candidates].check_route_options({"shards": True})
     s, t = client.scatter([router.s, router.t], broadcast=True)
     window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
     ranges = deque((a, min(router.M, a + chunk_rows)) for a in range(0, router.M, chunk_rows))
@@ -106,7 +111,8 @@ def dask_chunks(router: Router, chunk_rows: int, client) -> Iterator[tuple[int, 
             while ranges and len(pending) < window:
                 a, b = ranges.popleft()
                 future = client.submit(_route_shard, s, t, router.k, router.seed, router.row_perm,
-                                       router.strategy, router.select, a, b, pure=False)
+                                       router.strategy, router.select, router.select_options, router.candidates,
+                                       a, b, pure=False)
                 pending.append((a, future))
             a, future = pending.popleft()
             yield a, future.result()

@@ -10,30 +10,11 @@ import os
 from ...io.npy import CHUNK_BYTES as NPY_CHUNK  # one NPY read buffer (a chunk holds at least one whole row)
 from ...io.npy import READ_THREADS as NPY_READ_THREADS  # reading threads, each with its own buffer
 from ...io.pbm import CHUNK_BYTES as READ_CHUNK  # one chunk of PBM raster at a time
-from ...routing.mask import ROWS_PER_BLOCK_ENTRIES as MASK_BLOCK  # entries of S AND T^T built at once
+from ...routing.candidates import DEFAULT_SOURCE, SOURCES, CandidateSource
+from ...routing.candidates.phase import router_state_bytes
+from ...routing.selection import POLICIES, Policy
 
-CHECKPOINT_BUDGET = 64 * 2**20  # core_cpp/ring/source_arcs.hpp: SourceArcs::kDefaultBudgetBytes
-OPTIMAL_PAIR_BYTES = 40  # core_cpp/selection/max_flow.cpp: arcs both ways, capacities, flows per candidate pair
 TEXT_LINE_BYTES = 180  # a text degree line while parsed: bytes object, stripped copy, tuple, list slots, token
-
-
-def _planned_stride(E: int) -> int:
-    """core_cpp/ring/source_arcs.cpp SourceArcs::planned_stride, so the checkpoints are known up front."""
-    words = (E + 63) // 64
-    stride = 64
-    while stride < E and (E // stride + 1) * words * 8 > CHECKPOINT_BUDGET:
-        stride *= 2
-    return stride
-
-
-def router_state_bytes(M: int, E: int) -> int:
-    """An upper bound of Router.memory_bytes (core_cpp/ring/router.cpp) plus the core's copies of s and
-    t, from M and E alone: per-row arrays (20 bytes a row), sweep events and the prefix
-    checkpoints (assumed present, as they are whenever one row is dense)."""
-    arrays = 20 * M + 4 * E
-    events = 4 * (M + 1 + 2 * E)
-    checkpoints = (E // _planned_stride(E) + 1) * ((E + 63) // 64) * 8
-    return arrays + events + checkpoints + 4 * (M + E)
 
 
 def threads_used(threads: int) -> int:
@@ -105,52 +86,20 @@ def routes_and_outputs(M: int, E: int, k: int, chunk_rows: int, *, row_local: bo
 
 
 def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy: str, row_local: bool,
-                pbm: bool = False, csv: bool = False, pairs: int | None = None) -> dict[str, int]:
-    """The routing stage (phase candidates): routes held at once (one chunk, or all M rows for a
-    policy that is not row-local), the outputs' scratch, the prepared state, the degrees as
-    routed and their statistics, and per-thread selection buffers. `pairs` is the expected
-    candidate pairs (sum over rows), which --select optimal holds as a flow network."""
+                pbm: bool = False, csv: bool = False, pairs: int | None = None,
+                source: str = DEFAULT_SOURCE) -> dict[str, int]:
+    """The routing stage: routes held at once (one chunk, or all M rows for a policy that is not
+    row-local), the outputs' scratch, what the candidate source holds (its declared
+    memory_parts) and the scratch of the source and the policy (their declarations). `pairs` is
+    the candidate pairs (sum over rows, expected or exact), which some policies hold."""
     threads = threads_used(threads)
+    declared: Policy = POLICIES[policy]
     parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, pbm=pbm, csv=csv)
-    parts["prepared state"] = router_state_bytes(M, E)
-    # degrees as checked (uint32), the statistics' float64 copy of s and bool masks, load totals per thread
-    parts["degrees and loads"] = 4 * (M + E) + 9 * M + 8 * E * (threads + 4)
-    scratch = threads * (E + 4 * ((E + 63) // 64) * 8 + 4 * E)
-    if policy == "greedy":
-        scratch += 8 * E + 4 * M + threads * 16 * E
-    elif policy == "balanced":
-        scratch += 16 * E + 12 * M + threads * 24 * E + 4 * min(pairs or 0, 2**31)
-    elif policy == "optimal":
-        scratch += OPTIMAL_PAIR_BYTES * (pairs or 0) + 40 * (M + E)
+    held = SOURCES[source].memory_parts(M, E, threads, pairs or 0)
+    scratch = held.pop("scratch", 0) + declared.scratch_bytes(M, E, threads, pairs or 0)
+    parts.update(held)
     parts["scratch"] = scratch
     return parts
-
-
-def mask_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy: str, row_local: bool,
-               pairs: int, pbm: bool = False, csv: bool = False) -> dict[str, int]:
-    """The routing stage with --candidates mask: both matrices as bool, the candidate lists
-    (uint32 per pair, row offsets) and the chunk of np.nonzero index pairs that builds them."""
-    threads = threads_used(threads)
-    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, pbm=pbm, csv=csv)
-    parts["matrices"] = 2 * M * E
-    parts["candidate lists"] = 4 * pairs + 8 * (M + 1) + 12 * (M + E)
-    # routing/mask.py builds the lists in blocks of MASK_BLOCK entries: S AND T^T (bool, and its
-    # transposed operand), np.nonzero's two int64 index arrays and the uint32 targets of the block;
-    # then the blocks are concatenated (another 4 bytes a pair)
-    block = min(M * E, max(E, MASK_BLOCK))
-    block_pairs = pairs * block // max(1, M * E)
-    scratch = threads * 16 * E + max(4 * pairs, 2 * block + 20 * block_pairs)
-    if policy == "optimal":
-        scratch += OPTIMAL_PAIR_BYTES * pairs + 40 * (M + E)
-    elif policy == "balanced":
-        scratch += 4 * pairs + 12 * M + 16 * E
-    parts["scratch"] = scratch
-    return parts
-
-
-def expected_pairs(s_sum: int, t_sum: int, M: int, E: int) -> int:
-    """E[sum_i c_i] = sum(s) sum(t) / (M E) (docs/SPEC.md, Theory): the phase candidates' pairs."""
-    return (s_sum * t_sum) // max(1, M * E)
 
 
 def _largest(*stages: dict[str, int]) -> dict[str, int]:
@@ -162,17 +111,15 @@ class RouteMemory:
     """`route`'s checks, in the order the command runs: the input files (headers, sizes), then the
     degrees or matrices as read, each before the next large allocation."""
 
-    def __init__(self, limit: int, k: int, chunk_rows: int, *, threads: int, policy, mask: bool,
-                 pbm: bool, csv: bool) -> None:
+    def __init__(self, limit: int, k: int, chunk_rows: int, *, threads: int, policy: Policy,
+                 source: CandidateSource, pbm: bool, csv: bool) -> None:
         self.limit, self.k, self.chunk_rows = limit, k, chunk_rows
-        self.threads, self.policy, self.mask, self.pbm, self.csv = threads, policy, mask, pbm, csv
+        self.threads, self.policy, self.source, self.pbm, self.csv = threads, policy, source, pbm, csv
 
     def _routing(self, M: int, E: int, pairs: int | None) -> dict[str, int]:  # noqa: N803
-        options = {"threads": self.threads, "policy": self.policy.name, "row_local": self.policy.row_local,
-                   "pbm": self.pbm, "csv": self.csv}
-        if self.mask:
-            return mask_parts(M, E, self.k, self.chunk_rows, pairs=pairs or 0, **options)
-        return route_parts(M, E, self.k, self.chunk_rows, pairs=pairs, **options)
+        return route_parts(M, E, self.k, self.chunk_rows, threads=self.threads, policy=self.policy.name,
+                           row_local=self.policy.row_local, pbm=self.pbm, csv=self.csv, pairs=pairs,
+                           source=self.source.name)
 
     def _check(self, parts: dict[str, int]) -> int:
         from .limit import check_memory
@@ -184,7 +131,7 @@ class RouteMemory:
 
         layouts = [matrix_file_layout(S), matrix_file_layout(T)]
         M, E = layouts[0].shape
-        if self.mask:  # S stays while T is read; T's reading is the larger moment
+        if not self.source.from_degrees:  # read whole: S stays while T is read, the larger moment
             reading = {"reading the matrices": M * E + matrix_whole_bytes(layouts[1].fmt, E, M, layouts[1].data_bytes)}
             return self._check(_largest(reading, self._routing(M, E, 0)))
         reading = {"reading the matrices": 4 * M + max(matrix_degrees_bytes(x.fmt, *x.shape, x.data_bytes)
@@ -209,14 +156,11 @@ class RouteMemory:
             parts = _largest(parts, held)
         return self._check(parts)
 
-    def check_degrees(self, s, t) -> int:
-        return self._check(self._routing(len(s), len(t), expected_pairs(int(s.sum()), int(t.sum()), len(s), len(t))))
-
-    def check_mask(self, S, T) -> int:  # noqa: N803
-        import numpy as np
-
-        M, E = S.shape
-        pairs = int(np.count_nonzero(S)) * int(np.count_nonzero(T)) // max(1, M * E)
-        parts = self._routing(M, E, pairs)
-        parts.pop("matrices")  # read already: in use
+    def check_inputs(self, a, b) -> int:
+        """Once the source's inputs are read (degrees, or matrices for a source that needs them):
+        before the candidates are prepared."""
+        M, E = len(a), len(b)  # noqa: N806
+        parts = self._routing(M, E, self.source.candidate_pairs(a, b))
+        if self.source.input_part:
+            parts.pop(self.source.input_part)  # read already: in use
         return self._check(parts)

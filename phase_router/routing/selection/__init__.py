@@ -1,22 +1,35 @@
 """Step 7 of docs/SPEC.md, the selection stage: a policy keeps at most k of each source row's
-candidates (step 6's output, from a prepared ``Router``). Every policy runs on the same Router and
-the same candidate rows and writes the same routes format (M x k int32, ascending, -1 padded).
+candidates (step 6's output, from a prepared candidate source). Every policy runs on every
+candidate source and writes the same routes format (M x k int32, ascending, -1 padded).
 
-Adding a policy is one module here defining a ``Policy`` and one line in ``POLICIES`` (and its
-C++ kernel in core_cpp/selection/policy_<name>.cpp over a CandidateSource).
+A policy is one module here declaring a ``Policy`` (name, summary, options, row-locality, kernel
+binding, memory, oracle) and one ``register`` line below; its C++ kernel lives in
+core_cpp/selection/policy_<name>.cpp over a CandidateSource, its oracle in phase_router/reference/.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from ..._internal.validate import show
 from ...errors import InvalidInputError
-from .balanced import BALANCED
-from .greedy import GREEDY
-from .optimal import OPTIMAL
-from .policy import Policy
-from .random import RANDOM
+from .policy import Option, Policy
 
-POLICIES: dict[str, Policy] = {p.name: p for p in (RANDOM, GREEDY, BALANCED, OPTIMAL)}
+POLICIES: dict[str, Policy] = {}
+
+
+def register(module: str) -> None:
+    """Registers the ``POLICY`` declared by the module selection/<module>.py."""
+    declared: Policy = import_module(f"{__name__}.{module}").POLICY
+    POLICIES[declared.name] = declared
+
+
+register("random")  # the default: the first registered
+register("greedy")
+register("balanced")
+register("optimal")
+
+DEFAULT_POLICY = next(iter(POLICIES))
 
 
 def policy(name: object) -> Policy:
@@ -26,4 +39,9 @@ def policy(name: object) -> Policy:
     return POLICIES[name]
 
 
-__all__ = ["POLICIES", "Policy", "policy"]
+def describe_policies(indent: str = "    ") -> str:
+    """Every policy and its options, one paragraph each (for docstrings and help)."""
+    return "\n".join(f"{indent}- {p.describe()}" for p in POLICIES.values())
+
+
+__all__ = ["DEFAULT_POLICY", "Option", "POLICIES", "Policy", "describe_policies", "policy", "register"]

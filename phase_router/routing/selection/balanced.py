@@ -6,40 +6,36 @@ loads), so it routes all rows in one pass (core_cpp/selection/policy_balanced.cp
 
 from __future__ import annotations
 
-from ... import _core
-from ..._internal.validate import check_count
-from ...errors import InvalidInputError
-from .policy import Policy
+from .kernel import call_kernel
+from .policy import Option, Policy
 
 DEFAULT_ROUNDS = 8
 
 
-def _select(router, start: int, stop: int, out, threads: int):
-    rounds = router.select_options.get("rounds", DEFAULT_ROUNDS)
-    routes, info = _core.select_balanced(router._core, router.k, router.seed, rounds, threads, out)
-    router.selection_report.update(dict(info))
-    return routes
+def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
+    """Loads and caps per target, each row's state, per-thread eviction buffers, and the
+    candidate ranks the repair rounds keep (4 bytes a pair, capped at 2^31 pairs)."""
+    return 16 * E + 12 * M + threads * 24 * E + 4 * min(pairs, 2**31)
 
 
-def _check_options(options: dict) -> dict:
-    unknown = set(options) - {"rounds"}
-    if unknown:
-        raise InvalidInputError(f"select='balanced' takes the option rounds only, got {', '.join(sorted(unknown))}")
-    rounds = options.get("rounds")
-    return {} if rounds is None else {"rounds": check_count(rounds, "rounds", minimum=0, maximum=64)}
+def _oracle(candidates, t, k: int, seed: int, options: dict):
+    from ...reference.balanced import select_balanced
+
+    return select_balanced(candidates, t, k, seed, options.get("rounds", DEFAULT_ROUNDS))
 
 
-BALANCED = Policy(
+POLICY = BALANCED = Policy(
     "balanced", "min(k, c_i) of each row's candidates with the maximum column load within 2 % of the optimum (proven by max-flow at worst)",
-    row_local=False, select=_select, check_options=_check_options,
+    row_local=False, binding="select_balanced", oracle=_oracle,
     not_row_local_because=("select='balanced' balances the loads of all rows together (repair rounds over the "
                            "whole routing), so it cannot be sharded; route it on one machine"),
+    options=(Option("rounds", "repair rounds before the exact phase", default=DEFAULT_ROUNDS, minimum=0, maximum=64),),
+    kernel_options=lambda router, options: {"rounds": options.get("rounds", DEFAULT_ROUNDS)},
+    scratch_bytes=_scratch_bytes,
 )
 
 
 def balanced_report(router) -> dict:
     """Route all rows of a prepared ``Router`` under select="balanced" and say what the run did:
     lower_bound, goal, rounds_run, moves, augmentations, proven_optimal, max_load."""
-    rounds = router.select_options.get("rounds", DEFAULT_ROUNDS)
-    _, info = _core.select_balanced(router._core, router.k, router.seed, rounds, 0, None)
-    return dict(info)
+    return call_kernel(BALANCED, router, 0, router.M, None, 0)[1]

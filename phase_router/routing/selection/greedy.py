@@ -5,10 +5,8 @@ count; not row-local, so it routes all rows in one pass (core_cpp/selection/poli
 
 from __future__ import annotations
 
-from ... import _core
-from ..._internal.validate import check_count, check_matching_shapes, matrix_row_degrees
-from ...errors import InvalidInputError
-from .policy import Policy
+from ..._internal.validate import check_matching_shapes, matrix_row_degrees
+from .policy import Option, Policy
 
 
 def default_block(M: int) -> int:
@@ -17,24 +15,29 @@ def default_block(M: int) -> int:
     return max(1, M // 1024)
 
 
-def _select(router, start: int, stop: int, out, threads: int):
-    block = router.select_options.get("block") or default_block(router.M)
-    return _core.select_greedy(router._core, router.k, router.seed, block, threads, out)
+def _kernel_options(router, options: dict) -> dict:
+    return {"block": options.get("block") or default_block(router.M)}
 
 
-def _check_options(options: dict) -> dict:
-    unknown = set(options) - {"block"}
-    if unknown:
-        raise InvalidInputError(f"select='greedy' takes the option block only, got {', '.join(sorted(unknown))}")
-    block = options.get("block")
-    return {} if block is None else {"block": check_count(block, "block")}
+def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
+    """The row order and the loads (int64 per target), and per thread a row's keys and picks."""
+    return 8 * E + 4 * M + threads * 16 * E
 
 
-GREEDY = Policy(
+def _oracle(candidates, t, k: int, seed: int, options: dict):
+    from ...reference.greedy import select_greedy
+
+    return select_greedy(candidates, t, k, seed, options.get("block") or default_block(candidates.shape[0]))
+
+
+POLICY = GREEDY = Policy(
     "greedy", "the k least loaded candidates relative to t_j, rows in a seed-derived order (slower)",
-    row_local=False, select=_select, check_options=_check_options,
+    row_local=False, binding="select_greedy", oracle=_oracle,
     not_row_local_because=("select='greedy' needs every earlier row's loads (rows go in one seed-derived pass), "
                            "so it cannot be sharded; route it on one machine"),
+    options=(Option("block", "rows per block; a block's rows see the loads as of its start",
+                    default_help="max(1, M // 1024)"),),
+    kernel_options=_kernel_options, read_report=lambda report: {}, scratch_bytes=_scratch_bytes,
 )
 
 
@@ -44,7 +47,7 @@ def route_degrees_greedy(s, t, k: int, *, seed: int = 0, row_perm: bool = False,
     definition; default ``default_block(M)``). ``threads`` never changes the result."""
     from ..api import route_degrees
 
-    return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select="greedy", threads=threads,
+    return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select=GREEDY.name, threads=threads,
                          select_options={"block": block} if block is not None else None)
 
 

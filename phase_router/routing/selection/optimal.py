@@ -10,44 +10,52 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ... import _core
-from ...errors import InvalidInputError, ResourceLimitError
-from .policy import Policy
+from ...errors import ResourceLimitError
+from .policy import Option, Policy
 
 OBJECTIVES = ("max", "relative")
 MAX_CANDIDATE_PAIRS = 1 << 28  # ~40 bytes a pair: about 10 GiB at the limit
+PAIR_BYTES = 40  # core_cpp/selection/max_flow.cpp: arcs both ways, capacities, flows per candidate pair
 
 
-def _check_options(options: dict) -> dict:
-    unknown = set(options) - {"objective"}
-    if unknown:
-        raise InvalidInputError(f"select='optimal' takes the option objective only, got {', '.join(sorted(unknown))}")
-    objective = options.get("objective", "max")
-    if objective not in OBJECTIVES:
-        raise InvalidInputError(f"objective must be one of {', '.join(OBJECTIVES)}, got {objective!r}")
-    return {"objective": objective}
+def _kernel_options(router, options: dict) -> dict:
+    return {"relative": options.get("objective") == "relative", "max_pairs": MAX_CANDIDATE_PAIRS}
 
 
-def _select(router, start: int, stop: int, out, threads: int):
-    relative = router.select_options.get("objective") == "relative"
-    try:
-        routes, numerator, denominator, pairs, flows = _core.select_optimal(
-            router._core, router.k, relative, MAX_CANDIDATE_PAIRS, threads, out)
-    except ValueError as exc:
-        raise ResourceLimitError(f"{exc} ({MAX_CANDIDATE_PAIRS:,} candidate pairs); use select='balanced' or "
-                                 "'greedy' for inputs this large") from None
-    router.selection_report.update({
-        "objective": "relative" if relative else "max",
+def _read_report(report: dict) -> dict:
+    numerator, denominator = report["numerator"], report["denominator"]
+    return {
+        "objective": "relative" if report["relative"] else "max",
         "optimum": float(Fraction(numerator, denominator)), "optimum_numerator": int(numerator),
-        "optimum_denominator": int(denominator), "candidate_pairs": int(pairs), "max_flows": int(flows),
+        "optimum_denominator": int(denominator), "candidate_pairs": int(report["candidate_pairs"]),
+        "max_flows": int(report["max_flows"]),
         "proof": "these caps are feasible and every smaller value is not (max-flow)",
-    })
-    return routes
+    }
 
 
-OPTIMAL = Policy(
+def _kernel_error(exc: ValueError) -> Exception:
+    return ResourceLimitError(f"{exc} ({MAX_CANDIDATE_PAIRS:,} candidate pairs); use select='balanced' or "
+                              "'greedy' for inputs this large")
+
+
+def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
+    """The flow network: PAIR_BYTES a candidate pair, and its row and target nodes."""
+    return PAIR_BYTES * pairs + 40 * (M + E)
+
+
+def _oracle(candidates, t, k: int, seed: int, options: dict):
+    from ...reference.optimal import select_optimal
+
+    return select_optimal(candidates, t, k, options.get("objective") == "relative")[0]
+
+
+POLICY = OPTIMAL = Policy(
     "optimal", "the smallest possible maximum column load (or load / t_j), proven by max-flow (slowest)",
-    row_local=False, select=_select, check_options=_check_options,
+    row_local=False, binding="select_optimal", oracle=_oracle,
     not_row_local_because=("select='optimal' solves one max-flow over all rows, so it cannot be sharded; "
                            "route it on one machine"),
+    options=(Option("objective", "minimise the maximum column load (max) or the maximum load / t_j (relative)",
+                    default="max", choices=OBJECTIVES),),
+    kernel_options=_kernel_options, read_report=_read_report, kernel_error=_kernel_error,
+    scratch_bytes=_scratch_bytes,
 )

@@ -1,19 +1,61 @@
-"""What a selection policy is, as the rest of the package sees it."""
+"""What a selection policy is, as the rest of the package sees it: one declaration per policy
+(``Policy``), from which the API's ``select_options`` checks, the CLI's flags, shard refusal,
+the memory estimate and the oracle tests are all derived."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from ..router import Router
+from ..._internal.validate import MAX_DIM, check_choice, check_count
+from ...errors import InvalidInputError
 
-# (router, start, stop, out, threads) -> routes of rows [start, stop); out is None or a
-# (stop - start) x k int32 C-contiguous buffer to write into.
-SelectRows = Callable[["Router", int, int, "np.ndarray | None", int], np.ndarray]
+if TYPE_CHECKING:
+    from ..router import PreparedCandidates
+
+
+@dataclass(frozen=True)
+class Option:
+    """One option of a policy, as ``select_options={name: value}`` and as ``--<name>`` on the
+    command line. An integer in [minimum, maximum] unless ``choices`` lists the allowed strings.
+    ``default`` is what the policy uses when the option is not given (None: the kernel decides,
+    as ``default_help`` says)."""
+
+    name: str
+    help: str
+    default: Any = None
+    minimum: int = 1
+    maximum: int = MAX_DIM
+    choices: tuple[str, ...] = ()
+    default_help: str = ""
+
+    def check(self, value: object) -> int | str:
+        if self.choices:
+            return check_choice(value, self.choices, self.name)
+        return check_count(value, self.name, minimum=self.minimum, maximum=self.maximum)
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    def describe(self) -> str:
+        """The option's help with its range and default, as the CLI and the docstrings show it."""
+        allowed = " | ".join(self.choices) if self.choices else f"integer in [{self.minimum}, {self.maximum}]"
+        default = self.default_help or (repr(self.default) if self.default is not None else "the kernel's")
+        return f"{self.help} ({allowed}; default {default})"
+
+
+# The kernel's report (a dict) turned into what the routing's statistics keep (stats.selection).
+ReadReport = Callable[[dict], dict]
+# Declared options (checked, defaults not filled in) -> keyword arguments of the kernel binding.
+KernelOptions = Callable[["PreparedCandidates", dict], dict]
+# (M, E, threads, candidate pairs) -> bytes the kernel holds beyond the routes and the source's state.
+ScratchBytes = Callable[[int, int, int, int], int]
+# (candidate matrix O (M x E bool), t, k, seed, checked options) -> routes, by docs/SPEC.md literally.
+Oracle = Callable[[np.ndarray, np.ndarray, int, int, dict], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -22,18 +64,38 @@ class Policy:
     summary: str
     # Row-local: a row's routes depend on its own candidates only (and the seed). Then any row
     # range is routed on its own, so chunks and Dask shards cost only their rows. A policy that is
-    # not row-local routes all M rows in one pass (its `select` always gets start=0, stop=M); a
-    # row range is a slice of that pass, and shards are refused with `not_row_local_because`.
+    # not row-local routes all M rows in one pass (its kernel always gets begin=0, end=M); a row
+    # range is a slice of that pass, and shards are refused with `not_row_local_because`.
     row_local: bool
-    select: SelectRows
+    # The kernel: the name of its function in phase_router._core, called by selection/kernel.py.
+    binding: str
+    oracle: Oracle
     not_row_local_because: str = ""
-    # Validated options of the policy (e.g. greedy's block); the default accepts none.
-    check_options: Callable[[dict], dict] = lambda options: _no_options(options)
+    options: tuple[Option, ...] = ()
+    kernel_options: KernelOptions = lambda router, options: dict(options)
+    read_report: ReadReport = lambda report: dict(report)
+    # A ValueError of the kernel turned into the error the user sees (e.g. a resource limit).
+    kernel_error: Callable[[ValueError], Exception] | None = None
+    scratch_bytes: ScratchBytes = lambda M, E, threads, pairs: 0  # noqa: N803
 
+    def check_options(self, options: dict) -> dict:
+        """``select_options`` checked against the declared options (unknown names refused)."""
+        declared = {option.name: option for option in self.options}
+        unknown = sorted(set(map(str, options)) - set(declared))
+        if unknown:
+            if not declared:
+                raise InvalidInputError(f"this selection policy takes no options, got {', '.join(unknown)}")
+            names = ", ".join(declared)
+            raise InvalidInputError(f"select={self.name!r} takes the option{'s' if len(declared) > 1 else ''} "
+                                    f"{names} only, got {', '.join(unknown)}")
+        return {name: declared[name].check(value) for name, value in options.items() if value is not None}
 
-def _no_options(options: dict) -> dict:
-    if options:
-        from ...errors import InvalidInputError
+    def with_defaults(self, options: dict) -> dict:
+        """Checked options plus the declared defaults of those not given (None defaults stay out)."""
+        filled = {option.name: option.default for option in self.options if option.default is not None}
+        return {**filled, **options}
 
-        raise InvalidInputError(f"this selection policy takes no options, got {', '.join(map(str, options))}")
-    return {}
+    def describe(self) -> str:
+        """One line: name, summary, options (the docstrings and --select's help are made of these)."""
+        options = "; ".join(f"{option.name}: {option.describe()}" for option in self.options)
+        return f"{self.name}: {self.summary}" + (f" [options: {options}]" if options else "")

@@ -3,13 +3,16 @@ min(k, c_i)-subset of its candidates, drawn from its own stream. Row-local."""
 
 from __future__ import annotations
 
-from ... import _core
 from .policy import Policy
 
 
-def _select(router, start: int, stop: int, out, threads: int):
-    return _core.select_random(router._core, router.seed, router.k, start, stop, threads, out)
+def _oracle(candidates, t, k: int, seed: int, options: dict):
+    from ...reference.spec import select_routes
+
+    return select_routes(candidates, k, seed)
 
 
-RANDOM = Policy("random", "the spec's uniform k-subset of each row's candidates (fastest)", row_local=True,
-                select=_select)
+POLICY = RANDOM = Policy(
+    "random", "the spec's uniform k-subset of each row's candidates (fastest)",
+    row_local=True, binding="select_random", oracle=_oracle,
+)

@@ -2,16 +2,19 @@
 { j : S_ij = 1 and T_ji = 1 } of the input matrices, with no left-alignment and no phase mixing,
 for users whose S is a constraint (job i may run only on machines j). Every selection policy runs
 on it unchanged (core_cpp/candidates/mask_candidates.cpp). Unlike the phase construction it needs
-the matrices themselves, not only their row sums."""
+the matrices themselves, not only their row sums, and takes none of row_perm, strategy, shards
+or degree files."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import _core
-from .._internal.validate import check_count, check_seed, matrix_rows
-from ..errors import ShapeMismatchError
-from .router import PreparedCandidates
+from ... import _core
+from ..._internal.validate import check_count, check_seed, matrix_rows
+from ...errors import ShapeMismatchError
+from ..router import PreparedCandidates
+from ..selection import DEFAULT_POLICY
+from .source import CandidateSource
 
 ROWS_PER_BLOCK_ENTRIES = 1 << 24  # entries of O built at once
 
@@ -21,9 +24,9 @@ class MaskRouter(PreparedCandidates):
     s are the candidate counts c_i (row sums of O); t are T's row sums (the weights of relative
     loads, t_j >= the number of sources allowed to use j)."""
 
-    candidates = "mask"
+    candidates = "mask"  # registered below
 
-    def __init__(self, S, T, k: int, *, seed: int = 0, select: str = "random",
+    def __init__(self, S, T, k: int, *, seed: int = 0, select: str = DEFAULT_POLICY,
                  select_options: dict | None = None) -> None:
         S = matrix_rows(S, "S")
         T = matrix_rows(T, "T")
@@ -53,3 +56,39 @@ class MaskRouter(PreparedCandidates):
         c = self.s.astype(np.float64)
         return {"expected_candidates_per_row": float(c.mean()),
                 "candidate_density_theory": float(c.sum() / (self.M * self.E))}
+
+
+def _memory_parts(M: int, E: int, threads: int, pairs: int) -> dict[str, int]:  # noqa: N803
+    """Both matrices as bool, the candidate lists (uint32 per pair, row offsets) and the chunk
+    of np.nonzero index pairs that builds them."""
+    # MaskRouter builds the lists in blocks of ROWS_PER_BLOCK_ENTRIES entries: S AND T^T (bool, and
+    # its transposed operand), np.nonzero's two int64 index arrays and the uint32 targets of the
+    # block; then the blocks are concatenated (another 4 bytes a pair)
+    block = min(M * E, max(E, ROWS_PER_BLOCK_ENTRIES))
+    block_pairs = pairs * block // max(1, M * E)
+    return {"matrices": 2 * M * E, "candidate lists": 4 * pairs + 8 * (M + 1) + 12 * (M + E),
+            "scratch": threads * 16 * E + max(4 * pairs, 2 * block + 20 * block_pairs)}
+
+
+def _candidate_pairs(S, T) -> int:  # noqa: N803
+    """The pairs S AND T^T would hold if S's and T's ones were independent (counts, no AND)."""
+    M, E = S.shape
+    return int(np.count_nonzero(S)) * int(np.count_nonzero(T)) // max(1, M * E)
+
+
+def _prepare(S, T, k: int, *, seed: int, select: str, select_options: dict | None, **route_options):  # noqa: N803
+    return MaskRouter(S, T, k, seed=seed, select=select, select_options=select_options)
+
+
+def _oracle(S, T, seed: int, row_perm: bool):  # noqa: N803
+    from ...reference.mask import candidates
+
+    return candidates(S, T)
+
+
+SOURCE = CandidateSource(
+    "mask", "exactly S_ij AND T_ji of the matrices, no phase mixing: S as a constraint, e.g. jobs x allowed "
+    "machines; it routes the matrices themselves on this machine",
+    from_degrees=False, accepts=frozenset(), prepare=_prepare, memory_parts=_memory_parts,
+    candidate_pairs=_candidate_pairs, oracle=_oracle, input_part="matrices",
+)
