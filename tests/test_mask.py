@@ -15,6 +15,7 @@ from phase_router.cli import app
 from phase_router.reference import greedy as greedy_reference
 from phase_router.reference import mask as mask_reference
 from phase_router.reference.optimal import select_optimal
+from phase_router.routing.selection import POLICIES
 
 
 @st.composite
@@ -30,7 +31,7 @@ def test_identity_mask_gives_each_source_its_only_target() -> None:
     """The issue's example: S = I_8, T all ones, k = 1. The phase construction mixes (it uses row
     sums only); the mask keeps each source's one allowed target, under every policy."""
     S, T = np.eye(8, dtype=bool), np.ones((8, 8), dtype=bool)
-    for select in ("random", "greedy", "balanced", "optimal"):
+    for select in POLICIES:
         routes = pr.route(S, T, 1, candidates="mask", select=select).routes
         assert routes.ravel().tolist() == list(range(8)), select
 
@@ -59,7 +60,7 @@ def test_greedy_and_optimal_match_their_references(case, block: int) -> None:
 def test_only_allowed_pairs_and_full_fill(case) -> None:
     S, T, k, seed = case
     O = mask_reference.candidates(S, T)
-    for select in ("random", "greedy", "balanced", "optimal"):
+    for select in POLICIES:
         routes = pr.route(S, T, k, seed=seed, candidates="mask", select=select).routes
         assert np.array_equal(np.count_nonzero(routes >= 0, axis=1), np.minimum(k, O.sum(axis=1)))
         rows, slots = np.nonzero(routes >= 0)

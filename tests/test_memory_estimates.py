@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from phase_router.cli import app
 from phase_router.cli.memory.probe import cli_command, probe
+from phase_router.routing.selection import POLICIES
 
 ADDRESS_SPACE = 6 * 2**30  # room for the interpreter, NumPy and the OpenMP threads; not for the work
 REFUSED = "would need"
@@ -103,7 +104,7 @@ def test_matrix_inputs_of_every_format_are_refused_from_headers(tmp_path: Path, 
     assert not (tmp_path / "dump").exists()
 
 
-@pytest.mark.parametrize("select", ["greedy", "balanced", "optimal"])
+@pytest.mark.parametrize("select", [p.name for p in POLICIES.values() if not p.row_local])
 def test_whole_pass_policies_count_every_row(tmp_path: Path, select: str) -> None:
     np.save(tmp_path / "s.npy", np.full(2**20, 4, dtype=np.int64))
     np.save(tmp_path / "t.npy", np.full(2**12, 2**10, dtype=np.int64))

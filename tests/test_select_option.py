@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 import phase_router as pr
 from phase_router import io
 from phase_router.cli import app
+from phase_router.routing.selection import POLICIES
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 RNG = np.random.default_rng(8)
@@ -42,7 +43,7 @@ def test_select_errors(kwargs, needle: str) -> None:
         pr.route(S, T, 8, **kwargs)
 
 
-@pytest.mark.parametrize("select", ["random", "greedy"])
+@pytest.mark.parametrize("select", list(POLICIES))
 def test_every_policy_takes_row_ranges_and_out(select: str) -> None:
     """rows= is the same slice of the full routing for every policy (a policy that is not
     row-local routes all rows once and slices), and out= is filled in place."""

@@ -18,6 +18,7 @@ import sys
 import textwrap
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ import pytest
 
 import phase_router as pr
 from phase_router import _core
+from phase_router.routing.selection import POLICIES, kernel
 
 CLI = Path(sys.executable).parent / "phase-router"
 EXIT_WITHIN = 30.0  # seconds allowed between the signal and the exit (measured: well under 1 s)
@@ -271,7 +273,7 @@ def test_kernel_in_a_thread_is_cancelled_and_the_next_call_works() -> None:
                                                    seed=3).route_rows(0, 64))
 
 
-KERNEL_CALLS = ["prepare", "random", "greedy", "balanced", "optimal", "mask", "hash", "two_choice",
+KERNEL_CALLS = ["prepare", *POLICIES, "mask", "hash", "two_choice",
                 "packed_degrees", "dense_degrees", "bernoulli", "summary"]
 
 
@@ -287,10 +289,7 @@ def test_every_kernel_family_polls_the_flag(call: str) -> None:
     counts = np.full(2**16, 16, np.uint32)
     calls = {
         "prepare": lambda: _core.Router(d, d, 16, 1),
-        "random": lambda: _core.select_random(router, 0, 16, 0, 4096),
-        "greedy": lambda: _core.select_greedy(router, 16, 0, 16),
-        "balanced": lambda: _core.select_balanced(router, 16, 0),
-        "optimal": lambda: _core.select_optimal(router, 16),
+        **{name: partial(kernel.binding(policy.binding), router, 16, 0) for name, policy in POLICIES.items()},
         "mask": lambda: _core.MaskCandidates(offsets, targets, 8, np.full(8, 4096, np.uint32)),
         "hash": lambda: _core.hash_route(counts, np.ones(4096, np.uint32), 4096, 16, 0),
         "two_choice": lambda: _core.two_choice_route(counts, np.ones(4096, np.uint32), 16, 0),

@@ -249,7 +249,7 @@ def draw(out_dir: Path, records: list[dict], loads: dict, plan: StressPlan) -> l
     written = []
     for (scenario, k) in dict.fromkeys((key[0], key[1]) for key in loads):
         routers = [key[2] for key in loads if key[0] == scenario and key[1] == k]
-        shown = [r for r in ("phase", "hash-original", "hash", "hash-weighted") if r in routers]
+        shown = [r for r in (DEFAULT_ROUTER, "hash-original", "hash", "hash-weighted") if r in routers]
         figure = Figure(figsize=(4.2 * len(shown), 4.2), layout="constrained")
         axes = figure.subplots(1, len(shown), squeeze=False)[0]
         high = max(int(loads[(scenario, k, r)].max()) for r in shown)
