@@ -43,9 +43,12 @@ def _register(name: str, function: RouterFunction, options: tuple[str, ...], sum
     ROUTERS[name] = NamedRouter(name, function, frozenset(options), summary)
 
 
+PHASE_ROUTER = "phase"  # the phase router's name in this table; its other policies add a suffix
+
+
 def phase_router_name(policy: str) -> str:
     """"phase" for the default policy, "phase-<policy>" for the others."""
-    return "phase" if policy == DEFAULT_POLICY else f"phase-{policy}"
+    return PHASE_ROUTER if policy == DEFAULT_POLICY else f"{PHASE_ROUTER}-{policy}"
 
 
 DEFAULT_ROUTER = phase_router_name(DEFAULT_POLICY)  # the phase router as docs/SPEC.md defines it
