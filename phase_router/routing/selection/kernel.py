@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 def _random(source, k, seed, begin=0, end=None, threads=0, out=None):
-    return _core.select_random(source, seed, k, begin, end, threads, out), {}
+    return _core.select_random(source, seed, k, begin, source.M if end is None else end, threads, out), {}
 
 
 def _greedy(source, k, seed, begin=0, end=None, threads=0, out=None, block=16):
