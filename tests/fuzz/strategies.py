@@ -10,6 +10,8 @@ import numpy as np
 import yaml
 from hypothesis import strategies as st
 
+from phase_router.routing.selection import POLICIES
+
 from .targets import corpus_files
 
 # Numbers that sit on the limits the readers check: 0, 1, byte/row boundaries, int32, 2^32, 2^64.
@@ -228,7 +230,8 @@ OPTIONS = ["-k", "--seed", "--threads", "--chunk-rows", "--max-memory", "--sched
            "--factor", "--tokens", "--experts", "--target-skew", "--target-fill", "--probability",
            "--validation-seeds", "--k-max", "--router", "--shape", "--density", "--width", "--alpha", "--blocks",
            "--capacity-factor", "--high-fraction", "--scenario", "--feasible", "--csv", "--cell", "--candidates",
-           "--objective", "--record-golden", "--check-golden", "--junit", "--markdown", "--degrees"]
+           "--record-golden", "--check-golden", "--junit", "--markdown", "--degrees",
+           *dict.fromkeys(option.flag for policy in POLICIES.values() for option in policy.options)]
 
 
 @st.composite
