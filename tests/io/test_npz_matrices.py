@@ -382,19 +382,20 @@ def test_route_refuses_a_bad_npz_in_one_line(tmp_path: Path, sparse_pair) -> Non
         "(scipy.sparse.save_npz)"]
 
 
-def test_route_checks_declared_sizes_against_max_memory_first(tmp_path: Path, sparse_pair) -> None:
+def test_route_checks_declared_sizes_against_max_memory_first(tmp_path: Path) -> None:
     """20 M stored entries (zeros, a few hundred KB compressed) would need their sorted keys:
     --max-memory refuses from the headers, before any entry is read."""
-    s_npz, _, _, _ = sparse_pair
     entries = 20_000_000
-    members = {"format.npy": _npy(np.array(b"coo")), "shape.npy": _npy(np.array([30, 40])),
+    members = {"format.npy": _npy(np.array(b"coo")), "shape.npy": _npy(np.array([5000, 4000])),
                "row.npy": _npy(np.zeros(entries, np.int8)), "col.npy": _npy(np.zeros(entries, np.int8)),
                "data.npy": _npy(np.zeros(entries, np.uint8))}
-    big = _archive(tmp_path / "T.npz", members)
+    big = _archive(tmp_path / "S.npz", members)
     assert big.stat().st_size < 2**20
-    done = _cli("route", s_npz, big, "-k", 3, "--max-memory", "200MiB")
+    small = tmp_path / "T.npz"
+    sparse.save_npz(small, sparse.coo_matrix((np.ones(1, np.uint8), ([0], [0])), shape=(4000, 5000)))
+    done = _cli("route", big, small, "-k", 3, "--max-memory", "150MiB")
     assert done.returncode == 2, done.stderr
-    assert "more than --max-memory 200.0 MiB" in done.stderr and "reading the matrices" in done.stderr
+    assert "more than --max-memory 150.0 MiB" in done.stderr and "reading the matrices" in done.stderr
 
 
 def test_gen_does_not_write_npz(tmp_path: Path) -> None:
@@ -404,3 +405,10 @@ def test_gen_does_not_write_npz(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(InvalidInputError, match="format must be one of pbm, npy, got 'npz'"):
         io.write_matrix_chunks(tmp_path / "S.npz", (1, 1), [np.ones((1, 1), bool)], fmt="npz")
+
+
+def test_more_entries_than_cells(tmp_path: Path) -> None:
+    coo = sparse.coo_matrix((np.zeros(5, np.uint8), (np.zeros(5, int), np.zeros(5, int))), shape=(1, 2))
+    path = tmp_path / "S.npz"
+    sparse.save_npz(path, coo)
+    _refused(path, "NPZ archive stores 5 entries, more than the 1 x 2 cells")

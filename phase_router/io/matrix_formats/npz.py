@@ -38,8 +38,9 @@ SMALL_MEMBER = 4096  # bytes: `format` and `shape` are NPY files of about 130 by
 HEADER_LIMIT = 64 * 1024  # an NPY member's header, as for .npy files
 DEFLATE_RATIO = 1100  # deflate inflates at most about 1032:1; more is declared, not real
 ENTRY_MEMBERS = {"csr": ("indices", "data"), "csc": ("indices", "data"), "coo": ("row", "col", "data")}
-# read the whole member, per stored entry, chunk scratch: int64 rows, columns, keys, positions, masks
-CHUNK_SCRATCH_PER_ENTRY = 64
+# per entry of a chunk: the raw bytes, int64 rows, columns, keys and positions, the masks, the ones' copies
+CHUNK_SCRATCH_PER_ENTRY = 96
+KEY_BYTES = 10  # per stored entry, when entries are out of order: an int64 key, the repeat mask, a margin
 _HEADER_ERRORS = (ValueError, OSError, EOFError, SyntaxError, TypeError, OverflowError, tokenize.TokenError)
 _ARCHIVE_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)
 
@@ -128,13 +129,13 @@ class NpzFormat(MatrixFormat):
         the ones."""
         rows, cols = layout.shape
         entries = layout.data_bytes // max(1, layout.itemsize)
-        return 12 * rows + _pointer_bytes(layout) + _chunk_bytes(layout, entries) + 8 * entries
+        return 12 * rows + _pointer_bytes(layout) + _chunk_bytes(layout, entries) + KEY_BYTES * entries
 
     def whole_peak_bytes(self, layout: FileLayout) -> int:
         """The bool matrix, indptr, one chunk and its scratch, and the keys if a repeat is suspected."""
         rows, cols = layout.shape
         entries = layout.data_bytes // max(1, layout.itemsize)
-        return rows * cols + _pointer_bytes(layout) + _chunk_bytes(layout, entries) + 8 * entries
+        return rows * cols + _pointer_bytes(layout) + _chunk_bytes(layout, entries) + KEY_BYTES * entries
 
 
 def _pointer_bytes(layout: FileLayout) -> int:
@@ -202,6 +203,10 @@ def _header(path, archive: zipfile.ZipFile, size: int) -> SparseHeader:
     if len(counts) != 1:
         shown = ", ".join(f"{name}.npy {members[name].count}" for name in ENTRY_MEMBERS[kind])
         raise FileFormatError(path, f"NPZ members disagree on the number of stored entries ({shown})")
+    entries = counts.pop()
+    if entries > shape[0] * shape[1]:  # only repeats could make more: a bound on what reading allocates
+        raise FileFormatError(path, f"NPZ archive stores {entries} entries, more than the {shape[0]} x {shape[1]} "
+                                    "cells; call sum_duplicates() and eliminate_zeros() before save_npz")
     if kind != "coo":
         major = shape[0] if kind == "csr" else shape[1]
         if members["indptr"].count != major + 1:
