@@ -76,11 +76,6 @@ class SparseHeader:
         """Bytes stored per entry, over the members with one element per entry."""
         return sum(self.members[name].dtype.itemsize for name in ENTRY_MEMBERS[self.kind])
 
-    @property
-    def pointers(self) -> int:
-        """Elements of indptr (CSR: rows + 1, CSC: columns + 1; COO has none)."""
-        return self.members["indptr"].count if "indptr" in self.members else 0
-
 
 class NpzFormat(MatrixFormat):
     name = "npz"
