@@ -1,4 +1,4 @@
-"""Signal latency (issue #11): how long the installed `phase-router` takes to exit after SIGINT,
+"""Signal latency: how long the installed `phase-router` takes to exit after SIGINT,
 SIGTERM or SIGHUP, on shapes that run for seconds to minutes, measured from the signal to the exit
 of the process. Prints one JSON document (python benchmarks/bench_signal_latency.py [--reps N]).
 
