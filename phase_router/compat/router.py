@@ -188,8 +188,8 @@ def phase_router_bitpacked(N: int, k: int, NB_words: int, S_bits: Any, T_bits: A
     s, t = _words_degrees(S_words, T_words, N, N)
     buffer = check_routes_array(routes, N, k, "routes")
     warnings.warn("phase_router_bitpacked ignores row_perm, col_perm_S, col_perm_T and row_perm_T: the permutations "
-                  f"come from seed_base ({seed_base}) here, so the routes differ from the original's for the same "
-                  "permutations", IgnoredInputWarning, stacklevel=2)
+                  "come from seed_base here, so the routes differ from the original's for the same permutations",
+                  IgnoredInputWarning, stacklevel=2)
     _route_into(buffer, s, t, k, seed_base)
 
 
@@ -318,10 +318,9 @@ def _words_degrees(S_words: np.ndarray, T_words: np.ndarray, M: int, E: int) -> 
 
 def _square_words(words: Any, N: int, name: str) -> np.ndarray:
     """N rows of ceil(N / 64) words, given 2-D or flat (the original took a pointer)."""
-    array = np.asarray(words) if isinstance(words, np.ndarray) else words
-    if isinstance(array, np.ndarray) and array.ndim == 1 and array.size == N * words_per_row(N):
-        array = array.reshape(N, words_per_row(N))
-    checked = check_packed_words(array, name, "N")
+    if isinstance(words, np.ndarray) and words.ndim == 1 and words.size == N * words_per_row(N):
+        words = words.reshape(N, words_per_row(N))
+    checked = check_packed_words(words, name, "N")
     if checked.shape != (N, words_per_row(N)):
         raise InvalidInputError(f"{name} has shape {checked.shape}, but N = {N} needs ({N}, {words_per_row(N)})")
     return checked

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._internal.validate import (MAX_SEED_COUNT, PackedBits, as_array, check_count, check_degree_pair, check_fits,
-                                 check_flag, check_ks, check_matching_shapes, check_real, matrix_row_degrees)
+                                  check_flag, check_ks, check_matching_shapes, check_real, matrix_row_degrees)
 from ..routing.selection import policy
 from ..analysis.stats import column_loads
 from ..analysis.theory import expected_loads, wrap_count_warning
