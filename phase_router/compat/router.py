@@ -133,8 +133,8 @@ def route_packed_with_stats(S_bits: Any, T_bits: Any, row_perm: Any, col_perm_S:
     column are refused.
     row_perm, col_perm_S, col_perm_T, row_perm_T: checked to be permutations (of M, E, M and E
     items) and then not used: the column permutations come from the seed here. The original
-    shuffled whatever it was given with the seed, so their contents never chose the routing
-    there either; its released build applied no row permutation.
+    shuffled whatever it was given with the seed, which gives a uniformly random permutation
+    whatever was given; its released build applied no row permutation.
     k, routes, seed: as for ``pack_and_route`` (seed 0: a fresh seed per call).
     validate: as for ``pack_and_route``. debug_prefix: checked to be a string, then not used: the
     original's released build wrote nothing with it (its picture dumps were compiled out); for
