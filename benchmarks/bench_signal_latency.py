@@ -5,7 +5,7 @@ of the process. Prints one JSON document (python benchmarks/bench_signal_latency
 Each case starts the command, waits until it is working (its staged output exists, a sweep cell
 is journaled, or its signal handlers are installed plus a few seconds), sends the signal, and
 records the latency, the exit status and whether staged files were left. The polling's cost on
-routes that are not cancelled is measured separately, side by side against the previous build,
+routes that are not cancelled is measured separately, side by side against a build without it,
 by benchmarks/bench_against_build.py.
 """
 

@@ -1,6 +1,6 @@
 """Class "a valid PBM through a pipe is called 'not a PBM file'": a reader looks at an
 input several times (magic bytes, header, data); on a pipe the first look consumed what the next
-needed. Every reader of the API now copies an input that can be read only once (a pipe,
+needed. Every reader of the API copies an input that can be read only once (a pipe,
 /dev/fd/N from `<(...)`, /dev/stdin on a pipe, a FIFO) for the call, and the CLI copies each once
 per run. Checked for P1, P4, P4 with comments, NPY and degree files, with headers split across
 pipe writes and a 4 KiB pipe buffer, as route S and T, --degrees, compare-hash, capacity and
@@ -105,7 +105,8 @@ PBM_READERS = [read_pbm, read_pbm_packed, read_header]
 @pytest.mark.parametrize("stream", sorted(STREAMS))
 @pytest.mark.parametrize("kind", ["p4", "p1", "comments", "npy"])
 def test_api_readers_read_a_stream_like_the_file(matrices, tmp_path: Path, kind: str, stream: str) -> None:
-    """Before: 'not a PBM file (starts with ...)' for every PBM, 'not a valid NPY file' for NPY."""
+    """A stream reads like the file: not 'not a PBM file (starts with ...)' for a PBM, nor 'not a
+    valid NPY file' for an NPY."""
     path = matrices[f"S-{kind}"]
     readers = MATRIX_READERS + (PBM_READERS if kind != "npy" else [load_npy])
     for reader in readers:
@@ -236,7 +237,7 @@ def _without_timings(report):
 
 def test_a_fifo_whose_writer_opens_it_late_is_waited_for(matrices, tmp_path: Path) -> None:
     """`mkfifo f; cat S > f & phase-router route f T`: the shell may start the writer after us.
-    Before: read at once as empty ('file is empty', exit 2). Now a writer is given
+    It is not read at once as empty ('file is empty', exit 2): a writer is given
     FIFO_WRITER_WAIT_SECONDS to open it (one that never does still reads as empty)."""
     S, T = matrices["S-p1"], matrices["T-p1"]  # noqa: N806
     fifo = tmp_path / "late"

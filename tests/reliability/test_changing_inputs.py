@@ -93,9 +93,10 @@ def _inputs(tmp_path: Path, kind: str) -> tuple[Path, Path]:
 @pytest.mark.parametrize("command", ["route", "capacity"])
 def test_an_input_changing_mid_read_is_one_line_not_sigbus(tmp_path: Path, kind: str, change: str,
                                                            command: str) -> None:
-    """Before: a shrinking NPY killed the process with SIGBUS (-7, no message); a P4 said 'raster
-    ended early', a P1 'truncated: P1 raster has N digits'; a growing file was read as if nothing
-    happened (a mix of old and new content is not the file as it was or is)."""
+    """One 'changed while being read' line, exit 2: never a SIGBUS (-7, no message) from a
+    shrinking NPY, never 'raster ended early' (P4) or 'truncated: P1 raster has N digits' (P1),
+    and a growing file is never read as if nothing happened (a mix of old and new content is not
+    the file as it was or is)."""
     S, T = _inputs(tmp_path, kind)
     if command == "route" and change == "shrink":  # control: the hooks alone change nothing
         hooked = _run_changing(S, "none", "route", S, T, "-k", 4, "--out", tmp_path / "hooked.npy")
@@ -114,8 +115,8 @@ def test_an_input_changing_mid_read_is_one_line_not_sigbus(tmp_path: Path, kind:
 @pytest.mark.parametrize("kind", ["npy", "p4", "p1"])
 @pytest.mark.parametrize("change", ["shrink", "grow"])
 def test_the_api_raises_file_format_error(tmp_path: Path, kind: str, change: str) -> None:
-    """The same through the API, in a subprocess (a SIGBUS would be -7): FileFormatError. Before:
-    a shrunk P4 read whole was a ValueError from NumPy's reshape (a traceback in the CLI)."""
+    """The same through the API, in a subprocess (a SIGBUS would be -7): FileFormatError, not a
+    ValueError from NumPy's reshape of a shrunk P4 read whole (a traceback in the CLI)."""
     S, _ = _inputs(tmp_path, kind)
     script = CHANGE_MID_READ.replace("from phase_router.cli import main\nmain()", textwrap.dedent("""
         from phase_router.errors import FileFormatError
@@ -175,8 +176,8 @@ LIMITED = textwrap.dedent("""
 @pytest.mark.parametrize(("claim", "as_what"), [(claim, "matrix") for claim in sorted(CLAIMS)]
                          + [(claim, "degrees") for claim in sorted(CLAIMS) if claim.startswith("npy")])
 def test_header_lengths_are_checked_against_the_file_size(tmp_path: Path, claim: str, as_what: str) -> None:
-    """Before: NumPy read the 4 GiB header with one read() of that size (MemoryError under an
-    address-space limit: 'out of memory', exit 1). Now: refused from the header, exit 2."""
+    """Refused from the header, exit 2, before NumPy's reader could read the 4 GiB header with
+    one read() of that size (MemoryError under an address-space limit: 'out of memory', exit 1)."""
     path = tmp_path / ("bad.npy" if claim.startswith("npy") else "bad.pbm")
     path.write_bytes(CLAIMS[claim])
     argv = ["route", path, path, "-k", 2] if as_what == "matrix" else ["route", "--degrees", path, path, "-k", 2]

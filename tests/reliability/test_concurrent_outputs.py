@@ -92,8 +92,8 @@ def _finish(process: subprocess.Popen) -> None:
 
 def test_a_commit_in_the_middle_of_another_never_mixes_them(tmp_path: Path) -> None:
     """Deterministic: run A pauses 1.5 s after its first rename; run B renames all of its files
-    during that pause. Before: routes.npy was B's and stats.json and routing.pbm were A's. Now B
-    waits for A's commit and then replaces A's whole set."""
+    during that pause. Without ordering, routes.npy would be B's and stats.json and routing.pbm
+    A's; B waits for A's commit and then replaces A's whole set."""
     paused = tmp_path / "a-paused"
     a = _route(tmp_path, 1, pause=1.5, paused=str(paused))
     b = _route(tmp_path, 2, wait_for=str(paused))
@@ -105,7 +105,7 @@ def test_a_commit_in_the_middle_of_another_never_mixes_them(tmp_path: Path) -> N
 def test_many_runs_racing_leave_one_runs_set(tmp_path: Path) -> None:
     """Six processes with different seeds race on the same three outputs: they start their
     commits together (a barrier) and pause 0.2 s between renames, so their renames interleave
-    unless something orders the commits. Before: a mixed set (routes of one seed, stats of
+    unless something orders the commits, leaving a mixed set (routes of one seed, stats of
     another)."""
     out = tmp_path / "out"
     out.mkdir()
@@ -181,8 +181,8 @@ SLOW_SWEEP = textwrap.dedent("""
 
 
 def test_a_second_sweep_into_the_same_out_is_refused(tmp_path: Path) -> None:
-    """Before: both sweeps ran into one directory, appending to one journal and rewriting each
-    other's results. Now the second is refused at once, and the first completes normally."""
+    """Two sweeps into one directory would append to one journal and rewrite each other's
+    results: the second is refused at once, and the first completes normally."""
     config = tmp_path / "c.yaml"
     config.write_text("shapes: [{N: 16}, {N: 32}]\nk: [2]\ninputs: [{generator: uniform}]\n")
     out, started = tmp_path / "out", tmp_path / "started"

@@ -31,7 +31,7 @@ def test_every_target_has_seeds() -> None:
 @pytest.mark.parametrize(("name", "path"), CASES, ids=[f"{n}/{p.name}" for n, p in CASES])
 def test_corpus_file(ws: Workspace, name: str, path: Path) -> None:
     outcome = run_one(name, ws, path.read_bytes())
-    # Seeds are valid files; reproducers of findings must now be refused cleanly.
+    # Seeds are valid files; reproducers of findings must be refused cleanly.
     assert outcome == ("rejected" if path.name.startswith("crash-") else "ok")
 
 
@@ -86,8 +86,8 @@ def test_short_fuzz_run(ws: Workspace, name: str) -> None:
 
 
 def test_results_json_router_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
-    """Finding 5 (results_json target): a record whose router is a list or an object raised
-    TypeError (unhashable) in the record check; now a FileFormatError naming results.json."""
+    """Finding 5 (results_json target): a record whose router is a list or an object is a
+    FileFormatError naming results.json, not a TypeError (unhashable) from the record check."""
     from phase_router.sweep.results import load_results
 
     for path in (CORPUS / "results_json").glob("crash-router-*.bin"):

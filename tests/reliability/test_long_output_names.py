@@ -1,7 +1,8 @@
 """Class "a valid output name fails because of its temporary name": outputs are staged
-as `.NAME.XXXXXXXX.partial` beside their targets, 18 bytes longer than NAME, so any name over 237
-bytes failed with 'File name too long' although the name itself is valid. The staged name now
-never exceeds NAME_MAX (255 bytes), for every command and every output kind."""
+as `.NAME.XXXXXXXX.partial` beside their targets, 18 bytes longer than NAME, so a plain staged
+name for any NAME over 237 bytes would fail with 'File name too long' although NAME itself is
+valid. The staged name never exceeds NAME_MAX (255 bytes), for every command and every output
+kind."""
 
 from __future__ import annotations
 

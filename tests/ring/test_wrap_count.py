@@ -38,7 +38,7 @@ def test_candidate_counts_follow_the_coverage_profile() -> None:
 
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_moe_ceil_capacities_pin_max_over_mean_at_the_factor(k: int) -> None:
-    """The README's old recipe t_j = ceil(1.25 k M / E): targets whose arcs lie in the W-covered
+    """The ceil recipe t_j = ceil(1.25 k M / E): targets whose arcs lie in the W-covered
     region must take every source they cover, so max load = t_j and max/mean = t_j / (k M / E)
     on every seed, for random and for the optimum alike (the candidate graph itself is unbalanced)."""
     M, E = 4096, 64
