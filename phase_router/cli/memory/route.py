@@ -6,14 +6,13 @@ follows the code it counts; docs/RELIABILITY.md has the measured peaks."""
 from __future__ import annotations
 
 import os
+from typing import Callable
 
-from ...io.npy import CHUNK_BYTES as NPY_CHUNK  # one NPY read buffer (a chunk holds at least one whole row)
-from ...io.npy import READ_THREADS as NPY_READ_THREADS  # reading threads, each with its own buffer
-from ...io.pbm import CHUNK_BYTES as READ_CHUNK  # one chunk of PBM raster at a time
 from ...routing.candidates import DEFAULT_SOURCE, SOURCES, CandidateSource
 from ...routing.candidates.phase import router_state_bytes
 from ...routing.selection import POLICIES, Policy
 
+OutputScratch = Callable[[int, int, int], int]  # (rows, k, E) -> bytes to write one chunk to the outputs
 TEXT_LINE_BYTES = 180  # a text degree line while parsed: bytes object, stripped copy, tuple, list slots, token
 
 
@@ -22,31 +21,6 @@ def threads_used(threads: int) -> int:
 
 
 # --- inputs -------------------------------------------------------------------------------------
-
-def matrix_degrees_bytes(fmt: str, rows: int, cols: int, data_bytes: int) -> int:
-    """Reading one matrix file's row degrees (io.read_row_degrees): P4 and P1 stream in chunks,
-    and a chunk is still referenced while the next is read (two at once); an NPY is read by a
-    few threads, each into its own buffer of about NPY_CHUNK bytes (whole rows)."""
-    degrees = 4 * rows
-    if fmt == "npy":
-        row_bytes = data_bytes // max(rows, 1)
-        buffer = min(data_bytes, max(NPY_CHUNK, row_bytes))
-        return min(NPY_READ_THREADS, os.cpu_count() or 1) * buffer + degrees
-    return 2 * min(READ_CHUNK, data_bytes) + degrees
-
-
-def matrix_whole_bytes(fmt: str, rows: int, cols: int, data_bytes: int) -> int:
-    """Reading one matrix whole as bool (io.read_matrix): P4 packed rows, unpacked to uint8, then
-    bool; P1 parsed chunk by chunk into the bool matrix; NPY read in two alternating buffers of
-    about NPY_CHUNK bytes (whole rows) into the bool matrix."""
-    cells = rows * cols
-    if fmt == "P4":
-        return data_bytes + 2 * cells
-    if fmt == "P1":
-        return cells + 4 * min(READ_CHUNK, data_bytes)
-    line_bytes = data_bytes // max(rows, 1)
-    return cells + 2 * min(data_bytes, max(NPY_CHUNK, line_bytes))
-
 
 def npy_degrees_bytes(count: int, itemsize: int, widened: bool) -> int:
     """A degree .npy (io.read_degrees): the data read into memory, plus an int64 copy when it is
@@ -61,32 +35,21 @@ def text_degrees_bytes(file_bytes: int, lines: int) -> int:
 
 # --- the routing itself ---------------------------------------------------------------------------
 
-def output_bytes(rows: int, k: int, E: int, *, pbm: bool, csv: bool) -> int:
-    """Writing one chunk of rows: the routing matrix for --pbm (packed rows, np.nonzero's int64
-    index pairs, the int64 targets and the bit masks); --out .csv formats one row at a time
-    (np.savetxt), a row's text."""
-    size = 0
-    if pbm:
-        size += rows * ((E + 7) // 8 + 41 * k)
-    if csv:
-        size += 12 * k
-    return size
-
-
-def routes_and_outputs(M: int, E: int, k: int, chunk_rows: int, *, row_local: bool, pbm: bool,
-                       csv: bool) -> dict[str, int]:
+def routes_and_outputs(M: int, E: int, k: int, chunk_rows: int, *, row_local: bool,
+                       output_scratch: OutputScratch | None) -> dict[str, int]:
     """Routes held at once (one chunk, or all M rows for a policy that is not row-local) and the
-    scratch of writing one chunk."""
+    scratch of writing one chunk (output_scratch(rows, k, E): the requested sinks' own estimates,
+    io/route_sinks)."""
     rows = min(M, chunk_rows) if row_local else M
     parts = {"routes": rows * k * 4}
-    out = output_bytes(min(M, chunk_rows), k, E, pbm=pbm, csv=csv)
+    out = output_scratch(min(M, chunk_rows), k, E) if output_scratch is not None else 0
     if out:
         parts["output scratch"] = out
     return parts
 
 
 def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy: str, row_local: bool,
-                pbm: bool = False, csv: bool = False, pairs: int | None = None,
+                output_scratch: OutputScratch | None = None, pairs: int | None = None,
                 source: str = DEFAULT_SOURCE) -> dict[str, int]:
     """The routing stage: routes held at once (one chunk, or all M rows for a policy that is not
     row-local), the outputs' scratch, what the candidate source holds (its declared
@@ -94,7 +57,7 @@ def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy
     the candidate pairs (sum over rows, expected or exact), which some policies hold."""
     threads = threads_used(threads)
     declared: Policy = POLICIES[policy]
-    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, pbm=pbm, csv=csv)
+    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, output_scratch=output_scratch)
     held = SOURCES[source].memory_parts(M, E, threads, pairs or 0)
     scratch = held.pop("scratch", 0) + declared.scratch_bytes(M, E, threads, pairs or 0)
     parts.update(held)
@@ -112,13 +75,13 @@ class RouteMemory:
     degrees or matrices as read, each before the next large allocation."""
 
     def __init__(self, limit: int, k: int, chunk_rows: int, *, threads: int, policy: Policy,
-                 source: CandidateSource, pbm: bool, csv: bool) -> None:
+                 source: CandidateSource, output_scratch: OutputScratch | None = None) -> None:
         self.limit, self.k, self.chunk_rows = limit, k, chunk_rows
-        self.threads, self.policy, self.source, self.pbm, self.csv = threads, policy, source, pbm, csv
+        self.threads, self.policy, self.source, self.output_scratch = threads, policy, source, output_scratch
 
     def _routing(self, M: int, E: int, pairs: int | None) -> dict[str, int]:  # noqa: N803
         return route_parts(M, E, self.k, self.chunk_rows, threads=self.threads, policy=self.policy.name,
-                           row_local=self.policy.row_local, pbm=self.pbm, csv=self.csv, pairs=pairs,
+                           row_local=self.policy.row_local, output_scratch=self.output_scratch, pairs=pairs,
                            source=self.source.name)
 
     def _check(self, parts: dict[str, int]) -> int:
@@ -127,15 +90,17 @@ class RouteMemory:
         return check_memory(parts, self.limit)
 
     def check_matrix_files(self, S, T) -> int:  # noqa: N803
-        from ...io.shape import matrix_file_layout
+        from ...io.matrix_formats import format_of
 
-        layouts = [matrix_file_layout(S), matrix_file_layout(T)]
+        # each format's own peaks for its two readers (io/matrix_formats), from the headers alone
+        formats = [format_of(S), format_of(T)]
+        layouts = [fmt.layout(path) for fmt, path in zip(formats, (S, T))]
         M, E = layouts[0].shape
         if not self.source.from_degrees:  # read whole: S stays while T is read, the larger moment
-            reading = {"reading the matrices": M * E + matrix_whole_bytes(layouts[1].fmt, E, M, layouts[1].data_bytes)}
+            reading = {"reading the matrices": M * E + formats[1].whole_peak_bytes(layouts[1])}
             return self._check(_largest(reading, self._routing(M, E, 0)))
-        reading = {"reading the matrices": 4 * M + max(matrix_degrees_bytes(x.fmt, *x.shape, x.data_bytes)
-                                                       for x in layouts)}
+        reading = {"reading the matrices": 4 * M + max(fmt.degrees_peak_bytes(layout)
+                                                       for fmt, layout in zip(formats, layouts))}
         return self._check(_largest(reading, self._routing(M, E, None)))
 
     def check_degree_files(self, s_path, t_path) -> int:
