@@ -287,10 +287,10 @@ def test_every_kernel_family_polls_the_flag(call: str) -> None:
     counts = np.full(2**16, 16, np.uint32)
     calls = {
         "prepare": lambda: _core.Router(d, d, 16, 1),
-        "random": lambda: _core.select_random(router, 0, 16, 0, 4096),
-        "greedy": lambda: _core.select_greedy(router, 16, 0, 16),
+        "random": lambda: _core.select_random(router, 16, 0, 0, 4096),
+        "greedy": lambda: _core.select_greedy(router, 16, 0, block=16),
         "balanced": lambda: _core.select_balanced(router, 16, 0),
-        "optimal": lambda: _core.select_optimal(router, 16),
+        "optimal": lambda: _core.select_optimal(router, 16, 0),
         "mask": lambda: _core.MaskCandidates(offsets, targets, 8, np.full(8, 4096, np.uint32)),
         "hash": lambda: _core.hash_route(counts, np.ones(4096, np.uint32), 4096, 16, 0),
         "two_choice": lambda: _core.two_choice_route(counts, np.ones(4096, np.uint32), 16, 0),

@@ -11,12 +11,10 @@ from ..._internal.validate import check_count
 from ...errors import InvalidInputError
 from .policy import Policy
 
-DEFAULT_ROUNDS = 8
-
 
 def _select(router, start: int, stop: int, out, threads: int):
-    rounds = router.select_options.get("rounds", DEFAULT_ROUNDS)
-    routes, info = _core.select_balanced(router._core, router.k, router.seed, rounds, threads, out)
+    routes, info = _core.select_balanced(router._core, router.k, router.seed, start, stop, threads, out,
+                                         rounds=router.select_options.get("rounds"))
     router.selection_report.update(dict(info))
     return routes
 
@@ -40,6 +38,5 @@ BALANCED = Policy(
 def balanced_report(router) -> dict:
     """Route all rows of a prepared ``Router`` under select="balanced" and say what the run did:
     lower_bound, goal, rounds_run, moves, augmentations, proven_optimal, max_load."""
-    rounds = router.select_options.get("rounds", DEFAULT_ROUNDS)
-    _, info = _core.select_balanced(router._core, router.k, router.seed, rounds, 0, None)
+    _, info = _core.select_balanced(router._core, router.k, router.seed, rounds=router.select_options.get("rounds"))
     return dict(info)

@@ -1,7 +1,8 @@
 """select="greedy" (docs/BASELINES.md): the spec's candidate sets, but a row with more than k
 candidates keeps the k least loaded relative to t_j, rows in a seed-derived order, in blocks of
-``default_block(M)`` rows that see the loads as of the block's start. Deterministic for any thread
-count; not row-local, so it routes all rows in one pass (core_cpp/selection/policy_greedy.cpp)."""
+``block`` rows (default max(1, M // 1024), computed by the C++ core) that see the loads as of the
+block's start. Deterministic for any thread count; not row-local, so it routes all rows in one
+pass (core_cpp/selection/policy_greedy.cpp)."""
 
 from __future__ import annotations
 
@@ -11,15 +12,10 @@ from ...errors import InvalidInputError
 from .policy import Policy
 
 
-def default_block(M: int) -> int:
-    """Rows per block: max(1, M // 1024). Staleness (rows of a block do not see each other's
-    routes) grows with block / M, so this keeps it near 1/1024 of the pass at every size."""
-    return max(1, M // 1024)
-
-
 def _select(router, start: int, stop: int, out, threads: int):
-    block = router.select_options.get("block") or default_block(router.M)
-    return _core.select_greedy(router._core, router.k, router.seed, block, threads, out)
+    routes, _ = _core.select_greedy(router._core, router.k, router.seed, start, stop, threads, out,
+                                    block=router.select_options.get("block"))
+    return routes
 
 
 def _check_options(options: dict) -> dict:
@@ -41,7 +37,7 @@ GREEDY = Policy(
 def route_degrees_greedy(s, t, k: int, *, seed: int = 0, row_perm: bool = False, block: int | None = None,
                          threads: int | None = None):
     """``route_degrees(..., select="greedy")`` with an explicit ``block`` (part of the result's
-    definition; default ``default_block(M)``). ``threads`` never changes the result."""
+    definition; default max(1, M // 1024)). ``threads`` never changes the result."""
     from ..api import route_degrees
 
     return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select="greedy", threads=threads,

@@ -15,7 +15,8 @@ from ...errors import InvalidInputError, ResourceLimitError
 from .policy import Policy
 
 OBJECTIVES = ("max", "relative")
-MAX_CANDIDATE_PAIRS = 1 << 28  # ~40 bytes a pair: about 10 GiB at the limit
+# ~40 bytes a pair: about 10 GiB at the limit (the C++ OptimalOptions default)
+MAX_CANDIDATE_PAIRS: int = _core.selection_defaults()["optimal"]["max_pairs"]
 
 
 def _check_options(options: dict) -> dict:
@@ -31,15 +32,16 @@ def _check_options(options: dict) -> dict:
 def _select(router, start: int, stop: int, out, threads: int):
     relative = router.select_options.get("objective") == "relative"
     try:
-        routes, numerator, denominator, pairs, flows = _core.select_optimal(
-            router._core, router.k, relative, MAX_CANDIDATE_PAIRS, threads, out)
+        routes, report = _core.select_optimal(router._core, router.k, router.seed, start, stop, threads, out,
+                                              relative=relative)
     except ValueError as exc:
         raise ResourceLimitError(f"{exc} ({MAX_CANDIDATE_PAIRS:,} candidate pairs); use select='balanced' or "
                                  "'greedy' for inputs this large") from None
+    numerator, denominator = report["numerator"], report["denominator"]
     router.selection_report.update({
         "objective": "relative" if relative else "max",
         "optimum": float(Fraction(numerator, denominator)), "optimum_numerator": int(numerator),
-        "optimum_denominator": int(denominator), "candidate_pairs": int(pairs), "max_flows": int(flows),
+        "optimum_denominator": int(denominator), "candidate_pairs": int(report["candidate_pairs"]), "max_flows": int(report["max_flows"]),
         "proof": "these caps are feasible and every smaller value is not (max-flow)",
     })
     return routes

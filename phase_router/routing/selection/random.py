@@ -8,7 +8,8 @@ from .policy import Policy
 
 
 def _select(router, start: int, stop: int, out, threads: int):
-    return _core.select_random(router._core, router.seed, router.k, start, stop, threads, out)
+    routes, _ = _core.select_random(router._core, router.k, router.seed, start, stop, threads, out)
+    return routes
 
 
 RANDOM = Policy("random", "the spec's uniform k-subset of each row's candidates (fastest)", row_local=True,
