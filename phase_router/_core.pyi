@@ -1,5 +1,5 @@
-# Type stub of the C++ extension (core_cpp/bindings/, one file per concept). tests/test_typing.py checks that every
-# name the module defines is declared here, and runs mypy --strict over the public API.
+# Type stub of the C++ extension (core_cpp/bindings/, one file per concept). tests/routing/test_typing.py
+# checks that every name the module defines is declared here, and runs mypy --strict over the public API.
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
