@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 CLI := $(VENV)/bin/phase-router
 STAMP := $(VENV)/.installed
 DEMO := build/demo
-CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp")
+CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp" -o -name "*.inl" -o -name "*.def")
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router launch_phase_router -name '*.py')
 

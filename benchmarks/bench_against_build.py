@@ -36,7 +36,10 @@ for N, k in ((4096, 512), (16384, 1024), (1 << 20, 8)):
     if N == 16384:  # every row by enumeration (the sparse path's inner loop)
         cases["random_sparse"] = lambda: _core.route_degrees(s, t, k, 1, False, 0, None, 2)
     if N <= 4096:
-        cases["greedy"] = lambda: _core.route_degrees_greedy(s, t, k, 1, False, max(1, N // 1024), 0)
+        if hasattr(_core, "selection_defaults"):  # one argument order for every policy; block from M
+            cases["greedy"] = lambda: _core.select_greedy(_core.Router(s, t, k, 1), k, 1)[0]
+        else:  # a build without the common selection signature
+            cases["greedy"] = lambda: _core.route_degrees_greedy(s, t, k, 1, False, max(1, N // 1024), 0)
     for name, fn in cases.items():
         routes = fn()
         times = []

@@ -5,8 +5,7 @@
 #include <vector>
 
 #include "common/cancellation.hpp"
-#include "baselines/domains.hpp"
-#include "baselines/sampling.hpp"
+#include "common/sampling.hpp"
 #include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/splitmix.hpp"
@@ -92,7 +91,7 @@ void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint3
                         std::uint64_t seed, int threads, std::int32_t* out) {
     if (M == 0 || E == 0 || k == 0) throw std::invalid_argument("M, E and k must be at least 1");
     check_counts(counts, M, E, k);
-    const std::uint64_t key = domain_key(seed, static_cast<Domain>(kDomainHashUniform));
+    const std::uint64_t key = domain_key(seed, Domain::kHashUniform);
     run_parallel(thread_count(threads), [&](int part, int parts) {
         // Floyd: for j = E-n .. E-1 draw v in [0, j] (SPEC's 32-bit stream); take v, or j if v is
         // taken already. Dense rows use the selection step's own Floyd (the same draws, the same
@@ -129,7 +128,7 @@ void hash_route_weighted(const std::uint32_t* counts, std::uint32_t M, const std
     const std::vector<std::uint64_t> w(weights, weights + E);
     const auto positive = static_cast<std::uint32_t>(std::count_if(w.begin(), w.end(), [](std::uint64_t x) { return x > 0; }));
     check_counts(counts, M, positive, k);
-    const std::uint64_t key = domain_key(seed, static_cast<Domain>(kDomainHashWeighted));
+    const std::uint64_t key = domain_key(seed, Domain::kHashWeighted);
     const AliasTable alias(w);
     const std::uint64_t total = alias.total();
     run_parallel(thread_count(threads), [&](int part, int parts) {

@@ -15,6 +15,6 @@ void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint3
 void hash_route_weighted(const std::uint32_t* counts, std::uint32_t M, const std::uint32_t* weights,
                          std::uint32_t E, std::uint32_t k, std::uint64_t seed, int threads, std::int32_t* out);
 
-// Power of two choices (sequential, global loads): see two_choice_route in baseline_two_choice.hpp.
+// Power of two choices (sequential, global loads): two_choice_route in baselines/two_choice.hpp.
 
 }  // namespace phase_router

@@ -5,8 +5,7 @@
 #include <vector>
 
 #include "common/cancellation.hpp"
-#include "baselines/domains.hpp"
-#include "baselines/sampling.hpp"
+#include "common/sampling.hpp"
 #include "common/splitmix.hpp"
 
 namespace phase_router {
@@ -18,7 +17,7 @@ void two_choice_route(const std::uint32_t* counts, std::uint32_t M, const std::u
     const auto positive = static_cast<std::uint32_t>(std::count_if(w.begin(), w.end(), [](std::uint64_t x) { return x > 0; }));
     for (std::uint32_t i = 0; i < M; ++i)
         if (counts[i] > positive || counts[i] > k) throw std::invalid_argument("a row count exceeds k or the eligible targets");
-    const std::uint64_t key = domain_key(seed, static_cast<Domain>(kDomainTwoChoice));
+    const std::uint64_t key = domain_key(seed, Domain::kTwoChoice);
     WeightTree tree(w);
     std::vector<std::uint64_t> load(E, 0);
     std::vector<std::uint32_t> picked;

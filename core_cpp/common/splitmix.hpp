@@ -20,13 +20,12 @@ inline std::uint64_t splitmix(std::uint64_t key, std::uint64_t n) {
     return mix64(key + (n + 1) * kGolden);
 }
 
-// Sub-keys drawn from the user's seed, one per use (SPEC: "domain keys").
+// Sub-keys drawn from the user's seed, one per use (SPEC: "domain keys"), numbered by the one
+// table both languages read.
 enum class Domain : std::uint64_t {
-    kColumnsS = 0,   // permutation of S's columns (ring of E positions)
-    kColumnsT = 1,   // permutation of T's columns (ring of M positions)
-    kLayOrderS = 2,  // optional row permutation: order S's arcs are laid on the ring
-    kLayOrderT = 3,  // same for T
-    kSelect = 4,     // per-row k-subset selection
+#define PHASE_ROUTER_SEED_DOMAIN(enumerator, name, number, use) enumerator = number,
+#include "common/seed_domains.def"
+#undef PHASE_ROUTER_SEED_DOMAIN
 };
 
 inline std::uint64_t domain_key(std::uint64_t seed, Domain d) {

@@ -8,7 +8,6 @@
 #include "common/parallel.hpp"
 #include "common/permutation.hpp"
 #include "ring/phase_offsets.hpp"
-#include "selection/policy_random.hpp"
 #include "common/splitmix.hpp"
 
 namespace phase_router {
@@ -92,10 +91,6 @@ std::uint64_t Router::memory_bytes() const {
                                  at_position_.size() * sizeof(AtPosition);
     const std::uint64_t events = (std::uint64_t{M_} + 1 + 2ULL * E_) * 4;
     return arrays + events + (arcs_ ? arcs_->memory_bytes() : 0);
-}
-
-void Router::route_rows(std::uint32_t begin, std::uint32_t end, std::int32_t* out, int threads) const {
-    select_random(*this, options_.seed, options_.k, begin, end, threads, out);
 }
 
 std::uint32_t Router::arc_candidates(std::uint32_t i, std::uint32_t* out) const {
@@ -234,11 +229,6 @@ void Router::visit_sparse(const std::vector<std::uint32_t>& rows, int threads, c
             visitor->list_row(i, candidates.data(), count);
         }
     });
-}
-
-void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
-                   const RouteOptions& options, std::int32_t* out) {
-    Router(s, M, t, E, options).route_rows(0, M, out, options.threads);
 }
 
 bool built_with_openmp() {

@@ -1,9 +1,8 @@
 // The phase construction (docs/SPEC.md) from degrees: s (M sources, each 0..E) and t (E targets,
 // each 0..M). A Router does steps 1-5 once (permutations, phase offsets, prefix checkpoints, sweep
 // events) and is then the candidate source of step 6 for any row, in any order: the selection
-// policies (core_cpp/selection/) take it as a CandidateSource. route_rows is the default policy
-// (random) on a row range, the unit of chunked output and of sharding; every range equals the
-// same slice of the full routing. No Python types here.
+// policies (core_cpp/selection/) take it as a CandidateSource; selection/route_degrees.hpp is the
+// spec's whole pipeline (this Router, then the random policy). No Python types here.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -38,10 +37,6 @@ public:
     // std::invalid_argument otherwise. Copies s and t.
     Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
            const RouteOptions& options);
-
-    // Routes source rows [begin, end) into out ((end - begin) rows of k int32) with the default
-    // selection policy (select_random with this Router's k and seed).
-    void route_rows(std::uint32_t begin, std::uint32_t end, std::int32_t* out, int threads) const;
 
     // CandidateSource (step 6).
     std::uint32_t sources() const override { return M_; }
@@ -93,10 +88,6 @@ private:
     std::uint32_t max_degree_ = 0;
     std::uint64_t sparse_rows_ = 0;
 };
-
-// Convenience: all M rows into out (M x k int32).
-void route_degrees(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
-                   const RouteOptions& options, std::int32_t* out);
 
 bool built_with_openmp();
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/cancellation.hpp"
-#include "baselines/sampling.hpp"
+#include "common/sampling.hpp"
 #include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/splitmix.hpp"
@@ -400,8 +400,8 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
         report.goal = static_cast<std::uint64_t>(goal);
 
         // Phase B: parallel repair rounds against each round's starting loads.
-        const std::uint64_t evict_key = splitmix(options.seed, kDomainBalancedEvict);
-        const std::uint64_t pick_domain = splitmix(options.seed, kDomainBalancedPick);
+        const std::uint64_t evict_key = domain_key(options.seed, Domain::kBalancedEvict);
+        const std::uint64_t pick_domain = domain_key(options.seed, Domain::kBalancedPick);
         const std::uint32_t widest = std::max<std::uint32_t>(source.max_candidates(), 1);
         std::vector<RepairWorker> workers(static_cast<std::size_t>(parts), RepairWorker(E));
         std::vector<std::uint32_t> evicting;

@@ -18,9 +18,6 @@
 
 namespace phase_router {
 
-inline constexpr std::uint64_t kDomainBalancedEvict = 10;  // which routes a round evicts (K_10)
-inline constexpr std::uint64_t kDomainBalancedPick = 11;   // replacement draws (K_11)
-
 struct BalancedOptions {
     std::uint32_t k = 1;
     std::uint64_t seed = 0;

@@ -55,25 +55,25 @@ void keep_least_loaded(Worker& w, std::uint32_t k, const std::uint32_t* t, const
 
 void select_greedy(const CandidateSource& source, const GreedyOptions& options, std::int32_t* out) {
     if (options.k == 0) throw std::invalid_argument("k must be at least 1");
-    if (options.block == 0) throw std::invalid_argument("block must be at least 1");
     const std::uint32_t M = source.sources(), E = source.targets(), k = options.k;
+    const std::uint32_t block = greedy_block(options.block, M);
     const std::uint32_t* t = source.target_degrees();
     // Rows go in a seed-derived order, not ring order: in ring order each target is covered by
     // one stretch of consecutive rows, so its final load would depend on where that stretch
     // falls in the pass (measured: 47 to 72 against a mean of 64 at N = 1024, k = 64).
-    const auto row_order = keyed_permutation(splitmix(options.seed, kDomainGreedyOrder), M);
-    const std::uint64_t tie_key = splitmix(options.seed, kDomainGreedyTies);
+    const auto row_order = keyed_permutation(domain_key(options.seed, Domain::kGreedyOrder), M);
+    const std::uint64_t tie_key = domain_key(options.seed, Domain::kGreedyTies);
 
     // Small blocks are not worth waking threads for; the result is the same either way.
-    const int parts = static_cast<std::uint64_t>(options.block) * E >= (1u << 16) ? thread_count(options.threads) : 1;
+    const int parts = static_cast<std::uint64_t>(block) * E >= (1u << 16) ? thread_count(options.threads) : 1;
     std::vector<Worker> workers(static_cast<std::size_t>(parts), Worker(source.max_candidates()));
     std::vector<std::uint64_t> load(E, 0);
     auto route_row = [&](Worker& w, std::uint32_t i) {
         w.count = source.row_candidates(i, w.candidates, w.ids.data());
         keep_least_loaded(w, k, t, load, splitmix(tie_key, i), out + static_cast<std::size_t>(i) * k);
     };
-    for (std::uint32_t b0 = 0; b0 < M; b0 += std::min(options.block, M - b0)) {
-        const std::uint32_t b1 = b0 + std::min(options.block, M - b0);
+    for (std::uint32_t b0 = 0; b0 < M; b0 += std::min(block, M - b0)) {
+        const std::uint32_t b1 = b0 + std::min(block, M - b0);
         throw_if_cancelled();
         if (parts == 1) {
             for (std::uint32_t r = b0; r < b1; ++r) {

@@ -12,15 +12,21 @@
 
 namespace phase_router {
 
-inline constexpr std::uint64_t kDomainGreedyTies = 5;   // tie-break hashes (K_5)
-inline constexpr std::uint64_t kDomainGreedyOrder = 9;  // order of the rows (K_9)
-
 struct GreedyOptions {
     std::uint32_t k = 1;
     std::uint64_t seed = 0;
-    std::uint32_t block = 16;  // part of the semantics: a different block size is a different routing
+    // Rows per block; part of the semantics: a different block size is a different routing.
+    // 0 (the default) means greedy_block(0, M) = max(1, M / 1024): staleness (rows of a block do
+    // not see each other's routes) grows with block / M, so this keeps it near 1/1024 of the pass.
+    std::uint32_t block = 0;
     int threads = 0;
 };
+
+// The block a run uses: `block`, or max(1, M / 1024) when it is 0.
+inline std::uint32_t greedy_block(std::uint32_t block, std::uint32_t M) {
+    if (block != 0) return block;
+    return M / 1024 > 1 ? M / 1024 : 1;
+}
 
 // All M rows of `source` into out (M x k int32, -1 padded).
 void select_greedy(const CandidateSource& source, const GreedyOptions& options, std::int32_t* out);

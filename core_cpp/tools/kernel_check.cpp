@@ -1,8 +1,10 @@
 // Standalone kernel exerciser for sanitizer and valgrind runs (make sanitize): drives every
-// kernel (Router dense/sparse/auto, row ranges, thread counts, checkpoint strides, selection,
-// packed_row_degrees, dense_row_degrees, the P1 scan, route_summary, greedy, hash and two-choice baselines) over many shapes,
-// including non-multiples of 64, k > E, empty and full rows, and checks invariants that any
-// out-of-bounds write or uninitialised read would be likely to break. The sanitizers catch the
+// kernel over many shapes, including non-multiples of 64, k > E, empty and full rows: the Router
+// (dense/sparse/auto, row ranges, thread counts, checkpoint strides), every selection policy
+// (random, greedy, balanced, optimal) on every candidate source (the phase Router and
+// MaskCandidates), packed_row_degrees, dense_row_degrees, the P1 scan, route_summary, and the hash
+// and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
+// read would be likely to break. The sanitizers catch the
 // memory errors themselves; the invariants make the run fail on wrong results too.
 // Usage: kernel_check [small]   ("small": fewer and smaller shapes, for valgrind)
 #include <algorithm>
@@ -15,14 +17,19 @@
 
 #include "baselines/hash.hpp"
 #include "baselines/two_choice.hpp"
-#include "ring/router.hpp"
-#include "selection/policy_greedy.hpp"
-#include "stats/route_summary.hpp"
-#include "degrees/row_degrees.hpp"
-#include "degrees/dense_row_degrees.hpp"
-#include "degrees/p1_row_degrees.hpp"
+#include "candidates/mask_candidates.hpp"
 #include "common/cancellation.hpp"
 #include "common/splitmix.hpp"
+#include "degrees/dense_row_degrees.hpp"
+#include "degrees/p1_row_degrees.hpp"
+#include "degrees/row_degrees.hpp"
+#include "ring/router.hpp"
+#include "selection/policy_balanced.hpp"
+#include "selection/policy_greedy.hpp"
+#include "selection/policy_optimal.hpp"
+#include "selection/policy_random.hpp"
+#include "selection/route_degrees.hpp"
+#include "stats/route_summary.hpp"
 
 using namespace phase_router;
 
@@ -100,17 +107,110 @@ Routes route_with(const std::vector<std::uint32_t>& s, const std::vector<std::ui
     o.checkpoint_budget_bytes = budget;
     Router router(s.data(), c.M, t.data(), c.E, o);
     Routes out(std::size_t{c.M} * c.k, 7);  // not -1: every slot must be written
-    router.route_rows(0, c.M, out.data(), threads);
+    route_rows(router, 0, c.M, threads, out.data());
     // Row ranges are slices of the full routing.
     for (std::uint32_t part = 0; part < 3; ++part) {
         const std::uint32_t a = static_cast<std::uint32_t>(splitmix(c.seed + part, 1) % (c.M + 1ULL));
         const std::uint32_t b = a + static_cast<std::uint32_t>(splitmix(c.seed + part, 2) % (c.M - a + 1ULL));
         Routes slice(std::size_t{b - a} * c.k + 1, 9);  // one guard slot past the end
-        router.route_rows(a, b, slice.data(), threads);
+        route_rows(router, a, b, threads, slice.data());
         expect(std::equal(slice.begin(), slice.end() - 1, out.begin() + std::size_t{a} * c.k), "row range slice");
         expect(slice.back() == 9, "route_rows wrote past its range");
     }
     return out;
+}
+
+// Every candidate of every row of `source`, as a mask: select_random with k = E keeps them all.
+MaskCandidates mask_of(const CandidateSource& source, const std::vector<std::uint32_t>& t) {
+    const std::uint32_t M = source.sources(), E = source.targets();
+    Routes all(std::size_t{M} * E);
+    select_random(source, 0, E, 0, M, 2, all.data());
+    std::vector<std::uint64_t> offsets{0};
+    std::vector<std::uint32_t> targets;
+    for (std::uint32_t i = 0; i < M; ++i) {
+        for (std::uint32_t x = 0; x < E && all[std::size_t{i} * E + x] >= 0; ++x)
+            targets.push_back(static_cast<std::uint32_t>(all[std::size_t{i} * E + x]));
+        offsets.push_back(targets.size());
+    }
+    return MaskCandidates(offsets.data(), M, targets.data(), E, t.data());
+}
+
+std::uint64_t max_load(const Routes& r, std::uint32_t E) {
+    std::vector<std::uint64_t> load(E, 0);
+    for (const std::int32_t j : r)
+        if (j >= 0) ++load[j];
+    return E ? *std::max_element(load.begin(), load.end()) : 0;
+}
+
+std::vector<std::uint32_t> row_counts(const Routes& r, std::uint32_t M, std::uint32_t k) {
+    std::vector<std::uint32_t> counts(M, 0);
+    for (std::uint32_t i = 0; i < M; ++i)
+        for (std::uint32_t x = 0; x < k; ++x) counts[i] += r[std::size_t{i} * k + x] >= 0;
+    return counts;
+}
+
+struct Policies {
+    Routes random, greedy, balanced, optimal;  // optimal empty when the shape is too large for it
+};
+
+// Every selection policy on one candidate source. Random keeps min(k, c_i) per row, so its row
+// counts are the c_i-bound every policy must meet exactly; the proven optimum's maximum load is at
+// most every other policy's.
+Policies check_policies(const CandidateSource& source, const Case& c, std::uint64_t pairs, const std::string& what) {
+    const std::uint32_t M = c.M, E = c.E, k = c.k;
+    const std::uint32_t* t_ptr = source.target_degrees();
+    const std::vector<std::uint32_t> t(t_ptr, t_ptr + E);
+    Policies p;
+    p.random.assign(std::size_t{M} * k, 7);
+    select_random(source, c.seed, k, 0, M, 2, p.random.data());
+    const auto counts = row_counts(p.random, M, k);
+    check_rows(p.random, M, E, k, counts, &t, true, what + " random");
+
+    GreedyOptions g;
+    g.k = k;
+    g.seed = c.seed;
+    g.block = 1 + static_cast<std::uint32_t>(c.seed % 17);
+    g.threads = 2;
+    p.greedy.assign(std::size_t{M} * k, 7);
+    select_greedy(source, g, p.greedy.data());
+    check_rows(p.greedy, M, E, k, counts, &t, false, what + " greedy");
+    expect(row_counts(p.greedy, M, k) == counts, what + " greedy keeps min(k, c_i)");
+    g.block = 0;  // the default, computed from M
+    Routes greedy_default(std::size_t{M} * k, 7);
+    select_greedy(source, g, greedy_default.data());
+    check_rows(greedy_default, M, E, k, counts, &t, false, what + " greedy default block");
+
+    if (pairs > 200000) return p;  // balanced and optimal: the smaller shapes are enough
+    BalancedOptions b;
+    b.k = k;
+    b.seed = c.seed;
+    b.threads = 2;
+    BalancedReport report;
+    p.balanced.assign(std::size_t{M} * k, 7);
+    select_balanced(source, b, p.balanced.data(), &report);
+    check_rows(p.balanced, M, E, k, counts, &t, true, what + " balanced");
+    expect(row_counts(p.balanced, M, k) == counts, what + " balanced keeps min(k, c_i)");
+    expect(report.max_load == max_load(p.balanced, E), what + " balanced reports its max load");
+
+    if (pairs > 40000) return p;
+    OptimalOptions o;
+    o.k = k;
+    o.threads = 2;
+    p.optimal.assign(std::size_t{M} * k, 7);
+    const OptimalResult best = select_optimal(source, o, p.optimal.data());
+    check_rows(p.optimal, M, E, k, counts, &t, true, what + " optimal");
+    expect(row_counts(p.optimal, M, k) == counts, what + " optimal keeps min(k, c_i)");
+    const std::uint64_t optimum = max_load(p.optimal, E);
+    expect(best.denominator == 1 && static_cast<std::uint64_t>(best.numerator) == optimum,
+           what + " optimal reports its max load");
+    expect(optimum <= max_load(p.random, E) && optimum <= max_load(p.greedy, E) &&
+               optimum <= max_load(p.balanced, E),
+           what + " optimal is at most every other policy's max load");
+    o.relative = true;
+    Routes relative(std::size_t{M} * k, 7);
+    select_optimal(source, o, relative.data());
+    check_rows(relative, M, E, k, counts, &t, true, what + " optimal relative");
+    return p;
 }
 
 void check_router(const Case& c) {
@@ -152,14 +252,15 @@ void check_router(const Case& c) {
     ring_options.seed = c.seed;
     ring_options.row_perm = c.seed % 2;
     const Router ring(s.data(), c.M, t.data(), c.E, ring_options);
-    GreedyOptions g;
-    g.k = c.k;
-    g.seed = c.seed;
-    g.block = 1 + static_cast<std::uint32_t>(c.seed % 17);
-    g.threads = 2;
-    Routes greedy(std::size_t{c.M} * c.k);
-    select_greedy(ring, g, greedy.data());
-    check_rows(greedy, c.M, c.E, c.k, limit, &t, false, what + " greedy");
+    const std::uint64_t pairs = std::uint64_t{c.M} * c.E;
+    const Policies on_ring = check_policies(ring, c, pairs, what + " router");
+    expect(on_ring.random == autos, what + ": select_random differs from route_rows");
+    // The same candidate sets as an explicit mask: every policy gives the same bits on it.
+    const MaskCandidates mask = mask_of(ring, t);
+    const Policies on_mask = check_policies(mask, c, pairs, what + " mask");
+    expect(on_mask.random == on_ring.random && on_mask.greedy == on_ring.greedy &&
+               on_mask.balanced == on_ring.balanced && on_mask.optimal == on_ring.optimal,
+           what + ": a policy differs between the Router and the mask of its candidates");
 
     std::vector<std::uint32_t> ones(c.E, 1), weighted_limit(limit);
     const auto positive = static_cast<std::uint32_t>(std::count_if(t.begin(), t.end(), [](std::uint32_t x) { return x > 0; }));
@@ -280,8 +381,8 @@ void check_refusals() {
     o.k = 1;
     Router ok(t.data(), 2, t.data(), 2, o);
     std::int32_t out[4];
-    expect_throws([&] { ok.route_rows(1, 3, out, 1); }, "row range past M");
-    expect_throws([&] { ok.route_rows(2, 1, out, 1); }, "reversed row range");
+    expect_throws([&] { route_rows(ok, 1, 3, 1, out); }, "row range past M");
+    expect_throws([&] { route_rows(ok, 2, 1, 1, out); }, "reversed row range");
 }
 
 // A cancel request stops each kernel with Cancelled, through run_parallel's worker threads, with
@@ -295,7 +396,7 @@ void check_cancellation() {
     o.k = k;
     const Router router(s.data(), M, t.data(), E, o);
     Routes before(std::size_t{M} * k), after(std::size_t{M} * k);
-    router.route_rows(0, M, before.data(), 2);
+    route_rows(router, 0, M, 2, before.data());
     auto cancelled = [](auto f, const std::string& what) {
         request_cancel();
         bool stopped = false;
@@ -308,16 +409,25 @@ void check_cancellation() {
         expect(stopped, what + " stops on a cancel request");
     };
     cancelled([&] { Router r(s.data(), M, t.data(), E, o); }, "Router preparation");
-    cancelled([&] { router.route_rows(0, M, after.data(), 2); }, "route_rows");
+    cancelled([&] { route_rows(router, 0, M, 2, after.data()); }, "route_rows");
     GreedyOptions g;
     g.k = k;
     g.threads = 2;
     cancelled([&] { select_greedy(router, g, after.data()); }, "select_greedy");
+    cancelled([&] { select_random(router, 0, k, 0, M, 2, after.data()); }, "select_random");
+    BalancedOptions b;
+    b.k = k;
+    b.threads = 2;
+    cancelled([&] { select_balanced(router, b, after.data()); }, "select_balanced");
+    OptimalOptions opt;
+    opt.k = k;
+    opt.threads = 2;
+    cancelled([&] { select_optimal(router, opt, after.data()); }, "select_optimal");
     std::vector<std::uint32_t> counts(M);
     for (std::uint32_t i = 0; i < M; ++i) counts[i] = std::min(s[i], k);
     cancelled([&] { hash_route_uniform(counts.data(), M, E, k, 1, 2, after.data()); }, "hash_route_uniform");
     cancelled([&] { summarize_routes(before.data(), M, k, E, 2); }, "summarize_routes");
-    router.route_rows(0, M, after.data(), 2);
+    route_rows(router, 0, M, 2, after.data());
     expect(before == after, "routes after a cleared cancel equal the routes before");
 }
 

@@ -9,7 +9,7 @@
 #include <exception>
 #include <vector>
 
-#include "ring/router.hpp"
+#include "selection/route_degrees.hpp"
 #include "common/splitmix.hpp"
 
 int main(int argc, char** argv) {

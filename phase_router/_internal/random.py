@@ -13,13 +13,6 @@ GOLDEN = 0x9E3779B97F4A7C15
 _MIX1 = 0xBF58476D1CE4E5B9
 _MIX2 = 0x94D049BB133111EB
 
-# Sub-keys drawn from the seed, one per use (same numbering as the C++ enum Domain).
-DOMAIN_COLUMNS_S = 0
-DOMAIN_COLUMNS_T = 1
-DOMAIN_LAY_ORDER_S = 2
-DOMAIN_LAY_ORDER_T = 3
-DOMAIN_SELECT = 4
-
 
 def mix64(z: int) -> int:
     """SplitMix64 finaliser on a Python int in [0, 2**64)."""

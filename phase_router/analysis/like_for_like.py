@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _core
+from .._internal.seed_domains import DOMAIN_HASH_UNIFORM, DOMAIN_HASH_WEIGHTED, DOMAIN_TWO_CHOICE
 from .._internal.validate import check_choice
 from ..errors import InvalidInputError, ResourceLimitError
 from .routers import router
@@ -102,7 +103,7 @@ def route(name: str, s, t, k: int, seed: int, counts: np.ndarray, feasible: str 
         return _core.two_choice_route(capped, t, k, int(seed))
     if candidates is None:
         candidates = candidate_matrix(s, t, seed)
-    domain = {"hash": 6, "hash-weighted": 7, "two-choice": 8}[name]
+    domain = {"hash": DOMAIN_HASH_UNIFORM, "hash-weighted": DOMAIN_HASH_WEIGHTED, "two-choice": DOMAIN_TWO_CHOICE}[name]
     rng = np.random.default_rng([int(seed) % (1 << 63), domain])
     positive = candidates & (t > 0)[None, :]
     if name == "hash":

@@ -5,7 +5,7 @@ compared against, kept here so that comparison can be rerun as it was; docs/BASE
 it is not a like-for-like comparator (it reads the matrices' patterns, the phase router only
 their row sums).
 
-Definition (docs/BASELINES.md, "The original's hash router"): with key K_12 = splitmix(seed, 12),
+Definition (docs/BASELINES.md, "The original's hash router"): with key K_12 (seed domain hash_original),
 row i keeps the min(k, c_i) candidates j with the smallest splitmix(K_12, i * N + j), listed
 ascending and padded with -1. The keys are distinct (SplitMix64 is a bijection), so this is a
 uniformly random min(k, c_i)-subset of the candidates whatever sort computes it. The original
@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._internal import random as rnd
+from .._internal.seed_domains import DOMAIN_HASH_ORIGINAL
 from ..errors import InvalidInputError, ShapeMismatchError
 
-DOMAIN_HASH_ORIGINAL = 12  # 10 and 11 belong to the balanced policy
 ROW_BLOCK_ENTRIES = 1 << 24  # matrix entries per block of rows, to bound the temporaries
 
 

@@ -13,12 +13,8 @@ import math
 import numpy as np
 
 from .._internal import random as rnd
+from .._internal.seed_domains import DOMAIN_INPUT_S, DOMAIN_INPUT_T, DOMAIN_PLACE_S, DOMAIN_PLACE_T
 from ..errors import InvalidInputError
-
-DOMAIN_INPUT_S = 16
-DOMAIN_INPUT_T = 17
-DOMAIN_PLACE_S = 18
-DOMAIN_PLACE_T = 19
 
 CHUNK_ENTRIES = 2**22  # entries per vectorised block, to bound temporary arrays
 

@@ -30,12 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._internal import random as rnd
+from .._internal.seed_domains import DOMAIN_BUCKETS, DOMAIN_SECOND_T
 from .draws import placed_rows
 from .generators import Generator, Realised, Shape, realise, register
 
 BUCKETS = 128
-DOMAIN_BUCKETS = 20
-DOMAIN_SECOND_T = 21
 
 # (S, T, k, seed) -> routes (N x k int32, -1 padded)
 FirstPhase = Callable[[np.ndarray, np.ndarray, int, int], np.ndarray]

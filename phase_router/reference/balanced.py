@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _core
 from .._internal import random as rnd
+from .._internal.seed_domains import DOMAIN_BALANCED_EVICT, DOMAIN_BALANCED_PICK
 from . import spec as reference
 from .baselines import WideDraws, weighted_pick
 
-DOMAIN_BALANCED_EVICT = 10
-DOMAIN_BALANCED_PICK = 11
-DEFAULT_ROUNDS = 8
+DEFAULT_ROUNDS: int = _core.selection_defaults()["balanced"]["rounds"]  # the C++ BalancedOptions default
 
 
 def goal_of(lower: int) -> int:

@@ -9,13 +9,9 @@ from __future__ import annotations
 import numpy as np
 
 from .._internal import random as rnd
+from .._internal.seed_domains import DOMAIN_HASH_UNIFORM, DOMAIN_HASH_WEIGHTED, DOMAIN_TWO_CHOICE
 
 MASK64 = (1 << 64) - 1
-DOMAIN_GREEDY_TIES = 5
-DOMAIN_HASH_UNIFORM = 6
-DOMAIN_HASH_WEIGHTED = 7
-DOMAIN_TWO_CHOICE = 8
-DOMAIN_GREEDY_ORDER = 9
 
 
 class WideDraws:

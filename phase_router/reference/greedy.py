@@ -1,6 +1,6 @@
 """Pure-NumPy reference of the greedy selection mode (docs/BASELINES.md), on the candidate sets
-of the spec's own pipeline (reference.pipeline). core_cpp/selection/greedy.cpp must match it byte
-for byte; tests/selection/test_greedy.py checks that."""
+of the spec's own pipeline (reference.pipeline). core_cpp/selection/policy_greedy.cpp must match
+it byte for byte; tests/selection/test_greedy.py checks that."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from .._internal import random as rnd
 from . import spec as reference
-from .baselines import DOMAIN_GREEDY_ORDER, DOMAIN_GREEDY_TIES
+from .._internal.seed_domains import DOMAIN_GREEDY_ORDER, DOMAIN_GREEDY_TIES
 
 
 def select_greedy(candidates: np.ndarray, t: np.ndarray, k: int, seed: int, block: int) -> np.ndarray:
@@ -37,7 +37,7 @@ def select_greedy(candidates: np.ndarray, t: np.ndarray, k: int, seed: int, bloc
     return routes
 
 
-def route_degrees_greedy(s, t, k: int, seed: int = 0, row_perm: bool = False, block: int = 16) -> np.ndarray:
+def route_degrees_greedy(s, t, k: int, seed: int, row_perm: bool, block: int) -> np.ndarray:
     S, T = reference.matrices_from_degrees(s, t)
     stages = reference.pipeline(S, T, k, seed, row_perm)
     return select_greedy(stages.candidates, np.asarray(t, dtype=np.int64), k, seed, block)

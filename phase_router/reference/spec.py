@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._internal import random as rnd
+from .._internal.seed_domains import DOMAIN_COLUMNS_S, DOMAIN_COLUMNS_T, DOMAIN_LAY_ORDER_S, DOMAIN_LAY_ORDER_T, DOMAIN_SELECT
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def select_routes(candidates: np.ndarray, k: int, seed: int) -> np.ndarray:
     """Step 7: at most k candidates per row, a uniformly random k-subset of candidate ranks."""
     M = candidates.shape[0]
     routes = np.full((M, k), -1, dtype=np.int32)
-    select_key = rnd.domain_key(seed, rnd.DOMAIN_SELECT)
+    select_key = rnd.domain_key(seed, DOMAIN_SELECT)
     for i in range(M):
         targets = np.flatnonzero(candidates[i])
         c = targets.size
@@ -90,12 +91,12 @@ def pipeline(S: np.ndarray, T: np.ndarray, k: int, seed: int = 0, row_perm: bool
     key = lambda domain: rnd.domain_key(seed, domain)  # noqa: E731
 
     S_aligned, T_aligned = left_align(S), left_align(T)
-    lay_S = rnd.keyed_permutation(key(rnd.DOMAIN_LAY_ORDER_S), M) if row_perm else np.arange(M)
-    lay_T = rnd.keyed_permutation(key(rnd.DOMAIN_LAY_ORDER_T), E) if row_perm else np.arange(E)
+    lay_S = rnd.keyed_permutation(key(DOMAIN_LAY_ORDER_S), M) if row_perm else np.arange(M)
+    lay_T = rnd.keyed_permutation(key(DOMAIN_LAY_ORDER_T), E) if row_perm else np.arange(E)
     S_rotated, phase_S = rotate_rows(S_aligned, lay_S)
     T_rotated, phase_T = rotate_rows(T_aligned, lay_T)
-    columns_S = rnd.keyed_permutation(key(rnd.DOMAIN_COLUMNS_S), E)
-    columns_T = rnd.keyed_permutation(key(rnd.DOMAIN_COLUMNS_T), M)
+    columns_S = rnd.keyed_permutation(key(DOMAIN_COLUMNS_S), E)
+    columns_T = rnd.keyed_permutation(key(DOMAIN_COLUMNS_T), M)
     S_shuffled = shuffle_columns(S_rotated, columns_S)
     T_shuffled = shuffle_columns(T_rotated, columns_T)
     T_transposed = T_shuffled.T

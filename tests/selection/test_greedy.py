@@ -9,15 +9,16 @@ from hypothesis import given, strategies as st
 
 from degree_cases import Case, routing_cases
 from phase_router import InvalidInputError, _core, reference, route_degrees
-from phase_router.routing.selection.greedy import default_block, route_degrees_greedy
+from phase_router.routing.selection.greedy import route_degrees_greedy
 from phase_router.analysis.metrics import max_over_mean, relative_loads
 from phase_router.reference.greedy import route_degrees_greedy as reference_greedy
 
 
 @given(routing_cases(max_dim=80), st.sampled_from([1, 2, 5, 16]))
 def test_kernel_matches_reference(case: Case, block: int) -> None:
-    got = _core.route_degrees_greedy(case.s.astype(np.uint32), case.t.astype(np.uint32), case.k, case.seed,
-                                     case.row_perm, block, 2)
+    router = _core.Router(case.s.astype(np.uint32), case.t.astype(np.uint32), case.k, case.seed, case.row_perm)
+    got, report = _core.select_greedy(router, case.k, case.seed, threads=2, block=block)
+    assert report == {"block": block}
     assert np.array_equal(got, reference_greedy(case.s, case.t, case.k, case.seed, case.row_perm, block))
 
 
@@ -58,7 +59,11 @@ def test_reference_agrees_at_a_realistic_size() -> None:
     rng = np.random.default_rng(8)
     s, t = rng.binomial(256, 0.5, 256), rng.binomial(256, 0.5, 256)
     got = route_degrees_greedy(s, t, 16, seed=2).routes
-    assert np.array_equal(got, reference_greedy(s, t, 16, 2, False, default_block(256)))
+    # The default block is the C++ core's (0: computed from M); its report says which it used.
+    assert _core.selection_defaults()["greedy"] == {"block": 0}
+    _, report = _core.select_greedy(_core.Router(s.astype(np.uint32), t.astype(np.uint32), 16, 2), 16, 2)
+    assert report["block"] == max(1, 256 // 1024)
+    assert np.array_equal(got, reference_greedy(s, t, 16, 2, False, report["block"]))
 
 
 def test_worked_example_keeps_all_when_candidates_fit() -> None:

@@ -6,10 +6,11 @@ loads), so it routes all rows in one pass (core_cpp/selection/policy_balanced.cp
 
 from __future__ import annotations
 
+from ... import _core
 from .kernel import call_kernel
 from .policy import Option, Policy
 
-DEFAULT_ROUNDS = 8
+DEFAULT_ROUNDS: int = _core.selection_defaults()["balanced"]["rounds"]  # owned by the C++ BalancedOptions
 
 
 def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
@@ -30,7 +31,7 @@ POLICY = BALANCED = Policy(
     not_row_local_because=("select='balanced' balances the loads of all rows together (repair rounds over the "
                            "whole routing), so it cannot be sharded; route it on one machine"),
     options=(Option("rounds", "repair rounds before the exact phase", default=DEFAULT_ROUNDS, minimum=0, maximum=64),),
-    kernel_options=lambda router, options: {"rounds": options.get("rounds", DEFAULT_ROUNDS)},
+    kernel_options=lambda router, options: {"rounds": options.get("rounds")},
     scratch_bytes=_scratch_bytes,
 )
 

@@ -1,7 +1,8 @@
 """select="greedy" (docs/BASELINES.md): the spec's candidate sets, but a row with more than k
 candidates keeps the k least loaded relative to t_j, rows in a seed-derived order, in blocks of
-``default_block(M)`` rows that see the loads as of the block's start. Deterministic for any thread
-count; not row-local, so it routes all rows in one pass (core_cpp/selection/policy_greedy.cpp)."""
+``block`` rows (default max(1, M // 1024), computed by the C++ core) that see the loads as of the
+block's start. Deterministic for any thread count; not row-local, so it routes all rows in one
+pass (core_cpp/selection/policy_greedy.cpp)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,10 @@ from ..._internal.validate import check_matching_shapes, matrix_row_degrees
 from .policy import Option, Policy
 
 
-def default_block(M: int) -> int:
-    """Rows per block: max(1, M // 1024). Staleness (rows of a block do not see each other's
-    routes) grows with block / M, so this keeps it near 1/1024 of the pass at every size."""
-    return max(1, M // 1024)
-
-
 def _kernel_options(router, options: dict) -> dict:
-    return {"block": options.get("block") or default_block(router.M)}
+    # None: the C++ GreedyOptions default, max(1, M // 1024) rows. Staleness (rows of a block do
+    # not see each other's routes) grows with block / M, so it stays near 1/1024 of the pass.
+    return {"block": options.get("block")}
 
 
 def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
@@ -27,7 +24,8 @@ def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N8
 def _oracle(candidates, t, k: int, seed: int, options: dict):
     from ...reference.greedy import select_greedy
 
-    return select_greedy(candidates, t, k, seed, options.get("block") or default_block(candidates.shape[0]))
+    # The oracle states the default block by the definition (docs/BASELINES.md), independently of C++.
+    return select_greedy(candidates, t, k, seed, options.get("block") or max(1, candidates.shape[0] // 1024))
 
 
 POLICY = GREEDY = Policy(
@@ -37,14 +35,14 @@ POLICY = GREEDY = Policy(
                            "so it cannot be sharded; route it on one machine"),
     options=(Option("block", "rows per block; a block's rows see the loads as of its start",
                     default_help="max(1, M // 1024)"),),
-    kernel_options=_kernel_options, read_report=lambda report: {}, scratch_bytes=_scratch_bytes,
+    kernel_options=_kernel_options, read_report=lambda report, options: {}, scratch_bytes=_scratch_bytes,
 )
 
 
 def route_degrees_greedy(s, t, k: int, *, seed: int = 0, row_perm: bool = False, block: int | None = None,
                          threads: int | None = None):
     """``route_degrees(..., select="greedy")`` with an explicit ``block`` (part of the result's
-    definition; default ``default_block(M)``). ``threads`` never changes the result."""
+    definition; default max(1, M // 1024)). ``threads`` never changes the result."""
     from ..api import route_degrees
 
     return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select=GREEDY.name, threads=threads,

@@ -2,9 +2,7 @@
 maps its declared options to the binding's keywords; this module calls it, under one contract:
 
     _core.<binding>(source, k, seed, begin=0, end=None, threads=0, out=None, **options)
-        -> (routes, report: dict)
-
-Bindings that predate the contract are adapted here, in ``_ADAPTED``, and nowhere else."""
+        -> (routes, report: dict)"""
 
 from __future__ import annotations
 
@@ -19,33 +17,9 @@ if TYPE_CHECKING:
     from .policy import Policy
 
 
-def _random(source, k, seed, begin=0, end=None, threads=0, out=None):
-    return _core.select_random(source, seed, k, begin, source.M if end is None else end, threads, out), {}
-
-
-def _greedy(source, k, seed, begin=0, end=None, threads=0, out=None, block=16):
-    return _core.select_greedy(source, k, seed, block, threads, out), {}
-
-
-def _balanced(source, k, seed, begin=0, end=None, threads=0, out=None, rounds=8):
-    routes, info = _core.select_balanced(source, k, seed, rounds, threads, out)
-    return routes, dict(info)
-
-
-def _optimal(source, k, seed, begin=0, end=None, threads=0, out=None, relative=False, max_pairs=1 << 28):
-    routes, numerator, denominator, pairs, flows = _core.select_optimal(source, k, relative, max_pairs, threads, out)
-    return routes, {"relative": bool(relative), "numerator": int(numerator), "denominator": int(denominator),
-                    "candidate_pairs": int(pairs), "max_flows": int(flows)}
-
-
-# Bindings whose positional order or return value is not yet the contract's.
-_ADAPTED = {"select_random": _random, "select_greedy": _greedy, "select_balanced": _balanced,
-            "select_optimal": _optimal}
-
-
 def binding(name: str) -> Any:
     """The kernel function a policy declares, called with the contract's keywords."""
-    return _ADAPTED.get(name) or getattr(_core, name)
+    return getattr(_core, name)
 
 
 def call_kernel(policy: Policy, router: PreparedCandidates, start: int, stop: int, out: np.ndarray | None,
@@ -60,7 +34,7 @@ def call_kernel(policy: Policy, router: PreparedCandidates, start: int, stop: in
         if policy.kernel_error is None:
             raise
         raise policy.kernel_error(exc) from None
-    return routes, policy.read_report(dict(report))
+    return routes, policy.read_report(dict(report), router.select_options)
 
 
 def select_rows(policy: Policy, router: PreparedCandidates, start: int, stop: int, out: np.ndarray | None,

@@ -10,22 +10,24 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from ... import _core
 from ...errors import ResourceLimitError
 from .policy import Option, Policy
 
 OBJECTIVES = ("max", "relative")
-MAX_CANDIDATE_PAIRS = 1 << 28  # ~40 bytes a pair: about 10 GiB at the limit
+# ~40 bytes a pair: about 10 GiB at the limit (owned by the C++ OptimalOptions)
+MAX_CANDIDATE_PAIRS: int = _core.selection_defaults()["optimal"]["max_pairs"]
 PAIR_BYTES = 40  # core_cpp/selection/max_flow.cpp: arcs both ways, capacities, flows per candidate pair
 
 
 def _kernel_options(router, options: dict) -> dict:
-    return {"relative": options.get("objective") == "relative", "max_pairs": MAX_CANDIDATE_PAIRS}
+    return {"relative": options.get("objective") == "relative"}
 
 
-def _read_report(report: dict) -> dict:
+def _read_report(report: dict, options: dict) -> dict:
     numerator, denominator = report["numerator"], report["denominator"]
     return {
-        "objective": "relative" if report["relative"] else "max",
+        "objective": options.get("objective", "max"),
         "optimum": float(Fraction(numerator, denominator)), "optimum_numerator": int(numerator),
         "optimum_denominator": int(denominator), "candidate_pairs": int(report["candidate_pairs"]),
         "max_flows": int(report["max_flows"]),

@@ -48,8 +48,8 @@ class Option:
         return f"{self.help} ({allowed}; default {default})"
 
 
-# The kernel's report (a dict) turned into what the routing's statistics keep (stats.selection).
-ReadReport = Callable[[dict], dict]
+# (the kernel's report, the checked options) -> what the routing's statistics keep (stats.selection).
+ReadReport = Callable[[dict, dict], dict]
 # Declared options (checked, defaults not filled in) -> keyword arguments of the kernel binding.
 KernelOptions = Callable[["PreparedCandidates", dict], dict]
 # (M, E, threads, candidate pairs) -> bytes the kernel holds beyond the routes and the source's state.
@@ -73,7 +73,7 @@ class Policy:
     not_row_local_because: str = ""
     options: tuple[Option, ...] = ()
     kernel_options: KernelOptions = lambda router, options: dict(options)
-    read_report: ReadReport = lambda report: dict(report)
+    read_report: ReadReport = lambda report, options: dict(report)
     # A ValueError of the kernel turned into the error the user sees (e.g. a resource limit).
     kernel_error: Callable[[ValueError], Exception] | None = None
     scratch_bytes: ScratchBytes = lambda M, E, threads, pairs: 0  # noqa: N803

@@ -1,7 +1,7 @@
-// Sampling helpers shared by the baseline routers (docs/BASELINES.md): a 64-bit bounded draw by
-// masked rejection, a Fenwick tree of target weights from which drawn targets are removed, and an
-// integer alias table (O(1) weighted draws with replacement).
-// Both are pure integer arithmetic, so phase_router/reference_baselines.py reproduces every bit.
+// Weighted sampling shared by the balanced policy and the baseline routers (docs/BASELINES.md):
+// a 64-bit bounded draw by masked rejection, a Fenwick tree of target weights from which drawn
+// targets are removed, and an integer alias table (O(1) weighted draws with replacement).
+// All pure integer arithmetic, so phase_router/reference/baselines.py reproduces every bit.
 #pragma once
 #include <cstdint>
 #include <vector>

@@ -1,4 +1,4 @@
-#include "baselines/sampling.hpp"
+#include "common/sampling.hpp"
 
 namespace phase_router {
 
