@@ -6,6 +6,7 @@
 
 #include "common/cancellation.hpp"
 #include "common/sampling.hpp"
+#include "common/weighted_draws.hpp"
 #include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/splitmix.hpp"
@@ -45,46 +46,6 @@ void write_bitmap_row(std::uint64_t* bitmap, std::size_t words, std::uint32_t k,
 // rather than by sorting its picks (n log n comparisons). The output is the same either way.
 bool bitmap_pays(std::uint32_t n, std::uint32_t E) { return static_cast<std::uint64_t>(E) <= 32ULL * n; }
 
-// Phase 1 of the weighted draw: alias draws, repeats discarded, while at most half the weight W is
-// picked. Returns how many of the n picks it made (into picked[]). Plain pointers and locals, so
-// the compiler keeps the running weight in a register (byte stores to `taken` may alias anything).
-std::uint32_t alias_phase(const AliasTable& alias, WideDraws& draws, const std::uint32_t* __restrict weights,
-                          std::uint64_t total, std::uint32_t n, std::uint8_t* __restrict taken,
-                          std::uint32_t* __restrict picked) {
-    std::uint64_t picked_weight = 0;
-    std::uint32_t got = 0;
-    if (alias.narrow()) {
-        // The same words in the same order, drawn 16 ahead (independent chains the CPU overlaps);
-        // words past the last one consumed are given back, so phase 2 continues where the
-        // definition says.
-        constexpr unsigned kBatch = 16;
-        std::uint32_t batch[kBatch];
-        const std::uint64_t key = draws.key();
-        std::uint64_t position = draws.position();
-        while (got < n && picked_weight <= total - picked_weight) {
-            for (unsigned l = 0; l < kBatch; ++l) batch[l] = alias.from_word(splitmix(key, position + l));
-            unsigned used = 0;
-            while (used < kBatch && got < n && picked_weight <= total - picked_weight) {
-                const std::uint32_t j = batch[used++];
-                if (j == AliasTable::kRejected || taken[j]) continue;
-                taken[j] = 1;
-                picked_weight += weights[j];
-                picked[got++] = j;
-            }
-            position += used;
-        }
-        draws.seek(position);
-        return got;
-    }
-    while (got < n && picked_weight <= total - picked_weight) {
-        const std::uint32_t j = alias.draw(draws);
-        if (taken[j]) continue;
-        taken[j] = 1;
-        picked_weight += weights[j];
-        picked[got++] = j;
-    }
-    return got;
-}
 }  // namespace
 
 void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint32_t E, std::uint32_t k,
@@ -125,12 +86,9 @@ void hash_route_uniform(const std::uint32_t* counts, std::uint32_t M, std::uint3
 void hash_route_weighted(const std::uint32_t* counts, std::uint32_t M, const std::uint32_t* weights,
                          std::uint32_t E, std::uint32_t k, std::uint64_t seed, int threads, std::int32_t* out) {
     if (M == 0 || E == 0 || k == 0) throw std::invalid_argument("M, E and k must be at least 1");
-    const std::vector<std::uint64_t> w(weights, weights + E);
-    const auto positive = static_cast<std::uint32_t>(std::count_if(w.begin(), w.end(), [](std::uint64_t x) { return x > 0; }));
-    check_counts(counts, M, positive, k);
+    const WeightedRowDraws rows(weights, E);
+    check_counts(counts, M, rows.positive(), k);
     const std::uint64_t key = domain_key(seed, Domain::kHashWeighted);
-    const AliasTable alias(w);
-    const std::uint64_t total = alias.total();
     run_parallel(thread_count(threads), [&](int part, int parts) {
         std::vector<std::uint8_t> taken(E, 0);                   // picked in this row; zero between rows
         std::vector<std::uint64_t> bitmap(words_for_bits(E), 0);  // the same picks, for ascending output
@@ -139,24 +97,7 @@ void hash_route_weighted(const std::uint32_t* counts, std::uint32_t M, const std
             poll_cancel(i);
             const std::uint32_t n = counts[i];
             picked.clear();
-            WideDraws draws(splitmix(key, i));
-            // Phase 1: draws with replacement from the alias table, repeats discarded, while the
-            // picked weight is at most half of W (at most two draws per pick on average).
-            picked.resize(n);
-            const std::uint32_t got = alias_phase(alias, draws, weights, total, n, taken.data(), picked.data());
-            picked.resize(got);
-            // Phase 2 (rows taking over half the weight): successive draws over what is left.
-            if (picked.size() < n) {
-                std::vector<std::uint64_t> rest(w);
-                for (std::uint32_t j : picked) rest[j] = 0;
-                WeightTree tree(rest);
-                while (picked.size() < n) {
-                    const std::uint32_t j = tree.find(draws.bounded(tree.total()));
-                    tree.add(j, -static_cast<std::int64_t>(w[j]));
-                    taken[j] = 1;
-                    picked.push_back(j);
-                }
-            }
+            rows.draw(splitmix(key, i), n, taken.data(), picked);
             std::int32_t* row = out + i * k;
             if (bitmap_pays(n, E)) {
                 for (std::uint32_t j : picked) {
