@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import phase_router as pr
-from phase_router.analysis.theory import coverage, expected_loads, wrap_count_imbalance, wrap_count_warning
+from phase_router.routing.theory import coverage, expected_loads, wrap_count_imbalance, wrap_count_warning
 from phase_router.cli import app
 from phase_router.inputs import expert_capacity, whole_wrap_capacities
 

@@ -18,7 +18,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .._internal.validate import check_count, check_real, check_seeds, check_vector
+from .._internal.scalars import check_count, check_real
+from .._internal.seeds import check_seeds
+from .._internal.vectors import check_vector
 from ..errors import InvalidInputError
 from .intervals import conformal_bound, mean_interval, proportion_interval, seed_warning, seeds_needed
 from .metrics import dropped_fraction
@@ -165,7 +167,7 @@ def moe_capacity(tokens: int, experts: int, top_k: int, capacity_factor: float =
     and the share of seeds with any drop (Wilson). Recommends the option with fewer drops."""
     from ..inputs.moe import moe_degrees, whole_wrap_capacities
     from .routers import router
-    from .theory import wrap_count_warning
+    from ..routing.theory import wrap_count_warning
 
     tokens, experts = check_count(tokens, "tokens"), check_count(experts, "experts")
     top_k = check_count(top_k, "top_k", maximum=experts)

@@ -19,9 +19,10 @@ from ..routing.api import CANDIDATE_SOURCES
 from ..routing.router import STRATEGIES, Router
 from ..routing.selection.optimal import OBJECTIVES
 from ..routing.selection import POLICIES
-from ..analysis.stats import stats_from_totals
+from ..routing.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
-from .._internal.validate import check_count, check_scheduler_address, check_worker_processes
+from .._internal.scalars import check_count
+from .._internal.scheduler import check_scheduler_address, check_worker_processes
 from .errors import check_distinct, check_writable, cli_errors
 from .memory import max_memory_option, resolve_limit
 from .memory.route import RouteMemory

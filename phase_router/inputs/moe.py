@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-from .._internal.validate import check_count, check_fits
+from .._internal.memory import check_fits
+from .._internal.scalars import check_count
 from .generators import CAPACITY_FACTOR, Generator, Shape, register
 
 

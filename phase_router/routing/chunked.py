@@ -11,7 +11,7 @@ import numpy as np
 from ..io.atomic import OutputBatch
 from ..io.sinks import PbmSink, routes_sink
 from .router import Router
-from ..analysis.stats import LoadTotals
+from .stats import LoadTotals
 
 DEFAULT_CHUNK_BYTES = 64 * 2**20  # routes held in memory at once
 

@@ -13,16 +13,10 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._internal.validate import (
-    check_choice,
-    check_count,
-    check_degree_pair,
-    check_flag,
-    check_routes_buffer,
-    check_seed,
-    check_threads,
-    show,
-)
+from .._internal.routes import check_routes_buffer
+from .._internal.scalars import check_choice, check_count, check_flag, check_seed, show
+from .._internal.threads import check_threads
+from .._internal.vectors import check_degree_pair
 from ..errors import InvalidInputError
 from .selection import Policy, policy
 
@@ -139,7 +133,7 @@ class Router(PreparedCandidates):
         self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
 
     def input_warnings(self) -> list[str]:
-        from ..analysis.theory import wrap_count_warning
+        from .theory import wrap_count_warning
 
         warning = wrap_count_warning(self.s, self.t, self.k)
         return [warning] if warning else []

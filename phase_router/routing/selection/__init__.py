@@ -8,7 +8,7 @@ C++ kernel in core_cpp/selection/policy_<name>.cpp over a CandidateSource).
 
 from __future__ import annotations
 
-from ..._internal.validate import show
+from ..._internal.scalars import show
 from ...errors import InvalidInputError
 from .balanced import BALANCED
 from .greedy import GREEDY

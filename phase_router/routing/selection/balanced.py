@@ -7,7 +7,7 @@ loads), so it routes all rows in one pass (core_cpp/selection/policy_balanced.cp
 from __future__ import annotations
 
 from ... import _core
-from ..._internal.validate import check_count
+from ..._internal.scalars import check_count
 from ...errors import InvalidInputError
 from .policy import Policy
 

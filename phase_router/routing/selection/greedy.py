@@ -6,7 +6,7 @@ count; not row-local, so it routes all rows in one pass (core_cpp/selection/poli
 from __future__ import annotations
 
 from ... import _core
-from ..._internal.validate import check_count, check_matching_shapes, matrix_row_degrees
+from ..._internal.scalars import check_count
 from ...errors import InvalidInputError
 from .policy import Policy
 
@@ -36,21 +36,3 @@ GREEDY = Policy(
     not_row_local_because=("select='greedy' needs every earlier row's loads (rows go in one seed-derived pass), "
                            "so it cannot be sharded; route it on one machine"),
 )
-
-
-def route_degrees_greedy(s, t, k: int, *, seed: int = 0, row_perm: bool = False, block: int | None = None,
-                         threads: int | None = None):
-    """``route_degrees(..., select="greedy")`` with an explicit ``block`` (part of the result's
-    definition; default ``default_block(M)``). ``threads`` never changes the result."""
-    from ..api import route_degrees
-
-    return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select="greedy", threads=threads,
-                         select_options={"block": block} if block is not None else None)
-
-
-def route_greedy(S, T, k: int, **options):
-    """``route_degrees_greedy`` on the row sums of 0/1 matrices S (M x E) and T (E x M)."""
-    s, shape_S = matrix_row_degrees(S, "S")
-    t, shape_T = matrix_row_degrees(T, "T")
-    check_matching_shapes(shape_S, shape_T)
-    return route_degrees_greedy(s, t, k, **options)
