@@ -79,7 +79,8 @@ def _routing():
 
 def recipes() -> dict[str, Recipe]:
     from phase_router import compat, io, moe
-    from phase_router.analysis import capacity, compare, metrics, montecarlo, stats, suggest, theory
+    from phase_router.analysis import capacity, compare, metrics, montecarlo, suggest
+    from phase_router.routing import stats, theory
 
     mat = dict(S=S_MAT, T=T_MAT, k=K)
     deg = dict(s=S_DEG, t=T_DEG, k=K)
