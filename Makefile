@@ -33,7 +33,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/bench_route.py
 
-# issue #3: MoE, huge square and sparse-target shapes, every strategy, peak RSS (a few minutes)
+# MoE, huge square and sparse-target shapes, every strategy, peak RSS (a few minutes)
 bench-scale: $(STAMP)
 	$(PY) benchmarks/bench_scale.py
 
@@ -45,45 +45,45 @@ smoke: $(STAMP)
 	rm -rf build/smoke
 	$(CLI) sweep configs/smoke.yaml --out build/smoke --jobs 2 --plots
 
-# issue #12: the kernel under each CPU path (avx512 / avx2 / baseline), side by side, as JSON
+# the kernel under each CPU path (avx512 / avx2 / baseline), side by side, as JSON
 bench-cpu-paths: $(STAMP)
 	$(PY) benchmarks/bench_cpu_paths.py
 
-# issue #4: phase (random, greedy) vs hash (uniform, weighted) vs two-choice, as JSON
+# phase (random, greedy) vs hash (uniform, weighted) vs two-choice, as JSON
 bench-baselines: $(STAMP)
 	$(PY) benchmarks/bench_baselines.py
 
-# issue #10: every scenario x every selection policy and baseline, like for like (a few minutes);
+# every scenario x every selection policy and baseline, like for like (a few minutes);
 # JSON on stdout, the README table in build/bench-balance.md
 bench-balance: $(STAMP)
 	mkdir -p build
 	$(PY) benchmarks/bench_balance.py --markdown build/bench-balance.md
 
-# issue #6: fuzz the PBM/NPY/degree readers and the YAML config loader, FUZZ_SECONDS per target;
+# fuzz the PBM/NPY/degree readers and the YAML config loader, FUZZ_SECONDS per target;
 # findings are saved in build/fuzz/findings/ and make the target fail.
 FUZZ_SECONDS ?= 30
 fuzz: $(STAMP)
 	$(PY) tests/fuzz/run.py --seconds-per-target $(FUZZ_SECONDS)
 
-# issue #6: the C++ kernels under ASan + UBSan, then under valgrind memcheck (build/sanitize-*).
+# the C++ kernels under ASan + UBSan, then under valgrind memcheck (build/sanitize-*).
 sanitize: $(STAMP)
 	CMAKE=$(VENV)/bin/cmake tools/sanitize.sh
 
-# issue #16: the CI gate: configs/ci.yaml checked against its committed golden digests and its
+# the CI gate: configs/ci.yaml checked against its committed golden digests and its
 # `expect:` bounds; JUnit and a Markdown summary in build/ci (docs/CI.md). Exit 1 on a failure.
 ci-sweep: $(STAMP)
 	rm -rf build/ci
 	$(CLI) sweep configs/ci.yaml --out build/ci --jobs 2 --check-golden configs/ci.golden.json \
 		--junit build/ci/junit.xml --markdown build/ci/ci-summary.md
 
-# issue #15: the original system's evaluation in one command (scaling sweep, phase-vs-hash stress
+# the original system's evaluation in one command (scaling sweep, phase-vs-hash stress
 # test with the original's two-phase construction, ten-point test matrix) into ./results, with
 # plots, system specs and results/report.md. EVALUATE_FLAGS=--quick for the few-minute version.
 EVALUATE_OUT ?= results
 evaluate: $(STAMP)
 	$(CLI) evaluate --out $(EVALUATE_OUT) --force $(EVALUATE_FLAGS)
 
-# issue #12: the suite on the oldest and the newest supported Python, and with the minimum
+# the suite on the oldest and the newest supported Python, and with the minimum
 # declared version of every dependency (constraints/minimum.txt) on the oldest. Each gets its
 # own venv under build/ from pyenv's interpreters (PYENV_VERSIONS), installed non-editable.
 PYENV_VERSIONS ?= $(HOME)/.pyenv/versions
@@ -108,7 +108,7 @@ test-min:
 	$(call python_suite,min,$(OLDEST_PYTHON),-c constraints/minimum.txt)
 test-pythons: test-oldest test-newest test-min
 
-# issue #12: real PyTorch. Exactly the pinned CPU wheel (an unpinned torch pulls CUDA), Python 3.11.
+# real PyTorch. Exactly the pinned CPU wheel (an unpinned torch pulls CUDA), Python 3.11.
 TORCH_PIN := torch==2.13.0
 TORCH_PYTHON ?= $(lastword $(sort $(wildcard $(PYENV_VERSIONS)/3.11.*)))
 .PHONY: test-torch
@@ -117,12 +117,12 @@ test-torch:
 	build/venv-torch/bin/python -m pip install --quiet --upgrade pip
 	build/venv-torch/bin/python -m pip install --quiet "$(TORCH_PIN)" ".[test]"
 	cd build && $(SUITE_ENV) venv-torch/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
-	  ../tests_torch ../tests/test_array_inputs.py ../tests/test_moe.py ../tests/test_examples.py
+	  ../tests_torch ../tests/io/test_array_inputs.py ../tests/moe/test_moe.py ../tests/examples/test_examples.py
 	# the tests marked `torch` (the original's demos redone, examples/torch_front_end.py)
 	cd build && $(SUITE_ENV) venv-torch/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
 	  -m torch ../tests
 
-# issue #12: the portable wheel. `make wheel` builds it as `pip wheel .` does and gives it a
+# the portable wheel. `make wheel` builds it as `pip wheel .` does and gives it a
 # manylinux tag (auditwheel repair, which also vendors libgomp); `make qemu-haswell` installs the
 # default `pip wheel .` output into a fresh venv and runs the kernel tests on an emulated CPU
 # without AVX-512 (Debian's qemu-user: apt-get install qemu-user).
@@ -155,4 +155,4 @@ qemu-haswell: wheel
 	@echo "also on a CPU without AVX or BMI (Nehalem): the baseline path, same bits"
 	cd build && $(QEMU) -cpu Nehalem venv-wheel/bin/python ../tools/path_digest.py --small --expect native-digest.json 2>/dev/null
 	cd build && HYPOTHESIS_PROFILE=ci $(QEMU) -cpu Haswell venv-wheel/bin/python -m pytest -q -p no:cacheprovider \
-	  --rootdir=.. -c ../pyproject.toml ../tests/test_golden.py ../tests/test_kernel_matches_reference.py 2>/dev/null
+	  --rootdir=.. -c ../pyproject.toml ../tests/ring/test_golden.py ../tests/ring/test_kernel_matches_reference.py 2>/dev/null

@@ -9,7 +9,7 @@ loads). Reported per router: max/mean column load and max L_j/t_j (mean over see
 min-max over seeds), fill, and the median time of one routing. `optimal` is the yardstick: the
 smallest max load any selection of r_i of each row's candidates can have (proven by max-flow).
 
---speed instead times select="balanced" against select="random" at issue 10's two budget shapes
+--speed instead times select="balanced" against select="random" at the two budget shapes
 (dense N = 4096, k = 512; MoE M = 2^20, E = 1024, k = 8 with t_j = M and whole-wrap t), in one
 run, interleaved: each rep routes with both policies back to back (alternating which goes first),
 so a machine loaded by others slows both alike, and the ratio is taken rep by rep. Reported per
@@ -175,7 +175,7 @@ def main() -> None:
     parser.add_argument("--markdown", help="also write the Markdown table here")
     parser.add_argument("--large", action="store_true", help="also the M = 2^20 MoE shape (minutes)")
     parser.add_argument("--speed", action="store_true",
-                        help="instead: balanced vs random time at issue 10's budget shapes (interleaved)")
+                        help="instead: balanced vs random time at the budget shapes (interleaved)")
     parser.add_argument("--reps", type=int, default=15, help="--speed: timed reps per shape and thread count")
     parser.add_argument("--threads", default="1,2", help="--speed: comma-separated thread counts (0: OpenMP's default)")
     args = parser.parse_args()

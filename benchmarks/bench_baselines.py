@@ -6,7 +6,7 @@
    machine hits all three alike), on one thread and on all threads, at two levels: the kernels
    (Router.route_rows / _core.hash_route) and the public API with statistics (route_degrees /
    hash_route). Reported: median ms per router and the ratios hash / phase (on one thread also
-   the calling thread's CPU time, which a busy neighbour inflates less). Targets (issue 13):
+   the calling thread's CPU time, which a busy neighbour inflates less). Targets:
    uniform <= 1.5x, weighted <= 3x; measured, never asserted.
 2. **Balance**, like for like (analysis/compare.py): every router with the phase router's route
    counts, means with 95 % intervals over seeds and verdicts that name their metric.

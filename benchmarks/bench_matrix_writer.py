@@ -1,9 +1,9 @@
-"""Streaming matrix writer benchmark (issue #14): prints one JSON document.
+"""Streaming matrix writer benchmark: prints one JSON document.
 
 For a uniform density-0.5 M x E matrix pair it runs, each in its own subprocess so peak RSS
 (ru_maxrss) is the run's own:
-  whole_matrices_p4  the registry's uniform generator as whole matrices + write_pbm (what `gen`
-              did before issue #14)
+  whole_matrices_p4  the registry's uniform generator as whole matrices + write_pbm (the whole
+              matrices in memory at once)
   gen_cli_p4  `phase-router gen uniform --shape MxE` (row chunks through io.write_matrix_chunks)
   streamed    io.write_matrix_chunks fed by a fast local chunked generator (NumPy's PCG64: same
               distribution, not gen's bits), to show the writer's own throughput, P4 and NPY

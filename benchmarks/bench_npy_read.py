@@ -1,16 +1,16 @@
-"""NPY input reading, memory map against chunked reads (issue #11): prints one JSON document.
+"""NPY input reading, memory map against chunked reads: prints one JSON document.
 
 python benchmarks/bench_npy_read.py [--n 16384] [--repetitions 5] [--cold]
 
 On an N x N uint8 0/1 NPY file (written once, so it is in the page cache; with --cold its pages
 are dropped from the cache before every run with posix_fadvise(DONTNEED)), each repetition runs,
 in alternating order (interleaved, so machine noise falls on both alike):
-  degrees_mmap     the reader before issue #11: np.load(mmap_mode="r") and one C++ counting pass
-                   over the whole map (a file truncated meanwhile killed the process with SIGBUS)
-  degrees_chunked  io.npy_row_degrees now: ordinary reads into a reused 16 MiB buffer, the same
-                   C++ pass per chunk, the file's size checked before and after
-  matrix_mmap      np.asarray(np.load(mmap_mode="r")) checked and converted to bool (before)
-  matrix_chunked   io.read_npy_matrix now (chunk by chunk into the bool result)
+  degrees_mmap     a memory-mapped reader: np.load(mmap_mode="r") and one C++ counting pass
+                   over the whole map (a file truncated meanwhile kills the process with SIGBUS)
+  degrees_chunked  io.npy_row_degrees, the reader phase-router uses: ordinary reads into bounded
+                   buffers, the same C++ pass per chunk, the file's size checked before and after
+  matrix_mmap      np.asarray(np.load(mmap_mode="r")) checked and converted to bool
+  matrix_chunked   io.read_npy_matrix (chunk by chunk into the bool result)
 Reported: each one's median and minimum in ms, and chunked / mmap ratios of the medians.
 """
 

@@ -8,19 +8,19 @@ For each (N, k), with density-0.5 inputs, it reports median wall times of:
               (write_output_reused: into the reused buffer); kernel_over_write_output the ratio
   api         phase_router.route_degrees (validation + kernel + stats)
   from_p4     degrees streamed from a P4 file + api
-matrix columns (issue #14), on the same matrices unpacked to uint8 and bool, run round-robin
+matrix columns, on the same matrices unpacked to uint8 and bool, run round-robin
 in each repetition (medians; ratios taken within a repetition, then the median):
   count_nonzero  np.count_nonzero(S) + np.count_nonzero(T) on the uint8 matrices (what reading
               them once costs); floor = count_nonzero + api (matrix_api: api in these rounds)
   route_uint8 / route_bool   phase_router.route(S, T, k) on the in-memory arrays
   route_memmap    phase_router.route on np.load(..., mmap_mode="r") of the NPY files
   from_npy    io.read_row_degrees on the uint8 NPY files + api (the CLI's path)
-  *_numpy     the same with NumPy row sums and checks (the paths before issue #14)
-  *_over_floor    each of those divided by the floor (issue #14's target: at most 1.5)
+  *_numpy     the same with NumPy row sums and checks (the pure-NumPy paths)
+  *_over_floor    each of those divided by the floor (target: at most 1.5)
   reference   the literal NumPy pipeline (only up to --reference-max-n; it is O(N^2) memory and a
               Python loop per selected route)
 and ratios. `original_reported_ms` are the original system's routing-only times measured on a
-2-core machine (quoted from the project's issue #2, not measured here).
+2-core machine (quoted, not measured here).
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def bench_matrices(S8: np.ndarray, T8: np.ndarray, npy_S: Path, npy_T: Path, k: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default=",".join(f"{n}:{k}" for n, k in GRID),
-                        help="comma-separated N:k pairs (default: the issue's grid)")
+                        help="comma-separated N:k pairs (default: 256:64 up to 16384:1024)")
     parser.add_argument("--reps", type=int, default=9, help="timed repetitions per measurement (median)")
     parser.add_argument("--reference-max-n", type=int, default=4096, help="largest N the reference runs at")
     parser.add_argument("--seed", type=int, default=1)

@@ -1,6 +1,6 @@
 """Scale benchmark: prints one JSON document (python benchmarks/bench_scale.py [--help]).
 
-Shapes (issue #3): the MoE shape M = 2^20 tokens, E = 1024 experts, k = 8, s_i = E,
+Shapes: the MoE shape M = 2^20 tokens, E = 1024 experts, k = 8, s_i = E,
 t_j = ceil(1.25 * k * M / E) (capacity factor 1.25); square N = 16384 and 65536 at density 0.5
 with k = 1024; sparse targets E = 2^20 with s_i = 16 (M = 2^16, t_j = M/2, k = 8); and the
 memory check M = 2^20, E = 2^16, k = 8 at density 0.5. Also: degrees read from a 65536 x 65536

@@ -1,11 +1,11 @@
-"""Signal latency (issue #11): how long the installed `phase-router` takes to exit after SIGINT,
+"""Signal latency: how long the installed `phase-router` takes to exit after SIGINT,
 SIGTERM or SIGHUP, on shapes that run for seconds to minutes, measured from the signal to the exit
 of the process. Prints one JSON document (python benchmarks/bench_signal_latency.py [--reps N]).
 
 Each case starts the command, waits until it is working (its staged output exists, a sweep cell
 is journaled, or its signal handlers are installed plus a few seconds), sends the signal, and
 records the latency, the exit status and whether staged files were left. The polling's cost on
-routes that are not cancelled is measured separately, side by side against the previous build,
+routes that are not cancelled is measured separately, side by side against a build without it,
 by benchmarks/bench_against_build.py.
 """
 

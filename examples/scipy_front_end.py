@@ -2,10 +2,11 @@
 
     python examples/scipy_front_end.py [--sources 5000] [--targets 800] [--k 16]
 
-Sparse inputs: this branch's `route` takes dense arrays, so the example converts explicitly with
-``.toarray()`` (the ecosystem issue adds direct sparse input); for very large sparse inputs pass
-the row sums (``S.getnnz(axis=1)``) to ``route_degrees`` instead, which is the same routing
-without ever densifying (only degrees matter, docs/SPEC.md) — the example checks that too.
+Sparse inputs: the example routes the densified matrices (``.toarray()``) and the row sums
+(``S.getnnz(axis=1)``) through ``route_degrees``, and checks that both give the same routing
+(only degrees matter, docs/SPEC.md). ``route`` also takes SciPy sparse matrices as they are,
+reading row sums from the CSR structure without densifying; for very large sparse inputs pass
+them that way or pass the row sums.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# Type stub of the C++ extension (core_cpp/bindings.cpp). tests/test_typing.py checks that every
+# Type stub of the C++ extension (core_cpp/bindings.cpp). tests/routing/test_typing.py checks that every
 # name the module defines is declared here, and runs mypy --strict over the public API.
 from typing import Any, List, Optional, Sequence, Tuple
 
@@ -63,7 +63,7 @@ def select_balanced(source: CandidateSource, k: int, seed: int, rounds: int = ..
 def select_optimal(source: CandidateSource, k: int, relative: bool = ..., max_pairs: int = ..., threads: int = ...,
                    out: Optional[ArrayLike] = ...) -> Tuple[NDArray[np.int32], int, int, int, int]: ...
 
-# Row degrees of unpacked matrices and P1 text, and the uniform generator's bits (issue 14).
+# Row degrees of unpacked matrices and P1 text, and the uniform generator's bits.
 def dense_row_degrees(matrix: NDArray[Any], kind: int, threads: int = ...) -> Tuple[NDArray[np.uint32], bool]: ...
 def p1_row_degrees_chunk(chunk: ArrayLike, width: int, out: ArrayLike, state: ArrayLike) -> int: ...
 def bernoulli_bits(key: int, first: int, count: int, threshold: int, threads: int = ...) -> NDArray[np.bool_]: ...

@@ -1,4 +1,4 @@
-"""Digest of many routings, to compare CPU paths, builds and emulated CPUs (issue #12).
+"""Digest of many routings, to compare CPU paths, builds and emulated CPUs.
 
     python tools/path_digest.py                   # prints {"path": ..., "digest": ...}
     python tools/path_digest.py --expect F.json   # exit 1 unless the digest equals F's

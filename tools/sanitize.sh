@@ -59,11 +59,11 @@ LD_PRELOAD="$(${CXX:-g++} -print-file-name=libasan.so) $(${CXX:-g++} -print-file
 ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 PYTHONPATH="$PWD/build/sanitize-pkg" HYPOTHESIS_PROFILE=ci \
     "$VENV_SAN/bin/pytest" -q -p no:cacheprovider \
-    tests/test_kernel_matches_reference.py tests/test_randomness.py tests/test_golden.py \
-    tests/test_invariants.py tests/test_api.py tests/test_scale.py \
-    tests/test_signals.py::test_every_kernel_family_polls_the_flag \
-    tests/test_signals.py::test_kernel_in_a_thread_is_cancelled_and_the_next_call_works \
-    tests/test_signals.py::test_sigint_in_the_main_thread_raises_keyboard_interrupt \
+    tests/ring/test_kernel_matches_reference.py tests/ring/test_randomness.py tests/ring/test_golden.py \
+    tests/ring/test_invariants.py tests/routing/test_api.py tests/routing/test_row_ranges_and_shards.py \
+    tests/reliability/test_signals.py::test_every_kernel_family_polls_the_flag \
+    tests/reliability/test_signals.py::test_kernel_in_a_thread_is_cancelled_and_the_next_call_works \
+    tests/reliability/test_signals.py::test_sigint_in_the_main_thread_raises_keyboard_interrupt \
     -k "not dask and not scheduler and not package_metadata" \
     | tail -n 1 | tee build/sanitize-pytest.log
 grep -q " passed" build/sanitize-pytest.log && ! grep -q "failed" build/sanitize-pytest.log

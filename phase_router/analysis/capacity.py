@@ -160,7 +160,7 @@ def moe_capacity(tokens: int, experts: int, top_k: int, capacity_factor: float =
     """MoE dispatch under the one MoE model (inputs/moe.py: s_i = E; capacities t_j from the
     capacity factor), for two capacity options: the model's t_j = min(M, ceil(f k M / E)) and the
     whole-wrap capacities (inputs.whole_wrap_capacities, which avoid the wrap-count trap,
-    analysis/theory.py). For each option and router (the one asked, and a top-k hash router that
+    routing/theory.py). For each option and router (the one asked, and a top-k hash router that
     sends every token to top_k uniformly drawn experts at the same capacities): dropped
     assignments (overflow in token order plus empty slots) / (tokens x top_k), tokens losing an
     expert / tokens, and max/mean of the kept expert loads, each a mean with its 95 % interval,

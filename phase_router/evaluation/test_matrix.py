@@ -1,7 +1,7 @@
 """The original system's ten-point test matrix as checks that report, not only pass or fail:
 each returns its name, its pass criterion (from docs/SPEC.md's theory or from the hash baseline
 on the same inputs, never from this code's own output), the measured value, an interval where
-seeds give one, and the verdict. tests/test_test_matrix.py asserts every verdict; `phase-router
+seeds give one, and the verdict. tests/evaluation/test_test_matrix.py asserts every verdict; `phase-router
 evaluate` writes them as CSV and Markdown. N = 1024, k = 64 unless a check says otherwise;
 seeds are fixed, so every outcome is deterministic."""
 
@@ -232,7 +232,7 @@ def markdown(results: list[CheckResult], specs_block: str) -> str:
     lines = ["# The ten-point test matrix", "",
              f"{passed} of {len(results)} checks pass. Criteria come from docs/SPEC.md's theory or from the hash "
              "baseline on the same inputs; seeds are fixed, so the outcomes are deterministic "
-             "(phase_router/evaluation/test_matrix.py; tests/test_test_matrix.py asserts them).", "",
+             "(phase_router/evaluation/test_matrix.py; tests/evaluation/test_test_matrix.py asserts them).", "",
              "| # | check | criterion | measured | interval | verdict |", "|---:|---|---|---|---|---|"]
     for r in results:
         lines.append(f"| {r.number} | {r.name} | {r.criterion} | {r.measured} | {r.interval} | {r.verdict} |")

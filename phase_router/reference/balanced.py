@@ -1,7 +1,7 @@
 """Pure-NumPy reference of the balanced selection policy (docs/SPEC.md, "Balanced selection"), on
 the candidate sets of the spec's own pipeline (reference.pipeline). Written as the definition,
 slow on purpose; core_cpp/selection/policy_balanced.cpp must match it byte for byte
-(tests/test_balanced.py)."""
+(tests/selection/test_balanced.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Pure-Python references of the baseline routers (docs/BASELINES.md), written for clarity.
 
 Each is the definition itself, slow on purpose; the C++ kernels (core_cpp/baselines/) must
-agree with them byte for byte, which tests/test_baselines.py checks.
+agree with them byte for byte, which tests/baselines/test_baselines.py checks.
 """
 
 from __future__ import annotations

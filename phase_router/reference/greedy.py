@@ -1,6 +1,6 @@
 """Pure-NumPy reference of the greedy selection mode (docs/BASELINES.md), on the candidate sets
 of the spec's own pipeline (reference.pipeline). core_cpp/selection/greedy.cpp must match it byte
-for byte; tests/test_greedy.py checks that."""
+for byte; tests/selection/test_greedy.py checks that."""
 
 from __future__ import annotations
 

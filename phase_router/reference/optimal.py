@@ -1,7 +1,7 @@
 """Pure-Python reference of select="optimal" (core_cpp/selection/policy_optimal.cpp): the
 optimum found by exhaustive search over caps (max-flow feasibility), then the routes of Dinic's
 flow (reference/max_flow.py) run from scratch at exactly the optimal caps. Byte for byte the C++
-result; tests/test_optimal.py checks it, and checks the optimum against SciPy's max-flow."""
+result; tests/selection/test_optimal.py checks it, and checks the optimum against SciPy's max-flow."""
 
 from __future__ import annotations
 

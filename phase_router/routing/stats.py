@@ -32,7 +32,7 @@ class RoutingStats:
     column_load_mean: float
     column_load_max_over_mean: float  # 0 when nothing was routed
     timings_ms: dict[str, float] = field(default_factory=dict)
-    # Load-shape fields (defaults let a caller build a RoutingStats without them); docs/METRICS.md.
+    # Per-routing balance figures (defaults keep older constructors working).
     column_load_std: float = 0.0
     max_violation: float = 0.0  # MaxVio = max/mean - 1
     column_load_gini: float = 0.0
@@ -130,7 +130,7 @@ def stats_from_totals(totals: LoadTotals, s: np.ndarray, t: np.ndarray, *, k: in
 
 
 def _extended(totals: LoadTotals, s: np.ndarray, t: np.ndarray, M: int, E: int, ring: int) -> dict:
-    """The load-shape fields: O(M + E log E) on vectors already at hand (a row has no route iff its
+    """The per-routing balance fields: O(M + E log E) on vectors already at hand (a row has no route iff its
     first slot is -1, counted in LoadTotals)."""
     loads, active = totals.loads, totals.active
     x = loads.astype(np.float64)

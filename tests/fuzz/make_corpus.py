@@ -1,7 +1,7 @@
 """Write the seed corpus in tests/fuzz_corpus/ (small valid and near-valid files per target).
 
 Run once by hand when adding seeds; the files are committed. Reproducers of findings are added
-next to them as crash-*.bin by hand, so they are replayed by tests/test_fuzz_regressions.py.
+next to them as crash-*.bin by hand, so they are replayed by tests/reliability/test_fuzz_regressions.py.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A typed consumer of the public API: mypy --strict checks this file together with the public
-modules (tests/test_typing.py). Not collected by pytest (no test_ prefix)."""
+modules (tests/routing/test_typing.py). Not collected by pytest (no test_ prefix)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Measuring an estimate against reality: run the installed CLI in a child process with the
 estimate report on (PHASE_ROUTER_MEMORY_ESTIMATE=1), and read the child's own peak resident
 memory from os.wait4 (the kernel's ru_maxrss for that child alone), in a small launcher. Used by
-tests/test_memory_estimates.py and benchmarks/bench_memory_estimate.py."""
+tests/reliability/test_memory_estimates.py and benchmarks/bench_memory_estimate.py."""
 
 from __future__ import annotations
 

@@ -1,0 +1,147 @@
+"""select="balanced": the C++ kernel against the NumPy reference byte for byte, thread
+independence, fill and candidates unchanged, row ranges, and its balance promise checked against
+the exact max-flow optimum."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import phase_router as pr
+from degree_cases import Case, routing_cases
+from phase_router import InvalidInputError, _core, route_degrees
+from phase_router.analysis.optimum import optimum_max_load
+from phase_router.reference.balanced import goal_of, route_degrees_balanced as reference_balanced
+from phase_router.routing.selection.balanced import balanced_report
+
+
+def kernel(case: Case, rounds: int = 8, threads: int = 2) -> np.ndarray:
+    return route_degrees(case.s, case.t, case.k, seed=case.seed, row_perm=case.row_perm, select="balanced",
+                         select_options={"rounds": rounds}, threads=threads).routes
+
+
+@given(routing_cases(max_dim=60), st.sampled_from([0, 1, 8]))
+def test_kernel_matches_reference(case: Case, rounds: int) -> None:
+    assert np.array_equal(kernel(case, rounds), reference_balanced(case.s, case.t, case.k, case.seed,
+                                                                  case.row_perm, rounds))
+
+
+def uniform_case(N: int, k: int, seed: int, density: float = 0.5) -> Case:
+    rng = np.random.default_rng(N * 7 + k)
+    return Case(rng.binomial(N, density, N), rng.binomial(N, density, N), k, seed, False)
+
+
+@pytest.mark.parametrize("N,k,rounds", [(160, 8, 8), (160, 40, 8), (200, 12, 0), (200, 12, 1)])
+def test_reference_agrees_where_every_phase_works(N: int, k: int, rounds: int) -> None:
+    """Sizes where phase B moves routes (rounds > 0) and phase C finds paths (rounds 0 or 1)."""
+    case = uniform_case(N, k, seed=4)
+    M, s, t = N, case.s.astype(np.uint32), case.t.astype(np.uint32)
+    info = balanced_report(pr.Router(s, t, k, seed=4, select="balanced", select_options={"rounds": rounds}))
+    if rounds:
+        assert info["moves"] > 0
+    else:
+        assert info["augmentations"] > 0
+    assert np.array_equal(kernel(case, rounds), reference_balanced(case.s, case.t, k, 4, False, rounds))
+    assert M == s.size
+
+
+@given(routing_cases(max_dim=120))
+def test_routes_are_candidates_and_fill_matches_random(case: Case) -> None:
+    """Balanced changes which candidates are kept, never how many: min(k, c_i) per row."""
+    routes = kernel(case)
+    candidates = route_degrees(case.s, case.t, case.E, seed=case.seed, row_perm=case.row_perm).routes
+    assert np.array_equal(np.count_nonzero(routes >= 0, axis=1),
+                          np.minimum(case.k, np.count_nonzero(candidates >= 0, axis=1)))
+    for g, c in zip(routes, candidates):
+        kept = g[g >= 0]
+        assert np.isin(kept, c[c >= 0]).all()
+        assert np.array_equal(kept, np.unique(kept)) and (g[kept.size:] == -1).all()
+
+
+@settings(max_examples=40)
+@given(routing_cases(max_dim=60))
+def test_max_load_within_goal_or_optimal(case: Case) -> None:
+    """The promise: max load <= G = LB + floor(LB / 50) <= 1.02 x optimum, or exactly optimal."""
+    routes = kernel(case)
+    candidates = route_degrees(case.s, case.t, case.E, seed=case.seed, row_perm=case.row_perm).routes
+    loads = np.bincount(routes[routes >= 0], minlength=case.E)
+    total = int(loads.sum())
+    if total == 0:
+        return
+    lower = -(-total // int(np.count_nonzero(case.t > 0)))
+    optimum = optimum_max_load(candidates, case.k, case.E, feasible_at=int(loads.max()))
+    assert loads.max() <= max(goal_of(lower), optimum)
+
+
+@pytest.mark.parametrize("N,k", [(1024, 64), (1024, 256)])
+def test_balance_against_max_flow_at_scale(N: int, k: int) -> None:
+    """Dense inputs of the issue's table: within 2 % of the optimum (random is far from it)."""
+    case = uniform_case(N, k, seed=1)
+    routes = kernel(case)
+    candidates = route_degrees(case.s, case.t, N, seed=1).routes
+    loads = np.bincount(routes[routes >= 0], minlength=N)
+    optimum = optimum_max_load(candidates, k, N, feasible_at=int(loads.max()))
+    assert loads.max() <= max(optimum * 102 // 100, optimum + 1)
+    random = route_degrees(case.s, case.t, k, seed=1).column_loads
+    assert random.max() > optimum * 1.05
+
+
+def test_thread_count_never_changes_the_result() -> None:
+    """Large enough that phase B's rounds run on several threads."""
+    case = uniform_case(2048, 64, seed=5)
+    runs = [kernel(case, threads=n) for n in (1, 2, 3, 8)]
+    assert all(np.array_equal(runs[0], r) for r in runs[1:])
+
+
+def test_row_ranges_and_chunks_are_slices_of_one_pass() -> None:
+    case = uniform_case(300, 16, seed=2)
+    router = pr.Router(case.s, case.t, 16, seed=2, select="balanced")
+    whole = router.route_rows()
+    assert np.array_equal(router.route_rows(50, 170), whole[50:170])
+    assert np.array_equal(np.concatenate([r for _, r in router.chunks(64)]), whole)
+
+
+def test_worked_example_keeps_all_when_candidates_fit() -> None:
+    s, t = np.array([3, 1, 0]), np.array([2, 3, 1, 0, 3])
+    assert np.array_equal(route_degrees(s, t, 2, seed=1, select="balanced").routes,
+                          pr.reference.route_degrees(s, t, 2, 1))
+
+
+@pytest.mark.parametrize("options", [{"rounds": -1}, {"rounds": 65}, {"round": 3}, {"rounds": 1.5}])
+def test_bad_options_are_typed_errors(options: dict) -> None:
+    with pytest.raises(InvalidInputError):
+        route_degrees(np.ones(4, dtype=int), np.ones(4, dtype=int), 2, select="balanced", select_options=options)
+
+
+def test_kernel_entry_point_reports_its_phases() -> None:
+    case = uniform_case(512, 32, seed=3)
+    info = balanced_report(pr.Router(case.s, case.t, 32, seed=3, select="balanced"))
+    assert info["goal"] == goal_of(info["lower_bound"])
+    assert info["max_load"] <= info["goal"] or info["proven_optimal"]
+    assert _core.select_balanced is not None
+
+
+GOLDEN = json.loads((Path(__file__).resolve().parents[1] / "golden" / "balanced.json").read_text())
+
+
+@pytest.mark.parametrize("case", GOLDEN["cases"], ids=[c["name"] for c in GOLDEN["cases"]])
+def test_golden_routes(case: dict) -> None:
+    """Pinned outputs (tests/golden/balanced.json): the kernel and the reference both give them."""
+    s, t, k, seed = np.array(case["s"]), np.array(case["t"]), case["k"], case["seed"]
+    expected = np.array(case["routes"], dtype=np.int32).reshape(len(case["s"]), k)
+    got = route_degrees(s, t, k, seed=seed, row_perm=case["row_perm"], select="balanced",
+                        select_options={"rounds": case["rounds"]}).routes
+    assert np.array_equal(got, expected)
+    assert np.array_equal(reference_balanced(s, t, k, seed, case["row_perm"], case["rounds"]), expected)
+
+
+def test_golden_cases_differ_from_random_where_there_is_choice() -> None:
+    """The pinned cases would not catch a balanced that silently fell back to random."""
+    differs = [not np.array_equal(np.array(c["routes"]).reshape(len(c["s"]), c["k"]),
+                                  pr.reference.route_degrees(c["s"], c["t"], c["k"], c["seed"], c["row_perm"]))
+               for c in GOLDEN["cases"]]
+    assert sum(differs) >= 3
