@@ -20,7 +20,7 @@ from phase_router import _core
 ROOT = Path(__file__).resolve().parents[2]
 ORDER = ["baseline", "avx2", "avx512"]
 RUNNABLE = ORDER[: ORDER.index(_core.cpu_path_best) + 1] if _core.cpu_path_best in ORDER else ["generic"]
-KERNEL_TESTS = ["tests/ring/test_golden.py", "tests/ring/test_kernel_matches_reference.py", "tests/ring/test_randomness.py"]
+KERNEL_TESTS = ["ring/test_golden.py", "ring/test_kernel_matches_reference.py", "ring/test_randomness.py"]
 
 DIGEST_TOOL = str(ROOT / "tools" / "path_digest.py")
 

@@ -11,11 +11,14 @@ test_every_public_callable_has_a_recipe.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import inspect
 import resource
+import shutil
 import signal
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -39,7 +42,7 @@ PUBLIC_MODULES = [
     "phase_router.analysis.metrics", "phase_router.analysis.montecarlo", "phase_router.analysis.capacity",
     "phase_router.analysis.compare", "phase_router.analysis.suggest", "phase_router.routing.theory",
     "phase_router.inputs", "phase_router.inputs.generators", "phase_router.io", "phase_router.moe",
-    "phase_router.compat",
+    "phase_router.compat", "phase_router.compat.router", "phase_router.compat.router_stats",
 ]
 # Callables that take no user input to validate: result containers the library builds, writers
 # (their hostile inputs are the file-handling tests' subject), and registry plumbing.
@@ -77,8 +80,17 @@ def _routing():
     return pr.route_degrees(S_DEG, T_DEG, K, seed=0)
 
 
+def _routes_buffer(rows: int) -> np.ndarray:
+    return np.empty((rows, K), dtype=np.int32)
+
+
+DUMP_DIR = tempfile.mkdtemp(prefix="phase-router-hostile-dump-")
+atexit.register(shutil.rmtree, DUMP_DIR, True)
+
+
 def recipes() -> dict[str, Recipe]:
     from phase_router import compat, io, moe
+    from phase_router.compat import router
     from phase_router.analysis import capacity, compare, metrics, montecarlo, suggest
     from phase_router.routing import stats, theory
 
@@ -167,6 +179,22 @@ def recipes() -> dict[str, Recipe]:
                                                                                          k_values=[2, 4],
                                                                                          samples_per_k=2,
                                                                                          seed_base=42)),
+        # The original's router module: routes go into the caller's buffer; dump=True (a hostile
+        # value may turn it on) writes under a private temporary folder.
+        "pack_and_route": Recipe(router.pack_and_route, dict(S_np=S_MAT, T_np=T_MAT, k=K, routes_np=_routes_buffer(M),
+                                                             dump=False, prefix=DUMP_DIR, validate=False, seed=7)),
+        "route_packed_with_stats": Recipe(router.route_packed_with_stats, dict(
+            S_bits=router.pack_bits(S_MAT), T_bits=router.pack_bits(T_MAT), row_perm=np.arange(M),
+            col_perm_S=np.arange(E), col_perm_T=np.arange(M), row_perm_T=np.arange(E), k=K, routes=_routes_buffer(M),
+            validate=False, debug_prefix="", seed=7)),
+        "phase_router_bitpacked": Recipe(router.phase_router_bitpacked, dict(
+            N=E, k=K, NB_words=1, S_bits=router.pack_bits(T_MAT[:, :E]), T_bits=router.pack_bits(T_MAT[:, :E]),
+            row_perm=np.arange(E), col_perm_S=np.arange(E), col_perm_T=np.arange(E), row_perm_T=np.arange(E),
+            routes=_routes_buffer(E), debug_prefix=None, seed_base=7)),
+        "router": Recipe(router.router, dict(S=S_MAT, T=T_MAT, k=K, routes=_routes_buffer(M), validate=False,
+                                             debug_prefix="", seed=7)),
+        "pack_bits": Recipe(lambda M_np: router.pack_bits(M_np), dict(M_np=S_MAT)),
+        "left_align_rows": Recipe(lambda S_np: router.left_align_rows(S_np), dict(S_np=S_MAT)),
         "routing_matrix": Recipe(io.routing_matrix, dict(routes=ROUTES, E=E)),
         "chunk_rows": Recipe(io.chunk_rows, dict(cols=E, budget_bytes=2**20)),
     }
@@ -182,7 +210,8 @@ def recipes() -> dict[str, Recipe]:
 
 # Names in the public surface that map to a differently named recipe (same function, two modules).
 RECIPE_ALIASES = {"phase_router.routing.stats.summarize": "summarize_stats",
-                  "phase_router.compat.monte_carlo_stats": "monte_carlo_stats_compat"}
+                  "phase_router.compat.monte_carlo_stats": "monte_carlo_stats_compat",
+                  "phase_router.compat.router_stats.monte_carlo_stats": "monte_carlo_stats_compat"}
 
 
 def public_callables() -> dict[str, Any]:

@@ -1,30 +1,32 @@
-"""The original system's statistics API (its src/router_stats.py), under its names, signatures
+"""The original system's statistics module (its router_stats.py), under its names, signatures
 and defaults, returning its fields — computed with this project's routing and corrected formulas
 where the original's were wrong. docs/COMPAT.md lists every difference.
 
-    from phase_router import compat
-    stats = compat.monte_carlo_stats(S, T, k=32)          # S: M x E, T: E x M (0/1)
+    from phase_router.compat import router_stats           # was: import router_stats
+    stats = router_stats.monte_carlo_stats(S, T, k=32)     # S: M x E, T: E x M (0/1)
     stats["global_skew"], stats["ideal_mean"], stats["raw_samples"].shape
 
 S and T may be 0/1 matrices (NumPy, PackedBits) or degree vectors (s, t: only row sums matter,
-docs/SPEC.md). Sample i uses seed ``seed_base + i`` as the original did.
+docs/SPEC.md). Sample i uses seed ``seed_base + i`` as the original did, and every sample is
+deterministic, seed 0 included: these functions exist to compare and plan, which needs repeatable
+samples (the routing calls of ``router`` keep the original's unseeded seed 0).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
-from ._internal.memory import check_fits
-from ._internal.scalars import check_count, check_flag, check_real
-from ._internal.seeds import MAX_SEED_COUNT, check_ks
-from ._internal.vectors import as_array, check_degree_pair
-from .packed_bits import PackedBits
-from .routing.selection import policy
-from .routing.stats import column_loads
-from .routing.theory import expected_loads, wrap_count_warning
-from .errors import InvalidInputError
-from .routing.api import route_degrees
+from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
+from .._internal.memory import check_fits
+from .._internal.scalars import check_count, check_flag, check_real
+from .._internal.seeds import MAX_SEED_COUNT, check_ks
+from .._internal.vectors import as_array, check_degree_pair
+from ..packed_bits import PackedBits
+from ..routing.selection import policy
+from ..routing.stats import column_loads
+from ..routing.theory import expected_loads, wrap_count_warning
+from ..errors import InvalidInputError
+from ..routing.api import route_degrees
 
 __all__ = ["analyze_routing_distribution", "estimate_expert_capacity", "monte_carlo_stats", "sample_many",
            "suggest_k_for_balance", "validate_routing_inputs"]
