@@ -8,6 +8,7 @@ from typing import Optional
 import typer
 
 from .. import io
+from ..io.matrix_formats import accepted_formats
 from ..pictures.stage_dump import DEFAULT_LIMIT_BYTES, check_size, dump_pipeline
 from ..errors import ShapeMismatchError
 from ..io.shape import matrix_file_shape
@@ -20,8 +21,8 @@ from .streams import stdin_inputs
 
 
 def dump_pbm_command(
-    s_file: Path = typer.Argument(..., help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", metavar="S", show_default=False),
-    t_file: Path = typer.Argument(..., help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", metavar="T", show_default=False),
+    s_file: Path = typer.Argument(..., help=f"Sources: M x E 0/1 matrix, {accepted_formats()}.", metavar="S", show_default=False),
+    t_file: Path = typer.Argument(..., help=f"Targets: E x M 0/1 matrix, {accepted_formats()}.", metavar="T", show_default=False),
     k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
     out: Path = typer.Option(..., "--out", help="Directory for the stage files and index.md (created if needed)."),
     seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64)."),

@@ -10,6 +10,7 @@ import typer
 from .. import io
 from .._internal.scalars import MAX_DIM
 from ..errors import InvalidInputError
+from ..io.matrix_formats import writer_for_path
 from ..inputs.generators import GENERATORS, canonical, realise
 from .errors import check_distinct, check_writable, cli_errors
 from .memory import check_memory, max_memory_option, resolve_limit
@@ -66,14 +67,16 @@ def gen_command(
         for path, what in zip(out, ("--out S", "--out T")):
             check_writable(path, what)
         check_distinct((("--out S", out[0]), ("--out T", out[1])))
+        formats = [_format(path) for path in out]  # an extension gen cannot write is refused before any work
         given = {"density": density, "width": width, "high_fraction": high_fraction,
                  "capacity_factor": capacity_factor, "alpha": alpha, "blocks": blocks}
         realised = realise(kind, M, E, k=k, seed=seed, **{key: v for key, v in given.items() if v is not None})
         # Row chunks are generated and written one at a time, so memory stays one chunk deep
         # whatever the shape (io.write_matrix_chunks).
         with io.output_batch() as batch:  # both files, or neither
-            written = [io.write_matrix_chunks(path, shape_, realised.chunks(side), fmt=_format(path), batch=batch)
-                       for path, side, shape_ in ((out[0], "S", (M, E)), (out[1], "T", (E, M)))]
+            written = [io.write_matrix_chunks(path, shape_, realised.chunks(side), fmt=fmt, batch=batch)
+                       for path, fmt, side, shape_ in ((out[0], formats[0], "S", (M, E)),
+                                                       (out[1], formats[1], "T", (E, M)))]
     seconds = sum(w.seconds for w in written)
     size = sum(w.bytes for w in written)
     (stderr if summary_elsewhere else stdout).print(
@@ -83,4 +86,5 @@ def gen_command(
 
 
 def _format(path: Path) -> str:
-    return "npy" if path.suffix.lower() == ".npy" else "pbm"
+    """The writable format named by the extension (io/matrix_formats); P4 PBM otherwise and on stdout."""
+    return writer_for_path(path).name

@@ -13,6 +13,7 @@ from typing import Optional, Tuple
 import typer
 
 from .. import io
+from ..io.matrix_formats import accepted_formats
 from ..errors import InvalidInputError, ShapeMismatchError
 from ..routing.mask import MaskRouter
 from ..routing.api import CANDIDATE_SOURCES
@@ -23,12 +24,13 @@ from ..routing.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
 from .._internal.scalars import check_count
 from .._internal.scheduler import check_scheduler_address, check_worker_processes
-from .errors import check_distinct, check_writable, cli_errors
+from .errors import cli_errors
 from .memory import max_memory_option, resolve_limit
 from .memory.route import RouteMemory
 from ..io.files import is_stream
 from .render import routing_table, stderr, stdout
-from .streams import check_one_stdout, shown, stdin_inputs, stdout_output
+from .route_outputs import RequestedOutputs, with_output_options
+from .streams import stdin_inputs
 
 
 def _choices(name: str, values) -> type[Enum]:
@@ -42,14 +44,10 @@ ObjectiveName = _choices("ObjectiveName", OBJECTIVES)
 StrategyName = _choices("StrategyName", STRATEGIES)
 
 
-class RouteFileFormat(str, Enum):
-    csv = "csv"
-    npy = "npy"
-
-
+@with_output_options  # Typer sees one option per registered output in place of `outputs`
 def route_command(
-    s_file: Optional[Path] = typer.Argument(None, help="Sources: M x E 0/1 matrix, PBM (P1/P4) or NPY.", metavar="S", show_default=False),
-    t_file: Optional[Path] = typer.Argument(None, help="Targets: E x M 0/1 matrix, PBM (P1/P4) or NPY.", metavar="T", show_default=False),
+    s_file: Optional[Path] = typer.Argument(None, help=f"Sources: M x E 0/1 matrix, {accepted_formats()}.", metavar="S", show_default=False),
+    t_file: Optional[Path] = typer.Argument(None, help=f"Targets: E x M 0/1 matrix, {accepted_formats()}.", metavar="T", show_default=False),
     degrees: Optional[Tuple[Path, Path]] = typer.Option(
         None, "--degrees", metavar="S_DEGREES T_DEGREES",
         help="Degree files instead of matrices: ones per source row, ones per target row (.npy, or text: one integer per line)."),
@@ -60,10 +58,7 @@ def route_command(
     candidates: CandidatesName = typer.Option(CandidatesName.phase, "--candidates", help="Candidate source: phase (the phase construction, from row sums alone) or mask (exactly S_ij AND T_ji of the matrices: S as a constraint, e.g. jobs x allowed machines)."),
     objective: Optional[ObjectiveName] = typer.Option(None, "--objective", help="With --select optimal: minimise the max column load (max, default) or max load / t_j (relative)."),
     strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write routes (M x k int32, -1 padded) to .npy or .csv; - for stdout (CSV, or --out-format npy)."),
-    out_format: Optional[RouteFileFormat] = typer.Option(None, "--out-format", help="Format of --out - (default csv); files take theirs from the extension."),
-    stats_path: Optional[Path] = typer.Option(None, "--stats", help="Write the routing statistics as JSON; - for stdout (the table then goes to stderr)."),
-    pbm: Optional[Path] = typer.Option(None, "--pbm", help="Write the routing matrix O (M x E) as a P4 PBM; - for stdout."),
+    outputs: RequestedOutputs = None,  # type: ignore[assignment]  # one option per registered output (io/route_sinks)
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON instead of a table."),
     threads: int = typer.Option(0, "--threads", min=0, help="Worker threads (0: all cores). Results never depend on it."),
     chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, help="Source rows routed and written at a time (default: 64 MiB of routes)."),
@@ -79,23 +74,14 @@ def route_command(
     """
     with cli_errors():
         inputs = _input_names(s_file, t_file, degrees)
-        if out_format is not None and not is_stream(out):
-            raise InvalidInputError("--out-format is for --out - (files take the format from their extension)")
-        out = stdout_output(out, f".{out_format.value}" if out_format else "")
-        summary_elsewhere = check_one_stdout((("--out -", out), ("--stats -", stats_path), ("--pbm -", pbm),
-                                              ("--json", True if as_json else None)))
+        summary_elsewhere = outputs.check_streams(as_json)
         if degrees is None:
             s_file, t_file = stdin_inputs(s_file, t_file)
         else:
             degrees = tuple(stdin_inputs(*degrees))
-        if out is not None:
-            io.route_format(out)
-        for path, what in ((out, "--out"), (stats_path, "--stats"), (pbm, "--pbm")):
-            if path is not None:
-                check_writable(path, what)
         input_paths = (("S", s_file), ("T", t_file)) if degrees is None else (("s degrees", degrees[0]),
                                                                               ("t degrees", degrees[1]))
-        check_distinct((("--out", out), ("--stats", stats_path), ("--pbm", pbm)), input_paths)
+        outputs.check_paths(input_paths)
         if scheduler and workers:
             raise InvalidInputError("give --scheduler or --workers, not both")
         if scheduler is not None:
@@ -117,7 +103,7 @@ def route_command(
 
         rows = chunk_rows or rows_per_chunk(check_count(k, "k"))
         memory = RouteMemory(resolve_limit(max_memory), k, rows, threads=threads, policy=policy, mask=mask,
-                             pbm=pbm is not None, csv=out is not None and io.route_format(out) == ".csv")
+                             output_scratch=outputs.scratch_bytes)
         if degrees is None:  # matrix headers give M and E before the rasters are read
             memory.check_matrix_files(s_file, t_file)
         else:  # a degree .npy's declared shape, a text file's size, before either is read
@@ -140,12 +126,12 @@ def route_command(
                             select_options=select_options)
         prepare_ms = (time.perf_counter() - started) * 1e3 - read_ms
 
-        outputs = {name: shown(path) for name, path in
-                   (("routes", out), ("routing pbm", pbm), ("stats", stats_path)) if path is not None}
-        with io.output_batch() as batch:  # all outputs appear together, or none does
+        written = outputs.shown()
+        # all outputs appear together, or none does
+        with io.output_batch() as batch, outputs.opened(batch, M=router.M, k=router.k, E=router.E) as sinks:
             route_start = time.perf_counter()
             with _chunk_source(router, rows, threads, scheduler, workers) as chunks:
-                totals = route_to_files(router, chunks, batch, out=out, pbm=pbm)
+                totals = route_to_files(router, chunks, sinks)
             timings = {"read": read_ms, "prepare": prepare_ms, "route_and_write": (time.perf_counter() - route_start) * 1e3}
             timings["total"] = (time.perf_counter() - started) * 1e3
             stats = stats_from_totals(totals, router.s, router.t, k=router.k, seed=router.seed,
@@ -155,15 +141,15 @@ def route_command(
                          "strategy": router.strategy if not mask else None,
                          "sparse_rows": router.sparse_rows if not mask else None,
                          "chunk_rows": rows, "executor": _executor_name(scheduler, workers)}
-            payload = {"inputs": inputs, "stats": stats.to_dict(), "execution": execution, "outputs": outputs}
-            if stats_path is not None:
-                io.write_json(stats_path, payload, batch)
+            payload = {"inputs": inputs, "stats": stats.to_dict(), "execution": execution, "outputs": written}
+            for sink in sinks:
+                sink.summary(payload)
     for message in stats.warnings:
         typer.echo(f"warning: {message}", err=True)
     if as_json:
         typer.echo(json.dumps(payload, indent=2, sort_keys=True))
     else:  # on stderr when stdout carries an output
-        (stderr if summary_elsewhere else stdout).print(routing_table(stats, inputs, outputs, execution))
+        (stderr if summary_elsewhere else stdout).print(routing_table(stats, inputs, written, execution))
 
 
 def _input_names(S, T, degrees) -> dict[str, str]:  # noqa: N803
@@ -208,3 +194,4 @@ def _chunk_source(router: Router, rows: int, threads: int, scheduler: str | None
 
     with dask_client(scheduler, workers) as client:
         yield dask_chunks(router, rows, client)
+

@@ -1,4 +1,5 @@
-"""Reading and writing phase-router's files: PBM (P1/P4) and NPY matrices, routes, stats."""
+"""Reading and writing phase-router's files: matrices (the formats in io/matrix_formats: PBM P1/P4,
+NPY, SciPy sparse NPZ), routes, stats."""
 
 from .degrees import read_degrees
 from .atomic import OutputBatch, atomic_output, output_batch

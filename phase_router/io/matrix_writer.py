@@ -1,5 +1,6 @@
-"""Writing a 0/1 matrix row chunk by row chunk (P4 PBM or NPY), so memory stays one chunk deep
-whatever the shape: a generator yields chunks of rows, this writes each as it arrives.
+"""Writing a 0/1 matrix row chunk by row chunk (a writable registered format: P4 PBM or NPY), so
+memory stays one chunk deep whatever the shape: a generator yields chunks of rows, this writes each
+as it arrives.
 
 The file is staged and renamed into place only when every promised row has been written
 (atomic_output), so a failing generator or a wrong row count never leaves a partial file.
@@ -20,9 +21,9 @@ from .._internal.scalars import check_count
 from ..packed_bits import PackedBits
 from ..errors import InvalidInputError
 from .atomic import OutputBatch, atomic_output
-from .pbm import _clear_padding
+from .matrix_formats import MatrixFormat, writable_formats, writer_named
 
-FORMATS = ("pbm", "npy")
+FORMATS = writable_formats()
 CHUNK_BYTES = 16 * 2**20  # default budget of one unpacked bool chunk
 
 
@@ -54,19 +55,18 @@ def write_matrix_chunks(path: str | os.PathLike[str], shape: tuple[int, int], ch
     """Write a rows x cols 0/1 matrix given as consecutive row chunks, each a 2-D 0/1 array
     (bool, integer or float) of `cols` columns or a PackedBits of width `cols`.
 
-    fmt: "pbm" (P4, 1 bit per entry) or "npy" (uint8). The chunks must add up to exactly `rows`
-    rows; values other than 0/1, a wrong width or a wrong total raise InvalidInputError naming
-    the file, and nothing is written. With `batch`, the file joins it (several files, all or
+    fmt: a writable format's name, "pbm" (P4, 1 bit per entry) or "npy" (uint8). The chunks must
+    add up to exactly `rows` rows; values other than 0/1, a wrong width or a wrong total raise
+    InvalidInputError naming the file, and nothing is written. With `batch`, the file joins it (several files, all or
     none)."""
     rows, cols = (check_count(side, name) for side, name in zip(shape, ("rows", "cols")))
-    if fmt not in FORMATS:
-        raise InvalidInputError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    writer = writer_named(fmt)
     started = time.perf_counter()
     written, ones, size = 0, 0, 0
     with atomic_output(path, batch) as out:
-        size += out.write(_header(fmt, rows, cols))
+        size += out.write(writer.chunk_header(rows, cols))
         for chunk in chunks:
-            data, count, chunk_ones = _encode(path, chunk, cols, fmt, written)
+            data, count, chunk_ones = _encode(path, chunk, cols, writer, written)
             if written + count > rows:
                 raise InvalidInputError(f"{os.fspath(path)}: the chunks hold more than the {rows} rows of the shape")
             size += out.write(data)
@@ -77,17 +77,7 @@ def write_matrix_chunks(path: str | os.PathLike[str], shape: tuple[int, int], ch
     return WrittenMatrix(os.fspath(path), rows, cols, ones, size, time.perf_counter() - started)
 
 
-def _header(fmt: str, rows: int, cols: int) -> bytes:
-    if fmt == "pbm":
-        return f"P4\n{cols} {rows}\n".encode()
-    import io
-
-    buffer = io.BytesIO()  # np.save's own header for a C-order uint8 array of this shape
-    np.lib.format.write_array_header_1_0(buffer, {"descr": "|u1", "fortran_order": False, "shape": (rows, cols)})
-    return buffer.getvalue()
-
-
-def _encode(path, chunk: object, cols: int, fmt: str, first_row: int) -> tuple[memoryview, int, int]:
+def _encode(path, chunk: object, cols: int, writer: MatrixFormat, first_row: int) -> tuple[memoryview, int, int]:
     """(bytes to write, rows, ones) of one chunk, checked."""
     where = f"{os.fspath(path)}: chunk at row {first_row}"
     if isinstance(chunk, PackedBits):
@@ -96,9 +86,7 @@ def _encode(path, chunk: object, cols: int, fmt: str, first_row: int) -> tuple[m
         if chunk.shape[0] == 0:
             return memoryview(b""), 0, 0
         degrees, _ = matrix_row_degrees(chunk, where)
-        if fmt == "pbm":
-            return memoryview(np.ascontiguousarray(_clear_padding(chunk))).cast("B"), chunk.shape[0], int(degrees.sum())
-        return memoryview(chunk.unpack().view(np.uint8)).cast("B"), chunk.shape[0], int(degrees.sum())
+        return writer.encode_rows(chunk), chunk.shape[0], int(degrees.sum())
     array = np.asarray(chunk)
     if array.ndim != 2 or array.shape[1] != cols:
         raise InvalidInputError(f"{where} has shape {array.shape}, expected (rows, {cols})")
@@ -106,8 +94,4 @@ def _encode(path, chunk: object, cols: int, fmt: str, first_row: int) -> tuple[m
         return memoryview(b""), 0, 0
     degrees, _ = matrix_row_degrees(array, where)  # the 0/1 check and the ones, in one C++ pass
     bits = array if array.dtype == bool else array != 0
-    if fmt == "pbm":
-        data = np.packbits(bits, axis=1)
-    else:
-        data = np.ascontiguousarray(bits).view(np.uint8)
-    return memoryview(data).cast("B"), array.shape[0], int(degrees.sum())
+    return writer.encode_rows(bits), array.shape[0], int(degrees.sum())

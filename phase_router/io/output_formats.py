@@ -1,5 +1,5 @@
 """A routing's output formats: the route file extension rule, stats as JSON, and O as packed bits
-(the route writers themselves are in route_sinks.py)."""
+(the writers themselves are the sinks in io/route_sinks)."""
 
 from __future__ import annotations
 
@@ -12,26 +12,14 @@ from .._internal.memory import check_fits
 from .._internal.routes import check_routes
 from .._internal.scalars import check_count
 from ..packed_bits import PackedBits
-from .files import check_path
-from ..errors import InvalidInputError
 from .atomic import OutputBatch, atomic_output
-
-ROUTE_FORMATS = (".npy", ".csv")
-
 
 def route_format(path: str | os.PathLike[str]) -> str:
     """'.npy' or '.csv', from the extension; anything else is refused before any work starts.
     "-" (stdout) has the format its StreamPath carries, CSV by default."""
-    check_path(path)
-    if os.fspath(path) == "-":
-        ext = getattr(path, "suffix", "") or ".csv"
-        if ext not in ROUTE_FORMATS:
-            raise InvalidInputError(f"routes on stdout are written as npy or csv, not {ext!r}")
-        return ext
-    ext = os.path.splitext(os.fsdecode(path))[1].lower()
-    if ext not in ROUTE_FORMATS:
-        raise InvalidInputError(f"{os.fspath(path)}: routes are written as .npy or .csv, not {ext or 'no extension'!r}")
-    return ext
+    from .route_sinks import ROUTE_OUTPUTS
+
+    return ROUTE_OUTPUTS["routes"].sink_for(path).extensions[0]
 
 
 def write_json(path: str | os.PathLike[str], payload: dict, batch: OutputBatch | None = None) -> None:

@@ -4,39 +4,24 @@ layout (format, shape, data bytes) of matrix and degree files, for the memory es
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 from ..errors import PhaseRouterError
 from .files import read_magic, reads_streams
-from .matrix_files import detect_format
-from .npy import npy_matrix_header, npy_matrix_shape, read_npy_header
-from .pbm import read_header
-
-
-@dataclass(frozen=True)
-class FileLayout:
-    fmt: str  # "P1", "P4", "npy" or "text"
-    shape: tuple[int, ...]  # as declared by the header (text: (lines,))
-    itemsize: int  # bytes per NPY element (PBM and text: 0)
-    data_bytes: int  # raster or array bytes as stored (text: the file size)
+from .matrix_formats import FileLayout, format_of
+from .npy import read_npy_header
 
 
 @reads_streams
 def matrix_file_shape(path: str | os.PathLike[str]) -> tuple[int, int]:
-    """(rows, columns) of a PBM or NPY 0/1 matrix, from its header (the data is not read)."""
-    if detect_format(path) == "pbm":
-        header = read_header(path)
-        return header.height, header.width
-    return npy_matrix_shape(path)
+    """(rows, columns) of a 0/1 matrix file of any registered format, from its header (the data
+    is not read)."""
+    rows, cols = matrix_file_layout(path).shape
+    return rows, cols
 
 
 def matrix_file_layout(path: str | os.PathLike[str]) -> FileLayout:
     """A checked matrix file's layout from its header (the header checks run here)."""
-    if detect_format(path) == "pbm":
-        header = read_header(path)
-        return FileLayout(header.kind, (header.height, header.width), 0, header.file_size - header.data_offset)
-    header = npy_matrix_header(path)  # read once: the 2-D and size checks, the shape and the dtype
-    return FileLayout("npy", header.shape, header.dtype.itemsize, header.data_bytes)
+    return format_of(path).layout(path)
 
 
 def degree_file_layout(path: str | os.PathLike[str]) -> FileLayout:

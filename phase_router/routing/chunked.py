@@ -3,13 +3,11 @@ everything at once (row ranges equal slices of the full routing)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from ..io.atomic import OutputBatch
-from ..io.sinks import PbmSink, routes_sink
+from ..io.route_sinks import RouteSink
 from .router import Router
 from .stats import LoadTotals
 
@@ -20,30 +18,21 @@ def rows_per_chunk(k: int, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> int:
     return max(1, chunk_bytes // (4 * k))
 
 
-def route_to_files(router: Router, chunks: Iterable[tuple[int, np.ndarray]], batch: OutputBatch, *,
-                   out: str | os.PathLike[str] | None = None,
-                   pbm: str | os.PathLike[str] | None = None) -> LoadTotals:
+def route_to_files(router: Router, chunks: Iterable[tuple[int, np.ndarray]],
+                   sinks: Sequence[RouteSink]) -> LoadTotals:
     """Write every chunk (first row, routes), which must come in row order and cover all M rows,
-    to the staged outputs of `batch`; return the load totals for the statistics."""
-    sinks = []
-    if out is not None:
-        sinks.append(routes_sink(out, router.M, router.k, batch))
-    if pbm is not None:
-        sinks.append(PbmSink(pbm, router.M, router.E, batch))
+    to each open sink (io/route_sinks; the caller closes them); return the load totals for the
+    statistics."""
     totals = LoadTotals.empty(router.E)
     expected = 0
-    try:
-        for first, routes in chunks:
-            if first != expected:
-                raise RuntimeError(f"chunk starting at row {first} arrived, expected row {expected}")
-            for sink in sinks:
-                sink.write(first, routes)
-            totals.add(routes)
-            expected = first + routes.shape[0]
-            del routes  # else this chunk stays alive while the next one is routed: two chunks at once
-    finally:
+    for first, routes in chunks:
+        if first != expected:
+            raise RuntimeError(f"chunk starting at row {first} arrived, expected row {expected}")
         for sink in sinks:
-            sink.close()
+            sink.write(first, routes)
+        totals.add(routes)
+        expected = first + routes.shape[0]
+        del routes  # else this chunk stays alive while the next one is routed: two chunks at once
     if expected != router.M:
         raise RuntimeError(f"chunks covered {expected} of {router.M} rows")
     return totals

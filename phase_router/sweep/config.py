@@ -93,7 +93,7 @@ UniformInput = GENERATED_INPUTS["uniform"]
 
 
 class FileInput(Model):
-    """S (M x E) and T (E x M) as PBM or NPY files; the shape comes from the files."""
+    """S (M x E) and T (E x M) as matrix files of any registered format (io/matrix_formats); the shape comes from the files."""
 
     generator: Literal["file"]
     S: str

@@ -345,7 +345,7 @@ def test_console_script_error(samples: Path, tmp_path: Path) -> None:
 def test_failed_second_output_leaves_no_output_at_all(runner: CliRunner, samples: Path, tmp_path: Path,
                                                       monkeypatch) -> None:
     """--out is staged first; when writing --pbm fails, neither file appears."""
-    from phase_router.io import sinks as route_sinks
+    from phase_router.io.route_sinks import routing_pbm as route_sinks
 
     def broken_matrix(routes, E):
         raise OSError(28, "No space left on device")

@@ -29,6 +29,7 @@ from phase_router.io import (
     write_pbm,
 )
 from phase_router.io import pbm as pbm_module
+from phase_router.io.matrix_formats import accepted_formats
 
 
 @pytest.fixture
@@ -478,9 +479,9 @@ def test_detect_format(tmp_path: Path, samples: Path) -> None:
 @pytest.mark.parametrize(
     "data, problem",
     [
-        (b"GIF89a\x01\x00", "not a PBM (P1/P4) or NPY file"),
-        (b"\x89PNG\r\n\x1a\n", "not a PBM (P1/P4) or NPY file"),
-        (b"hello world\n", "not a PBM (P1/P4) or NPY file"),
+        (b"GIF89a\x01\x00", f"not a {accepted_formats()} file"),
+        (b"\x89PNG\r\n\x1a\n", f"not a {accepted_formats()} file"),
+        (b"hello world\n", f"not a {accepted_formats()} file"),
         (b"P6\n1 1\n255\n\x00\x00\x00", "unsupported Netpbm format P6"),
         (b"P2\n1 1\n1\n0\n", "unsupported Netpbm format P2"),
         (b"", "file is empty"),

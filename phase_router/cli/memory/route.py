@@ -6,14 +6,13 @@ follows the code it counts; docs/RELIABILITY.md has the measured peaks."""
 from __future__ import annotations
 
 import os
+from typing import Callable
 
-from ...io.npy import CHUNK_BYTES as NPY_CHUNK  # one NPY read buffer (a chunk holds at least one whole row)
-from ...io.npy import READ_THREADS as NPY_READ_THREADS  # reading threads, each with its own buffer
-from ...io.pbm import CHUNK_BYTES as READ_CHUNK  # one chunk of PBM raster at a time
 from ...routing.mask import ROWS_PER_BLOCK_ENTRIES as MASK_BLOCK  # entries of S AND T^T built at once
 
 CHECKPOINT_BUDGET = 64 * 2**20  # core_cpp/ring/source_arcs.hpp: SourceArcs::kDefaultBudgetBytes
 OPTIMAL_PAIR_BYTES = 40  # core_cpp/selection/max_flow.cpp: arcs both ways, capacities, flows per candidate pair
+OutputScratch = Callable[[int, int, int], int]  # (rows, k, E) -> bytes to write one chunk to the outputs
 TEXT_LINE_BYTES = 180  # a text degree line while parsed: bytes object, stripped copy, tuple, list slots, token
 
 
@@ -42,31 +41,6 @@ def threads_used(threads: int) -> int:
 
 # --- inputs -------------------------------------------------------------------------------------
 
-def matrix_degrees_bytes(fmt: str, rows: int, cols: int, data_bytes: int) -> int:
-    """Reading one matrix file's row degrees (io.read_row_degrees): P4 and P1 stream in chunks,
-    and a chunk is still referenced while the next is read (two at once); an NPY is read by a
-    few threads, each into its own buffer of about NPY_CHUNK bytes (whole rows)."""
-    degrees = 4 * rows
-    if fmt == "npy":
-        row_bytes = data_bytes // max(rows, 1)
-        buffer = min(data_bytes, max(NPY_CHUNK, row_bytes))
-        return min(NPY_READ_THREADS, os.cpu_count() or 1) * buffer + degrees
-    return 2 * min(READ_CHUNK, data_bytes) + degrees
-
-
-def matrix_whole_bytes(fmt: str, rows: int, cols: int, data_bytes: int) -> int:
-    """Reading one matrix whole as bool (io.read_matrix): P4 packed rows, unpacked to uint8, then
-    bool; P1 parsed chunk by chunk into the bool matrix; NPY read in two alternating buffers of
-    about NPY_CHUNK bytes (whole rows) into the bool matrix."""
-    cells = rows * cols
-    if fmt == "P4":
-        return data_bytes + 2 * cells
-    if fmt == "P1":
-        return cells + 4 * min(READ_CHUNK, data_bytes)
-    line_bytes = data_bytes // max(rows, 1)
-    return cells + 2 * min(data_bytes, max(NPY_CHUNK, line_bytes))
-
-
 def npy_degrees_bytes(count: int, itemsize: int, widened: bool) -> int:
     """A degree .npy (io.read_degrees): the data read into memory, plus an int64 copy when it is
     narrower."""
@@ -80,38 +54,27 @@ def text_degrees_bytes(file_bytes: int, lines: int) -> int:
 
 # --- the routing itself ---------------------------------------------------------------------------
 
-def output_bytes(rows: int, k: int, E: int, *, pbm: bool, csv: bool) -> int:
-    """Writing one chunk of rows: the routing matrix for --pbm (packed rows, np.nonzero's int64
-    index pairs, the int64 targets and the bit masks); --out .csv formats one row at a time
-    (np.savetxt), a row's text."""
-    size = 0
-    if pbm:
-        size += rows * ((E + 7) // 8 + 41 * k)
-    if csv:
-        size += 12 * k
-    return size
-
-
-def routes_and_outputs(M: int, E: int, k: int, chunk_rows: int, *, row_local: bool, pbm: bool,
-                       csv: bool) -> dict[str, int]:
+def routes_and_outputs(M: int, E: int, k: int, chunk_rows: int, *, row_local: bool,
+                       output_scratch: OutputScratch | None) -> dict[str, int]:
     """Routes held at once (one chunk, or all M rows for a policy that is not row-local) and the
-    scratch of writing one chunk."""
+    scratch of writing one chunk (output_scratch(rows, k, E): the requested sinks' own estimates,
+    io/route_sinks)."""
     rows = min(M, chunk_rows) if row_local else M
     parts = {"routes": rows * k * 4}
-    out = output_bytes(min(M, chunk_rows), k, E, pbm=pbm, csv=csv)
+    out = output_scratch(min(M, chunk_rows), k, E) if output_scratch is not None else 0
     if out:
         parts["output scratch"] = out
     return parts
 
 
 def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy: str, row_local: bool,
-                pbm: bool = False, csv: bool = False, pairs: int | None = None) -> dict[str, int]:
+                output_scratch: OutputScratch | None = None, pairs: int | None = None) -> dict[str, int]:
     """The routing stage (phase candidates): routes held at once (one chunk, or all M rows for a
     policy that is not row-local), the outputs' scratch, the prepared state, the degrees as
     routed and their statistics, and per-thread selection buffers. `pairs` is the expected
     candidate pairs (sum over rows), which --select optimal holds as a flow network."""
     threads = threads_used(threads)
-    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, pbm=pbm, csv=csv)
+    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, output_scratch=output_scratch)
     parts["prepared state"] = router_state_bytes(M, E)
     # degrees as checked (uint32), the statistics' float64 copy of s and bool masks, load totals per thread
     parts["degrees and loads"] = 4 * (M + E) + 9 * M + 8 * E * (threads + 4)
@@ -127,11 +90,11 @@ def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy
 
 
 def mask_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy: str, row_local: bool,
-               pairs: int, pbm: bool = False, csv: bool = False) -> dict[str, int]:
+               pairs: int, output_scratch: OutputScratch | None = None) -> dict[str, int]:
     """The routing stage with --candidates mask: both matrices as bool, the candidate lists
     (uint32 per pair, row offsets) and the chunk of np.nonzero index pairs that builds them."""
     threads = threads_used(threads)
-    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, pbm=pbm, csv=csv)
+    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, output_scratch=output_scratch)
     parts["matrices"] = 2 * M * E
     parts["candidate lists"] = 4 * pairs + 8 * (M + 1) + 12 * (M + E)
     # routing/mask.py builds the lists in blocks of MASK_BLOCK entries: S AND T^T (bool, and its
@@ -163,13 +126,13 @@ class RouteMemory:
     degrees or matrices as read, each before the next large allocation."""
 
     def __init__(self, limit: int, k: int, chunk_rows: int, *, threads: int, policy, mask: bool,
-                 pbm: bool, csv: bool) -> None:
+                 output_scratch: OutputScratch | None = None) -> None:
         self.limit, self.k, self.chunk_rows = limit, k, chunk_rows
-        self.threads, self.policy, self.mask, self.pbm, self.csv = threads, policy, mask, pbm, csv
+        self.threads, self.policy, self.mask, self.output_scratch = threads, policy, mask, output_scratch
 
     def _routing(self, M: int, E: int, pairs: int | None) -> dict[str, int]:  # noqa: N803
         options = {"threads": self.threads, "policy": self.policy.name, "row_local": self.policy.row_local,
-                   "pbm": self.pbm, "csv": self.csv}
+                   "output_scratch": self.output_scratch}
         if self.mask:
             return mask_parts(M, E, self.k, self.chunk_rows, pairs=pairs or 0, **options)
         return route_parts(M, E, self.k, self.chunk_rows, pairs=pairs, **options)
@@ -180,15 +143,17 @@ class RouteMemory:
         return check_memory(parts, self.limit)
 
     def check_matrix_files(self, S, T) -> int:  # noqa: N803
-        from ...io.shape import matrix_file_layout
+        from ...io.matrix_formats import format_of
 
-        layouts = [matrix_file_layout(S), matrix_file_layout(T)]
+        # each format's own peaks for its two readers (io/matrix_formats), from the headers alone
+        formats = [format_of(S), format_of(T)]
+        layouts = [fmt.layout(path) for fmt, path in zip(formats, (S, T))]
         M, E = layouts[0].shape
         if self.mask:  # S stays while T is read; T's reading is the larger moment
-            reading = {"reading the matrices": M * E + matrix_whole_bytes(layouts[1].fmt, E, M, layouts[1].data_bytes)}
+            reading = {"reading the matrices": M * E + formats[1].whole_peak_bytes(layouts[1])}
             return self._check(_largest(reading, self._routing(M, E, 0)))
-        reading = {"reading the matrices": 4 * M + max(matrix_degrees_bytes(x.fmt, *x.shape, x.data_bytes)
-                                                       for x in layouts)}
+        reading = {"reading the matrices": 4 * M + max(fmt.degrees_peak_bytes(layout)
+                                                       for fmt, layout in zip(formats, layouts))}
         return self._check(_largest(reading, self._routing(M, E, None)))
 
     def check_degree_files(self, s_path, t_path) -> int:

@@ -1,0 +1,69 @@
+"""`route`'s outputs come from io/route_sinks: a sink registered by one class and one register()
+line (here, in a fresh interpreter, before the CLI is imported) gets its option, its help, the
+extension, writable, distinct-path and one-stdout checks, and is written chunk by chunk."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+
+PLUGIN = '''
+import sys
+import numpy as np
+from phase_router.io.route_sinks import OutputOption, RouteSink, register
+
+class CountsSink(RouteSink):
+    extensions = (".txt",)
+
+    def __init__(self, path, batch, *, M, k, E):
+        self._handle = batch.open(path)
+
+    def write(self, first_row, routes):
+        self._handle.write("".join(f"{first_row + i} {n}\\n" for i, n in enumerate((routes >= 0).sum(axis=1))).encode())
+
+    def close(self):
+        self._handle.close()
+
+register(OutputOption("route counts", "--counts", "Write the routes per source row as text.", (CountsSink,),
+                      what="route counts"))
+
+from phase_router.cli import main
+sys.argv = ["phase-router", *sys.argv[1:]]
+main()
+'''
+
+
+def _route(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", PLUGIN, *map(str, args)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+
+
+def test_a_registered_sink_is_written_chunk_by_chunk(tmp_path: Path) -> None:
+    counts, routes = tmp_path / "c.txt", tmp_path / "r.npy"
+    done = _route("route", SAMPLES / "S.pbm", SAMPLES / "T.pbm", "-k", 4, "--chunk-rows", 10, "--counts", counts,
+                  "--out", routes, "--json")
+    assert done.returncode == 0, done.stderr
+    expected = (np.load(routes) >= 0).sum(axis=1)
+    lines = counts.read_text().splitlines()
+    assert lines == [f"{row} {n}" for row, n in enumerate(expected)]
+    assert f'"route counts": "{counts}"' in done.stdout
+
+
+def test_a_registered_sink_has_its_option_and_checks(tmp_path: Path) -> None:
+    assert "Write the routes per source row as text." in _route("route", "--help").stdout
+    inputs = (SAMPLES / "S.pbm", SAMPLES / "T.pbm", "-k", 4)
+    done = _route("route", *inputs, "--counts", tmp_path / "c.bin")
+    assert done.returncode == 2 and f"{tmp_path / 'c.bin'}: route counts are written as .txt, not '.bin'" in done.stderr
+    done = _route("route", *inputs, "--counts", "-", "--out", "-")
+    assert done.returncode == 2 and "only one output can go to standard output, got --out - and --counts -" in done.stderr
+    done = _route("route", *inputs, "--counts", tmp_path / "c.txt", "--stats", tmp_path / "c.txt")
+    assert done.returncode == 2 and "--counts names the same file as the output --stats" in done.stderr
+    done = _route("route", *inputs, "--counts", tmp_path / "missing" / "c.txt")
+    assert done.returncode == 2 and "does not exist" in done.stderr
+    assert list(tmp_path.iterdir()) == []
