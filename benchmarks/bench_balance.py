@@ -96,7 +96,7 @@ def measure(label: str, make, k: int, seeds: range, routers: list[str]) -> dict:
             except ResourceLimitError as exc:
                 out["routers"][name] = {"skipped": str(exc)}
                 break
-            loads = pr.analysis.stats.column_loads(routes, t.size).astype(np.float64)
+            loads = pr.routing.stats.column_loads(routes, t.size).astype(np.float64)
             active = loads.sum()
             raw.append(max_over_mean(loads))
             with np.errstate(divide="ignore", invalid="ignore"):

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from phase_router import io
-from phase_router._internal.validate import dense_row_degrees, first_non_binary
+from phase_router._internal.matrix_degrees import dense_row_degrees, first_non_binary
 
 
 def degrees_mmap(path: Path) -> np.ndarray:

@@ -38,7 +38,7 @@ import numpy as np
 
 import phase_router as pr
 from phase_router import _core, io, reference
-from phase_router._internal.validate import matrix_row_degrees_numpy
+from phase_router._internal.matrix_degrees import matrix_row_degrees_numpy
 from phase_router.io.npy import npy_row_degrees_numpy
 
 GRID = [(256, 64), (512, 256), (1024, 256), (2048, 512), (4096, 512), (8192, 512), (16384, 1024)]

@@ -4,7 +4,7 @@
 
 S (sources x targets) and T (targets x sources) can be any 0/1 (or bool) NumPy arrays; only their
 row sums reach the router (docs/SPEC.md). The seed-averaged column loads follow the theory's
-expected loads (phase_router.analysis.theory.expected_loads: T's row sums, the cap k and the
+expected loads (phase_router.routing.theory.expected_loads: T's row sums, the cap k and the
 wrap count), which this example prints next to the measurement.
 """
 
@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 
 import phase_router as pr
-from phase_router.analysis.theory import expected_loads
+from phase_router.routing.theory import expected_loads
 
 
 def main() -> None:

@@ -12,7 +12,7 @@ import warnings
 from importlib.metadata import PackageNotFoundError, version
 
 from . import _core, inputs
-from ._internal.validate import PackedBits
+from .packed_bits import PackedBits
 from .errors import (
     FileFormatError,
     InputFileError,
@@ -23,9 +23,10 @@ from .errors import (
 )
 from .routing.router import Router
 from .routing.api import Routing, route, route_degrees
-from .analysis.stats import RoutingStats, column_loads
+from .routing.stats import RoutingStats, column_loads
 from .baselines import hash_route, two_choice_route
-from .routing.selection.greedy import route_degrees_greedy, route_greedy
+from .routing.greedy_api import route_degrees_greedy, route_greedy
+from . import routed_inputs  # noqa: F401  registers the generators that route a first phase
 
 try:
     __version__ = version("phase-router")

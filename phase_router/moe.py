@@ -23,7 +23,8 @@ from typing import Any, Optional, Union
 import numpy as np
 from numpy.typing import NDArray
 
-from ._internal.validate import as_array, check_count
+from ._internal.scalars import check_count
+from ._internal.vectors import as_array
 from .errors import InvalidInputError, ShapeMismatchError
 from .routing.api import Routing
 

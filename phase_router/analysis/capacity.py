@@ -18,7 +18,9 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from .._internal.validate import check_count, check_real, check_seeds, check_vector
+from .._internal.scalars import check_count, check_real
+from .._internal.seeds import check_seeds
+from .._internal.vectors import check_vector
 from ..errors import InvalidInputError
 from .intervals import conformal_bound, mean_interval, proportion_interval, seed_warning, seeds_needed
 from .metrics import dropped_fraction
@@ -158,14 +160,14 @@ def moe_capacity(tokens: int, experts: int, top_k: int, capacity_factor: float =
     """MoE dispatch under the one MoE model (inputs/moe.py: s_i = E; capacities t_j from the
     capacity factor), for two capacity options: the model's t_j = min(M, ceil(f k M / E)) and the
     whole-wrap capacities (inputs.whole_wrap_capacities, which avoid the wrap-count trap,
-    analysis/theory.py). For each option and router (the one asked, and a top-k hash router that
+    routing/theory.py). For each option and router (the one asked, and a top-k hash router that
     sends every token to top_k uniformly drawn experts at the same capacities): dropped
     assignments (overflow in token order plus empty slots) / (tokens x top_k), tokens losing an
     expert / tokens, and max/mean of the kept expert loads, each a mean with its 95 % interval,
     and the share of seeds with any drop (Wilson). Recommends the option with fewer drops."""
     from ..inputs.moe import moe_degrees, whole_wrap_capacities
     from .routers import router
-    from .theory import wrap_count_warning
+    from ..routing.theory import wrap_count_warning
 
     tokens, experts = check_count(tokens, "tokens"), check_count(experts, "experts")
     top_k = check_count(top_k, "top_k", maximum=experts)

@@ -16,7 +16,9 @@ from .like_for_like import RULE, candidate_matrix, check_feasible, phase_counts,
 from .metrics import (dropped_fraction, gini, max_load_per_t, max_over_mean, relative_max_over_mean,
                       relative_spread)
 from .routers import DEFAULT_ROUTER, ROUTERS, as_degrees, check_router_names
-from .._internal.validate import check_count, check_output_fits, check_seeds
+from .._internal.routes import check_output_fits
+from .._internal.scalars import check_count
+from .._internal.seeds import check_seeds
 
 METRICS = ("max_over_mean", "relative_max_over_mean", "max_load_per_t", "relative_spread", "gini", "fill",
            "dropped_at_1_0", "dropped_at_1_25")

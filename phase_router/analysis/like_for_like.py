@@ -19,7 +19,7 @@ import numpy as np
 
 from .. import _core
 from .._internal.seed_domains import DOMAIN_HASH_UNIFORM, DOMAIN_HASH_WEIGHTED, DOMAIN_TWO_CHOICE
-from .._internal.validate import check_choice
+from .._internal.scalars import check_choice
 from ..errors import InvalidInputError, ResourceLimitError
 from .routers import router
 
@@ -35,7 +35,7 @@ def check_feasible(feasible: str) -> str:
 
 def phase_counts(s, t, k: int, seed: int) -> np.ndarray:
     """r_i = min(k, c_i) of the phase router at this seed (uint32)."""
-    routes = _core.route_degrees(s, t, k, int(seed), False, 1)
+    routes = router("phase")(s, t, k, int(seed), 1)
     return np.count_nonzero(routes >= 0, axis=1).astype(np.uint32)
 
 
@@ -45,7 +45,7 @@ def candidate_matrix(s, t, seed: int) -> np.ndarray:
     if M * E > CANDIDATE_MATRIX_LIMIT:
         raise ResourceLimitError(f"feasible set 'candidates' needs an M x E matrix ({M} x {E}); "
                                  f"at most {CANDIDATE_MATRIX_LIMIT} entries, use --feasible all")
-    routes = _core.route_degrees(s, t, E, int(seed), False, 1)
+    routes = router("phase")(s, t, E, int(seed), 1)  # k = E: every candidate is kept
     matrix = np.zeros((M, E + 1), dtype=bool)
     matrix[np.arange(M)[:, None], np.where(routes >= 0, routes, E)] = True
     return matrix[:, :E]

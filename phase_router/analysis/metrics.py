@@ -1,55 +1,21 @@
-"""Load statistics of column loads c_j (routes per target), shared by RoutingStats, the
-seed-averaged statistics and compare-hash. Pure functions of small vectors: O(E log E)."""
+"""Load statistics of column loads c_j (routes per target), shared by the seed-averaged
+statistics and compare-hash; the ones RoutingStats reports too (Gini, max/mean, relative loads)
+are in routing/load_metrics.py. Pure functions of small vectors: O(E log E)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._internal.validate import check_real, check_vector
+from .._internal.scalars import check_real
+from .._internal.vectors import check_vector
 from ..errors import InvalidInputError
-
-
-def _floats(values, name: str = "loads") -> np.ndarray:
-    """A checked vector of non-negative finite numbers, as float64 (the statistics' arithmetic)."""
-    return check_vector(values, name, whole=False)
-
-
-def _loads_and_t(loads, t) -> tuple[np.ndarray, np.ndarray]:
-    x, t = _floats(loads), _floats(t, "t")
-    if x.size != t.size:
-        raise InvalidInputError(f"loads has {x.size} entries but t has {t.size}; one per target is needed")
-    return x, t
-
-
-def gini(values) -> float:
-    """Gini coefficient of non-negative values: 0 when all are equal, (n-1)/n when one holds
-    everything; 0 for an all-zero vector. Mean-difference form on sorted values."""
-    x = np.sort(_floats(values, "values"))
-    n, total = x.size, float(x.sum())
-    if n == 0 or total == 0:
-        return 0.0
-    ranks = np.arange(1, n + 1, dtype=np.float64)
-    return float((2.0 * (ranks * x).sum()) / (n * total) - (n + 1) / n)
-
-
-def max_over_mean(values) -> float:
-    """max / mean; 0 when the mean is 0 (nothing routed)."""
-    x = _floats(values, "values")
-    mean = float(x.mean()) if x.size else 0.0
-    return float(x.max() / mean) if mean > 0 else 0.0
-
-
-def relative_loads(loads, t) -> np.ndarray:
-    """c_j / t_j for targets with t_j > 0 (load relative to capacity; t_j = 0 targets excluded,
-    since no phase route can reach them)."""
-    x, t = _loads_and_t(loads, t)
-    return x[t > 0] / t[t > 0]
+from ..routing.load_metrics import gini, load_floats, loads_and_t, max_over_mean, relative_loads
 
 
 def load_summary(loads, t=None) -> dict:
     """max, mean, std, max/mean, MaxVio = max/mean - 1, Gini and empty targets of c_j; with t,
     the same max/mean for c_j / t_j."""
-    x = _floats(loads)
+    x = load_floats(loads)
     ratio = max_over_mean(x)
     out = {
         "max": float(x.max()) if x.size else 0.0,
@@ -82,7 +48,7 @@ def overflow(loads, capacity) -> int:
 def relative_spread(values) -> float:
     """std / mean (coefficient of variation); 0 when the mean is 0. Scale-free, so routers that
     route different totals compare fairly (absolute std favours the one that routes less)."""
-    x = _floats(values, "values")
+    x = load_floats(values, "values")
     mean = float(x.mean()) if x.size else 0.0
     return float(x.std() / mean) if mean > 0 else 0.0
 
@@ -96,7 +62,7 @@ def max_load_per_t(loads, t) -> float:
 def relative_max_over_mean(loads, t) -> float:
     """max_j (L_j / t_j) / (sum L / sum t) over targets with t_j > 0: max/mean after weighting
     each target by its t_j (1 when loads follow t_j exactly)."""
-    x, t = _loads_and_t(loads, t)
+    x, t = loads_and_t(loads, t)
     x = x[t > 0]
     total = float(x.sum())
     return max_load_per_t(loads, t) / (total / float(t[t > 0].sum())) if total > 0 else 0.0

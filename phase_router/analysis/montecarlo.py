@@ -13,8 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _core
-from .._internal.validate import (check_count, check_degrees, check_fits, check_ks, check_output_fits, check_seeds,
-                                  check_workers)
+from .._internal.memory import check_fits
+from .._internal.routes import check_output_fits
+from .._internal.scalars import check_count
+from .._internal.seeds import check_ks, check_seeds
+from .._internal.threads import check_workers
+from .._internal.vectors import check_degrees
 from ..errors import InvalidInputError
 from .routers import DEFAULT_ROUTER, as_degrees, router
 
@@ -127,9 +131,10 @@ def analyze_distribution(s, t, ks, seeds=range(10), *, workers: int | None = Non
     workers = check_workers(workers)
     ks = check_ks(ks)
     check_output_fits(int(s.size), E)
+    phase = router("phase")
 
     def counts(seed: int) -> np.ndarray:
-        return np.count_nonzero(_core.route_degrees(s, t, E, seed, False, 1) >= 0, axis=1)
+        return np.count_nonzero(phase(s, t, E, seed, 1) >= 0, axis=1)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         c = np.stack(list(pool.map(counts, seeds)))

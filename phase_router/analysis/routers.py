@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._internal.validate import check_degree_pair, show
+from .._internal.scalars import show
+from .._internal.vectors import check_degree_pair
 from ..baselines import hash_route, two_choice_route
 from ..errors import InvalidInputError
 from ..routing.router import Router

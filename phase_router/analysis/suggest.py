@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._internal.validate import MAX_SEED_COUNT, check_count, check_real, check_seeds
+from .._internal.scalars import check_count, check_real
+from .._internal.seeds import MAX_SEED_COUNT, check_seeds
 from ..errors import InvalidInputError
 from .capacity import check_probability
 from .intervals import conformal_bound, proportion_interval, seed_warning, seeds_needed

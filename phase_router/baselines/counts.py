@@ -7,8 +7,10 @@ import time
 
 import numpy as np
 
-from .._internal.validate import check_count, check_degree_pair, check_degrees, check_flag, check_output_fits, check_seed
-from ..analysis.stats import summarize
+from .._internal.routes import check_output_fits
+from .._internal.scalars import check_count, check_flag, check_seed
+from .._internal.vectors import check_degree_pair, check_degrees
+from ..routing.stats import summarize
 from ..errors import InvalidInputError
 from ..routing.api import Routing
 

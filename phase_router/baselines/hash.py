@@ -7,7 +7,8 @@ from __future__ import annotations
 import time
 
 from .. import _core
-from .._internal.validate import check_matching_shapes, check_threads, matrix_row_degrees
+from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
+from .._internal.threads import check_threads
 from ..routing.api import Routing
 from .counts import as_routing, checked_inputs
 

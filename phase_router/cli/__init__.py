@@ -29,7 +29,7 @@ def main() -> None:
     argument) are one line on stderr and exit 2, like every other error, instead of Click's box.
     SIGINT, SIGTERM and SIGHUP stop it, running kernels included, within a second: one line, exit
     130, 143 or 129 (launch_phase_router installs the handlers before anything heavy is imported)."""
-    from launch_phase_router import SIGNALS, exit_interrupted, install_handlers
+    from launch_phase_router.signals import SIGNALS, exit_interrupted, install_handlers
 
     install_handlers()  # again, for `python -m phase_router` and callers of main()
     _core.set_cancel_signals([s for s in SIGNALS if signal.getsignal(s) is not signal.SIG_IGN])

@@ -8,7 +8,7 @@ from typing import Optional, Tuple
 import typer
 
 from .. import io
-from .._internal.validate import MAX_DIM
+from .._internal.scalars import MAX_DIM
 from ..errors import InvalidInputError
 from ..io.matrix_formats import writer_for_path
 from ..inputs.generators import GENERATORS, canonical, realise

@@ -8,7 +8,7 @@ from typing import Any, Optional
 from rich.console import Console
 from rich.table import Table
 
-from ..analysis.stats import RoutingStats
+from ..routing.stats import RoutingStats
 
 NO_WRAP_WIDTH = 1_000_000  # "infinitely wide": a table row is one line, paths never break
 

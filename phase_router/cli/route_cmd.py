@@ -19,9 +19,10 @@ from ..errors import InvalidInputError, ShapeMismatchError
 from ..routing.candidates import DEFAULT_SOURCE, SOURCES
 from ..routing.router import STRATEGIES, PreparedCandidates
 from ..routing.selection import DEFAULT_POLICY, POLICIES, Option
-from ..analysis.stats import stats_from_totals
+from ..routing.stats import stats_from_totals
 from ..routing.chunked import route_to_files, rows_per_chunk
-from .._internal.validate import check_count, check_scheduler_address, check_worker_processes
+from .._internal.scalars import check_count
+from .._internal.scheduler import check_scheduler_address, check_worker_processes
 from .errors import cli_errors
 from .memory import max_memory_option, resolve_limit
 from .memory.route import RouteMemory

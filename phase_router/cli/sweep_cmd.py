@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from .._internal.optional import require
-from .._internal.validate import check_scheduler_address
+from .._internal.scheduler import check_scheduler_address
 from .errors import check_distinct, check_writable, cli_errors, fail, interrupted, stderr
 from .memory import check_memory, max_memory_option, resolve_limit
 from ..io.files import is_stream

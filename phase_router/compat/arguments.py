@@ -7,7 +7,8 @@ from os import PathLike, fspath
 
 import numpy as np
 
-from .._internal.validate import as_array, check_count, show
+from .._internal.scalars import check_count, show
+from .._internal.vectors import as_array
 from ..errors import InvalidInputError
 
 WORD_BITS = 64

@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 
 from .._internal.arrays import is_scipy_sparse
-from .._internal.validate import (check_count, check_fits, check_flag, check_matching_shapes, matrix_row_degrees,
-                                  matrix_rows)
+from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees, matrix_rows
+from .._internal.memory import check_fits
+from .._internal.scalars import check_count, check_flag
 from ..errors import InvalidInputError, PhaseRouterError
 from ..routing.router import Router
 from .arguments import (check_dimension, check_packed_words, check_permutation, check_prefix, check_routes_array,

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._internal.validate import (MAX_SEED_COUNT, PackedBits, as_array, check_count, check_degree_pair, check_fits,
-                                  check_flag, check_ks, check_matching_shapes, check_real, matrix_row_degrees)
+from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
+from .._internal.memory import check_fits
+from .._internal.scalars import check_count, check_flag, check_real
+from .._internal.seeds import MAX_SEED_COUNT, check_ks
+from .._internal.vectors import as_array, check_degree_pair
+from ..packed_bits import PackedBits
 from ..routing.selection import policy
-from ..analysis.stats import column_loads
-from ..analysis.theory import expected_loads, wrap_count_warning
+from ..routing.stats import column_loads
+from ..routing.theory import expected_loads, wrap_count_warning
 from ..errors import InvalidInputError
 from ..routing.api import route_degrees
 

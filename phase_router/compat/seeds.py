@@ -14,7 +14,7 @@ import secrets
 import threading
 import warnings
 
-from .._internal.validate import MAX_SEED, check_count
+from .._internal.scalars import MAX_SEED, check_count
 
 
 class UnreproducibleSeedWarning(UserWarning):

@@ -9,6 +9,8 @@ import sys
 
 import numpy as np
 
+from .._internal.memory import physical_memory
+
 
 def _cpu_model() -> str:
     try:
@@ -22,14 +24,8 @@ def _cpu_model() -> str:
 
 
 def _memory_gib() -> float | None:
-    try:
-        with open("/proc/meminfo", encoding="utf-8") as handle:
-            for line in handle:
-                if line.startswith("MemTotal:"):
-                    return int(line.split()[1]) / 2**20
-    except OSError:
-        pass
-    return None
+    physical = physical_memory()
+    return physical / 2**30 if physical is not None else None
 
 
 def _cpu_features() -> str | None:

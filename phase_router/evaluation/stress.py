@@ -11,7 +11,7 @@ this project's like-for-like comparisons.
    each router routes exact-k matrices, S2 is built from *its own* phase-1 routes hashed into 128
    buckets, T2 is fresh exact-k, and phase 2 is measured. `phase` and `hash-original` each run
    the whole construction; the fair baselines take the phase router's phase-2 degrees and counts.
-3. **adversarial** (this project's two-phase input, inputs/adversarial.py: S2 = phase-1 routing
+3. **adversarial** (this project's two-phase input, routed_inputs.py: S2 = phase-1 routing
    matrix) and **uniform density 0.5** (the original's headline case): degrees only, like for
    like: `phase`, `phase-greedy`, `hash`, `hash-weighted`, `two-choice`.
 

@@ -6,7 +6,9 @@ same parameters and defaults everywhere (docs/ARCHITECTURE.md, docs/SWEEPS.md).
 A generator is a pure function of (M, E, k, seed, params): it fixes the degrees s (M sources,
 0..E each) and t (E targets, 0..M each) — all the router reads — and how each row's ones are
 laid out in the matrix files `gen` writes, row chunk by row chunk. Adding one is one module with
-a ``register(Generator(...))`` call, imported at the bottom of this file.
+a ``register(Generator(...))`` call, imported at the bottom of this file; the generators that
+route a first phase (``adversarial``, ``two-phase-original``) need the router, so they register
+from phase_router/routed_inputs.py, which the package imports.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._internal.validate import MAX_DIM, MAX_SEED, check_fits, show
+from .._internal.memory import check_fits
+from .._internal.scalars import MAX_DIM, MAX_SEED, show
 from ..errors import InvalidInputError
 from .draws import CHUNK_ENTRIES, place_keys, placed_rows
 
@@ -194,5 +197,6 @@ def generate(kind: str, M: int, E: int, *, k: int = 64, seed: int = 0, **params)
     return realised.matrices()
 
 
-# The generators, one module per family; each registers itself.
-from . import random_rows, structured, moe, adversarial, two_phase_original  # noqa: E402,F401,I001  (registry order)
+# The generators, one module per family; each registers itself. The routed ones follow from
+# phase_router/routed_inputs.py.
+from . import random_rows, structured, moe  # noqa: E402,F401,I001  (registry order)

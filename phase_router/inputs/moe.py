@@ -13,7 +13,8 @@ import math
 
 import numpy as np
 
-from .._internal.validate import check_count, check_fits
+from .._internal.memory import check_fits
+from .._internal.scalars import check_count
 from .generators import CAPACITY_FACTOR, Generator, Shape, register
 
 
@@ -38,7 +39,7 @@ def moe_degrees(M: int, E: int, k: int, capacity_factor: float = CAPACITY_FACTOR
 
 
 def whole_wrap_capacities(M: int, E: int, k: int, capacity_factor: float = CAPACITY_FACTOR.default) -> np.ndarray:
-    """Expert capacities that avoid the wrap-count trap (analysis/theory.py): c = max(k,
+    """Expert capacities that avoid the wrap-count trap (routing/theory.py): c = max(k,
     round(capacity_factor * k)) arcs over every ring position, i.e. sum(t) = c M exactly, spread
     as evenly as integers allow (t_j = floor(c M / E) or one more). Every token then has exactly
     c candidate experts, and every expert's expected load is t_j k / c."""

@@ -11,13 +11,13 @@ The phase router reads only row sums, and every row of S2 and T2 holds exactly k
 phase 2 is an exact-k routing whatever phase 1 did: the construction cannot hurt it. The
 original's hash router (baselines/hash_original.py) picks among S2[i] AND T2[i]: the 128
 patterns of S2 confine its loads to at most 128 k columns, which is the collapse the original
-reported. This project's own two-phase input (`adversarial`, inputs/adversarial.py) feeds the
+reported. This project's own two-phase input (`adversarial`, routed_inputs.py) feeds the
 phase-1 routing matrix itself to phase 2, which does change the degrees.
 
 Differences from the original, on purpose: the randomness is SplitMix64 (keys K_20 for the
 buckets, K_21 for T2's seed), not NumPy's generators; both routers see the same bucket sets (the
 original drew them from seed 123 for the phase router and 999 for the hash router), so only their
-phase-1 routes differ. Registered as the generator `two-phase-original` with the phase router's
+phase-1 routes differ. The generator `two-phase-original` (routed_inputs.py) is the phase router's
 variant (any M x E: phase 1 exact-k, buckets of min(k, E) columns); `two_phase_original(...)`
 gives any router's, square as the original ran it.
 """
@@ -32,7 +32,7 @@ import numpy as np
 from .._internal import random as rnd
 from .._internal.seed_domains import DOMAIN_BUCKETS, DOMAIN_SECOND_T
 from .draws import placed_rows
-from .generators import Generator, Realised, Shape, realise, register
+from .generators import realise
 
 BUCKETS = 128
 
@@ -71,27 +71,3 @@ def two_phase_original(N: int, k: int, seed: int, first_phase: FirstPhase) -> Tw
     S1, T1 = realise("exact-k", N, N, k=k, seed=seed).matrices()
     routes1 = np.asarray(first_phase(S1, T1, k, seed))
     return TwoPhase(S1, T1, routes1, second_phase_S(routes1, N, k, seed), second_phase_T(N, N, k, seed))
-
-
-def _phase_first_routes(M: int, E: int, k: int, seed: int) -> np.ndarray:
-    from ..routing.api import route_degrees  # only degrees matter: exact-k rows have k ones each
-
-    return route_degrees(np.full(M, min(k, E)), np.full(E, min(k, M)), k, seed=seed).routes
-
-
-def _degrees(p: Shape):
-    # every row of S2 holds one bucket (min(k, E) ones), every row of T2 min(k, M) ones
-    return np.full(p.M, min(p.k, p.E)), np.full(p.E, min(p.k, p.M))
-
-
-def _rows(r: Realised, side: str, first: int, last: int) -> np.ndarray:
-    p = r.shape
-    if side == "S":
-        routes1 = _phase_first_routes(p.M, p.E, p.k, p.seed)[first:last]
-        return second_phase_S(routes1, p.E, p.k, p.seed)
-    return second_phase_T(p.M, p.E, p.k, p.seed)[first:last]
-
-
-register(Generator("two-phase-original",
-                   "the original's two-phase construction (phase router's variant): S2 rows = 128 buckets of k columns hashed from phase-1 routes, T2 = fresh exact-k",
-                   _degrees, {}, uses_k=True, rows=_rows))

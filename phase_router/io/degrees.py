@@ -13,7 +13,7 @@ import os
 
 import numpy as np
 
-from .._internal.validate import MAX_DIM
+from .._internal.scalars import MAX_DIM
 from ..errors import FileFormatError
 from .files import open_input, read_magic, reads_streams
 from .npy import load_npy

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._internal.validate import PackedBits, check_count, matrix_row_degrees
+from .._internal.matrix_degrees import matrix_row_degrees
+from .._internal.scalars import check_count
+from ..packed_bits import PackedBits
 from ..errors import InvalidInputError
 from .atomic import OutputBatch, atomic_output
 from .matrix_formats import MatrixFormat, writable_formats, writer_named

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import _core
-from .._internal.validate import MAX_DIM, _dense_kind, first_non_binary
+from .._internal.matrix_degrees import dense_kind, first_non_binary
+from .._internal.scalars import MAX_DIM
 from ..errors import FileFormatError
 from .files import check_unchanged, open_input, pread_exactly, read_exactly, reads_streams
 
@@ -185,7 +186,7 @@ def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int
     with a value other than 0/1 names the first one; Fortran order and dtypes the C++ pass does
     not read go to the NumPy scan."""
     header = npy_matrix_header(path)
-    kind = None if header.fortran_order else _dense_kind(header.dtype)
+    kind = None if header.fortran_order else dense_kind(header.dtype)
     if kind is None:
         return npy_row_degrees_numpy(path)
     rows, cols = header.shape

@@ -8,7 +8,10 @@ import os
 
 import numpy as np
 
-from .._internal.validate import PackedBits, check_count, check_fits, check_routes
+from .._internal.memory import check_fits
+from .._internal.routes import check_routes
+from .._internal.scalars import check_count
+from ..packed_bits import PackedBits
 from .atomic import OutputBatch, atomic_output
 
 def route_format(path: str | os.PathLike[str]) -> str:

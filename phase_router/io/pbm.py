@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._internal.validate import MAX_DIM, PackedBits
+from .._internal.scalars import MAX_DIM
+from ..packed_bits import PackedBits
 from ..errors import FileFormatError
 from .atomic import OutputBatch, atomic_output
 from .files import changed_while_read, check_unchanged, open_input, read_exactly, reads_streams

@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from ..analysis.stats import column_loads
+from ..routing.stats import column_loads
 from ..errors import InvalidInputError
 from ..sweep.cell import cell_routes, routes_digest
 from ..sweep.grid import Cell

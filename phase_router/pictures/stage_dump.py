@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io as _io
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from ..reference import spec as reference
 from ..errors import InvalidInputError, ResourceLimitError
 from ..io import output_batch, write_pbm
 from ..io.output_formats import routing_matrix
+from .._internal.memory import physical_memory
 from .._internal.optional import require
 from ..routing.api import route
 
@@ -76,11 +76,8 @@ def check_size(M: int, E: int, force: bool, limit: int = DEFAULT_LIMIT_BYTES) ->
             f"limit of {limit:,}; pass --force to write them anyway"
         )
     needed = REFERENCE_MATRICES * M * E
-    try:
-        physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (AttributeError, ValueError, OSError):
-        return
-    if needed > physical:
+    physical = physical_memory()
+    if physical is not None and needed > physical:
         raise ResourceLimitError(
             f"the reference pipeline would need about {needed / 2**30:.1f} GiB for {M} x {E}, more than "
             f"this machine's {physical / 2**30:.1f} GiB"

@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from .._internal.validate import check_matching_shapes, check_output_fits, matrix_row_degrees
-from ..analysis.stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
+from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
+from .._internal.routes import check_output_fits
+from .stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
 from .candidates import DEFAULT_SOURCE, candidate_source, describe_sources
 from .router import PreparedCandidates, Router, check_rows
 from .selection import DEFAULT_POLICY, describe_policies

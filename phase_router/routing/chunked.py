@@ -9,7 +9,7 @@ import numpy as np
 
 from ..io.route_sinks import RouteSink
 from .router import PreparedCandidates
-from ..analysis.stats import LoadTotals
+from .stats import LoadTotals
 
 DEFAULT_CHUNK_BYTES = 64 * 2**20  # routes held in memory at once
 

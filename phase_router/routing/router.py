@@ -13,16 +13,10 @@ from typing import Any
 import numpy as np
 
 from .. import _core
-from .._internal.validate import (
-    check_choice,
-    check_count,
-    check_degree_pair,
-    check_flag,
-    check_routes_buffer,
-    check_seed,
-    check_threads,
-    show,
-)
+from .._internal.routes import check_routes_buffer
+from .._internal.scalars import check_choice, check_count, check_flag, check_seed, show
+from .._internal.threads import check_threads
+from .._internal.vectors import check_degree_pair
 from ..errors import InvalidInputError
 from .selection import DEFAULT_POLICY, Policy, policy
 from .selection.kernel import select_rows
@@ -51,6 +45,7 @@ class PreparedCandidates:
     ``_core.CandidateSource``)."""
 
     candidates: str  # the name its CandidateSource registers (routing/candidates/)
+    named_in_report = True  # the statistics name the source (all but the default do)
     s: np.ndarray
     t: np.ndarray
     k: int
@@ -66,9 +61,7 @@ class PreparedCandidates:
         self._whole_pass: np.ndarray | None = None  # a policy that is not row-local routes all rows once
         # The policy's name and options, plus what it reports about its last pass.
         self.selection_report: dict = {"policy": self.policy.name, **self.select_options}
-        from .candidates import DEFAULT_SOURCE
-
-        if self.candidates != DEFAULT_SOURCE:  # the default source goes unnamed
+        if self.named_in_report:
             self.selection_report["candidates"] = self.candidates
 
     def stats_overrides(self) -> dict:
@@ -132,6 +125,7 @@ class Router(PreparedCandidates):
     """
 
     candidates = "phase"  # registered by routing/candidates/phase.py
+    named_in_report = False  # the default source goes unnamed
 
     def __init__(self, s, t, k: int, *, seed: int = 0, row_perm: bool = False, strategy: str = "auto",
                  select: str = DEFAULT_POLICY, select_options: dict | None = None) -> None:
@@ -144,7 +138,7 @@ class Router(PreparedCandidates):
         self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
 
     def input_warnings(self) -> list[str]:
-        from ..analysis.theory import wrap_count_warning
+        from .theory import wrap_count_warning
 
         warning = wrap_count_warning(self.s, self.t, self.k)
         return [warning] if warning else []

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .._internal.validate import SCHEDULER_CONNECT_TIMEOUT, check_scheduler_address, check_worker_processes
+from .._internal.scheduler import SCHEDULER_CONNECT_TIMEOUT, check_scheduler_address, check_worker_processes
 from ..errors import InvalidInputError, PhaseRouterError
 from .candidates import SOURCES
 from .router import PreparedCandidates

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from ..analysis.stats import column_loads
+from ..routing.stats import column_loads
 from .grid import Cell
 from ..inputs.generators import degrees
 from ..analysis import like_for_like

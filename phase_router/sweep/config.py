@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, create_model, field_validator, model_validator
 
-from .._internal.validate import MAX_DIM, MAX_SEED
+from .._internal.scalars import MAX_DIM, MAX_SEED
 from ..inputs.generators import GENERATORS, spellings
 
 Count = Annotated[int, Field(ge=1, le=MAX_DIM)]

@@ -12,7 +12,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from .._internal.optional import require
 from ..errors import InvalidInputError
-from .._internal.validate import SCHEDULER_CONNECT_TIMEOUT, check_scheduler_address
+from .._internal.scheduler import SCHEDULER_CONNECT_TIMEOUT, check_scheduler_address
 from .cell import run_cell
 from .grid import Cell
 

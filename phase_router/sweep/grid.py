@@ -108,7 +108,8 @@ def check_grid_size(config: SweepConfig) -> int:
 def check_cells(cells: list[Cell]) -> None:
     """Every cell's parameters through the checks the routers and generators apply when the
     cell runs, so a value they refuse stops the sweep before its first cell, not in the middle."""
-    from .._internal.validate import check_count, check_output_fits, check_seed
+    from .._internal.routes import check_output_fits
+    from .._internal.scalars import check_count, check_seed
     from ..inputs.generators import check_params
 
     checked_inputs = set()

@@ -113,7 +113,7 @@ def parse_config(data: object, path: str | os.PathLike[str] = "<config>") -> Swe
 
 def _check_feasible(config: SweepConfig, base: Path) -> None:
     """Checks that need more than one key: sizes, file formats, kernel features."""
-    from .._internal.validate import check_output_fits
+    from .._internal.routes import check_output_fits
     from ..io.shape import matrix_file_shape
 
     dims = [s.dims for s in config.shapes]

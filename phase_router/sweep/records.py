@@ -9,7 +9,7 @@ import math
 import re
 from typing import Optional
 
-from .._internal.validate import MAX_DIM, MAX_SEED
+from .._internal.scalars import MAX_DIM, MAX_SEED
 from .cell import TIMING_FIELDS
 from .config import ALL_METRICS, METRIC_FIELDS
 from .grid import Cell

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import phase_router as pr
-from phase_router._internal.validate import max_threads
+from phase_router._internal.threads import max_threads
 
 ROOT = Path(__file__).resolve().parents[2]
 S, T = ROOT / "samples/S.pbm", ROOT / "samples/T.pbm"

@@ -48,7 +48,7 @@ def test_hash_router_collapses_where_the_phase_router_does_not() -> None:
     routing's balance (median max/mean over 5 seeds)."""
     N, k = 1024, 16
     from phase_router.analysis.metrics import max_over_mean
-    from phase_router.analysis.stats import column_loads
+    from phase_router.routing.stats import column_loads
 
     phase, hashed = [], []
     for seed in range(5):

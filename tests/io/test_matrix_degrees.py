@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import phase_router as pr
 from phase_router import _core
-from phase_router._internal.validate import dense_row_degrees, matrix_row_degrees, matrix_row_degrees_numpy
+from phase_router._internal.matrix_degrees import dense_row_degrees, matrix_row_degrees, matrix_row_degrees_numpy
 from phase_router.errors import FileFormatError, InvalidInputError
 from phase_router.io import npy as npy_module
 from phase_router.io import pbm as pbm_module

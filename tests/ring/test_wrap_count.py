@@ -1,4 +1,4 @@
-"""The k-cap theory corrected for the wrap count (analysis/theory.py, docs/SPEC.md "Theory"):
+"""The k-cap theory corrected for the wrap count (routing/theory.py, docs/SPEC.md "Theory"):
 T's arcs cover ring positions q < sum(t) mod M once more than the rest, which the old claim
 ("the cap keeps expected loads proportional to t_j") missed; tests against measurement, the MoE
 recipe that avoids it, and the warning."""
@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import phase_router as pr
-from phase_router.analysis.theory import coverage, expected_loads, wrap_count_imbalance, wrap_count_warning
+from phase_router.routing.theory import coverage, expected_loads, wrap_count_imbalance, wrap_count_warning
 from phase_router.cli import app
 from phase_router.inputs import expert_capacity, whole_wrap_capacities
 

@@ -37,9 +37,10 @@ CORPUS = ROOT / "tests" / "fuzz_corpus"
 
 # The public surface: modules whose public functions are API (docs/API.md), by module name.
 PUBLIC_MODULES = [
-    "phase_router.routing.api", "phase_router.baselines", "phase_router.analysis.stats",
+    "phase_router.routing.api", "phase_router.baselines", "phase_router.routing.stats",
+    "phase_router.routing.load_metrics",
     "phase_router.analysis.metrics", "phase_router.analysis.montecarlo", "phase_router.analysis.capacity",
-    "phase_router.analysis.compare", "phase_router.analysis.suggest", "phase_router.analysis.theory",
+    "phase_router.analysis.compare", "phase_router.analysis.suggest", "phase_router.routing.theory",
     "phase_router.inputs", "phase_router.inputs.generators", "phase_router.io", "phase_router.moe",
     "phase_router.compat", "phase_router.compat.router", "phase_router.compat.router_stats",
 ]
@@ -90,7 +91,8 @@ atexit.register(shutil.rmtree, DUMP_DIR, True)
 def recipes() -> dict[str, Recipe]:
     from phase_router import compat, io, moe
     from phase_router.compat import router
-    from phase_router.analysis import capacity, compare, metrics, montecarlo, stats, suggest, theory
+    from phase_router.analysis import capacity, compare, metrics, montecarlo, suggest
+    from phase_router.routing import stats, theory
 
     mat = dict(S=S_MAT, T=T_MAT, k=K)
     deg = dict(s=S_DEG, t=T_DEG, k=K)
@@ -207,7 +209,7 @@ def recipes() -> dict[str, Recipe]:
 
 
 # Names in the public surface that map to a differently named recipe (same function, two modules).
-RECIPE_ALIASES = {"phase_router.analysis.stats.summarize": "summarize_stats",
+RECIPE_ALIASES = {"phase_router.routing.stats.summarize": "summarize_stats",
                   "phase_router.compat.monte_carlo_stats": "monte_carlo_stats_compat",
                   "phase_router.compat.router_stats.monte_carlo_stats": "monte_carlo_stats_compat"}
 

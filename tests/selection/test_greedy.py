@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 
 from degree_cases import Case, routing_cases
 from phase_router import InvalidInputError, _core, reference, route_degrees
-from phase_router.routing.selection.greedy import route_degrees_greedy
+from phase_router.routing.greedy_api import route_degrees_greedy
 from phase_router.analysis.metrics import max_over_mean, relative_loads
 from phase_router.reference.greedy import route_degrees_greedy as reference_greedy
 

@@ -18,6 +18,7 @@ from typing import Optional
 
 import typer
 
+from ..._internal.memory import physical_memory
 from ...errors import InvalidInputError, ResourceLimitError
 
 FALLBACK_LIMIT = 4 * 2**30  # when the platform cannot tell us its physical memory
@@ -71,10 +72,8 @@ def format_size(size: int) -> str:
 
 def default_max_memory() -> int:
     """80% of physical memory: the rest is for the OS, the page cache and other processes."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.8)
-    except (AttributeError, ValueError, OSError):
-        return FALLBACK_LIMIT
+    physical = physical_memory()
+    return int(physical * 0.8) if physical is not None else FALLBACK_LIMIT
 
 
 def resident_bytes() -> int:

@@ -10,7 +10,7 @@ from typing import ClassVar, Union
 
 import numpy as np
 
-from ..._internal.validate import PackedBits
+from ...packed_bits import PackedBits
 
 
 @dataclass(frozen=True)

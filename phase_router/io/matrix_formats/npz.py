@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..._internal.validate import MAX_DIM
+from ..._internal.scalars import MAX_DIM
 from ...errors import FileFormatError
 from ..files import check_unchanged, open_input
 from .base import FileLayout, MatrixFormat

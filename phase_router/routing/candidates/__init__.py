@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ..._internal.validate import show
+from ..._internal.scalars import show
 from ...errors import InvalidInputError
 from .source import ROUTE_OPTIONS, CandidateSource
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from ... import _core
-from ..._internal.validate import check_count, check_seed, matrix_rows
+from ..._internal.matrix_degrees import matrix_rows
+from ..._internal.scalars import check_count, check_seed
 from ...errors import ShapeMismatchError
 from ..router import PreparedCandidates
 from ..selection import DEFAULT_POLICY

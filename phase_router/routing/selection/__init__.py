@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ..._internal.validate import show
+from ..._internal.scalars import show
 from ...errors import InvalidInputError
 from .policy import Option, Policy
 

@@ -6,7 +6,6 @@ pass (core_cpp/selection/policy_greedy.cpp)."""
 
 from __future__ import annotations
 
-from ..._internal.validate import check_matching_shapes, matrix_row_degrees
 from .policy import Option, Policy
 
 
@@ -37,21 +36,4 @@ POLICY = GREEDY = Policy(
                     default_help="max(1, M // 1024)"),),
     kernel_options=_kernel_options, read_report=lambda report, options: {}, scratch_bytes=_scratch_bytes,
 )
-
-
-def route_degrees_greedy(s, t, k: int, *, seed: int = 0, row_perm: bool = False, block: int | None = None,
-                         threads: int | None = None):
-    """``route_degrees(..., select="greedy")`` with an explicit ``block`` (part of the result's
-    definition; default max(1, M // 1024)). ``threads`` never changes the result."""
-    from ..api import route_degrees
-
-    return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select=GREEDY.name, threads=threads,
-                         select_options={"block": block} if block is not None else None)
-
-
-def route_greedy(S, T, k: int, **options):
-    """``route_degrees_greedy`` on the row sums of 0/1 matrices S (M x E) and T (E x M)."""
-    s, shape_S = matrix_row_degrees(S, "S")
-    t, shape_T = matrix_row_degrees(T, "T")
-    check_matching_shapes(shape_S, shape_T)
-    return route_degrees_greedy(s, t, k, **options)
+from .policy import Option, Policy

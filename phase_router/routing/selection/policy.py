@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..._internal.validate import MAX_DIM, check_choice, check_count
+from ..._internal.scalars import MAX_DIM, check_choice, check_count
 from ...errors import InvalidInputError
 
 if TYPE_CHECKING:

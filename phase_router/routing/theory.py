@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._internal.validate import check_count, check_degree_pair, check_degrees, check_vector
+from .._internal.scalars import check_count
+from .._internal.vectors import check_degree_pair, check_degrees, check_vector
 from ..errors import InvalidInputError
 
 # Warn when the expected relative loads of the two regions differ by more than this factor: 10 %

@@ -7,8 +7,12 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .. import _core
-from .._internal.validate import check_count, check_degree_pair, check_fits, check_flag, check_routes, check_seed, show
+from .._internal.memory import check_fits
+from .._internal.routes import check_routes
+from .._internal.scalars import check_count, check_flag, check_seed, show
+from .._internal.vectors import check_degree_pair
 from ..errors import InvalidInputError
+from .load_metrics import gini, max_over_mean, relative_loads
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,7 @@ class RoutingStats:
     row_range: list[int] | None = None  # [start, stop) when only those source rows were routed
     # The selection policy and what it reports (optimal: the optimum it proved).
     selection: dict = field(default_factory=dict)
-    # Facts about the inputs a user should know (e.g. the wrap-count regime, analysis/theory.py).
+    # Facts about the inputs a user should know (e.g. the wrap-count regime, routing/theory.py).
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -128,8 +132,6 @@ def stats_from_totals(totals: LoadTotals, s: np.ndarray, t: np.ndarray, *, k: in
 def _extended(totals: LoadTotals, s: np.ndarray, t: np.ndarray, M: int, E: int, ring: int) -> dict:
     """The per-routing balance fields: O(M + E log E) on vectors already at hand (a row has no route iff its
     first slot is -1, counted in LoadTotals)."""
-    from .metrics import gini, max_over_mean, relative_loads
-
     loads, active = totals.loads, totals.active
     x = loads.astype(np.float64)
     mean = float(x.mean())

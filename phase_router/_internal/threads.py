@@ -1,0 +1,31 @@
+"""Thread counts: OpenMP threads of a kernel and the threads of a seed pool."""
+
+from __future__ import annotations
+
+import os
+
+from .scalars import check_count
+
+# Threads beyond this many per core only cost start-up (results never depend on the count); far
+# beyond it, thread creation fails inside OpenMP and would take the process down.
+THREADS_PER_CORE_LIMIT = 8
+
+
+def max_threads() -> int:
+    return THREADS_PER_CORE_LIMIT * (os.cpu_count() or 1)
+
+
+def check_threads(threads: object) -> int:
+    """0 (OpenMP's default) or a positive thread count of at most 8 per core."""
+    if threads is None:
+        return 0
+    return check_count(threads, f"threads (at most {THREADS_PER_CORE_LIMIT} per core here)", minimum=0,
+                       maximum=max_threads())
+
+
+def check_workers(workers: object) -> int:
+    """Threads of a seed pool: None (one per core) or 1..8 per core, like check_threads."""
+    if workers is None:
+        return os.cpu_count() or 1
+    return check_count(workers, f"workers (at most {THREADS_PER_CORE_LIMIT} per core here)", minimum=1,
+                       maximum=max_threads())
