@@ -31,7 +31,7 @@ import numpy as np
 
 import phase_router as pr
 from phase_router.analysis.metrics import max_over_mean
-from phase_router.analysis.routers import phase_router_name
+from phase_router.analysis.routers import SELECTION_ROUTERS
 from phase_router.analysis.like_for_like import phase_counts, route
 from phase_router.errors import ResourceLimitError
 from phase_router.inputs import degrees, whole_wrap_capacities
@@ -185,7 +185,7 @@ def main() -> None:
                           "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
                           "speed": speed(args.reps, counts)}, indent=2))
         return
-    routers = [phase_router_name(p) for p in pr.routing.selection.POLICIES] + ["hash", "hash-weighted", "two-choice"]
+    routers = SELECTION_ROUTERS + ["hash", "hash-weighted", "two-choice"]
     chosen = [x for x in SCENARIOS if (not args.quick or x[0] in QUICK) and (args.large or x[0] not in LARGE)]
     results = [measure(label, make, k, range(args.seeds), routers) for label, make, k in chosen]
     document = {"version": pr.__version__, "machine": platform.machine(), "cpus": os.cpu_count(),

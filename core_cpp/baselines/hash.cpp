@@ -96,8 +96,8 @@ void hash_route_weighted(const std::uint32_t* counts, std::uint32_t M, const std
         for (std::uint64_t i = part_begin(M, part, parts); i < part_begin(M, part + 1, parts); ++i) {
             poll_cancel(i);
             const std::uint32_t n = counts[i];
-            picked.clear();
-            rows.draw(splitmix(key, i), n, taken.data(), picked);
+            picked.resize(n);
+            rows.draw(splitmix(key, i), n, taken.data(), picked.data());
             std::int32_t* row = out + i * k;
             if (bitmap_pays(n, E)) {
                 for (std::uint32_t j : picked) {

@@ -57,22 +57,18 @@ WeightedRowDraws::WeightedRowDraws(const std::uint32_t* weights, std::uint32_t E
 }
 
 void WeightedRowDraws::draw(std::uint64_t row_key, std::uint32_t n, std::uint8_t* taken,
-                            std::vector<std::uint32_t>& picked) const {
-    const std::size_t first = picked.size();
+                            std::uint32_t* picked) const {
     WideDraws draws(row_key);
-    picked.resize(first + n);
-    const std::uint32_t got =
-        alias_phase(alias_, draws, narrow_weights_.data(), alias_.total(), n, taken, picked.data() + first);
-    picked.resize(first + got);
+    std::uint32_t got = alias_phase(alias_, draws, narrow_weights_.data(), alias_.total(), n, taken, picked);
     if (got == n) return;
     std::vector<std::uint64_t> rest(weights_);
-    for (std::size_t x = first; x < picked.size(); ++x) rest[picked[x]] = 0;
+    for (std::uint32_t x = 0; x < got; ++x) rest[picked[x]] = 0;
     WeightTree tree(rest);
-    while (picked.size() - first < n) {
+    while (got < n) {
         const std::uint32_t j = tree.find(draws.bounded(tree.total()));
         tree.add(j, -static_cast<std::int64_t>(weights_[j]));
         taken[j] = 1;
-        picked.push_back(j);
+        picked[got++] = j;
     }
 }
 

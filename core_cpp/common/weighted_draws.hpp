@@ -19,12 +19,12 @@ public:
     // Targets with a positive weight: the most one row can draw.
     std::uint32_t positive() const { return positive_; }
 
-    // Row stream `row_key`'s n distinct targets (n <= positive()), appended to `picked` in draw
-    // order. Phase 1: alias draws with replacement, repeats discarded, while the picked weight is
+    // Row stream `row_key`'s n distinct targets (n <= positive()), written to picked[0, n) in
+    // draw order. Phase 1: alias draws with replacement, repeats discarded, while the picked weight is
     // at most half of the total (at most two draws per pick on average); phase 2, for rows
     // taking over half the weight: successive draws over a Fenwick tree of what is left.
     // `taken` (E bytes, all zero) is left with a 1 at each pick; the caller clears them.
-    void draw(std::uint64_t row_key, std::uint32_t n, std::uint8_t* taken, std::vector<std::uint32_t>& picked) const;
+    void draw(std::uint64_t row_key, std::uint32_t n, std::uint8_t* taken, std::uint32_t* picked) const;
 
 private:
     std::vector<std::uint64_t> weights_;

@@ -134,7 +134,13 @@ OptimalResult select_optimal(const CandidateSource& source, const OptimalOptions
             t_max = std::max(t_max, t[j]);
         }
         double lo = t_sum ? static_cast<double>(graph.required()) / static_cast<double>(t_sum) : 0.0;
-        double hi = 1.0;  // a target is a candidate of at most t_j rows, so lambda = 1 always suffices
+        // Caps at least every in-degree always suffice: lambda = 1 where no target is a candidate
+        // of more than t_j rows (the phase construction, masks), the largest in-degree / t_j where
+        // some are (hashed candidates); the margin keeps floor(hi t_j) >= in-degree in doubles.
+        double hi = 1.0;
+        for (std::uint32_t j = 0; j < E; ++j)
+            if (t[j] > 0 && graph.in_degree()[j] > t[j])
+                hi = std::max(hi, static_cast<double>(graph.in_degree()[j]) / t[j] * (1.0 + 1e-9));
         for (int step = 0; step < 40 && hi - lo > 0.25 / (static_cast<double>(t_max) * t_max); ++step) {
             const double mid = 0.5 * (lo + hi);
             for (std::uint32_t j = 0; j < E; ++j) caps[j] = static_cast<std::int64_t>(mid * t[j]);

@@ -1,10 +1,12 @@
 """Every router by name, one table for compare-hash, the seed-averaged statistics, capacity
 planning and sweeps: the phase router under each selection policy ("phase" is the default policy,
-"phase-<policy>" the others, from the policy registry) and the baselines. Each entry turns degrees into routes (M x k int32,
+"phase-<policy>" the others, from the policy registry), the other candidate sources that need only
+row sums under each policy ("<source>-candidates", "<source>-candidates-<policy>", from the source
+registry) and the baselines. Each entry turns degrees into routes (M x k int32,
 -1 padded, the format every router shares), so every metric is computed the same way for all.
 
-Adding a selection policy adds its "phase-<name>" entry here by itself; adding a baseline is one
-``_register`` line.
+Adding a selection policy or a candidate source adds its entries here by itself; adding a
+baseline is one ``_register`` line.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from .._internal.scalars import show
 from .._internal.vectors import check_degree_pair
 from ..baselines import hash_route, two_choice_route
 from ..errors import InvalidInputError
-from ..routing.router import Router
+from ..routing.candidates import DEFAULT_SOURCE, SOURCES
 from ..routing.selection import DEFAULT_POLICY, POLICIES
 
 # (s, t, k, *, seed, row_perm, strategy, threads) -> routes
@@ -47,17 +49,27 @@ def _register(name: str, function: RouterFunction, options: tuple[str, ...], sum
 PHASE_ROUTER = "phase"  # the phase router's name in this table; its other policies add a suffix
 
 
+def selection_router_name(policy: str, source: str = DEFAULT_SOURCE) -> str:
+    """A policy on a candidate source: "phase" / "phase-<policy>" on the phase construction,
+    "<source>-candidates" / "<source>-candidates-<policy>" on another source."""
+    base = PHASE_ROUTER if source == DEFAULT_SOURCE else f"{source}-candidates"
+    return base if policy == DEFAULT_POLICY else f"{base}-{policy}"
+
+
 def phase_router_name(policy: str) -> str:
     """"phase" for the default policy, "phase-<policy>" for the others."""
-    return PHASE_ROUTER if policy == DEFAULT_POLICY else f"{PHASE_ROUTER}-{policy}"
+    return selection_router_name(policy)
 
 
 DEFAULT_ROUTER = phase_router_name(DEFAULT_POLICY)  # the phase router as docs/SPEC.md defines it
 
 
-def _phase(policy: str) -> RouterFunction:
+def _selection(policy: str, source: str) -> RouterFunction:
+    prepare = SOURCES[source].prepare
+
     def run(s, t, k, *, seed, row_perm, strategy, threads):
-        return Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=policy).route_rows(threads=threads)
+        router = prepare(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=policy, select_options=None)
+        return router.route_rows(threads=threads)
     return run
 
 
@@ -71,9 +83,15 @@ def _two_choice(s, t, k, *, seed, row_perm, strategy, threads):
     return two_choice_route(s, t, k, seed=seed).routes
 
 
-for _policy in POLICIES.values():
-    _register(phase_router_name(_policy.name), _phase(_policy.name),
-              ("row_perm", "strategy") if _policy.row_local else ("row_perm",), f"phase router, {_policy.summary}")
+SELECTION_ROUTERS: list[str] = []  # every policy on every source that routes from degrees
+for _source in (source for source in SOURCES.values() if source.from_degrees):
+    for _policy in POLICIES.values():
+        _options = ("row_perm", "strategy") if _policy.row_local else ("row_perm",)
+        _name = selection_router_name(_policy.name, _source.name)
+        _register(_name, _selection(_policy.name, _source.name), tuple(x for x in _options if x in _source.accepts),
+                  f"{'phase router' if _source.name == DEFAULT_SOURCE else _source.name + ' candidates'}, "
+                  f"{_policy.summary}")
+        SELECTION_ROUTERS.append(_name)
 _register("hash", _hash(False), (), "keyed hash, k distinct targets uniform over [0, E)")
 _register("hash-weighted", _hash(True), (), "keyed hash, targets in proportion to t_j")
 _register("two-choice", _two_choice, (), "power of two choices (sequential, global loads)")

@@ -43,12 +43,14 @@ def optimum(candidates: np.ndarray, t, k: int, relative: bool = False) -> Fracti
     flow, rows, sink_edges, required = _graph(candidates, k)
     t = [int(x) for x in t]
     if relative:
-        values = sorted({Fraction(0)} | {Fraction(L, tj) for tj in set(t) if tj > 0 for L in range(tj + 1)})
+        # every ratio a load can have: up to t_j, or up to j's in-degree where more rows list j
+        top = max([tj for tj in t] + [int(x) for x in candidates.sum(axis=0)])
+        values = sorted({Fraction(0)} | {Fraction(L, tj) for tj in set(t) if tj > 0 for L in range(top + 1)})
         caps_of = lambda lam: [int(lam * tj) for tj in t]  # noqa: E731  floor(lambda t_j), exact
     else:
         values = [Fraction(L) for L in range(M + 1)]
         caps_of = lambda lam: [int(lam)] * E  # noqa: E731
-    lo, hi = 0, len(values) - 1  # the last value (caps t_j, or M) is always feasible
+    lo, hi = 0, len(values) - 1  # the last value (caps of every in-degree, or M) is always feasible
     while lo < hi:
         mid = (lo + hi) // 2
         if _feasible(flow, sink_edges, caps_of(values[mid]), required, M, E):

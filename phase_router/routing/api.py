@@ -18,7 +18,8 @@ from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
 from .._internal.routes import check_output_fits
 from .stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
 from .candidates import DEFAULT_SOURCE, candidate_source, describe_sources
-from .router import PreparedCandidates, Router, check_rows
+from ..errors import InvalidInputError
+from .router import PreparedCandidates, check_rows
 from .selection import DEFAULT_POLICY, describe_policies
 
 
@@ -87,26 +88,27 @@ def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, sele
 
 def route_degrees(s: Any, t: Any, k: int, *, seed: int = 0, row_perm: bool = False, select: str = DEFAULT_POLICY,
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
-                  out: NDArray[np.int32] | None = None, select_options: dict[str, Any] | None = None) -> Routing:
+                  out: NDArray[np.int32] | None = None, select_options: dict[str, Any] | None = None,
+                  candidates: str = DEFAULT_SOURCE) -> Routing:
     """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
-    with M = len(s) and E = len(t), by the phase construction. Options as for ``route``; select
-    is one of the policies below."""
-    return _route(s, t, k, seed, row_perm, select, select_options, strategy, rows, threads, out,
-                  time.perf_counter(), {})
-
-
-def _route(s: Any, t: Any, k: int, seed: int, row_perm: bool, select: str, select_options: dict[str, Any] | None,
-           strategy: str, rows: Any, threads: int | None, out: NDArray[np.int32] | None, started: float,
-           timings_ms: dict[str, float]) -> Routing:
-    prepare_start = time.perf_counter()
-    router = Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
-                    select_options=select_options)
-    timings_ms["prepare"] = (time.perf_counter() - prepare_start) * 1e3
-    return _run(router, rows, threads, out, started, timings_ms)
+    with M = len(s) and E = len(t). Options as for ``route``; select is one of the policies
+    below, candidates one of the sources that need only row sums (the phase construction by
+    default)."""
+    started = time.perf_counter()
+    source = candidate_source(candidates)
+    if not source.from_degrees:
+        raise InvalidInputError(f"candidates={source.name!r} needs the matrices themselves: use route(S, T, k, "
+                                f"candidates={source.name!r})")
+    source.check_route_options({"row_perm": row_perm is not False,
+                                "strategy": not (isinstance(strategy, str) and strategy == "auto")})
+    router = source.prepare(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
+                            select_options=select_options)
+    return _run(router, rows, threads, out, started, {"prepare": (time.perf_counter() - started) * 1e3},
+                stacklevel=3)
 
 
 def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArray[np.int32] | None, started: float,
-         timings_ms: dict[str, float], stacklevel: int = 4) -> Routing:
+         timings_ms: dict[str, float], stacklevel: int) -> Routing:
     """Selection on the prepared candidates, then statistics; warnings point at the caller of
     route()/route_degrees() (stacklevel)."""
     start, stop = check_rows(rows, router.M)
@@ -137,4 +139,4 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
 _POLICIES_DOC = "\n\n    Selection policies (select=):\n" + describe_policies("    ")
 _SOURCES_DOC = "\n\n    Candidate sources (candidates=):\n" + describe_sources("    ")
 route.__doc__ = f"{(route.__doc__ or '').rstrip()}{_POLICIES_DOC}{_SOURCES_DOC}\n"
-route_degrees.__doc__ = f"{(route_degrees.__doc__ or '').rstrip()}{_POLICIES_DOC}\n"
+route_degrees.__doc__ = f"{(route_degrees.__doc__ or '').rstrip()}{_POLICIES_DOC}{_SOURCES_DOC}\n"

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import phase_router as pr
 from phase_router import _core
+from phase_router.analysis.routers import ROUTERS, phase_router_name
 from phase_router.cli import app
 from phase_router.cli.memory.route import route_parts
 from phase_router.errors import InvalidInputError
@@ -157,6 +158,11 @@ def _plugin_files() -> dict[str, set[Path]]:
     return files
 
 
+# Router-table names that are not the phase router under a policy (hash, two-choice, ...): a
+# candidate source may share one (candidates="hash" draws what the "hash-weighted" router draws).
+BASELINE_ROUTERS = set(ROUTERS) - {phase_router_name(name) for name in POLICIES}
+
+
 @pytest.mark.parametrize("name", sorted(set(POLICIES) | set(SOURCES)))
 def test_no_module_outside_a_plugin_branches_on_its_name(name: str) -> None:
     allowed = _plugin_files()[name]
@@ -164,7 +170,10 @@ def test_no_module_outside_a_plugin_branches_on_its_name(name: str) -> None:
     for path in sorted(PACKAGE.rglob("*.py")):
         if path in allowed or (PACKAGE / "reference") in path.parents:
             continue
-        offenders += [f"{path.relative_to(PACKAGE)}:{hit}" for hit in name_branches(path.read_text(), name)]
+        hits = name_branches(path.read_text(), name)
+        if name in BASELINE_ROUTERS:  # the same word names a baseline router: only branches on candidates count
+            hits = [hit for hit in hits if "candidates" in hit]
+        offenders += [f"{path.relative_to(PACKAGE)}:{hit}" for hit in hits]
     assert not offenders, "branches on a plugin's name outside its module:\n" + "\n".join(offenders)
 
 
