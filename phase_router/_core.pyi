@@ -20,6 +20,9 @@ class CandidateSource:
 class MaskCandidates(CandidateSource):
     def __init__(self, offsets: ArrayLike, targets: ArrayLike, E: int, t: ArrayLike) -> None: ...
 
+class HashCandidates(CandidateSource):
+    def __init__(self, s: ArrayLike, t: ArrayLike, seed: int) -> None: ...
+
 class Router(CandidateSource):
     def __init__(self, s: ArrayLike, t: ArrayLike, k: int, seed: int, row_perm: bool = ..., strategy: int = ...,
                  checkpoint_budget: int = ...) -> None: ...

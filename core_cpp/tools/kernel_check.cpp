@@ -1,9 +1,9 @@
 // Standalone kernel exerciser for sanitizer and valgrind runs (make sanitize): drives every
 // kernel over many shapes, including non-multiples of 64, k > E, empty and full rows: the Router
 // (dense/sparse/auto, row ranges, thread counts, checkpoint strides), every selection policy
-// (random, greedy, balanced, optimal) on every candidate source (the phase Router and
-// MaskCandidates), packed_row_degrees, dense_row_degrees, the P1 scan, route_summary, and the hash
-// and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
+// (random, greedy, balanced, optimal) on every candidate source (the phase Router,
+// MaskCandidates and HashCandidates), packed_row_degrees, dense_row_degrees, the P1 scan,
+// route_summary, and the hash and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
 // read would be likely to break. The sanitizers catch the
 // memory errors themselves; the invariants make the run fail on wrong results too.
 // Usage: kernel_check [small]   ("small": fewer and smaller shapes, for valgrind)
@@ -17,6 +17,7 @@
 
 #include "baselines/hash.hpp"
 #include "baselines/two_choice.hpp"
+#include "candidates/hash_candidates.hpp"
 #include "candidates/mask_candidates.hpp"
 #include "common/cancellation.hpp"
 #include "common/splitmix.hpp"
@@ -156,15 +157,19 @@ struct Policies {
 // Every selection policy on one candidate source. Random keeps min(k, c_i) per row, so its row
 // counts are the c_i-bound every policy must meet exactly; the proven optimum's maximum load is at
 // most every other policy's.
-Policies check_policies(const CandidateSource& source, const Case& c, std::uint64_t pairs, const std::string& what) {
+// `within_t`: the source never lists target j for more than t_j rows (the phase construction's
+// arcs, and masks built from them), so no load can exceed t_j.
+Policies check_policies(const CandidateSource& source, const Case& c, std::uint64_t pairs, const std::string& what,
+                        bool within_t = true) {
     const std::uint32_t M = c.M, E = c.E, k = c.k;
     const std::uint32_t* t_ptr = source.target_degrees();
     const std::vector<std::uint32_t> t(t_ptr, t_ptr + E);
+    const std::vector<std::uint32_t>* cap = within_t ? &t : nullptr;
     Policies p;
     p.random.assign(std::size_t{M} * k, 7);
     select_random(source, c.seed, k, 0, M, 2, p.random.data());
     const auto counts = row_counts(p.random, M, k);
-    check_rows(p.random, M, E, k, counts, &t, true, what + " random");
+    check_rows(p.random, M, E, k, counts, cap, true, what + " random");
 
     GreedyOptions g;
     g.k = k;
@@ -173,12 +178,12 @@ Policies check_policies(const CandidateSource& source, const Case& c, std::uint6
     g.threads = 2;
     p.greedy.assign(std::size_t{M} * k, 7);
     select_greedy(source, g, p.greedy.data());
-    check_rows(p.greedy, M, E, k, counts, &t, false, what + " greedy");
+    check_rows(p.greedy, M, E, k, counts, cap, false, what + " greedy");
     expect(row_counts(p.greedy, M, k) == counts, what + " greedy keeps min(k, c_i)");
     g.block = 0;  // the default, computed from M
     Routes greedy_default(std::size_t{M} * k, 7);
     select_greedy(source, g, greedy_default.data());
-    check_rows(greedy_default, M, E, k, counts, &t, false, what + " greedy default block");
+    check_rows(greedy_default, M, E, k, counts, cap, false, what + " greedy default block");
 
     if (pairs > 200000) return p;  // balanced and optimal: the smaller shapes are enough
     BalancedOptions b;
@@ -188,7 +193,7 @@ Policies check_policies(const CandidateSource& source, const Case& c, std::uint6
     BalancedReport report;
     p.balanced.assign(std::size_t{M} * k, 7);
     select_balanced(source, b, p.balanced.data(), &report);
-    check_rows(p.balanced, M, E, k, counts, &t, true, what + " balanced");
+    check_rows(p.balanced, M, E, k, counts, cap, true, what + " balanced");
     expect(row_counts(p.balanced, M, k) == counts, what + " balanced keeps min(k, c_i)");
     expect(report.max_load == max_load(p.balanced, E), what + " balanced reports its max load");
 
@@ -198,7 +203,7 @@ Policies check_policies(const CandidateSource& source, const Case& c, std::uint6
     o.threads = 2;
     p.optimal.assign(std::size_t{M} * k, 7);
     const OptimalResult best = select_optimal(source, o, p.optimal.data());
-    check_rows(p.optimal, M, E, k, counts, &t, true, what + " optimal");
+    check_rows(p.optimal, M, E, k, counts, cap, true, what + " optimal");
     expect(row_counts(p.optimal, M, k) == counts, what + " optimal keeps min(k, c_i)");
     const std::uint64_t optimum = max_load(p.optimal, E);
     expect(best.denominator == 1 && static_cast<std::uint64_t>(best.numerator) == optimum,
@@ -209,7 +214,7 @@ Policies check_policies(const CandidateSource& source, const Case& c, std::uint6
     o.relative = true;
     Routes relative(std::size_t{M} * k, 7);
     select_optimal(source, o, relative.data());
-    check_rows(relative, M, E, k, counts, &t, true, what + " optimal relative");
+    check_rows(relative, M, E, k, counts, cap, true, what + " optimal relative");
     return p;
 }
 
@@ -276,6 +281,26 @@ void check_router(const Case& c) {
     }
     two_choice_route(limit.data(), c.M, ones.data(), c.E, c.k, c.seed, hashed.data());
     check_rows(hashed, c.M, c.E, c.k, limit, nullptr, false, what + " two-choice");
+
+    // Hashed candidates: every policy on them, and each row is the weighted hash router's picks
+    // for the count min(s_i, P), by random access (row_candidates) as by the policies' visits.
+    const HashCandidates hashed_source(s.data(), c.M, t.data(), c.E, c.seed);
+    check_policies(hashed_source, c, pairs, what + " hash candidates", false);
+    if (positive > 0) {
+        std::vector<std::uint32_t> counts(s);
+        for (auto& x : counts) x = std::min(x, positive);
+        const std::uint32_t width = std::max<std::uint32_t>(1, *std::max_element(counts.begin(), counts.end()));
+        Routes picks(std::size_t{c.M} * width);
+        hash_route_weighted(counts.data(), c.M, t.data(), c.E, width, c.seed, 2, picks.data());
+        CandidateScratch scratch;
+        std::vector<std::uint32_t> row(std::max<std::uint32_t>(1, hashed_source.max_candidates()));
+        for (std::uint32_t i = 0; i < c.M; ++i) {
+            const std::uint32_t n = hashed_source.row_candidates(i, scratch, row.data());
+            bool same = n == counts[i];
+            for (std::uint32_t x = 0; same && x < n; ++x) same = static_cast<std::int32_t>(row[x]) == picks[std::size_t{i} * width + x];
+            expect(same, what + ": hash candidates of row " + std::to_string(i) + " are not the weighted hash picks");
+        }
+    }
 }
 
 void check_packed_row_degrees(std::uint32_t rows, std::uint32_t width, std::uint64_t key) {

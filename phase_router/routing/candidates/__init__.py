@@ -25,6 +25,7 @@ def register(module: str) -> None:
 
 register("phase")  # the default: the first registered
 register("mask")
+register("hash")
 
 DEFAULT_SOURCE = next(iter(SOURCES))
 
