@@ -1,6 +1,6 @@
 // phase_router._core: thin pybind11 wrappers that take NumPy buffers, release the GIL and call the
 // core. Each concept binds itself in its own file (concepts.def lists them). Friendly messages for
-// bad input live in Python (phase_router/_internal/validate.py); here only one-line ValueErrors.
+// bad input live in Python (phase_router/_internal/, one module per concern); here only one-line ValueErrors.
 #include <pybind11/pybind11.h>
 
 namespace py = pybind11;
