@@ -15,7 +15,7 @@ from .intervals import mean_interval, paired_difference
 from .like_for_like import RULE, candidate_matrix, check_feasible, phase_counts, route
 from .metrics import (dropped_fraction, gini, max_load_per_t, max_over_mean, relative_max_over_mean,
                       relative_spread)
-from .routers import DEFAULT_ROUTER, ROUTERS, as_degrees, check_router_names
+from .routers import BASELINE_ROUTERS, DEFAULT_ROUTER, PHASE_ROUTERS, as_degrees, check_router_names
 from .._internal.routes import check_output_fits
 from .._internal.scalars import check_count
 from .._internal.seeds import check_seeds
@@ -29,7 +29,9 @@ PERCENTILES = ((50, 1), (90, 100), (99, 1000))
 
 
 def default_routers() -> tuple[str, ...]:
-    return tuple(ROUTERS)
+    """The phase router under every policy and the baselines; the other candidate sources'
+    routers (ROUTERS lists them too) are compared when named."""
+    return (*PHASE_ROUTERS, *BASELINE_ROUTERS)
 
 
 def _seed_metrics(loads: np.ndarray, t: np.ndarray, active: int, M: int, k: int) -> dict:

@@ -84,6 +84,9 @@ def _two_choice(s, t, k, *, seed, row_perm, strategy, threads):
 
 
 SELECTION_ROUTERS: list[str] = []  # every policy on every source that routes from degrees
+# The phase router under every policy: with the baselines, what compare-hash compares by default
+# (its memory estimate counts the phase construction's state and the baselines' scratch).
+PHASE_ROUTERS: list[str] = []
 for _source in (source for source in SOURCES.values() if source.from_degrees):
     for _policy in POLICIES.values():
         _options = ("row_perm", "strategy") if _policy.row_local else ("row_perm",)
@@ -92,9 +95,12 @@ for _source in (source for source in SOURCES.values() if source.from_degrees):
                   f"{'phase router' if _source.name == DEFAULT_SOURCE else _source.name + ' candidates'}, "
                   f"{_policy.summary}")
         SELECTION_ROUTERS.append(_name)
+        if _source.name == DEFAULT_SOURCE:
+            PHASE_ROUTERS.append(_name)
 _register("hash", _hash(False), (), "keyed hash, k distinct targets uniform over [0, E)")
 _register("hash-weighted", _hash(True), (), "keyed hash, targets in proportion to t_j")
 _register("two-choice", _two_choice, (), "power of two choices (sequential, global loads)")
+BASELINE_ROUTERS = [name for name in ROUTERS if name not in SELECTION_ROUTERS]
 
 
 def router(name: str) -> NamedRouter:

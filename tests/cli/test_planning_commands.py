@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from phase_router.analysis.capacity import moe_capacity
-from phase_router.analysis.routers import ROUTERS
+from phase_router.analysis.routers import BASELINE_ROUTERS, PHASE_ROUTERS
 from phase_router.cli import app
 from phase_router.inputs import generate
 from phase_router.io import read_pbm
@@ -53,14 +53,15 @@ def test_compare_hash_json_and_csv(inputs, tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert len(report) == 2
     for entry in report:
-        # every router of the one table: the phase router under each policy, and the baselines
-        assert set(entry["routers"]) == set(ROUTERS)
-        assert {"phase", "phase-greedy", "phase-balanced", "phase-optimal", "hash", "hash-weighted", "two-choice"} <= set(ROUTERS)
+        # by default the phase router under each policy, and the baselines (the routers of the one
+        # table on other candidate sources are compared when named)
+        assert set(entry["routers"]) == set(PHASE_ROUTERS) | set(BASELINE_ROUTERS)
+        assert {"phase", "phase-greedy", "phase-balanced", "phase-optimal", "hash", "hash-weighted", "two-choice"} <= set(entry["routers"])
         assert entry["rule"].startswith("r_i = min(k, c_i)") and entry["feasible"] == "all"
         best = min(entry["routers"], key=lambda r: entry["routers"][r]["max_over_mean"])
         assert entry["verdict"][0].startswith(f"max/mean load (lower is better): best {best} ")
         assert all(len(row["max_over_mean_ci"]) == 2 for row in entry["routers"].values())
-    assert len(out.read_text().splitlines()) == 1 + 2 * len(ROUTERS)
+    assert len(out.read_text().splitlines()) == 1 + 2 * len(PHASE_ROUTERS + BASELINE_ROUTERS)
 
 
 def test_compare_hash_table_has_a_verdict(inputs) -> None:
