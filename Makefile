@@ -30,6 +30,17 @@ demo: $(STAMP)
 test: $(STAMP)
 	HYPOTHESIS_PROFILE=ci $(PY) -m pytest
 
+# the documentation site (mkdocs.yml) into build/site, every warning an error: README.md as its
+# home page, the CLI reference rendered from the commands, the API reference from the docstrings.
+.PHONY: docs
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	touch $@
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --clean
+
 bench: $(STAMP)
 	$(PY) benchmarks/bench_route.py
 

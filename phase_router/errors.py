@@ -25,7 +25,13 @@ class ShapeMismatchError(InvalidInputError):
 
 
 class InputFileError(InvalidInputError):
-    """A file cannot be used: missing, unreadable, or malformed. The message names the file."""
+    """A file cannot be used: missing, unreadable, or malformed. The message names the file.
+
+    Args:
+        path: the file, as the user named it (kept as ``self.path``).
+        problem: what is wrong with it, one line (kept as ``self.problem``); the message is
+            ``"{path}: {problem}"``.
+    """
 
     def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
         self.path = os.fspath(path)
@@ -34,7 +40,12 @@ class InputFileError(InvalidInputError):
 
 
 class FileFormatError(InputFileError):
-    """A file's content does not follow its format (bad magic, truncated, bad values, ...)."""
+    """A file's content does not follow its format (bad magic, truncated, bad values, ...).
+
+    Args:
+        path: the file, as the user named it.
+        problem: what is wrong with its content, one line.
+    """
 
 
 class ResourceLimitError(PhaseRouterError):

@@ -15,7 +15,12 @@ from .errors import InvalidInputError
 @dataclass(frozen=True)
 class PackedBits:
     """A binary matrix stored as ``np.packbits(matrix, axis=1)``: rows of ceil(width / 8) bytes,
-    most significant bit first. ``width`` is the true number of columns; bits past it are ignored."""
+    most significant bit first. ``route`` reads its row sums without unpacking it.
+
+    Args:
+        bits: uint8, rows x ceil(width / 8): the packed rows.
+        width: the true number of columns; bits past it are ignored.
+    """
 
     bits: np.ndarray
     width: int

@@ -5,8 +5,9 @@ the package is imported, after the plain generators:
 - ``adversarial``, this project's two-phase input: route ``uniform`` inputs once (same k, seed
   and density); S2 is that first phase's routing matrix O (row i: the targets it was given) and
   T2 its transpose, so the second phase's degrees are the first phase's fan-outs and column loads.
-- ``two-phase-original``, the phase router's variant of the original system's two-phase
-  construction (inputs/two_phase_original.py holds the construction for any router)."""
+- ``two-phase-original``, the phase router's variant of the two-phase construction of the
+  original system, TSltd/bitpacked_phase_router (inputs/two_phase_original.py holds the
+  construction for any router)."""
 
 from __future__ import annotations
 

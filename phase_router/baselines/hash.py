@@ -15,9 +15,22 @@ from .counts import as_routing, checked_inputs
 
 def hash_route(s, t, k: int, *, seed: int = 0, weighted: bool = False, counts=None,
                threads: int | None = None) -> Routing:
-    """Source i takes counts[i] distinct targets by keyed hash: uniform over [0, E), or with
-    probability proportional to t_j (sampling without replacement). Degrees as for
-    ``route_degrees``; only t matters for the weights and only s for the default counts."""
+    """The hash baseline: source i takes counts[i] distinct targets by keyed hash, uniformly over
+    [0, E) or with probability proportional to t_j (sampling without replacement).
+    Stateless and row-parallel (docs/BASELINES.md).
+
+    Args:
+        s: source degrees, as for ``route_degrees``; only the default counts use them.
+        t: target degrees; only the weights use them (``weighted=True``).
+        k: the fan-out cap, at least 1 (the width of ``routes``).
+        seed: any integer in [0, 2^64).
+        weighted: draw targets in proportion to t_j instead of uniformly.
+        counts: routes per source, each in [0, k]; None for min(k, s_i).
+        threads: worker threads, None or 0 for all cores; the routes never depend on it.
+
+    Returns:
+        A ``Routing`` in the phase router's format, with its ``RoutingStats``.
+    """
     started = time.perf_counter()
     s, t, k, seed, counts = checked_inputs(s, t, k, seed, counts, weighted)
     threads = check_threads(threads)

@@ -1,4 +1,5 @@
-"""The original system's hash router, redefined portably: source i takes k random targets among
+"""The hash router of the original system (TSltd/bitpacked_phase_router), redefined portably:
+source i takes k random targets among
 S[i] AND T[i] of the raw square matrices (no alignment, rotation or transpose: T's row i is
 read as if it were a mask over source i's targets). It is the baseline the original's stress test
 compared against, kept here so that comparison can be rerun as it was; docs/BASELINES.md says why

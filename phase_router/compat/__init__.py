@@ -1,4 +1,5 @@
-"""The original system's Python API, so that its users switch by changing one import line.
+"""The Python API of the original system, the public repository TSltd/bitpacked_phase_router,
+so that its users switch by changing one import line.
 
 The original shipped two modules: a compiled ``router`` (routing into a caller's int32 array) and
 ``router_stats`` (seed-averaged statistics). Both are here under their names::

@@ -1,4 +1,5 @@
-"""Checks and conversions for the original's argument forms: a caller's routes buffer, packed
+"""Checks and conversions for the argument forms of the original (TSltd/bitpacked_phase_router): a
+caller's routes buffer, packed
 64-bit words, and permutations. Each refusal is one line naming the argument."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""A drop-in for the original system's compiled ``router`` module: its functions, argument names
+"""A drop-in for the compiled ``router`` module of the original system (the public repository
+TSltd/bitpacked_phase_router): its functions, argument names
 and defaults, routes written in place into the caller's int32 array, and its stats dict::
 
     from phase_router.compat import router                 # was: import router
@@ -50,7 +51,12 @@ def left_align_rows(S_np: Any, /) -> np.ndarray:
     """Step 1 of the construction: each row's ones moved to its first columns (row sums kept).
 
     A 0/1 matrix in (M x E; the original took only N x N), a new uint8 matrix of the same shape
-    out. Values other than 0 and 1 are refused (the original counted a 2 as two ones)."""
+    out. Values other than 0 and 1 are refused (the original, TSltd/bitpacked_phase_router,
+    counted a 2 as two ones).
+
+    Args:
+        S_np: the 0/1 matrix, M x E.
+    """
     degrees, (M, E) = matrix_row_degrees(S_np, "S_np")
     check_fits(M * E, f"a {M} x {E} uint8 matrix", "use a smaller matrix")
     return (np.arange(E)[None, :] < degrees.astype(np.int64)[:, None]).astype(np.uint8)
@@ -59,7 +65,12 @@ def left_align_rows(S_np: Any, /) -> np.ndarray:
 def pack_bits(M_np: Any, /) -> np.ndarray:
     """A 0/1 matrix (rows x width) as 64-bit words, the original's layout: uint64 array of shape
     (rows, ceil(width / 64)), bit b of word w holding column 64 w + b, unused high bits 0.
-    Values other than 0 and 1 are refused (the original read any nonzero as 1)."""
+    Values other than 0 and 1 are refused (the original, TSltd/bitpacked_phase_router, read any
+    nonzero as 1).
+
+    Args:
+        M_np: the 0/1 matrix, rows x width.
+    """
     bits = _dense_bits(M_np, "M_np")
     rows, width = bits.shape
     words = words_per_row(width)
@@ -76,7 +87,8 @@ def pack_bits(M_np: Any, /) -> np.ndarray:
 def pack_and_route(S_np: Any, T_np: Any, k: int, routes_np: np.ndarray, dump: bool = False, prefix: str = "dump",
                    validate: bool = False, seed: int = 0) -> dict:
     """Route the sources (rows of S_np) to the targets (rows of T_np), at most k each, writing the
-    routes into routes_np in place; return the original's stats dict.
+    routes into routes_np in place; return the original's stats dict (the original is the
+    public repository TSltd/bitpacked_phase_router).
 
     S_np: M x E 0/1 matrix, T_np: E x M (the original's N x N is the case M = E = N); only their
     row sums are used, as the original's own left-alignment made it. routes_np: the caller's
@@ -125,7 +137,8 @@ def route_packed_with_stats(S_bits: Any, T_bits: Any, row_perm: Any, col_perm_S:
                             row_perm_T: Any, k: int, routes: np.ndarray, validate: bool = False,
                             debug_prefix: str = "", seed: int = 0) -> dict:
     """Route from packed words (the output of ``pack_bits``, usually of ``left_align_rows``),
-    writing into `routes` in place; return the stats dict.
+    writing into `routes` in place; return the stats dict of the original
+    (TSltd/bitpacked_phase_router).
 
     S_bits: M rows of ceil(E / 64) 64-bit words; T_bits: E rows of ceil(M / 64) words (the
     original's N x NB(N) both). Used: each row's number of ones. Not used: where the ones sit in a
@@ -165,7 +178,7 @@ def route_packed_with_stats(S_bits: Any, T_bits: Any, row_perm: Any, col_perm_S:
 def phase_router_bitpacked(N: int, k: int, NB_words: int, S_bits: Any, T_bits: Any, row_perm: Any, col_perm_S: Any,
                            col_perm_T: Any, row_perm_T: Any, routes: np.ndarray, debug_prefix: str | None = None,
                            seed_base: int = 0) -> None:
-    """The original's core kernel entry: N x N packed words in, routes written into `routes`
+    """The core kernel entry of the original (TSltd/bitpacked_phase_router): N x N packed words in, routes written into `routes`
     (N x k int32) in place, nothing returned.
 
     N and NB_words must agree with S_bits and T_bits, each N rows of NB_words = ceil(N / 64) words
@@ -196,7 +209,7 @@ def phase_router_bitpacked(N: int, k: int, NB_words: int, S_bits: Any, T_bits: A
 
 def router(S: Any, T: Any, k: int, routes: np.ndarray, validate: bool = False, debug_prefix: str = "",
            seed: int = 0) -> None:
-    """The original's plain entry (``router.router``): like ``pack_and_route`` but returning
+    """The plain entry (``router.router``) of the original (TSltd/bitpacked_phase_router): like ``pack_and_route`` but returning
     nothing. debug_prefix is checked (a string) and not used, as in the original's released build.
 
     Used: the row sums of S (M x E) and T (E x M), k and seed (0: a fresh seed per call, as the

@@ -1,4 +1,5 @@
-"""The original system's statistics module (its router_stats.py), under its names, signatures
+"""The original system's statistics module (its router_stats.py; the original is the public
+repository TSltd/bitpacked_phase_router), under its names, signatures
 and defaults, returning its fields — computed with this project's routing and corrected formulas
 where the original's were wrong. docs/COMPAT.md lists every difference.
 
@@ -59,7 +60,20 @@ def _loads(s: np.ndarray, t: np.ndarray, k: int, num_samples: int, seed_base: in
 
 
 def sample_many(S, T, k: int, num_samples: int = 16, seed_base: int = 42, *, select: str = "random") -> np.ndarray:
-    """Column loads of `num_samples` routings (seeds seed_base + i): shape (num_samples, E)."""
+    """Column loads of `num_samples` routings (seeds seed_base + i), as the original's
+    (TSltd/bitpacked_phase_router) ``sample_many``.
+
+    Args:
+        S: the sources: an M x E 0/1 matrix (NumPy, PackedBits) or the source degree vector s.
+        T: the targets: an E x M 0/1 matrix or the target degree vector t.
+        k: the fan-out cap, at least 1.
+        num_samples: how many routings (seeds).
+        seed_base: sample i uses seed seed_base + i.
+        select: the selection policy of each routing (``route`` lists them).
+
+    Returns:
+        int64 loads of shape (num_samples, E).
+    """
     s, t = _degrees(S, T)
     return _loads(s, t, check_count(k, "k"), num_samples, seed_base, select)
 
@@ -94,7 +108,17 @@ def monte_carlo_stats(S, T, k: int, num_samples: int = 32, seed_base: int = 42, 
                       select: str = "random") -> dict:
     """Seed-averaged column-load statistics: the original's fields (mean_load, std_load, p95_load,
     max_load, temporal_skew, global_skew, ideal_mean, bias, relative_error, raw_samples,
-    num_samples, k, N) plus M and E."""
+    num_samples, k, N) plus M and E. The original is the public repository
+    TSltd/bitpacked_phase_router.
+
+    Args:
+        S: the sources: an M x E 0/1 matrix (NumPy, PackedBits) or the source degree vector s.
+        T: the targets: an E x M 0/1 matrix or the target degree vector t.
+        k: the fan-out cap, at least 1.
+        num_samples: how many routings are averaged.
+        seed_base: sample i uses seed seed_base + i.
+        select: the selection policy of each routing (``route`` lists them).
+    """
     s, t = _degrees(S, T)
     k = check_count(k, "k")
     loads = _loads(s, t, k, num_samples, seed_base, select)
@@ -107,7 +131,18 @@ def estimate_expert_capacity(S, T, k: int, confidence: float = 0.95, num_samples
     """The original's per-column capacity at a percentile (mean_capacity, required_capacity,
     headroom, utilization, confidence_level, raw_samples, k, N), plus joint_required_capacity: one
     capacity under which every column stays at once in `confidence` of the samples (the
-    original's per-column percentiles hold only marginally; see docs/COMPAT.md)."""
+    original's per-column percentiles hold only marginally; see docs/COMPAT.md). The original is
+    the public repository TSltd/bitpacked_phase_router.
+
+    Args:
+        S: the sources: an M x E 0/1 matrix (NumPy, PackedBits) or the source degree vector s.
+        T: the targets: an E x M 0/1 matrix or the target degree vector t.
+        k: the fan-out cap, at least 1.
+        confidence: the percentile as a fraction, in (0, 1).
+        num_samples: how many routings are sampled.
+        seed_base: sample i uses seed seed_base + i.
+        select: the selection policy of each routing (``route`` lists them).
+    """
     if not isinstance(confidence, (int, float)) or not 0 < float(confidence) < 1:
         raise InvalidInputError(f"confidence must be in (0, 1), got {confidence!r}")
     s, t = _degrees(S, T)
@@ -132,7 +167,14 @@ def validate_routing_inputs(S, T, k: int) -> dict:
     """The original's checks (warnings, is_valid, empty_rows, empty_cols, skew_ratio) for any
     M x E / E x M pair: empty_rows are sources with s_i = 0, empty_cols targets with t_j = 0
     (unreachable: a target's row of T is what the router reads), and a warning when the inputs
-    sit in the wrap-count regime."""
+    sit in the wrap-count regime. The original is the public repository
+    TSltd/bitpacked_phase_router.
+
+    Args:
+        S: the sources: an M x E 0/1 matrix (NumPy, PackedBits) or the source degree vector s.
+        T: the targets: an E x M 0/1 matrix or the target degree vector t.
+        k: the fan-out cap to check against.
+    """
     found: list[str] = []
     try:
         s, t = _degrees(S, T)
@@ -162,7 +204,20 @@ def suggest_k_for_balance(S, T, target_skew: float = 1.5, min_k: int = 8, max_k:
     """The original's binary search for the smallest k in [min_k, max_k] with global_skew <=
     target_skew (recommended_k, achieved_skew, target_skew, search_results, stats, success,
     num_evaluations). Corrected: `success` and achieved_skew come from samples_per_k * 2 fresh
-    seeds the search never saw (a search over noisy estimates otherwise reports a lucky k)."""
+    seeds the search never saw (a search over noisy estimates otherwise reports a lucky k). The
+    original is the public repository TSltd/bitpacked_phase_router.
+
+    Args:
+        S: the sources: an M x E 0/1 matrix (NumPy, PackedBits) or the source degree vector s.
+        T: the targets: an E x M 0/1 matrix or the target degree vector t.
+        target_skew: the largest acceptable global_skew (max/mean of the mean loads), >= 1.
+        min_k: the smallest k searched.
+        max_k: the largest k searched.
+        samples_per_k: routings (seeds) per k tried; the check uses twice as many fresh ones.
+        seed_base: sample i uses seed seed_base + i.
+        verbose: print each k tried and its skew, as the original did.
+        select: the selection policy of each routing (``route`` lists them).
+    """
     target_skew = check_real(target_skew, "target_skew (max/mean)", minimum=1.0)
     verbose = check_flag(verbose, "verbose")
     s, t = _degrees(S, T)
@@ -195,7 +250,17 @@ def analyze_routing_distribution(S, T, k_values=None, samples_per_k: int = 20, s
                                  select: str = "random") -> dict:
     """Per k: global_skew, mean_load, max_load, std_load, p95_load, total_routes, edge_density
     and theoretical_density (corrected: the expected routes sum(min(k, E[c_i])) / (M E) instead of
-    the original's k / N), plus the input validation."""
+    the original's k / N), plus the input validation. The original is the public repository
+    TSltd/bitpacked_phase_router.
+
+    Args:
+        S: the sources: an M x E 0/1 matrix (NumPy, PackedBits) or the source degree vector s.
+        T: the targets: an E x M 0/1 matrix or the target degree vector t.
+        k_values: the fan-out caps to analyse; None for the original's default list.
+        samples_per_k: routings (seeds) per k.
+        seed_base: sample i uses seed seed_base + i.
+        select: the selection policy of each routing (``route`` lists them).
+    """
     s, t = _degrees(S, T)
     M, E = s.size, t.size
     if k_values is None:

@@ -1,4 +1,5 @@
-"""The original's seed convention, confined to phase_router.compat: seed 0 means "a fresh seed".
+"""The seed convention of the original (TSltd/bitpacked_phase_router), confined to
+phase_router.compat: seed 0 means "a fresh seed".
 
 The original seeded its routing from the clock when given seed 0, its default, and its scripts
 rely on it (a Monte-Carlo loop of unseeded calls expects a new routing each call). Here seed 0

@@ -1,4 +1,5 @@
-"""The original system's evaluation, redone: `phase-router evaluate --out DIR [--quick]`.
+"""The evaluation of the original system (TSltd/bitpacked_phase_router), redone: `phase-router
+evaluate --out DIR [--quick]`.
 
 One module per part: ``scaling`` (the sweep grid, plots, summary tables), ``stress`` (phase vs
 hash, with the original's two-phase construction and hash router next to like-for-like

@@ -1,4 +1,5 @@
-"""The scaling part of the evaluation: the original's grid (N x k, row counts uniform in 1..k,
+"""The scaling part of the evaluation: the grid of the original, TSltd/bitpacked_phase_router (N x
+k, row counts uniform in 1..k,
 3 trials) run as a sweep (phase_router.sweep), its plots (time vs N, skew vs N, fill vs k, load
 histograms: phase_router.pictures), and the original's summary tables: mean ± std over the
 trials of routing time, column skew, column std, fill ratio and coverage (routes / ones of S,

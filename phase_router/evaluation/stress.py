@@ -1,4 +1,5 @@
-"""The phase-vs-hash stress test: the original's two experiments, rerun as they were, next to
+"""The phase-vs-hash stress test: the two experiments of the original
+(TSltd/bitpacked_phase_router), rerun as they were, next to
 this project's like-for-like comparisons.
 
 1. **single-phase** (the original's single-phase sweep): N x N inputs whose row counts are

@@ -1,4 +1,5 @@
-"""The original system's ten-point test matrix as checks that report, not only pass or fail:
+"""The ten-point test matrix of the original system (TSltd/bitpacked_phase_router) as checks that
+report, not only pass or fail:
 each returns its name, its pass criterion (from docs/SPEC.md's theory or from the hash baseline
 on the same inputs, never from this code's own output), the measured value, an interval where
 seeds give one, and the verdict. tests/evaluation/test_test_matrix.py asserts every verdict; `phase-router

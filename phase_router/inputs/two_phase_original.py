@@ -1,4 +1,5 @@
-"""The original system's two-phase adversarial construction, computed per router as it was:
+"""The two-phase adversarial construction of the original system (TSltd/bitpacked_phase_router),
+computed per router as it was:
 
 1. Phase 1: S1 and T1 are exact-k N x N matrices (k ones per row at keyed random columns), and
    the router under test routes them.

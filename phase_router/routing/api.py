@@ -25,7 +25,13 @@ from .selection import DEFAULT_POLICY, describe_policies
 
 @dataclass(frozen=True)
 class Routing:
-    """routes[i] holds source i's targets, ascending, then -1 padding (int32, M x k)."""
+    """One routing: its routes and their statistics.
+
+    Attributes:
+        routes: int32, M x k (or (stop - start) x k for a row range): routes[i] holds source
+            i's targets, ascending, then -1 padding.
+        stats: what the routing did (``RoutingStats``).
+    """
 
     routes: NDArray[np.int32]
     stats: RoutingStats
@@ -54,18 +60,40 @@ def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, sele
           candidates: str = DEFAULT_SOURCE) -> Routing:
     """Route sources (rows of S, M x E) to targets (rows of T, E x M), at most k per source.
 
-    S and T are 0/1 matrices: bool, integer or float NumPy arrays, ``PackedBits``, SciPy sparse
-    matrices or arrays (row sums without densifying), or anything with ``__dlpack__`` /
-    ``__array__`` (PyTorch CPU tensors included). For the default candidate source only their
-    row sums matter (docs/SPEC.md), so this is then ``route_degrees`` on those sums.
-    select: the selection policy (listed below; the first is the default); select_options a
-    dict of that policy's options (listed with it), None for its defaults.
-    strategy: "auto", "dense" or "sparse" (identical routes; see Router). rows: (start, stop) to
-    route only those source rows (equal to the same slice of the full routing). out: an
-    (stop - start) x k int32 C-contiguous array to write the routes into (reused buffers skip
-    page faults).
-    candidates: the candidate source (listed below; the first is the default). A source that
-    needs the matrices themselves takes neither row_perm nor strategy.
+    For the default candidate source only the row sums of S and T matter (docs/SPEC.md), so this
+    is then ``route_degrees`` on those sums. The selection policies and candidate sources, with
+    every option, are listed after the arguments; the first of each list is the default.
+
+    Args:
+        S: the sources, an M x E 0/1 matrix: a bool, integer or float NumPy array holding only 0
+            and 1 (any memory layout), ``PackedBits``, a SciPy sparse matrix or array (row sums
+            without densifying), or anything with ``__dlpack__`` / ``__array__`` (PyTorch CPU
+            tensors included).
+        T: the targets, an E x M 0/1 matrix of the same kinds.
+        k: the fan-out cap, at least 1: each source keeps at most k routes.
+        seed: any integer in [0, 2^64); the same seed gives the same routes on every machine.
+        row_perm: lay the rows on the ring in a seed-derived order instead of input order.
+        select: the selection policy, the name of one listed below.
+        strategy: how candidates are found, "auto" (per row, by a cost model), "dense" or
+            "sparse"; the routes are identical (see ``Router``).
+        rows: ``(start, stop)`` to route only those source rows; equal to the same slice of the
+            full routing. None routes all M rows.
+        threads: worker threads, None or 0 for all cores; the routes never depend on it.
+        out: a C-contiguous int32 array of shape (stop - start) x k to write the routes into
+            (a reused buffer skips the page faults of a fresh one); None allocates one.
+        select_options: a dict of the selected policy's options (listed with it below), None
+            for its defaults; an option of another policy is refused.
+        candidates: the candidate source, the name of one listed below. A source that needs the
+            matrices themselves takes neither ``row_perm`` nor ``strategy``.
+
+    Returns:
+        A ``Routing``: ``routes`` (int32, (stop - start) x k: each source's targets ascending,
+        then -1 padding) and ``stats`` (``RoutingStats``).
+
+    Raises:
+        InvalidInputError: a bad value, dtype, k, seed, option or name.
+        ShapeMismatchError: T is not E x M.
+        ResourceLimitError: the routes or the policy's working memory would not fit.
     """
     started = time.perf_counter()
     source = candidate_source(candidates)
@@ -90,10 +118,31 @@ def route_degrees(s: Any, t: Any, k: int, *, seed: int = 0, row_perm: bool = Fal
                   strategy: str = "auto", rows: tuple[int, int] | None = None, threads: int | None = None,
                   out: NDArray[np.int32] | None = None, select_options: dict[str, Any] | None = None,
                   candidates: str = DEFAULT_SOURCE) -> Routing:
-    """Route from degrees: s[i] = ones in source row i (0..E), t[j] = ones in target row j (0..M),
-    with M = len(s) and E = len(t). Options as for ``route``; select is one of the policies
-    below, candidates one of the sources that need only row sums (the phase construction by
-    default)."""
+    """Route from degrees: the same routing as ``route`` on matrices with these row sums.
+
+    Args:
+        s: source degrees, s[i] = ones in source row i, each in [0, E]; M = len(s). Any integer
+            vector (NumPy, list, SciPy or DLPack array).
+        t: target degrees, t[j] = ones in target row j, each in [0, M]; E = len(t).
+        k: the fan-out cap, at least 1.
+        seed: any integer in [0, 2^64).
+        row_perm: lay the rows on the ring in a seed-derived order instead of input order.
+        select: the selection policy, the name of one listed below.
+        strategy: "auto", "dense" or "sparse" (identical routes).
+        rows: ``(start, stop)`` to route only those source rows, or None for all.
+        threads: worker threads, None or 0 for all cores.
+        out: a C-contiguous int32 (stop - start) x k array to write the routes into, or None.
+        select_options: a dict of the selected policy's options, None for its defaults.
+        candidates: the candidate source, the name of one listed below that needs nothing
+            but row sums (a source that needs the matrices themselves is refused here).
+
+    Returns:
+        A ``Routing`` with ``routes`` and ``stats``.
+
+    Raises:
+        InvalidInputError: a bad value, option or name, or a source that needs the matrices.
+        ResourceLimitError: the routes or the policy's working memory would not fit.
+    """
     started = time.perf_counter()
     source = candidate_source(candidates)
     if not source.from_degrees:

@@ -114,14 +114,22 @@ class PreparedCandidates:
 
 
 class Router(PreparedCandidates):
-    """Degrees s (M sources, 0..E each) and t (E targets, 0..M each), prepared for routing: the
-    phase construction's candidate source (steps 1-6 of docs/SPEC.md).
+    """Degrees prepared for routing once: the phase construction's candidate source (steps 1-6
+    of docs/SPEC.md), from which any range of source rows is routed (``route_rows``, ``chunks``).
+    Row ranges equal the same slice of the full routing.
 
-    strategy: "dense" (prefix bitmaps + sweep, O(E/64) per row), "sparse" (enumerate the row's
-    arc, O(s_i log s_i) per row) or "auto" (per row, by the cost model in core_cpp/ring/router.cpp).
-    All three give identical routes.
-    select: the selection policy's name (``selection.POLICIES``); select_options its options
-    (e.g. {"block": 16} for greedy).
+    Args:
+        s: source degrees, M of them, each in [0, E] (ones in each row of S).
+        t: target degrees, E of them, each in [0, M] (ones in each row of T).
+        k: the fan-out cap, at least 1.
+        seed: any integer in [0, 2^64).
+        row_perm: lay the rows on the ring in a seed-derived order instead of input order.
+        strategy: "dense" (prefix bitmaps and the sweep, O(E/64) per row), "sparse" (enumerate
+            the row's arc, O(s_i log s_i) per row) or "auto" (per row, by the cost model in
+            core_cpp/ring/router.cpp). All three give identical routes.
+        select: the selection policy's name (``route`` lists them).
+        select_options: that policy's options, e.g. ``{"block": 16}`` for greedy; None for its
+            defaults.
     """
 
     candidates = "phase"  # registered by routing/candidates/phase.py

@@ -17,7 +17,65 @@ from .load_metrics import gini, max_over_mean, relative_loads
 
 @dataclass(frozen=True)
 class RoutingStats:
-    """What one routing did. Loads count routes per target (column loads of O)."""
+    """What one routing did: its inputs, how full it is and how evenly it loads the targets.
+
+    A target's *load* c_j is the number of routes to it (column j's count in the routing matrix
+    O); a route is one kept (source, target) pair, a slot of ``routes`` that is not -1. Loads
+    are counted in routes, times in milliseconds; ratios have no unit. ``to_dict()`` gives the
+    same fields as a dict (``phase-router route --stats`` writes it as JSON).
+
+    Attributes:
+        M: number of sources routed (rows of S; the rows of ``row_range`` when only those were).
+        E: number of targets (rows of T).
+        k: the fan-out cap: at most k routes per source.
+        seed: the seed the routing was made with, in [0, 2^64).
+        row_perm: whether rows were laid on the ring in a seed-derived order (docs/SPEC.md).
+        active_routes: routes kept, in routes (slots that are not -1).
+        fill_ratio: active_routes / (M * k), in [0, 1]: the share of the M * k slots used.
+        rows_underfilled: sources with fewer than k routes, because they had fewer than k
+            candidates.
+        expected_candidates_per_row: mean over sources of the expected candidate count,
+            s_i * sum(t) / (M * E) for the phase construction (docs/SPEC.md, "Theory"); the exact
+            mean candidate count for the mask and hash candidate sources.
+        column_load_max: the largest load, max_j c_j, in routes.
+        column_load_mean: the mean load over all E targets, active_routes / E, in routes.
+        column_load_max_over_mean: column_load_max / column_load_mean (1 is perfect balance);
+            0 when nothing was routed.
+        timings_ms: wall time of each stage in milliseconds: ``degrees`` (row sums of the
+            matrices, ``route`` only), ``prepare`` (steps 1-5 and the candidate source),
+            ``kernel`` (selection, the routes themselves), ``stats`` (these statistics) and
+            ``total``.
+        column_load_std: standard deviation of the loads over all E targets, in routes.
+        max_violation: column_load_max_over_mean - 1 (MaxVio): how far, as a fraction of the
+            mean, the most loaded target is above the mean; 0 for perfect balance or nothing
+            routed.
+        column_load_gini: Gini coefficient of the loads, in [0, 1): 0 when all targets carry the
+            same load, (E - 1) / E when one target carries everything (docs/METRICS.md).
+        empty_targets: targets with no route.
+        rows_without_routes: sources with no route at all.
+        rows_underfilled_empty_source: of rows_underfilled, the sources with s_i = 0 (an empty
+            row of S), which have no candidates at all.
+        edge_density: active_routes / (M * E): the density of the routing matrix O.
+        candidate_density_theory: the expected density of the candidate matrix before the cap,
+            sum(s) * sum(t) / (M * E)^2 for the phase construction (the mean of E[O_ij] =
+            s_i * t_j / (M * E)); the exact candidate density for the mask and hash sources.
+        capacity_load_max: the largest load relative to capacity, max_j c_j / t_j over targets
+            with t_j > 0 (routes per unit of t_j; t_j is target j's row sum in T, its capacity).
+        capacity_load_mean: the mean of c_j / t_j over targets with t_j > 0.
+        capacity_load_max_over_mean: capacity_load_max / capacity_load_mean: balance relative
+            to capacity (1 means every target is loaded in proportion to its t_j); 0 when nothing
+            was routed.
+        row_range: ``[start, stop)`` when only those source rows were routed (``rows=``), else
+            None; the loads then count only those rows' routes.
+        selection: the selection policy, the ``select_options`` given, and what its kernel
+            reports: ``{"policy": name, **options}`` plus the policy's own figures
+            (``optimal``: objective, optimum and the max-flow count that proves it;
+            ``balanced``: lower_bound, goal, rounds_run, moves, augmentations, proven_optimal,
+            max_load).
+        warnings: facts about the inputs worth knowing, one sentence each (for example that
+            t_j falls in the wrap-count regime, docs/SPEC.md "Theory"); also issued as
+            ``UserWarning``.
+    """
 
     M: int
     E: int
@@ -55,7 +113,15 @@ class RoutingStats:
 
 
 def column_loads(routes: np.ndarray, E: int) -> np.ndarray:
-    """c_j = number of sources routed to target j (padding -1 ignored), length E."""
+    """The load of each target: c_j = number of sources routed to target j.
+
+    Args:
+        routes: an M x k integer array of routes, targets in [0, E) and -1 padding (ignored).
+        E: the number of targets.
+
+    Returns:
+        int64 loads, length E.
+    """
     E = check_count(E, "E")
     routes = np.ascontiguousarray(check_routes(routes, E), dtype=np.int32)
     check_fits(8 * E, f"the loads of E={E} targets", "check E")
