@@ -34,8 +34,11 @@ test: $(STAMP)
 # home page, the CLI reference rendered from the commands, the API reference from the docstrings.
 .PHONY: docs
 DOCS_STAMP := $(VENV)/.docs-installed
+# Only the extra's own requirements, read from the installed metadata (fresh: $(STAMP) reinstalls
+# when pyproject.toml changes), so the C++ core is not built a second time.
 $(DOCS_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e ".[docs]"
+	$(PY) -c "from importlib.metadata import requires; print('\n'.join(r.split(';')[0] for r in requires('phase-router') if 'extra == \"docs\"' in r))" > $(VENV)/docs-requirements.txt
+	$(PY) -m pip install --quiet -r $(VENV)/docs-requirements.txt
 	touch $@
 
 docs: $(DOCS_STAMP)

@@ -15,8 +15,9 @@ PROGRAM = "phase-router"
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: no pipes, no HTML, one line."""
-    return html.escape(" ".join(text.split()), quote=False).replace("|", "\\|")
+    """Text safe inside a Markdown table cell: one line, HTML escaped, pipes as entities (a
+    backslash-escaped pipe would show its backslash inside code)."""
+    return html.escape(" ".join(text.split()), quote=False).replace("|", "&#124;")
 
 
 def _command_tree():
@@ -66,7 +67,7 @@ def _section(title: str, command, ctx, level: str) -> list[str]:
     rows = _parameter_rows(command, ctx)
     if rows:
         lines += ["| argument or option | meaning |", "|---|---|"]
-        lines += [f"| `{_cell(names)}` | {_cell(meaning)} |" for names, meaning in rows]
+        lines += [f"| <code>{_cell(names)}</code> | {_cell(meaning)} |" for names, meaning in rows]
         lines.append("")
     return lines
 

@@ -185,7 +185,8 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
 
 
 # The lists in the docstrings come from the registries, so a new policy or source documents itself.
-_POLICIES_DOC = "\n\n    Selection policies (select=):\n" + describe_policies("    ")
-_SOURCES_DOC = "\n\n    Candidate sources (candidates=):\n" + describe_sources("    ")
+# (A blank line before each list, so Markdown renders it as one in the API reference.)
+_POLICIES_DOC = "\n\n    Selection policies (select=):\n\n" + describe_policies("    ")
+_SOURCES_DOC = "\n\n    Candidate sources (candidates=):\n\n" + describe_sources("    ")
 route.__doc__ = f"{(route.__doc__ or '').rstrip()}{_POLICIES_DOC}{_SOURCES_DOC}\n"
 route_degrees.__doc__ = f"{(route_degrees.__doc__ or '').rstrip()}{_POLICIES_DOC}{_SOURCES_DOC}\n"
