@@ -16,7 +16,7 @@ from ..routing.stats import column_loads
 
 HINT_POLICY = "balanced"
 HINT_GAIN = 0.10  # balanced must lower max/mean by more than this share of the default's
-HINT_MAX_ROUTES = 2**22  # M x k: above this the summary skips the extra pass
+HINT_MAX_ROUTES = 2**20  # M x k: above this the summary skips the extra pass (balanced can take seconds)
 
 
 def policy_was_chosen(parameter: str = "select") -> bool:
