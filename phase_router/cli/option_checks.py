@@ -38,7 +38,7 @@ def _worker_processes() -> tuple[int, str]:
     import os
 
     return (WORKER_PROCESSES_PER_CORE_LIMIT * (os.cpu_count() or 1),
-            f"the worker-process limit here ({WORKER_PROCESSES_PER_CORE_LIMIT} per core)")
+            f"the limit here ({WORKER_PROCESSES_PER_CORE_LIMIT} worker processes per core)")
 
 
 def _seed_count() -> tuple[int, str]:
