@@ -10,7 +10,13 @@ CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp" -o -name "*
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router launch_phase_router -name '*.py')
 
-.PHONY: demo test bench venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch
+.PHONY: demo test coverage bench venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch
+
+# The suite runs on TEST_WORKERS processes (pytest-xdist), at most 4 by default: the cases are
+# thousands of small ones, so more workers would mostly add start-up time. Work stealing keeps
+# the workers busy to the end, whatever the order of the slow files.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist worksteal
 
 venv: $(STAMP)
 
@@ -28,7 +34,12 @@ demo: $(STAMP)
 	@echo "demo outputs in $(DEMO)/"
 
 test: $(STAMP)
-	HYPOTHESIS_PROFILE=ci $(PY) -m pytest
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest $(PYTEST_PARALLEL)
+
+# line and branch coverage of the suite ([tool.coverage.*] in pyproject.toml), per file with the
+# lines not run, and the total
+coverage: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest $(PYTEST_PARALLEL) -q -p no:cacheprovider --cov --cov-report=term
 
 # the documentation site (mkdocs.yml) into build/site, every warning an error: README.md as its
 # home page, the CLI reference rendered from the commands, the API reference from the docstrings.
@@ -110,7 +121,8 @@ define python_suite
 	$(2)/bin/python -m venv build/venv-$(1)
 	build/venv-$(1)/bin/python -m pip install --quiet --upgrade pip
 	build/venv-$(1)/bin/python -m pip install --quiet $(3) ".[test]"
-	cd build && $(SUITE_ENV) venv-$(1)/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml ../tests
+	cd build && $(SUITE_ENV) venv-$(1)/bin/python -m pytest $(PYTEST_PARALLEL) -q -p no:cacheprovider --rootdir=.. \
+	  -c ../pyproject.toml ../tests
 endef
 
 .PHONY: test-oldest test-newest test-min test-pythons

@@ -5,11 +5,10 @@ and thread counts are limited before any thread is made."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from main_in_process import run_main
 
 import phase_router as pr
 from phase_router._internal.threads import max_threads
@@ -18,8 +17,10 @@ ROOT = Path(__file__).resolve().parents[2]
 S, T = ROOT / "samples/S.pbm", ROOT / "samples/T.pbm"
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "phase_router", *args], capture_output=True, text=True, timeout=120)
+def cli(*args: str):
+    """main() in this process: what it prints and returns is what the command does (the console
+    script itself is started in tests/cli/test_cli.py)."""
+    return run_main(args)
 
 
 @pytest.mark.parametrize("args", [

@@ -4,15 +4,23 @@ extension, writable, distinct-path and one-stdout checks, and is written chunk b
 
 from __future__ import annotations
 
+import json
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
+
+class Finished(NamedTuple):
+    returncode: int
+    stdout: str
+    stderr: str
+
 
 PLUGIN = '''
 import sys
@@ -35,8 +43,23 @@ register(OutputOption("route counts", "--counts", "Write the routes per source r
                       what="route counts"))
 
 from phase_router.cli import main
-sys.argv = ["phase-router", *sys.argv[1:]]
-main()
+if sys.argv[1:2] == ["--each"]:  # several command lines (a JSON list) through main(), one by one
+    import contextlib, io, json
+    finished = []
+    for argv in json.loads(sys.argv[2]):
+        out, err = io.StringIO(), io.StringIO()
+        sys.argv = ["phase-router", *argv]
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main()
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finished.append([code, out.getvalue(), err.getvalue()])
+    print(json.dumps(finished))
+else:
+    sys.argv = ["phase-router", *sys.argv[1:]]
+    main()
 '''
 
 
@@ -56,17 +79,33 @@ def test_a_registered_sink_is_written_chunk_by_chunk(tmp_path: Path) -> None:
     assert f'"route counts": "{counts}"' in done.stdout
 
 
+def _route_each(*command_lines) -> list[Finished]:
+    """Several command lines in one interpreter with the sink registered: one start-up, not one
+    per check."""
+    argvs = [[str(a) for a in argv] for argv in command_lines]
+    done = _route("--each", json.dumps(argvs))
+    assert done.returncode == 0, done.stderr
+    return [Finished(*result) for result in json.loads(done.stdout)]
+
+
 def test_a_registered_sink_has_its_option_and_checks(tmp_path: Path) -> None:
-    # the help panel wraps at the terminal width, which differs between Rich versions: compare words
-    help_words = " ".join(_route("route", "--help").stdout.replace("│", " ").split())
-    assert "--counts" in help_words and "Write the routes per source row as text." in help_words
     inputs = (SAMPLES / "S.pbm", SAMPLES / "T.pbm", "-k", 4)
-    done = _route("route", *inputs, "--counts", tmp_path / "c.bin")
+    shown_help, wrong_extension, two_on_stdout, same_file, missing_directory = _route_each(
+        ("route", "--help"),
+        ("route", *inputs, "--counts", tmp_path / "c.bin"),
+        ("route", *inputs, "--counts", "-", "--out", "-"),
+        ("route", *inputs, "--counts", tmp_path / "c.txt", "--stats", tmp_path / "c.txt"),
+        ("route", *inputs, "--counts", tmp_path / "missing" / "c.txt"),
+    )
+    # the help panel wraps at the terminal width, which differs between Rich versions: compare words
+    help_words = " ".join(shown_help.stdout.replace("│", " ").split())
+    assert "--counts" in help_words and "Write the routes per source row as text." in help_words
+    done = wrong_extension
     assert done.returncode == 2 and f"{tmp_path / 'c.bin'}: route counts are written as .txt, not '.bin'" in done.stderr
-    done = _route("route", *inputs, "--counts", "-", "--out", "-")
+    done = two_on_stdout
     assert done.returncode == 2 and "only one output can go to standard output, got --out - and --counts -" in done.stderr
-    done = _route("route", *inputs, "--counts", tmp_path / "c.txt", "--stats", tmp_path / "c.txt")
+    done = same_file
     assert done.returncode == 2 and "--counts names the same file as the output --stats" in done.stderr
-    done = _route("route", *inputs, "--counts", tmp_path / "missing" / "c.txt")
+    done = missing_directory
     assert done.returncode == 2 and "does not exist" in done.stderr
     assert list(tmp_path.iterdir()) == []

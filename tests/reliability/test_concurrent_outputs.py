@@ -163,14 +163,18 @@ def test_a_commit_waits_for_a_held_directory_then_gives_up_cleanly(tmp_path: Pat
 
 
 SLOW_SWEEP = textwrap.dedent("""
-    import sys, time
+    import os, sys, time
     import phase_router.sweep.runner as runner
-    started, argv = sys.argv[1], sys.argv[2:]
+    started, release, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
     real = runner.run_sweep
 
     def slow(*args, **kwargs):
+        # holds the --out directory until the test says so (by creating `release`), however long
+        # the other process takes to start on a busy machine
         open(started, "w").close()
-        time.sleep(2.0)
+        deadline = time.monotonic() + 120
+        while not os.path.exists(release) and time.monotonic() < deadline:
+            time.sleep(0.02)
         return real(*args, **kwargs)
 
     runner.run_sweep = slow
@@ -185,14 +189,18 @@ def test_a_second_sweep_into_the_same_out_is_refused(tmp_path: Path) -> None:
     results: the second is refused at once, and the first completes normally."""
     config = tmp_path / "c.yaml"
     config.write_text("shapes: [{N: 16}, {N: 32}]\nk: [2]\ninputs: [{generator: uniform}]\n")
-    out, started = tmp_path / "out", tmp_path / "started"
-    first = subprocess.Popen([sys.executable, "-c", SLOW_SWEEP, str(started), "sweep", str(config), "--out", str(out)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, started, release = tmp_path / "out", tmp_path / "started", tmp_path / "release"
+    first = subprocess.Popen([sys.executable, "-c", SLOW_SWEEP, str(started), str(release), "sweep", str(config),
+                              "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not started.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-    second = subprocess.run([sys.executable, "-c", SLOW_SWEEP, str(tmp_path / "second-started"), "sweep",
-                             str(config), "--out", str(out), "--resume"], capture_output=True, text=True, timeout=120)
+    try:  # the second would go ahead at once if it were let in (its `release` exists)
+        second = subprocess.run([sys.executable, "-c", SLOW_SWEEP, str(tmp_path / "second-started"), str(config),
+                                 "sweep", str(config), "--out", str(out), "--resume"],
+                                capture_output=True, text=True, timeout=120)
+    finally:
+        release.touch()
     assert second.returncode == 2, second.stderr
     lines = second.stderr.strip().splitlines()
     assert len(lines) == 1 and "another run is writing to this --out directory" in lines[0], second.stderr
