@@ -15,6 +15,7 @@ from ..analysis.suggest import check_targets, suggest_k
 from ..errors import ShapeMismatchError
 from ..analysis.routers import DEFAULT_ROUTER, ROUTERS
 from .errors import cli_errors, fail, stderr
+from .help_format import one_of
 from .memory import check_memory, max_memory_option, resolve_limit
 from .memory.planning import seeds_parts
 from ..analysis.intervals import seeds_needed
@@ -62,14 +63,14 @@ def _warn(payload: dict) -> None:
 def capacity_command(
     s_file: Optional[Path] = typer.Argument(None, help="Sources, M x E (not with --moe).", metavar="S", show_default=False),
     t_file: Optional[Path] = typer.Argument(None, help="Targets, E x M (not with --moe).", metavar="T", show_default=False),
-    k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap (MoE: top-k)."),
-    percentile: float = typer.Option(99.0, "--percentile", help="p in percent: the caps hold on at least p of fresh seeds (90 % confidence)."),
-    factor: float = typer.Option(1.25, "--factor", help="Capacity factor: capacity = factor x mean load (MoE: factor x k M / E)."),
-    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="Number of seeds (0..seeds-1); default 10 / (1 - p) (MoE: 100)."),
-    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", help=f"One of: {', '.join(ROUTERS)}."),
+    k: int = typer.Option(..., "-k", "--k", min=1, metavar="INT", help="Fan-out cap (MoE: top-k)."),
+    percentile: float = typer.Option(99.0, "--percentile", metavar="FLOAT", help="p in percent: the caps hold on at least p of fresh seeds (90 % confidence)."),
+    factor: float = typer.Option(1.25, "--factor", metavar="FLOAT", help="Capacity factor: capacity = factor x mean load (MoE: factor x k M / E)."),
+    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, metavar="INT", help="Number of seeds (0..seeds-1); default 10 / (1 - p) (MoE: 100)."),
+    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", metavar="ROUTER", help=f"Router, {one_of(ROUTERS)}."),
     moe: bool = typer.Option(False, "--moe", help="MoE mode: --tokens M, --experts E, -k top-k, --factor."),
-    tokens: int = typer.Option(0, "--tokens", min=0, help="MoE: number of tokens."),
-    experts: int = typer.Option(0, "--experts", min=0, help="MoE: number of experts."),
+    tokens: int = typer.Option(0, "--tokens", min=0, metavar="INT", help="MoE: number of tokens."),
+    experts: int = typer.Option(0, "--experts", min=0, metavar="INT", help="MoE: number of experts."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     max_memory: Optional[str] = max_memory_option("run"),
 ) -> None:
@@ -113,10 +114,10 @@ def capacity_command(
     for key, label in (("joint_capacity_per_target", "joint (all targets under their caps together on >= p of seeds)"),
                        ("marginal_capacity_per_target", "marginal (each target alone under its cap on >= p of seeds; NOT together)")):
         per = payload[key]
-        stdout.print(f"{label}: min {per['min']}, max {per['max']}, total {per['sum']}", markup=False)
+        stdout.prose(f"{label}: min {per['min']}, max {per['max']}, total {per['sum']}")
     lo, hi = payload["overflow_dropped_fraction_ci"]
-    stdout.print(f"dropped at factor {factor}: {payload['overflow_dropped_fraction_mean']:.4g} [{lo:.4g}, {hi:.4g}] "
-                 f"(95% interval over {payload['seeds']} seeds)", markup=False)
+    stdout.prose(f"dropped at factor {factor}: {payload['overflow_dropped_fraction_mean']:.4g} [{lo:.4g}, {hi:.4g}] "
+                 f"(95% interval over {payload['seeds']} seeds)")
 
 
 def _print_moe(payload: dict) -> None:
@@ -136,20 +137,20 @@ def _print_moe(payload: dict) -> None:
     stdout.print(table)
     for option, entry in payload["options"].items():
         if entry["wrap_count_warning"]:
-            stdout.print(f"{option}: {entry['wrap_count_warning']}", markup=False)
-    stdout.print(f"recommendation: {payload['recommendation']}", markup=False)
+            stdout.prose(f"{option}: {entry['wrap_count_warning']}")
+    stdout.prose(f"recommendation: {payload['recommendation']}")
 
 
 def suggest_k_command(
     s_file: Path = typer.Argument(..., help="Sources, M x E.", metavar="S", show_default=False),
     t_file: Path = typer.Argument(..., help="Targets, E x M.", metavar="T", show_default=False),
-    target_skew: Optional[float] = typer.Option(None, "--target-skew", help="Wanted max/mean column load (e.g. 1.1), >= 1."),
-    target_fill: Optional[float] = typer.Option(None, "--target-fill", help="Wanted fill: routes / (M k), in (0, 1]."),
-    probability: float = typer.Option(0.9, "--probability", help="Share of fresh seeds on which k must meet the target."),
-    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="Fit seeds per evaluated k (default 10 / (1 - probability))."),
-    validation_seeds: Optional[int] = typer.Option(None, "--validation-seeds", min=1, help="Held-out seeds that check the answer (default: as many as --seeds)."),
-    k_max: Optional[int] = typer.Option(None, "--k-max", min=1, help="Largest k to consider (default E)."),
-    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", help=f"One of: {', '.join(ROUTERS)}."),
+    target_skew: Optional[float] = typer.Option(None, "--target-skew", metavar="FLOAT", help="Wanted max/mean column load (e.g. 1.1), >= 1."),
+    target_fill: Optional[float] = typer.Option(None, "--target-fill", metavar="FLOAT", help="Wanted fill: routes / (M k), in (0, 1]."),
+    probability: float = typer.Option(0.9, "--probability", metavar="FLOAT", help="Share of fresh seeds on which k must meet the target."),
+    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, metavar="INT", help="Fit seeds per evaluated k (default 10 / (1 - probability))."),
+    validation_seeds: Optional[int] = typer.Option(None, "--validation-seeds", min=1, metavar="INT", help="Held-out seeds that check the answer (default: as many as --seeds)."),
+    k_max: Optional[int] = typer.Option(None, "--k-max", min=1, metavar="INT", help="Largest k to consider (default E)."),
+    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", metavar="ROUTER", help=f"Router, {one_of(ROUTERS)}."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     max_memory: Optional[str] = max_memory_option("run"),
 ) -> None:
@@ -185,8 +186,8 @@ def suggest_k_command(
             table.add_row(str(row["k"]), num(row["skew_mean"]), num(row["skew_bound"]), num(row["fill_mean"]),
                           num(row["fill_bound"]), num(row["fit_rate"], 2))
         stdout.print(table)
-        stdout.print(f"suggested k: {result.k}" if result.k is not None else
-                     f"no k meets the target; closest k: {result.best_k}", markup=False)
-        stdout.print(result.reason, markup=False)
+        stdout.prose(f"suggested k: {result.k}" if result.k is not None else
+                     f"no k meets the target; closest k: {result.best_k}")
+        stdout.prose(result.reason)
     if not result.met:
         raise typer.Exit(EXIT_NO_K)
