@@ -24,7 +24,9 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    stderr.print(f"phase-router: error: {stdin_display(message)}", markup=False)
+    """Each line of `message` (a config lists one problem a line) as `phase-router: error: ...`."""
+    for line in stdin_display(message).splitlines() or [""]:
+        stderr.print(f"phase-router: error: {line}", markup=False)
     raise typer.Exit(code)
 
 
