@@ -78,7 +78,7 @@ def option_row(param: Any) -> tuple[str, str]:
     if _is_argument(param):
         names = metavar(param) or param.name.upper()
     else:
-        names = ", ".join(param.opts)
+        names = ", ".join(sorted(param.opts, key=len))  # -h, --help: the short spelling first
         if param.secondary_opts:
             names += " / " + ", ".join(param.secondary_opts)
         shown = metavar(param)

@@ -28,4 +28,4 @@ def plot_command(
         from ..pictures.plots import plot_results
 
         written = plot_results(results_dir, cell or None)
-    stdout.print(f"wrote {len(written)} plots in {results_dir}: {', '.join(p.name for p in written)}", markup=False)
+    stdout.prose(f"wrote {len(written)} plots in {results_dir}: {', '.join(p.name for p in written)}")

@@ -43,7 +43,7 @@ class RichReporter:
 def sweep_command(
     config: Path = typer.Argument(..., help="Sweep config (YAML); see docs/SWEEPS.md. - reads it from stdin (paths in it are then relative to the current directory).",
                                 metavar="FILE", show_default=False),
-    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help="Output directory (default: sweeps/NAME, NAME being the config's name: key or file name)."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help="Output directory (default: sweeps/NAME, NAME being the config's name: or its file name)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep: skip cells already in --out."),
     jobs: int = typer.Option(1, "--jobs", min=1, metavar="INT", help="Cells run in parallel on this machine."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run cells on the Dask cluster at this address (tcp://host:port)."),
@@ -133,19 +133,19 @@ def sweep_command(
                         handle.write(report.encode())
             written.append("checks.md")
     ran = len(outcome.records) - outcome.skipped
-    stdout.print(f"{len(outcome.records)} of {len(outcome.cells)} cells done ({ran} run now, "
-                 f"{outcome.skipped} already done) -> {out_dir}: {', '.join(written)}", markup=False)
+    stdout.prose(f"{len(outcome.records)} of {len(outcome.cells)} cells done ({ran} run now, "
+                 f"{outcome.skipped} already done) -> {out_dir}: {', '.join(written)}")
     extras = [f"{what} {path}" for what, path in (("golden digests", record_golden), ("JUnit", junit),
                                                    ("Markdown summary", markdown)) if path is not None]
     if extras:
-        stdout.print("wrote " + ", ".join(extras), markup=False)
+        stdout.prose("wrote " + ", ".join(extras))
     if spec.expect:
         held = sum(v.passed for v in checks.verdicts)
-        stdout.print(f"expectations: {held} of {len(checks.verdicts)} hold", markup=False)
+        stdout.prose(f"expectations: {held} of {len(checks.verdicts)} hold")
     if checks.golden is not None:
         g = checks.golden
-        stdout.print(f"golden {check_golden}: {len(g.matched)} same, {len(g.changed)} changed, "
-                     f"{len(g.unrecorded)} not recorded", markup=False)
+        stdout.prose(f"golden {check_golden}: {len(g.matched)} same, {len(g.changed)} changed, "
+                     f"{len(g.unrecorded)} not recorded")
     if not checks.passed:
         for line in checks.failure_lines(limit=20):
             stderr.print(f"phase-router: check failed: {line}", markup=False)

@@ -71,3 +71,13 @@ def test_compare_hash_keeps_every_figure_and_verdict(workdir: Path, monkeypatch)
     for title in ("max/mean", "max(L/t)/mean", "max L/t", "std/mean", "Gini", "fill", "drop@1.0", "drop@1.25", "ms"):
         assert title in text
     assert text.count("verdict: ") >= 2 and "phase vs hash:" in text and "like for like:" in text
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_a_sweep_with_plots_reports_within_100_columns(terminal: bool, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "tiny.yaml").write_text("shapes: [{N: 16}, {N: 32}]\nk: [2]\ninputs: [{generator: uniform}]\n"
+                                        "routers: [phase, hash, two-choice]\nexpect: [{metric: skew, max: 100}]\n")
+    lines = _lines(["sweep", "tiny.yaml", "--out", "a-long-output-directory-name/for-this-sweep", "--plots"],
+                   tmp_path, 250, monkeypatch, terminal=terminal)
+    assert len(max(lines, key=len)) <= 100, lines
+    assert any("loads_two-choice_uniform-density-0.5_32x32_k2_seed0.png" in line for line in lines)
