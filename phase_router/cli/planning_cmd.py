@@ -22,7 +22,7 @@ from ..analysis.intervals import seeds_needed
 from ..io.shape import matrix_file_shape
 
 EXIT_NO_K = 1  # suggest-k: no k meets the target (the closest k is printed)
-from .render import stdout
+from .render import moe_table, stdout
 from .streams import stdin_inputs
 
 
@@ -121,20 +121,10 @@ def capacity_command(
 
 
 def _print_moe(payload: dict) -> None:
-    table = Table(title=f"phase-router capacity (MoE): {payload['tokens']} tokens, {payload['experts']} experts, "
-                        f"top-{payload['top_k']}, factor {payload['capacity_factor']}, {payload['seeds']} seeds; "
-                        "mean [95% interval]", title_justify="left")
-    for column in ("capacities", "router", "dropped assignments", "tokens dropped", "expert max/mean", "seeds with drops"):
-        table.add_column(column)
-    fmt = lambda d: f"{d['mean']:.4g} [{d['low']:.4g}, {d['high']:.4g}]"  # noqa: E731
-    for option, entry in payload["options"].items():
-        caps = entry["capacities"]
-        for name, row in entry["routers"].items():
-            drops = row["seeds_with_drops"]
-            table.add_row(f"{option} (t_j {caps['min']}..{caps['max']})", name, fmt(row["dropped_fraction"]),
-                          fmt(row["tokens_dropped_fraction"]), fmt(row["expert_max_over_mean"]),
-                          f"{drops['rate']:.3g} [{drops['low']:.3g}, {drops['high']:.3g}]")
-    stdout.print(table)
+    stdout.prose(f"capacity (MoE): {payload['tokens']} tokens, {payload['experts']} experts, "
+                 f"top-{payload['top_k']}, factor {payload['capacity_factor']}, {payload['seeds']} seeds; "
+                 "mean [95% interval]")
+    stdout.print(moe_table(payload))
     for option, entry in payload["options"].items():
         if entry["wrap_count_warning"]:
             stdout.prose(f"{option}: {entry['wrap_count_warning']}")

@@ -117,3 +117,25 @@ def verdict_text(result: dict) -> list[str]:
             lines.append(f"  phase vs {name}: {d['outcome']} (difference {d['mean']:+.3f} "
                          f"[{d['low']:+.3f}, {d['high']:+.3f}])")
     return lines
+
+
+def moe_table(payload: dict) -> Table:
+    """capacity --moe's options and routers, each interval under its mean, so that six columns
+    fit MAX_WIDTH."""
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    for column in ("capacities", "router", "dropped assignments", "tokens dropped", "expert max/mean",
+                   "seeds with drops"):
+        table.add_column(column)
+
+    def interval(mean: float, low: float, high: float, digits: int = 4) -> str:
+        return f"{mean:.{digits}g}\n[{low:.{digits}g}, {high:.{digits}g}]"
+
+    for option, entry in payload["options"].items():
+        caps = entry["capacities"]
+        for name, row in entry["routers"].items():
+            drops = row["seeds_with_drops"]
+            table.add_row(f"{option}\nt_j {caps['min']}..{caps['max']}", name,
+                          *[interval(row[key]["mean"], row[key]["low"], row[key]["high"])
+                            for key in ("dropped_fraction", "tokens_dropped_fraction", "expert_max_over_mean")],
+                          interval(drops["rate"], drops["low"], drops["high"], 3))
+    return table

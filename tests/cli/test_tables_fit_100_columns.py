@@ -59,7 +59,7 @@ def test_on_a_terminal_no_line_is_wider_than_the_terminal_or_100(name: str, colu
     assert len(widest) <= min(columns, 100), widest
 
 
-@pytest.mark.parametrize("name", ["compare-hash", "compare-hash --scenario", "capacity", "suggest-k", "route"])
+@pytest.mark.parametrize("name", ["compare-hash", "compare-hash --scenario", "capacity", "capacity --moe", "suggest-k", "route"])
 def test_in_a_pipe_the_tables_fit_by_themselves(name: str, workdir: Path, monkeypatch) -> None:
     lines = _lines(COMMANDS[name], workdir, 300, monkeypatch, terminal=False)
     widest = max(lines, key=len)
