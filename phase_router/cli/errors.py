@@ -36,8 +36,8 @@ def cli_errors() -> Iterator[None]:
     SIGTERM, SIGHUP: 130, 143, 129."""
     try:
         yield
-    except PhaseRouterError as exc:
-        fail(str(exc))
+    except PhaseRouterError as exc:  # an error listing several problems (a sweep config) has a line for each
+        fail("\n".join(getattr(exc, "lines", None) or [str(exc)]))
     except BrokenPipeError:  # stdout's reader stopped early (`| head`): end quietly, as cat does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         raise typer.Exit(EXIT_BROKEN_PIPE) from None

@@ -24,9 +24,10 @@ UNIFORM_MAX_ENTRIES = PER_ENTRY_MAX
 
 
 class ConfigError(InputFileError):
-    """A sweep config is not valid: a line per problem, each naming the file and the key path
-    (the first MAX_SHOWN problems, then how many more there are). The one error whose text may
-    span lines: each line is one problem, and the CLI prints each as an error line."""
+    """A sweep config is not valid: every problem (the first MAX_SHOWN, then how many more there
+    are), each naming the key path. `lines` has a line per problem, each naming the file, for
+    the CLI to print; the text itself stays one line, as every PhaseRouterError's, with the
+    problems separated by ` | `."""
 
     def __init__(self, path: Union[str, os.PathLike], problems: Union[str, Sequence[str]]) -> None:
         self.problems = [problems] if isinstance(problems, str) else list(problems)
@@ -34,11 +35,8 @@ class ConfigError(InputFileError):
         more = len(self.problems) - len(shown)
         if more:
             shown.append(f"... and {more} more problem{'s' if more > 1 else ''} (fix these first)")
-        super().__init__(path, shown[0])
+        super().__init__(path, " | ".join(shown))
         self.lines = [f"{self.path}: {problem}" for problem in shown]
-
-    def __str__(self) -> str:
-        return "\n".join(self.lines)
 
 
 # Deeper than any config needs (the deepest real key path is expect[i].where.k[j], depth 5);
