@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .._internal import shares
 from .._internal.scalars import check_count, check_real
 from .._internal.seeds import check_seeds
 from .._internal.vectors import check_vector
@@ -52,18 +53,18 @@ class CapacityEstimate:
         return 100 * self.probability
 
     def to_dict(self) -> dict:
+        """Every field, the two per-target vectors whole, and beside each its min, max and sum
+        (`joint_capacity_summary`, `marginal_capacity_summary`)."""
         d = asdict(self)
-        for key in ("joint_capacity_per_target", "marginal_capacity_per_target"):
-            per = np.asarray(d[key])
-            d[key] = {"min": int(per.min()), "max": int(per.max()), "sum": int(per.sum())}
+        for key in ("joint", "marginal"):
+            per = np.asarray(d[f"{key}_capacity_per_target"])
+            d[f"{key}_capacity_summary"] = {"min": int(per.min()), "max": int(per.max()), "sum": int(per.sum())}
         return d
 
 
 def check_probability(p: float, what: str = "probability") -> float:
-    p = check_real(p, what)
-    if not 0 < p < 1:
-        raise InvalidInputError(f"{what} must be in (0, 1) (a percentile in (0, 100)), got {p}")
-    return p
+    """A chance over seeds: a fraction in (0, 1), by the one rule of _internal/shares.py."""
+    return shares.check_probability(p, what)
 
 
 def joint_caps(fit: np.ndarray, calibration: np.ndarray, p: float) -> tuple[np.ndarray, bool]:
@@ -83,10 +84,11 @@ def joint_caps(fit: np.ndarray, calibration: np.ndarray, p: float) -> tuple[np.n
 def estimate_capacity(s, t, k: int, percentile: float = 99.0, seeds=None, *,
                       router_name: str = DEFAULT_ROUTER) -> CapacityEstimate:
     """Capacities for probability p = percentile / 100 over seeds (default 10 / (1 - p) seeds:
-    half fit the per-target shape, half calibrate the joint margin)."""
+    half fit the per-target shape, half calibrate the joint margin). percentile is percent in
+    [1, 100) (99 means 99 %); below 1 it is refused as ambiguous (_internal/shares.py)."""
     s, t = as_degrees(s, t)
     k = check_count(k, "k")
-    p = check_probability(check_real(percentile, "percentile") / 100, "percentile / 100")
+    p = shares.check_percentile(percentile, "percentile") / 100
     seeds = list(range(seeds_needed(p))) if seeds is None else check_seeds(seeds)
     if len(seeds) < 2:
         raise InvalidInputError("capacity needs at least 2 seeds (one to fit, one to calibrate)")

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._internal.shares import check_fraction
+
 LEVEL = 0.95
 RESAMPLES = 2000
 _BOOTSTRAP_SEED = 20260613
@@ -34,7 +36,9 @@ def _bootstrap_means(values: np.ndarray) -> np.ndarray:
 
 
 def mean_interval(values, level: float = LEVEL) -> dict:
-    """{"mean", "low", "high", "seeds"}: the mean with its bootstrap percentile interval."""
+    """{"mean", "low", "high", "seeds"}: the mean with its bootstrap percentile interval; level
+    is a fraction (0.95 means 95 %), as every probability is (_internal/shares.py)."""
+    level = check_fraction(level, "level")
     x = np.asarray(values, dtype=np.float64)
     if x.size == 0:
         return {"mean": 0.0, "low": 0.0, "high": 0.0, "seeds": 0}
@@ -90,7 +94,8 @@ def conformal_bound(values, p: float, *, upper: bool = True, confidence: float =
     """(bound, guaranteed): the order statistic of order_statistic_rank (the r-th smallest for an
     upper bound, the r-th largest for a lower one) that a fresh seed's value stays under (above)
     with probability >= p, with that confidence. With too few seeds the sample extreme, flagged
-    guaranteed = False."""
+    guaranteed = False. p and confidence are fractions in (0, 1)."""
+    p, confidence = check_fraction(p, "p"), check_fraction(confidence, "confidence")
     x = np.sort(np.asarray(values, dtype=np.float64))
     if not upper:
         x = x[::-1]
@@ -147,6 +152,7 @@ def median_interval(values, level: float = LEVEL) -> Interval:
     """The median with the narrowest symmetric order-statistic interval [x_(j), x_(n+1-j)] whose
     coverage P(x_(j) <= median <= x_(n+1-j)) = 1 - 2 P(Bin(n, 1/2) < j) is at least `level`.
     With n < 6 no such interval reaches 95 %: the interval is the whole range and level is 0."""
+    level = check_fraction(level, "level")
     x = np.sort(np.asarray(values, dtype=np.float64))
     n = int(x.size)
     if n == 0:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .._internal.scalars import check_count, check_real
+from .._internal.shares import check_fraction
 from .._internal.seeds import MAX_SEED_COUNT, check_seeds
 from ..errors import InvalidInputError
 from .capacity import check_probability
@@ -68,7 +69,7 @@ def check_targets(target_skew, target_fill) -> None:
     if target_skew is not None:
         check_real(target_skew, "target skew (max/mean)", minimum=1.0)
     if target_fill is not None:
-        check_real(target_fill, "target fill (a share of M k slots)", above=0.0, maximum=1.0)
+        check_fraction(target_fill, "target fill (a share of M k slots)", one=True)
 
 
 def suggest_k(s, t, *, target_skew: float | None = None, target_fill: float | None = None, probability: float = 0.9,
@@ -76,7 +77,8 @@ def suggest_k(s, t, *, target_skew: float | None = None, target_fill: float | No
               router_name: str = DEFAULT_ROUTER) -> KSuggestion:
     """With target_skew: the smallest k meeting it (max/mean <= target on >= p of seeds). With
     target_fill: the largest k meeting it (fill >= target). Both: the smallest k meeting the
-    skew, if it also meets the fill. seeds: the fit seeds (default 0 .. 10 / (1 - p) - 1);
+    skew, if it also meets the fill. probability is a fraction in (0, 1) (0.9 means 90 %), as is
+    target_fill in (0, 1]; a percentage is refused with a hint (_internal/shares.py). seeds: the fit seeds (default 0 .. 10 / (1 - p) - 1);
     validation_seeds: how many held-out seeds check the answer (default the same count)."""
     check_targets(target_skew, target_fill)
     p = check_probability(probability)

@@ -17,6 +17,7 @@ from ..analysis.compare import compare, verdict_lines
 from ..analysis.like_for_like import FEASIBLE, check_feasible
 from ..inputs.generators import GENERATORS, degrees
 from .help_format import choice_metavar, one_of
+from .option_checks import checked_options
 from .errors import check_distinct, check_writable, cli_errors, fail
 from .memory import check_memory, max_memory_option, resolve_limit
 from .memory.planning import compare_parts
@@ -101,3 +102,6 @@ def cell(row: dict, key: str) -> str:
         lo, hi = row[f"{key}_ci"]
         return f"{row[key]:.3f} [{lo:.3f}, {hi:.3f}]"
     return f"{row[key]:.4f}"
+
+
+compare_hash_command = checked_options(compare_hash_command)

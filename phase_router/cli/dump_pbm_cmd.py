@@ -13,6 +13,7 @@ from ..pictures.stage_dump import DEFAULT_LIMIT_BYTES, check_size, dump_pipeline
 from ..errors import ShapeMismatchError
 from ..io.shape import matrix_file_shape
 from .._internal.optional import require
+from .option_checks import checked_options
 from .errors import cli_errors, fail
 from .memory import check_memory, max_memory_option, resolve_limit
 from .memory.matrices import dump_parts
@@ -47,3 +48,6 @@ def dump_pbm_command(
                      advice="use smaller matrices or k, or raise --max-memory")
         listed = dump_pipeline(io.read_matrix(s_file), io.read_matrix(t_file), k, out, seed=seed, row_perm=row_perm, png=png)
     stdout.print(f"{len(listed)} stages of {M} x {E}, k={k}, seed={seed} -> {out}/index.md", markup=False)
+
+
+dump_pbm_command = checked_options(dump_pbm_command)

@@ -11,7 +11,8 @@ from .. import io
 from .._internal.scalars import MAX_DIM
 from ..errors import InvalidInputError
 from ..io.matrix_formats import writer_for_path
-from ..inputs.generators import GENERATORS, canonical, realise
+from ..inputs.generators import BLOCKS, GENERATORS, WIDTH, canonical, realise
+from .option_checks import checked_options
 from .errors import check_distinct, check_writable, cli_errors
 from .memory import check_memory, max_memory_option, resolve_limit
 from .memory.matrices import gen_parts
@@ -83,6 +84,10 @@ def gen_command(
         f"{realised.generator.name}: S {M} x {E} ({written[0].ones:,} ones) -> {shown(out[0])}; "
         f"T {E} x {M} ({written[1].ones:,} ones) -> {shown(out[1])}; "
         f"{size / 2**20:,.1f} MiB in {seconds:.2f} s ({size / 2**20 / max(seconds, 1e-9):,.0f} MiB/s)", markup=False)
+
+
+# --width and --blocks take the generator parameters' own minimum
+gen_command = checked_options(gen_command, minimums={"width": int(WIDTH.low), "blocks": int(BLOCKS.low)})
 
 
 def _format(path: Path) -> str:

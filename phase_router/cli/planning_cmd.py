@@ -10,12 +10,16 @@ import typer
 from rich.table import Table
 
 from .. import io
+from .._internal.shares import check_percentile
 from ..analysis.capacity import check_factor, check_probability, estimate_capacity, moe_capacity, overflow_fraction
 from ..analysis.suggest import check_targets, suggest_k
 from ..errors import ShapeMismatchError
 from ..analysis.routers import DEFAULT_ROUTER, ROUTERS
-from .errors import cli_errors, fail, stderr
+from .option_checks import checked_options
+from .errors import check_distinct, check_writable, cli_errors, fail, stderr
 from .help_format import one_of
+from ..io.capacity_caps import check_caps_path, write_caps
+from ..io.files import is_stream
 from .memory import check_memory, max_memory_option, resolve_limit
 from .memory.planning import seeds_parts
 from ..analysis.intervals import seeds_needed
@@ -72,6 +76,7 @@ def capacity_command(
     tokens: int = typer.Option(0, "--tokens", min=0, metavar="INT", help="MoE: number of tokens."),
     experts: int = typer.Option(0, "--experts", min=0, metavar="INT", help="MoE: number of experts."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="FILE", help="Also write every target's joint and marginal cap: .csv (header target,joint,marginal) or .npy (E x 2 int64: joint, marginal)."),
     max_memory: Optional[str] = max_memory_option("run"),
 ) -> None:
     """Capacities that hold on p of fresh seeds: joint (all targets together) and marginal (each
@@ -80,6 +85,8 @@ def capacity_command(
     with cli_errors():
         _check_router(router_name)
         check_factor(factor)
+        if out is not None:
+            _check_caps_output(out, moe, s_file, t_file)
         limit = resolve_limit(max_memory)
 
         def memory(M: int, E: int, count: int) -> None:  # noqa: N803
@@ -93,7 +100,7 @@ def capacity_command(
             payload = moe_capacity(tokens, experts, k, factor, range(seeds or 100), router_name=router_name)
             title = "phase-router capacity (MoE)"
         else:
-            count_default = seeds_needed(check_probability(percentile / 100, "percentile / 100"))
+            count_default = seeds_needed(check_percentile(percentile) / 100)
             s, t = read_degrees(s_file, t_file, lambda M, E: memory(M, E, seeds or count_default))  # noqa: N803
             count = range(seeds) if seeds is not None else None
             payload = estimate_capacity(s, t, k, percentile, count, router_name=router_name).to_dict()
@@ -102,6 +109,8 @@ def capacity_command(
                             if key.startswith("dropped") or key.startswith("seeds_with") or key == "capacity"})
             payload["capacity_factor"] = factor
             title = "phase-router capacity"
+            if out is not None:
+                write_caps(out, payload["joint_capacity_per_target"], payload["marginal_capacity_per_target"])
     _warn(payload)
     if as_json:
         typer.echo(json.dumps(payload, indent=2))
@@ -111,13 +120,26 @@ def capacity_command(
         return
     rows = {key: value for key, value in payload.items() if not isinstance(value, (dict, list))}
     stdout.print(_table(title, rows))
-    for key, label in (("joint_capacity_per_target", "joint (all targets under their caps together on >= p of seeds)"),
-                       ("marginal_capacity_per_target", "marginal (each target alone under its cap on >= p of seeds; NOT together)")):
+    for key, label in (("joint_capacity_summary", "joint (all targets under their caps together on >= p of seeds)"),
+                       ("marginal_capacity_summary", "marginal (each target alone under its cap on >= p of seeds; NOT together)")):
         per = payload[key]
         stdout.prose(f"{label}: min {per['min']}, max {per['max']}, total {per['sum']}")
+    stdout.prose(f"per-target caps: {out}" if out is not None else
+                 "per-target caps: --out FILE (.csv or .npy) or --json")
     lo, hi = payload["overflow_dropped_fraction_ci"]
     stdout.prose(f"dropped at factor {factor}: {payload['overflow_dropped_fraction_mean']:.4g} [{lo:.4g}, {hi:.4g}] "
                  f"(95% interval over {payload['seeds']} seeds)")
+
+
+def _check_caps_output(out: Path, moe: bool, s_file: Optional[Path], t_file: Optional[Path]) -> None:
+    """--out's format, that it can be written, and that it replaces neither input, before any work."""
+    if moe:
+        fail("--out writes the per-target caps of S and T; --moe has no per-target caps to write")
+    if is_stream(out):
+        fail("--out needs a file name (.csv or .npy); the caps go to standard output with --json")
+    check_caps_path(out)
+    check_writable(out, "--out")
+    check_distinct((("--out", out),), (("S", s_file), ("T", t_file)))
 
 
 def _print_moe(payload: dict) -> None:
@@ -181,3 +203,7 @@ def suggest_k_command(
         stdout.prose(result.reason)
     if not result.met:
         raise typer.Exit(EXIT_NO_K)
+
+
+capacity_command = checked_options(capacity_command)
+suggest_k_command = checked_options(suggest_k_command)

@@ -25,10 +25,12 @@ from .._internal.scalars import check_count
 from .._internal.scheduler import check_scheduler_address, check_worker_processes
 from .errors import cli_errors
 from .help_format import choice_metavar
+from .option_checks import checked_options
 from .memory import max_memory_option, resolve_limit
 from .memory.route import RouteMemory
 from ..io.files import is_stream
 from .render import routing_table, stderr, stdout
+from .route_hint import balanced_hint, policy_was_chosen
 from .route_outputs import RequestedOutputs, with_output_options
 from .streams import stdin_inputs
 
@@ -134,12 +136,18 @@ def route_command(
             payload = {"inputs": inputs, "stats": stats.to_dict(), "execution": execution, "outputs": written}
             for sink in sinks:
                 sink.summary(payload)
+        # only in the human summary, only when the policy was left at its default, only in-process
+        hint = None if as_json or scheduler or workers or policy_was_chosen() else \
+            balanced_hint(router, stats.column_load_max_over_mean, threads)
     for message in stats.warnings:
         typer.echo(f"warning: {message}", err=True)
     if as_json:
         typer.echo(json.dumps(payload, indent=2, sort_keys=True))
     else:  # on stderr when stdout carries an output
-        (stderr if summary_elsewhere else stdout).print(routing_table(stats, inputs, written, execution))
+        summary = stderr if summary_elsewhere else stdout
+        summary.print(routing_table(stats, inputs, written, execution))
+        if hint is not None:
+            summary.print(hint, markup=False)
 
 
 def _policy_flags() -> dict[str, tuple[Option, list[str]]]:
@@ -157,9 +165,11 @@ POLICY_FLAGS = _policy_flags()
 def _flag_parameter(option: Option, owners: list[str]) -> inspect.Parameter:
     kind = Optional[_choices(f"{option.name.title()}Name", option.choices)] if option.choices else Optional[int]
     help_text = f"With --select {' or '.join(owners)}: {option.describe()}."
+    bounds = {} if option.choices else {"min": option.minimum, "max": option.maximum}  # refused naming the flag
     return inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, annotation=kind,
                              default=typer.Option(None, option.flag, help=help_text, show_default=False,
-                                                 metavar=choice_metavar(option.choices) if option.choices else "INT"))
+                                                  metavar=choice_metavar(option.choices) if option.choices else "INT",
+                                                  **bounds))
 
 
 def _with_policy_flags(command):
@@ -189,7 +199,7 @@ def _select_options(select: str, policy_flags: dict) -> dict:
     return options
 
 
-route_command = _with_policy_flags(route_command)
+route_command = checked_options(_with_policy_flags(route_command))
 
 
 def _input_names(S, T, degrees) -> dict[str, str]:  # noqa: N803

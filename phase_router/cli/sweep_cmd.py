@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from .._internal.optional import require
 from .._internal.scheduler import check_scheduler_address
+from .option_checks import checked_options
 from .errors import check_distinct, check_writable, cli_errors, fail, interrupted, stderr
 from .memory import check_memory, max_memory_option, resolve_limit
 from ..io.files import STDIN_NAME, is_stream
@@ -150,3 +151,6 @@ def sweep_command(
         for line in checks.failure_lines(limit=20):
             stderr.print(f"phase-router: check failed: {line}", markup=False)
         raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+sweep_command = checked_options(sweep_command)

@@ -20,6 +20,7 @@ from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
 from .._internal.memory import check_fits
 from .._internal.scalars import check_count, check_flag, check_real
 from .._internal.seeds import MAX_SEED_COUNT, check_ks
+from .._internal.shares import check_fraction
 from .._internal.vectors import as_array, check_degree_pair
 from ..packed_bits import PackedBits
 from ..routing.selection import policy
@@ -108,8 +109,7 @@ def estimate_expert_capacity(S, T, k: int, confidence: float = 0.95, num_samples
     headroom, utilization, confidence_level, raw_samples, k, N), plus joint_required_capacity: one
     capacity under which every column stays at once in `confidence` of the samples (the
     original's per-column percentiles hold only marginally; see docs/COMPAT.md)."""
-    if not isinstance(confidence, (int, float)) or not 0 < float(confidence) < 1:
-        raise InvalidInputError(f"confidence must be in (0, 1), got {confidence!r}")
+    confidence = check_fraction(confidence, "confidence")
     s, t = _degrees(S, T)
     k = check_count(k, "k")
     loads = _loads(s, t, k, num_samples, seed_base, select)

@@ -21,6 +21,7 @@ import numpy as np
 
 from .._internal.memory import check_fits
 from .._internal.scalars import MAX_DIM, MAX_SEED, show
+from .._internal.shares import check_fraction
 from ..errors import InvalidInputError
 from .draws import CHUNK_ENTRIES, place_keys, placed_rows
 
@@ -37,8 +38,11 @@ class Param:
     high: float
     help: str
     low_open: bool = False  # the lower bound itself is not allowed
+    share: bool = False  # a probability or share: a fraction in [0, 1] by the rule of _internal/shares.py
 
     def check(self, generator: str, name: str, value: object) -> float | int:
+        if self.share:
+            return check_fraction(value, f"{generator}: {name}", zero=not self.low_open, one=True)
         if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
             raise InvalidInputError(f"{generator}: {name} must be a number, got {show(value)}")
         try:
@@ -54,9 +58,9 @@ class Param:
         return number
 
 
-DENSITY = Param(float, 0.5, 0.0, 1.0, "probability of a one")
+DENSITY = Param(float, 0.5, 0.0, 1.0, "probability of a one", share=True)
 WIDTH = Param(int, 32, 1, MAX_DIM, "bands: widths cycle 1..width")
-HIGH_FRACTION = Param(float, 0.5, 0.0, 1.0, "bimodal: share of heavy rows")
+HIGH_FRACTION = Param(float, 0.5, 0.0, 1.0, "bimodal: share of heavy rows", share=True)
 CAPACITY_FACTOR = Param(float, 1.25, 0.0, 1e6, "moe: expert capacity / (k M / E)", low_open=True)
 ALPHA = Param(float, 1.0, 0.0, 16.0, "power-law: degree ~ width / rank^alpha", low_open=True)
 BLOCKS = Param(int, 8, 1, MAX_DIM, "block-diagonal: number of blocks")

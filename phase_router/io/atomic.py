@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import io
 import secrets
 import stat
 import os
@@ -72,6 +73,36 @@ def _whole_utf8(data: bytes) -> bool:
     except UnicodeDecodeError as exc:
         return exc.start < len(data) - 3  # an invalid byte earlier on: not UTF-8, any cut will do
     return True
+
+
+def shown_output(target: str) -> str:
+    """An output as error messages name it."""
+    return "<stdout>" if target == STDOUT else target
+
+
+def name_output_error(exc: OSError, target: str) -> OSError:
+    """`exc` naming the output `target` instead of the staged temporary file it happened on (or
+    no file at all, as a failed write() reports): "OUT.npy: File too large", not a bare
+    "File too large" nor ".OUT.npy.1f3a....partial: ..."."""
+    if exc.filename is None or STAGED_SUFFIX in os.fsdecode(os.fspath(exc.filename)):
+        exc.filename = shown_output(target)
+        exc.filename2 = None
+    return exc
+
+
+class _StagedFile(io.FileIO):
+    """A staged temporary file whose write errors (disk full, file too large, quota) name the
+    output it stands for; BufferedWriter's flushes go through write() too."""
+
+    def __init__(self, temp: str, target: str) -> None:
+        super().__init__(temp, "wb")
+        self._target = target
+
+    def write(self, data) -> int:  # type: ignore[override]
+        try:
+            return super().write(data)
+        except OSError as exc:
+            raise name_output_error(exc, self._target) from None
 
 
 def _existing_regular(path: str | os.PathLike[str]) -> os.stat_result | None:
@@ -131,13 +162,16 @@ class OutputBatch:
             except FileExistsError:  # not ours (64 random bits make this all but impossible): draw again
                 self._staged.pop()
                 continue
+            except OSError as exc:  # a read-only or full directory: say which output could not be made
+                raise name_output_error(exc, target) from None
             # Any other failure (or a signal after the file was made) leaves the name recorded:
             # discard() removes the file if it exists and ignores it if not.
             return temp
 
     def open(self, path: str | os.PathLike[str]) -> BinaryIO:
         """A staged file open for binary writing, held across many writes; the caller closes it."""
-        return open(self.path(path), "wb")  # noqa: SIM115 - closed by the caller before commit
+        target = os.fspath(path)
+        return io.BufferedWriter(_StagedFile(self.path(target), target))
 
     def commit(self) -> None:
         mode = _creation_mode()
@@ -149,18 +183,26 @@ class OutputBatch:
             existing = {path: _existing_regular(path) for _, path in to_files}
             for number, (temp, path) in enumerate(to_files):
                 kept = existing[path]
-                os.chmod(temp, stat.S_IMODE(kept.st_mode) if kept else mode)  # a replaced file keeps its mode
-                if kept and os.geteuid() == 0:  # and, where we may, its owner
-                    with contextlib.suppress(OSError):
-                        os.chown(temp, kept.st_uid, kept.st_gid)
-                if number and _pause_between_renames is not None:
-                    _pause_between_renames()
-                os.replace(temp, path)
+                try:
+                    os.chmod(temp, stat.S_IMODE(kept.st_mode) if kept else mode)  # a replaced file keeps its mode
+                    if kept and os.geteuid() == 0:  # and, where we may, its owner
+                        with contextlib.suppress(OSError):
+                            os.chown(temp, kept.st_uid, kept.st_gid)
+                    if number and _pause_between_renames is not None:
+                        _pause_between_renames()
+                    os.replace(temp, path)
+                except OSError as exc:
+                    raise name_output_error(exc, path) from None
         for temp in to_stdout:
             with open(temp, "rb") as staged:
                 sys.stdout.flush()
-                shutil.copyfileobj(staged, sys.stdout.buffer, 1 << 20)
-                sys.stdout.buffer.flush()
+                try:
+                    shutil.copyfileobj(staged, sys.stdout.buffer, 1 << 20)
+                    sys.stdout.buffer.flush()
+                except BrokenPipeError:
+                    raise
+                except OSError as exc:
+                    raise name_output_error(exc, STDOUT) from None
             os.unlink(temp)
         self._staged.clear()
 

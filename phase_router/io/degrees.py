@@ -19,7 +19,7 @@ from .files import open_input, read_magic, reads_streams
 from .npy import load_npy
 
 
-MAX_TOKEN = 20  # characters in one degree line, leading zeros included
+MAX_TOKEN = 20  # significant characters in one degree line (leading zeros are only a spelling)
 
 
 @reads_streams
@@ -39,6 +39,12 @@ def _npy_degrees(path) -> np.ndarray:
     return _checked(path, array, lambda i: f"entry {i}")
 
 
+def _without_leading_zeros(token: bytes) -> bytes:
+    if not token.startswith(b"0"):
+        return token
+    return token.lstrip(b"0") or b"0"
+
+
 def _text_degrees(path) -> np.ndarray:
     with open_input(path) as handle:
         raw = handle.read()
@@ -48,7 +54,9 @@ def _text_degrees(path) -> np.ndarray:
     if not kept:
         raise FileFormatError(path, "no degrees found (expected one integer per line)")
     # np.array(tokens) pads every token to the longest one: a single 200 kB line among 20000
-    # short ones cost 4 GB. No valid degree (<= 2^31 - 1) needs more than 20 characters.
+    # short ones cost 4 GB. No valid degree (<= 2^31 - 1) needs more than 20 characters once its
+    # leading zeros are dropped (0000000000000000000000007 is 7, as Netpbm reads header numbers).
+    kept = [(number, _without_leading_zeros(token)) for number, token in kept]
     for number, token in kept:
         if len(token) > MAX_TOKEN:
             raise FileFormatError(

@@ -168,7 +168,11 @@ def _spool_room() -> int:
 
 def _spool_write(copy: BinaryIO, chunk: bytes, room: int, name: str) -> None:
     """Append `chunk` to a stream's temporary copy, refusing the stream once the copy passes `room`."""
-    copy.write(chunk)
+    try:
+        copy.write(chunk)
+    except OSError as exc:  # the temporary directory is full or read-only
+        exc.filename = f"{name} (its copy in {tempfile.gettempdir()})"
+        raise
     if copy.tell() > room:
         raise InputFileError(name, f"stream is larger than the {room / 2**30:.1f} GiB the temporary directory "
                                    f"({tempfile.gettempdir()}) can hold for its copy; save it to a file, or set TMPDIR")
@@ -287,7 +291,10 @@ def read_exactly(handle: BinaryIO, into: memoryview, path: str | os.PathLike[str
     map kills the process with SIGBUS). A short read means the file shrank while it was read."""
     filled = 0
     while filled < len(into):
-        count = handle.readinto(into[filled:])
+        try:
+            count = handle.readinto(into[filled:])
+        except OSError as exc:  # EIO and the like: a failed read names no file by itself
+            raise _naming(exc, path) from None
         if not count:
             raise changed_while_read(path, expected_size, os.fstat(handle.fileno()).st_size)
         filled += count
@@ -299,15 +306,25 @@ def pread_exactly(fd: int, into: memoryview, offset: int, path: str | os.PathLik
     read one descriptor); a short read means the file shrank while it was read."""
     filled = 0
     while filled < len(into):
-        if hasattr(os, "preadv"):
-            count = os.preadv(fd, [into[filled:]], offset + filled)
-        else:  # platforms without preadv: pread and copy
-            data = os.pread(fd, len(into) - filled, offset + filled)
-            count = len(data)
-            into[filled:filled + count] = data
+        try:
+            if hasattr(os, "preadv"):
+                count = os.preadv(fd, [into[filled:]], offset + filled)
+            else:  # platforms without preadv: pread and copy
+                data = os.pread(fd, len(into) - filled, offset + filled)
+                count = len(data)
+                into[filled:filled + count] = data
+        except OSError as exc:
+            raise _naming(exc, path) from None
         if not count:
             raise changed_while_read(path, expected_size, os.fstat(fd).st_size)
         filled += count
+
+
+def _naming(exc: OSError, path: str | os.PathLike[str]) -> OSError:
+    """`exc` with the file it happened on, for the CLI's "PATH: <reason>" line."""
+    if exc.filename is None:
+        exc.filename = stdin_display(os.fspath(path))
+    return exc
 
 
 def check_unchanged(handle: BinaryIO, path: str | os.PathLike[str], expected_size: int) -> None:

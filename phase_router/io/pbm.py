@@ -65,14 +65,14 @@ def _parse_header(path, head: bytes, size: int) -> PbmHeader:
         if start == pos:
             found = head[pos : pos + 1].decode("latin-1") or "end of file"
             raise FileFormatError(path, f"expected the {field} (a positive decimal number), found {found!r}")
-        if pos - start > 10 or int(head[start:pos]) > MAX_DIM:
-            raise FileFormatError(path, f"{field} {head[start:pos].decode()} is larger than the limit {MAX_DIM}")
-        value = int(head[start:pos])
-        if value < 1:
-            raise FileFormatError(path, f"{field} is 0; a routing matrix needs at least one row and column")
-        values.append(value)
+        values.append(_header_number(path, field, head[start:pos]))
     width, height = values
-    if pos >= len(head) or head[pos] not in WHITESPACE:
+    if head[pos : pos + 1] == b"#":  # Netpbm: a comment ends the height, and its line end ends the header
+        pos = _comment_end(head, pos)
+        if pos < 0:
+            raise FileFormatError(path, f"header ends inside the comment after the height (or it is longer than "
+                                        f"{HEADER_LIMIT} bytes)")
+    elif pos >= len(head) or head[pos] not in WHITESPACE:
         raise FileFormatError(path, "header must end with one whitespace character after the height")
     header = PbmHeader(kind, width, height, pos + 1, size)
     available = size - header.data_offset
@@ -88,13 +88,32 @@ def _parse_header(path, head: bytes, size: int) -> PbmHeader:
     return header
 
 
+def _header_number(path, field: str, digits: bytes) -> int:
+    """A header number by its value, as Netpbm reads it: leading zeros are only a spelling
+    (000256 is 256); a value above MAX_DIM is refused whatever its spelling."""
+    significant = digits.lstrip(b"0")
+    # more significant digits than MAX_DIM has means a larger value; no int() of a huge digit string
+    if len(significant) > len(str(MAX_DIM)) or int(significant or b"0") > MAX_DIM:
+        shown = significant.decode() if len(significant) <= 30 else f"{significant[:20].decode()}... ({len(significant)} digits)"
+        raise FileFormatError(path, f"{field} {shown} is larger than the limit {MAX_DIM}")
+    value = int(significant or b"0")
+    if value < 1:
+        raise FileFormatError(path, f"{field} is 0; a routing matrix needs at least one row and column")
+    return value
+
+
+def _comment_end(head: bytes, pos: int) -> int:
+    """Where the comment starting at `pos` ends: its line end (\n or \r), or -1 if the header does."""
+    return min((i for i in (head.find(b"\n", pos), head.find(b"\r", pos)) if i >= 0), default=-1)
+
+
 def _skip_space_and_comments(path, head: bytes, pos: int, field: str) -> int:
     while pos < len(head):
         byte = head[pos : pos + 1]
         if byte in (b" ", b"\t", b"\n", b"\r", b"\v", b"\f"):
             pos += 1
         elif byte == b"#":
-            end = min((i for i in (head.find(b"\n", pos), head.find(b"\r", pos)) if i >= 0), default=-1)
+            end = _comment_end(head, pos)
             if end < 0:
                 break
             pos = end + 1

@@ -100,8 +100,12 @@ class Journal:
 
     def _write(self, record: dict) -> None:
         line = json.dumps(record, sort_keys=True, separators=(",", ":")).encode() + b"\n"
-        os.write(self._fd, line)
-        os.fsync(self._fd)
+        try:
+            os.write(self._fd, line)
+            os.fsync(self._fd)
+        except OSError as exc:  # a write error names no file by itself: say which journal
+            exc.filename = exc.filename or os.fspath(self.path)
+            raise
 
     def close(self) -> None:
         os.close(self._fd)

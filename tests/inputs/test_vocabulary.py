@@ -67,7 +67,7 @@ def test_defaults_are_the_registrys() -> None:
 
 @pytest.mark.parametrize(("kind", "params", "needle"), [
     ("uniform", {"width": 3}, "uniform takes density"),
-    ("uniform", {"density": 1.5}, "density must be in"),
+    ("uniform", {"density": 1.5}, "density 1.5 is a fraction in"),
     ("bands", {"width": 2.5}, "whole number"),
     ("moe", {"capacity_factor": 0}, "capacity_factor must be in"),
     ("nope", {}, "unknown generator"),

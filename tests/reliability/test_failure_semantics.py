@@ -188,7 +188,7 @@ def test_disk_full_on_a_real_tiny_filesystem(tmp_path: Path, degree_files) -> No
             done = subprocess.run([str(cli), "route", "--degrees", *map(str, degree_files), "-k", "1000",
                                    "--out", str(tiny / name)], capture_output=True, text=True)
             assert done.returncode == 1, (done.returncode, done.stderr)
-            assert done.stderr.strip() == "phase-router: error: No space left on device"
+            assert done.stderr.strip() == f"phase-router: error: {tiny / name}: No space left on device"
             assert files_in(tiny) == set()
     finally:
         subprocess.run(["umount", str(tiny)], check=True)
