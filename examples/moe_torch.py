@@ -9,8 +9,14 @@ computation that evaluates every token slot by slot, and prints the expert loads
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
-import torch
+
+try:  # an optional extra: without it, one line saying what to install instead of a traceback
+    import torch
+except ImportError:
+    sys.exit("examples/moe_torch.py needs PyTorch: pip install 'phase-router[torch]'")
 
 import phase_router as pr
 from phase_router import moe

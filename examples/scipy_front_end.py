@@ -12,9 +12,14 @@ them that way or pass the row sums.
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
-import scipy.sparse as sp
+
+try:  # an optional extra: without it, one line saying what to install instead of a traceback
+    import scipy.sparse as sp
+except ImportError:
+    sys.exit("examples/scipy_front_end.py needs SciPy: pip install 'phase-router[scipy]'")
 
 import phase_router as pr
 

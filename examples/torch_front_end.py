@@ -11,9 +11,14 @@ every expert takes exactly its capacity (docs/SPEC.md, Theory).
 from __future__ import annotations
 
 import argparse
+import sys
 
 import numpy as np
-import torch
+
+try:  # an optional extra: without it, one line saying what to install instead of a traceback
+    import torch
+except ImportError:
+    sys.exit("examples/torch_front_end.py needs PyTorch: pip install 'phase-router[torch]'")
 
 import phase_router as pr
 from phase_router.inputs import whole_wrap_capacities

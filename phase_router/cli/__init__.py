@@ -3,6 +3,7 @@
 import importlib
 import signal
 import sys
+from typing import Optional
 
 from .. import _core
 from .app import app
@@ -24,27 +25,50 @@ _USAGE_ERRORS = _click_classes("UsageError")
 _ABORTS = _click_classes("Abort")
 
 
+def usage_error_line(exc: BaseException, args: list[str]) -> str:
+    """`phase-router: error: <what>; try 'phase-router gen -h'`: one line that points to the help
+    of the subcommand given (Click reports some errors without a context, or in the group's,
+    whose help would not list the option at fault)."""
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "phase-router"
+    if where == "phase-router":  # no context, or the group's: name the subcommand given, if any
+        commands = {command.name for command in app.registered_commands}
+        given = next((arg for arg in args if arg in commands), None)
+        if given is not None:
+            where = f"phase-router {given}"
+    message = " ".join(exc.format_message().split()).rstrip(".")
+    return f"phase-router: error: {message}; try '{where} -h'"
+
+
+def run(args: Optional[list[str]] = None) -> int:
+    """The command line `args` (default: sys.argv[1:]) run; the exit status. No arguments: the
+    help on stdout, 0. Usage errors (a bad option value, an unknown option, a missing argument)
+    are one line on stderr naming the subcommand's help, 2, like every other error, instead of
+    Click's box."""
+    args = sys.argv[1:] if args is None else list(args)
+    try:
+        code = app(args=args, prog_name="phase-router", standalone_mode=False)
+    except _USAGE_ERRORS as exc:
+        print(usage_error_line(exc, args), file=sys.stderr)
+        return 2
+    return code if isinstance(code, int) else 0
+
+
 def main() -> None:
-    """The `phase-router` command. Usage errors (a bad option value, an unknown option, a missing
-    argument) are one line on stderr and exit 2, like every other error, instead of Click's box.
-    SIGINT, SIGTERM and SIGHUP stop it, running kernels included, within a second: one line, exit
-    130, 143 or 129 (launch_phase_router installs the handlers before anything heavy is imported)."""
+    """The `phase-router` command (run). SIGINT, SIGTERM and SIGHUP stop it, running kernels
+    included, within a second: one line, exit 130, 143 or 129 (launch_phase_router installs the
+    handlers before anything heavy is imported)."""
     from launch_phase_router.signals import SIGNALS, exit_interrupted, install_handlers
 
     install_handlers()  # again, for `python -m phase_router` and callers of main()
     _core.set_cancel_signals([s for s in SIGNALS if signal.getsignal(s) is not signal.SIG_IGN])
     try:
-        code = app(standalone_mode=False)
+        code = run()
     except KeyboardInterrupt as exc:  # outside a command's error boundary (parsing, imports)
         exit_interrupted(exc)
-    except _USAGE_ERRORS as exc:
-        ctx = getattr(exc, "ctx", None)
-        where = ctx.command_path if ctx is not None else "phase-router"
-        print(f"phase-router: error: {exc.format_message()} (see '{where} -h')", file=sys.stderr)
-        sys.exit(2)
     except _ABORTS:  # Ctrl-C while Click itself was parsing or prompting
         exit_interrupted(KeyboardInterrupt())
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(code)
 
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run", "usage_error_line"]

@@ -11,21 +11,19 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.table import Table
 
 from .. import io
 from ..analysis.compare import compare, verdict_lines
 from ..analysis.like_for_like import FEASIBLE, check_feasible
 from ..inputs.generators import GENERATORS, degrees
+from .help_format import choice_metavar, one_of
 from .option_checks import checked_options
 from .errors import check_distinct, check_writable, cli_errors, fail
 from .memory import check_memory, max_memory_option, resolve_limit
 from .memory.planning import compare_parts
 from .gen_cmd import parse_shape
 from .planning_cmd import read_degrees
-from .render import TerminalAware
-
-wide = TerminalAware(width=200)  # eleven numeric columns do not fit 80
+from .render import compare_tables, stdout, verdict_text
 
 COLUMNS = [("max/mean", "max_over_mean"), ("max(L/t)/mean", "relative_max_over_mean"), ("max L/t", "max_load_per_t"),
            ("std/mean", "relative_spread"), ("Gini", "gini"), ("fill", "fill"), ("drop@1.0", "dropped_at_1_0"),
@@ -36,13 +34,13 @@ WITH_INTERVAL = {"max_over_mean", "relative_max_over_mean"}
 def compare_hash_command(
     s_file: Optional[Path] = typer.Argument(None, help="Sources, M x E (or use --scenario).", metavar="S", show_default=False),
     t_file: Optional[Path] = typer.Argument(None, help="Targets, E x M.", metavar="T", show_default=False),
-    scenario: List[str] = typer.Option([], "--scenario", help=f"Generated inputs (repeatable): {', '.join(GENERATORS)}."),
-    shape: str = typer.Option("1024x1024", "--shape", help="M x E for --scenario inputs."),
-    k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap."),
-    seeds: int = typer.Option(20, "--seeds", min=1, help="Seeds 0..seeds-1 for every router."),
-    feasible: str = typer.Option("all", "--feasible", help=f"Where the baselines pick from: {' | '.join(FEASIBLE)} (the phase router's candidates)."),
+    scenario: List[str] = typer.Option([], "--scenario", metavar="KIND", help=f"Generated inputs (repeatable), {one_of(GENERATORS)}."),
+    shape: str = typer.Option("1024x1024", "--shape", metavar="SHAPE", help="M x E for --scenario inputs (or N for N x N)."),
+    k: int = typer.Option(..., "-k", "--k", min=1, metavar="INT", help="Fan-out cap."),
+    seeds: int = typer.Option(20, "--seeds", min=1, metavar="INT", help="Seeds 0..seeds-1 for every router."),
+    feasible: str = typer.Option("all", "--feasible", metavar=choice_metavar(FEASIBLE), help="Where the baselines pick from: all targets, or the phase router's candidates."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
-    csv_path: Optional[Path] = typer.Option(None, "--csv", help="Also write one CSV row per scenario and router."),
+    csv_path: Optional[Path] = typer.Option(None, "--csv", metavar="FILE", help="Also write one CSV row per scenario and router."),
     max_memory: Optional[str] = max_memory_option("comparison"),
 ) -> None:
     """Compare the phase router with hash routers and two-choice, scenario by scenario."""
@@ -88,17 +86,13 @@ def compare_hash_command(
         typer.echo(json.dumps(report, indent=2))
         return
     for entry in report:
-        table = Table(title=f"{entry['scenario']}, k={k}, {seeds} seeds, feasible: {entry['feasible']}; "
-                            f"mean over seeds [95% interval]", title_justify="left")
-        table.add_column("router", style="bold")
-        for title, _ in COLUMNS:
-            table.add_column(title, justify="right")
-        for name, row in entry["routers"].items():
-            table.add_row(name, *[cell(row, key) for _, key in COLUMNS])
-        wide.print(table)
-        wide.print(f"like for like: {entry['rule']}", markup=False)
-        for line in entry["verdict"]:
-            wide.print(f"verdict: {line}", markup=False)
+        stdout.prose(f"{entry['scenario']}, k={k}, {seeds} seeds, feasible: {entry['feasible']}; "
+                     f"mean over seeds [95% interval]")
+        for table in compare_tables(entry, COLUMNS, cell):
+            stdout.print(table)
+        stdout.prose(f"like for like: {entry['rule']}")
+        for line in verdict_text(entry):
+            stdout.prose(line)
 
 
 def cell(row: dict, key: str) -> str:

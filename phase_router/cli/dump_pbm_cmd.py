@@ -24,9 +24,9 @@ from .streams import stdin_inputs
 def dump_pbm_command(
     s_file: Path = typer.Argument(..., help=f"Sources: M x E 0/1 matrix, {accepted_formats()}.", metavar="S", show_default=False),
     t_file: Path = typer.Argument(..., help=f"Targets: E x M 0/1 matrix, {accepted_formats()}.", metavar="T", show_default=False),
-    k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
-    out: Path = typer.Option(..., "--out", help="Directory for the stage files and index.md (created if needed)."),
-    seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64)."),
+    k: int = typer.Option(..., "-k", "--k", min=1, metavar="INT", help="Fan-out cap: at most k targets per source."),
+    out: Path = typer.Option(..., "--out", metavar="DIR", help="Directory for the stage files and index.md (created if needed)."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, metavar="INT", help="Any integer in [0, 2^64)."),
     row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order."),
     png: bool = typer.Option(True, "--png/--no-png", help="Write a PNG preview of each stage (needs Pillow)."),
     force: bool = typer.Option(False, "--force", help=f"Write even above {DEFAULT_LIMIT_BYTES // 2**20} MiB of PBM."),

@@ -24,7 +24,9 @@ stderr = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
-    stderr.print(f"phase-router: error: {stdin_display(message)}", markup=False)
+    """Each line of `message` (a config lists one problem a line) as `phase-router: error: ...`."""
+    for line in stdin_display(message).splitlines() or [""]:
+        stderr.print(f"phase-router: error: {line}", markup=False)
     raise typer.Exit(code)
 
 
@@ -34,8 +36,8 @@ def cli_errors() -> Iterator[None]:
     SIGTERM, SIGHUP: 130, 143, 129."""
     try:
         yield
-    except PhaseRouterError as exc:
-        fail(str(exc))
+    except PhaseRouterError as exc:  # an error listing several problems (a sweep config) has a line for each
+        fail("\n".join(getattr(exc, "lines", None) or [str(exc)]))
     except BrokenPipeError:  # stdout's reader stopped early (`| head`): end quietly, as cat does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         raise typer.Exit(EXIT_BROKEN_PIPE) from None

@@ -13,7 +13,7 @@ from .memory.reports import evaluate_parts
 
 
 def evaluate_command(
-    out: Path = typer.Option(Path("results"), "--out", help="Output directory (created; refused if not empty unless --force)."),
+    out: Path = typer.Option(Path("results"), "--out", metavar="DIR", help="Output directory (created; refused if not empty unless --force)."),
     quick: bool = typer.Option(False, "--quick", help="The reduced grid: under a minute on two cores instead of several minutes."),
     force: bool = typer.Option(False, "--force", help="Replace a non-empty --out directory (only once the new one is complete)."),
     max_memory: Optional[str] = max_memory_option("evaluation"),

@@ -45,17 +45,17 @@ def _kinds_help() -> str:
 
 def gen_command(
     kind: str = typer.Argument(..., help=f"One of: {_kinds_help()}. snake_case spellings are accepted too.",
-                               show_default=False),
-    shape: str = typer.Option(..., "--shape", help="M x E, e.g. 1024x1024 (or just N)."),
-    out: Tuple[Path, Path] = typer.Option(..., "--out", help="Output files for S and T: P4 PBM, or NPY (uint8) for a .npy name; one may be - for stdout (P4)."),
-    k: int = typer.Option(64, "-k", "--k", min=1, help="k for the kinds that use it (exact-k, uniform-1-k, boundary, moe, adversarial)."),
-    density: Optional[float] = typer.Option(None, "--density", help="uniform, adversarial: probability of a one (default 0.5)."),
-    width: Optional[int] = typer.Option(None, "--width", help="bands: band widths cycle 1..width (default 32)."),
-    high_fraction: Optional[float] = typer.Option(None, "--high-fraction", help="bimodal: share of heavy rows (default 0.5)."),
-    capacity_factor: Optional[float] = typer.Option(None, "--capacity-factor", help="moe: expert capacity / (k M / E) (default 1.25)."),
-    alpha: Optional[float] = typer.Option(None, "--alpha", help="power-law: exponent (default 1)."),
-    blocks: Optional[int] = typer.Option(None, "--blocks", help="block-diagonal: number of blocks (default 8)."),
-    seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64)."),
+                               metavar="KIND", show_default=False),
+    shape: str = typer.Option(..., "--shape", metavar="SHAPE", help="M x E, e.g. 1024x64 (or N for N x N)."),
+    out: Tuple[Path, Path] = typer.Option(..., "--out", metavar="S T", help="Output files for S and T: P4 PBM, or NPY (uint8) for a .npy name; one may be - for stdout (P4)."),
+    k: int = typer.Option(64, "-k", "--k", min=1, metavar="INT", help="k for the kinds that use it (exact-k, uniform-1-k, boundary, moe, adversarial)."),
+    density: Optional[float] = typer.Option(None, "--density", metavar="FLOAT", help="uniform, adversarial: probability of a one (default 0.5)."),
+    width: Optional[int] = typer.Option(None, "--width", metavar="INT", help="bands: band widths cycle 1..width (default 32)."),
+    high_fraction: Optional[float] = typer.Option(None, "--high-fraction", metavar="FLOAT", help="bimodal: share of heavy rows (default 0.5)."),
+    capacity_factor: Optional[float] = typer.Option(None, "--capacity-factor", metavar="FLOAT", help="moe: expert capacity / (k M / E) (default 1.25)."),
+    alpha: Optional[float] = typer.Option(None, "--alpha", metavar="FLOAT", help="power-law: exponent (default 1)."),
+    blocks: Optional[int] = typer.Option(None, "--blocks", metavar="INT", help="block-diagonal: number of blocks (default 8)."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, metavar="INT", help="Any integer in [0, 2^64)."),
     max_memory: Optional[str] = max_memory_option("generation"),
 ) -> None:
     """Generate a pair of input matrices S (M x E) and T (E x M), as sweeps and compare-hash do."""

@@ -17,6 +17,7 @@ from ..errors import ShapeMismatchError
 from ..analysis.routers import DEFAULT_ROUTER, ROUTERS
 from .option_checks import checked_options
 from .errors import check_distinct, check_writable, cli_errors, fail, stderr
+from .help_format import one_of
 from ..io.capacity_caps import check_caps_path, write_caps
 from ..io.files import is_stream
 from .memory import check_memory, max_memory_option, resolve_limit
@@ -25,7 +26,7 @@ from ..analysis.intervals import seeds_needed
 from ..io.shape import matrix_file_shape
 
 EXIT_NO_K = 1  # suggest-k: no k meets the target (the closest k is printed)
-from .render import stdout
+from .render import moe_table, stdout
 from .streams import stdin_inputs
 
 
@@ -66,14 +67,14 @@ def _warn(payload: dict) -> None:
 def capacity_command(
     s_file: Optional[Path] = typer.Argument(None, help="Sources, M x E (not with --moe).", metavar="S", show_default=False),
     t_file: Optional[Path] = typer.Argument(None, help="Targets, E x M (not with --moe).", metavar="T", show_default=False),
-    k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap (MoE: top-k)."),
-    percentile: float = typer.Option(99.0, "--percentile", help="p in percent: the caps hold on at least p of fresh seeds (90 % confidence)."),
-    factor: float = typer.Option(1.25, "--factor", help="Capacity factor: capacity = factor x mean load (MoE: factor x k M / E)."),
-    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="Number of seeds (0..seeds-1); default 10 / (1 - p) (MoE: 100)."),
-    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", help=f"One of: {', '.join(ROUTERS)}."),
+    k: int = typer.Option(..., "-k", "--k", min=1, metavar="INT", help="Fan-out cap (MoE: top-k)."),
+    percentile: float = typer.Option(99.0, "--percentile", metavar="FLOAT", help="p in percent: the caps hold on at least p of fresh seeds (90 % confidence)."),
+    factor: float = typer.Option(1.25, "--factor", metavar="FLOAT", help="Capacity factor: capacity = factor x mean load (MoE: factor x k M / E)."),
+    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, metavar="INT", help="Number of seeds (0..seeds-1); default 10 / (1 - p) (MoE: 100)."),
+    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", metavar="ROUTER", help=f"Router, {one_of(ROUTERS)}."),
     moe: bool = typer.Option(False, "--moe", help="MoE mode: --tokens M, --experts E, -k top-k, --factor."),
-    tokens: int = typer.Option(0, "--tokens", min=0, help="MoE: number of tokens."),
-    experts: int = typer.Option(0, "--experts", min=0, help="MoE: number of experts."),
+    tokens: int = typer.Option(0, "--tokens", min=0, metavar="INT", help="MoE: number of tokens."),
+    experts: int = typer.Option(0, "--experts", min=0, metavar="INT", help="MoE: number of experts."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     out: Optional[Path] = typer.Option(None, "--out", metavar="FILE", help="Also write every target's joint and marginal cap: .csv (header target,joint,marginal) or .npy (E x 2 int64: joint, marginal)."),
     max_memory: Optional[str] = max_memory_option("run"),
@@ -122,12 +123,12 @@ def capacity_command(
     for key, label in (("joint_capacity_summary", "joint (all targets under their caps together on >= p of seeds)"),
                        ("marginal_capacity_summary", "marginal (each target alone under its cap on >= p of seeds; NOT together)")):
         per = payload[key]
-        stdout.print(f"{label}: min {per['min']}, max {per['max']}, total {per['sum']}", markup=False)
-    stdout.print(f"per-target caps: {out}" if out is not None else
-                 "per-target caps: --out FILE (.csv or .npy) or --json", markup=False)
+        stdout.prose(f"{label}: min {per['min']}, max {per['max']}, total {per['sum']}")
+    stdout.prose(f"per-target caps: {out}" if out is not None else
+                 "per-target caps: --out FILE (.csv or .npy) or --json")
     lo, hi = payload["overflow_dropped_fraction_ci"]
-    stdout.print(f"dropped at factor {factor}: {payload['overflow_dropped_fraction_mean']:.4g} [{lo:.4g}, {hi:.4g}] "
-                 f"(95% interval over {payload['seeds']} seeds)", markup=False)
+    stdout.prose(f"dropped at factor {factor}: {payload['overflow_dropped_fraction_mean']:.4g} [{lo:.4g}, {hi:.4g}] "
+                 f"(95% interval over {payload['seeds']} seeds)")
 
 
 def _check_caps_output(out: Path, moe: bool, s_file: Optional[Path], t_file: Optional[Path]) -> None:
@@ -142,36 +143,26 @@ def _check_caps_output(out: Path, moe: bool, s_file: Optional[Path], t_file: Opt
 
 
 def _print_moe(payload: dict) -> None:
-    table = Table(title=f"phase-router capacity (MoE): {payload['tokens']} tokens, {payload['experts']} experts, "
-                        f"top-{payload['top_k']}, factor {payload['capacity_factor']}, {payload['seeds']} seeds; "
-                        "mean [95% interval]", title_justify="left")
-    for column in ("capacities", "router", "dropped assignments", "tokens dropped", "expert max/mean", "seeds with drops"):
-        table.add_column(column)
-    fmt = lambda d: f"{d['mean']:.4g} [{d['low']:.4g}, {d['high']:.4g}]"  # noqa: E731
-    for option, entry in payload["options"].items():
-        caps = entry["capacities"]
-        for name, row in entry["routers"].items():
-            drops = row["seeds_with_drops"]
-            table.add_row(f"{option} (t_j {caps['min']}..{caps['max']})", name, fmt(row["dropped_fraction"]),
-                          fmt(row["tokens_dropped_fraction"]), fmt(row["expert_max_over_mean"]),
-                          f"{drops['rate']:.3g} [{drops['low']:.3g}, {drops['high']:.3g}]")
-    stdout.print(table)
+    stdout.prose(f"capacity (MoE): {payload['tokens']} tokens, {payload['experts']} experts, "
+                 f"top-{payload['top_k']}, factor {payload['capacity_factor']}, {payload['seeds']} seeds; "
+                 "mean [95% interval]")
+    stdout.print(moe_table(payload))
     for option, entry in payload["options"].items():
         if entry["wrap_count_warning"]:
-            stdout.print(f"{option}: {entry['wrap_count_warning']}", markup=False)
-    stdout.print(f"recommendation: {payload['recommendation']}", markup=False)
+            stdout.prose(f"{option}: {entry['wrap_count_warning']}")
+    stdout.prose(f"recommendation: {payload['recommendation']}")
 
 
 def suggest_k_command(
     s_file: Path = typer.Argument(..., help="Sources, M x E.", metavar="S", show_default=False),
     t_file: Path = typer.Argument(..., help="Targets, E x M.", metavar="T", show_default=False),
-    target_skew: Optional[float] = typer.Option(None, "--target-skew", help="Wanted max/mean column load (e.g. 1.1), >= 1."),
-    target_fill: Optional[float] = typer.Option(None, "--target-fill", help="Wanted fill: routes / (M k), in (0, 1]."),
-    probability: float = typer.Option(0.9, "--probability", help="Share of fresh seeds on which k must meet the target."),
-    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, help="Fit seeds per evaluated k (default 10 / (1 - probability))."),
-    validation_seeds: Optional[int] = typer.Option(None, "--validation-seeds", min=1, help="Held-out seeds that check the answer (default: as many as --seeds)."),
-    k_max: Optional[int] = typer.Option(None, "--k-max", min=1, help="Largest k to consider (default E)."),
-    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", help=f"One of: {', '.join(ROUTERS)}."),
+    target_skew: Optional[float] = typer.Option(None, "--target-skew", metavar="FLOAT", help="Wanted max/mean column load (e.g. 1.1), >= 1."),
+    target_fill: Optional[float] = typer.Option(None, "--target-fill", metavar="FLOAT", help="Wanted fill: routes / (M k), in (0, 1]."),
+    probability: float = typer.Option(0.9, "--probability", metavar="FLOAT", help="Share of fresh seeds on which k must meet the target."),
+    seeds: Optional[int] = typer.Option(None, "--seeds", min=1, metavar="INT", help="Fit seeds per evaluated k (default 10 / (1 - probability))."),
+    validation_seeds: Optional[int] = typer.Option(None, "--validation-seeds", min=1, metavar="INT", help="Held-out seeds that check the answer (default: as many as --seeds)."),
+    k_max: Optional[int] = typer.Option(None, "--k-max", min=1, metavar="INT", help="Largest k to consider (default E)."),
+    router_name: str = typer.Option(DEFAULT_ROUTER, "--router", metavar="ROUTER", help=f"Router, {one_of(ROUTERS)}."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
     max_memory: Optional[str] = max_memory_option("run"),
 ) -> None:
@@ -207,9 +198,9 @@ def suggest_k_command(
             table.add_row(str(row["k"]), num(row["skew_mean"]), num(row["skew_bound"]), num(row["fill_mean"]),
                           num(row["fill_bound"]), num(row["fit_rate"], 2))
         stdout.print(table)
-        stdout.print(f"suggested k: {result.k}" if result.k is not None else
-                     f"no k meets the target; closest k: {result.best_k}", markup=False)
-        stdout.print(result.reason, markup=False)
+        stdout.prose(f"suggested k: {result.k}" if result.k is not None else
+                     f"no k meets the target; closest k: {result.best_k}")
+        stdout.prose(result.reason)
     if not result.met:
         raise typer.Exit(EXIT_NO_K)
 

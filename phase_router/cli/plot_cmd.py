@@ -15,8 +15,9 @@ from .render import stdout
 
 
 def plot_command(
-    results_dir: Path = typer.Argument(..., help="A sweep output directory (holds results.json).", show_default=False),
-    cell: Optional[List[str]] = typer.Option(None, "--cell", help="Cell id (results.csv cell_id) to draw a load histogram of; repeatable. Default: the most skewed cell per router."),
+    results_dir: Path = typer.Argument(..., help="A sweep output directory (holds results.json).", metavar="DIR",
+                                     show_default=False),
+    cell: Optional[List[str]] = typer.Option(None, "--cell", metavar="CELL_ID", help="Cell id (results.csv cell_id) to draw a load histogram of; repeatable. Default: per router, the cell with the median skew among the cells of the largest shape (cells whose mean load is below 1 are skipped)."),
     max_memory: Optional[str] = max_memory_option("plot"),
 ) -> None:
     """Plot time vs N, skew vs N, fill vs k and column-load histograms as PNG files."""
@@ -27,4 +28,4 @@ def plot_command(
         from ..pictures.plots import plot_results
 
         written = plot_results(results_dir, cell or None)
-    stdout.print(f"wrote {len(written)} plots in {results_dir}: {', '.join(p.name for p in written)}", markup=False)
+    stdout.prose(f"wrote {len(written)} plots in {results_dir}: {', '.join(p.name for p in written)}")

@@ -24,6 +24,7 @@ from ..routing.chunked import route_to_files, rows_per_chunk
 from .._internal.scalars import check_count
 from .._internal.scheduler import check_scheduler_address, check_worker_processes
 from .errors import cli_errors
+from .help_format import choice_metavar
 from .option_checks import checked_options
 from .memory import max_memory_option, resolve_limit
 from .memory.route import RouteMemory
@@ -51,19 +52,19 @@ def route_command(
     degrees: Optional[Tuple[Path, Path]] = typer.Option(
         None, "--degrees", metavar="S_DEGREES T_DEGREES",
         help="Degree files instead of matrices: ones per source row, ones per target row (.npy, or text: one integer per line)."),
-    k: int = typer.Option(..., "-k", "--k", min=1, help="Fan-out cap: at most k targets per source."),
-    seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, help="Any integer in [0, 2^64); every seed is deterministic."),
+    k: int = typer.Option(..., "-k", "--k", min=1, metavar="INT", help="Fan-out cap: at most k targets per source."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**64 - 1, metavar="INT", help="Any integer in [0, 2^64); every seed is deterministic."),
     row_perm: bool = typer.Option(False, "--row-perm", help="Lay rows on the ring in a seed-derived order instead of input order."),
-    select: SelectName = typer.Option(SelectName[DEFAULT_POLICY], "--select", help="Selection policy, which candidates to keep: " + "; ".join(f"{p.name}: {p.summary}" for p in POLICIES.values()) + "."),
-    candidates: CandidatesName = typer.Option(CandidatesName[DEFAULT_SOURCE], "--candidates", help="Candidate source: " + "; ".join(f"{c.name}: {c.summary}" for c in SOURCES.values()) + "."),
-    strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
+    select: SelectName = typer.Option(SelectName[DEFAULT_POLICY], "--select", metavar=choice_metavar(POLICIES), help="Selection policy, which candidates to keep: " + "; ".join(f"{p.name}: {p.summary}" for p in POLICIES.values()) + "."),
+    candidates: CandidatesName = typer.Option(CandidatesName[DEFAULT_SOURCE], "--candidates", metavar=choice_metavar(SOURCES), help="Candidate source: " + "; ".join(f"{c.name}: {c.summary}" for c in SOURCES.values()) + "."),
+    strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", metavar=choice_metavar(STRATEGIES), help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
     outputs: RequestedOutputs = None,  # type: ignore[assignment]  # one option per registered output (io/route_sinks)
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON instead of a table."),
-    threads: int = typer.Option(0, "--threads", min=0, help="Worker threads (0: all cores). Results never depend on it."),
-    chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, help="Source rows routed and written at a time (default: 64 MiB of routes)."),
+    threads: int = typer.Option(0, "--threads", min=0, metavar="INT", help="Worker threads (0: all cores). Results never depend on it."),
+    chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, metavar="INT", help="Source rows routed and written at a time (default: 64 MiB of routes)."),
     max_memory: Optional[str] = max_memory_option("routing"),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Route row shards on the Dask cluster at this address (needs phase-router[distributed])."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Route row shards on a local Dask cluster of N worker processes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Route row shards on the Dask cluster at this address (needs phase-router[distributed])."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, metavar="INT", help="Route row shards on a local Dask cluster of N worker processes."),
     **policy_flags,  # one --<option> per option a selection policy declares: see _with_policy_flags
 ) -> None:
     """Route sources to targets, at most k per source, and summarise the loads.
@@ -166,7 +167,9 @@ def _flag_parameter(option: Option, owners: list[str]) -> inspect.Parameter:
     help_text = f"With --select {' or '.join(owners)}: {option.describe()}."
     bounds = {} if option.choices else {"min": option.minimum, "max": option.maximum}  # refused naming the flag
     return inspect.Parameter(option.name, inspect.Parameter.KEYWORD_ONLY, annotation=kind,
-                             default=typer.Option(None, option.flag, help=help_text, show_default=False, **bounds))
+                             default=typer.Option(None, option.flag, help=help_text, show_default=False,
+                                                  metavar=choice_metavar(option.choices) if option.choices else "INT",
+                                                  **bounds))
 
 
 def _with_policy_flags(command):

@@ -18,6 +18,7 @@ from ..io.atomic import OutputBatch
 from ..io.files import is_stream
 from ..io.route_sinks import ROUTE_OUTPUTS, OutputOption, RouteSink
 from .errors import check_distinct, check_writable
+from .help_format import choice_metavar
 from .streams import check_one_stdout, shown, stdout_output
 
 OUTPUTS_PARAMETER = "outputs"  # the command's placeholder parameter, replaced by one option per output
@@ -35,11 +36,12 @@ def _parameters() -> list[inspect.Parameter]:
     params = []
     for key, output in ROUTE_OUTPUTS.items():
         params.append(inspect.Parameter(output.param, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[Path],
-                                        default=typer.Option(None, output.option, help=output.help)))
+                                        default=typer.Option(None, output.option, metavar="FILE", help=output.help)))
         if key in _CHOICES:
             params.append(inspect.Parameter(
                 output.format_param, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[_CHOICES[key]],
-                default=typer.Option(None, output.stream_format_option, help=output.stream_format_help)))
+                default=typer.Option(None, output.stream_format_option, help=output.stream_format_help,
+                                     metavar=choice_metavar(member.value for member in _CHOICES[key]))))
     return params
 
 

@@ -20,7 +20,7 @@ from .._internal.scheduler import check_scheduler_address
 from .option_checks import checked_options
 from .errors import check_distinct, check_writable, cli_errors, fail, interrupted, stderr
 from .memory import check_memory, max_memory_option, resolve_limit
-from ..io.files import is_stream
+from ..io.files import STDIN_NAME, is_stream
 from .render import stdout
 from .streams import stdin_file_in
 
@@ -42,11 +42,12 @@ class RichReporter:
 
 
 def sweep_command(
-    config: Path = typer.Argument(..., help="Sweep config (YAML); see docs/SWEEPS.md. - reads it from stdin (paths in it are then relative to the current directory).", show_default=False),
-    out: Optional[Path] = typer.Option(None, "--out", help="Output directory (default: sweeps/<config name>)."),
+    config: Path = typer.Argument(..., help="Sweep config (YAML); see docs/SWEEPS.md. - reads it from stdin (paths in it are then relative to the current directory).",
+                                metavar="FILE", show_default=False),
+    out: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help="Output directory (default: sweeps/NAME, NAME being the config's name: or its file name)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted sweep: skip cells already in --out."),
-    jobs: int = typer.Option(1, "--jobs", min=1, help="Cells run in parallel on this machine."),
-    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run cells on the Dask cluster at this address (tcp://host:port)."),
+    jobs: int = typer.Option(1, "--jobs", min=1, metavar="INT", help="Cells run in parallel on this machine."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Run cells on the Dask cluster at this address (tcp://host:port)."),
     plots: bool = typer.Option(False, "--plots", help="Also draw the PNG plots next to the results (needs phase-router[plot])."),
     record_golden: Optional[Path] = typer.Option(None, "--record-golden", metavar="FILE", help="Write every cell's routes_sha256 to FILE (JSON)."),
     check_golden: Optional[Path] = typer.Option(None, "--check-golden", metavar="FILE", help="Fail (exit 1) on any cell whose routes differ from FILE or are not in it."),
@@ -79,7 +80,7 @@ def sweep_command(
         from_stdin = is_stream(config)
         if from_stdin:  # relative paths in it are relative to the current directory
             with stdin_file_in(os.getcwd()) as copy:
-                spec = load_config(copy)
+                spec = load_config(copy, shown=STDIN_NAME)  # errors name <stdin>, not the copy
         else:
             spec = load_config(config)  # every config problem is reported here, before any work
         base_dir = Path.cwd() if from_stdin else config.resolve().parent
@@ -133,19 +134,19 @@ def sweep_command(
                         handle.write(report.encode())
             written.append("checks.md")
     ran = len(outcome.records) - outcome.skipped
-    stdout.print(f"{len(outcome.records)} of {len(outcome.cells)} cells done ({ran} run now, "
-                 f"{outcome.skipped} already done) -> {out_dir}: {', '.join(written)}", markup=False)
+    stdout.prose(f"{len(outcome.records)} of {len(outcome.cells)} cells done ({ran} run now, "
+                 f"{outcome.skipped} already done) -> {out_dir}: {', '.join(written)}")
     extras = [f"{what} {path}" for what, path in (("golden digests", record_golden), ("JUnit", junit),
                                                    ("Markdown summary", markdown)) if path is not None]
     if extras:
-        stdout.print("wrote " + ", ".join(extras), markup=False)
+        stdout.prose("wrote " + ", ".join(extras))
     if spec.expect:
         held = sum(v.passed for v in checks.verdicts)
-        stdout.print(f"expectations: {held} of {len(checks.verdicts)} hold", markup=False)
+        stdout.prose(f"expectations: {held} of {len(checks.verdicts)} hold")
     if checks.golden is not None:
         g = checks.golden
-        stdout.print(f"golden {check_golden}: {len(g.matched)} same, {len(g.changed)} changed, "
-                     f"{len(g.unrecorded)} not recorded", markup=False)
+        stdout.prose(f"golden {check_golden}: {len(g.matched)} same, {len(g.changed)} changed, "
+                     f"{len(g.unrecorded)} not recorded")
     if not checks.passed:
         for line in checks.failure_lines(limit=20):
             stderr.print(f"phase-router: check failed: {line}", markup=False)

@@ -9,6 +9,7 @@ shape is tried. A degenerate cell asked for by id is refused with the reason.
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import numpy as np
@@ -59,6 +60,31 @@ def representative(records: list[dict]) -> Optional[dict]:
             ranked = sorted(usable, key=lambda r: (r.get("skew", 0.0), r["cell_id"]))
             return ranked[(len(ranked) - 1) // 2]
     return None
+
+
+MAX_INPUT_CHARS = 60  # of the input's label in a file name; a longer one is cut and the cell id added
+
+
+def histogram_names(records: list[dict]) -> list[str]:
+    """A file name per record that says which cell it draws, e.g.
+    `loads_phase_uniform-density-0.5_1024x64_k8_seed0.png` (router, input, shape, k, seed, and the
+    options the cell sets); the cell id is added where the words alone are cut or would repeat."""
+    words = [_cell_words(record) for record in records]
+    counts = {name: sum(1 for other, _ in words if other == name) for name, _ in words}
+    return [f"loads_{name}{'_' + record['cell_id'] if cut or counts[name] > 1 else ''}.png"
+            for (name, cut), record in zip(words, records)]
+
+
+def _cell_words(record: dict) -> tuple[str, bool]:
+    cell = Cell.from_dict(record["cell"])
+    label = re.sub(r"[^A-Za-z0-9.]+", "-", cell.input_label).strip("-")
+    cut = len(label) > MAX_INPUT_CHARS
+    parts = [cell.router, label[:MAX_INPUT_CHARS], f"{cell.M}x{cell.E}", f"k{cell.k}", f"seed{cell.seed}"]
+    if cell.row_perm:
+        parts.append("row-perm")
+    if cell.strategy not in (None, "auto"):
+        parts.append(cell.strategy)
+    return "_".join(parts), cut
 
 
 def draw_histogram(Figure, record: dict, chosen: bool = False):

@@ -3,7 +3,9 @@
   time_vs_N.png       routing time against the number of sources M (log-log)
   skew_vs_N.png       column skew (max/mean load) against M
   fill_vs_k.png       fill ratio against k, one series per router and shape
-  loads_<cell>.png    column-load histogram of a representative (or chosen) cell
+  loads_<router>_<input>_<M>x<E>_k<k>_seed<seed>.png
+                      column-load histogram of a cell: by default, per router, the median-skew
+                      cell of the largest shape (load_histogram.py); or each cell given by id
 
 What the pictures promise (docs/SWEEPS.md):
 - one panel per input and option setting (row_perm, strategy); a router that ignores an option
@@ -28,7 +30,7 @@ from typing import Callable, Optional
 from .._internal.optional import require
 from ..io import output_batch
 from ..sweep.results import load_results
-from .load_histogram import chosen_records, draw_histogram
+from .load_histogram import chosen_records, draw_histogram, histogram_names
 from .plot_style import log10_axis, log2_axis_at, styles
 
 PANELS_PER_FIGURE = 12
@@ -60,8 +62,9 @@ def plot_results(out_dir: Path, cell_ids: Optional[list[str]] = None) -> list[Pa
             "Column skew vs sources M"))
     if records and "fill_ratio" in records[0]:
         figures.update(_figure_set(Figure, "fill_vs_k", records, _fill_vs_k, "Fill ratio vs k"))
-    for record in chosen_records(records, cell_ids):
-        figures[f"loads_{record['cell_id']}.png"] = draw_histogram(Figure, record, chosen=bool(cell_ids))
+    chosen = chosen_records(records, cell_ids)
+    for name, record in zip(histogram_names(chosen), chosen):
+        figures[name] = draw_histogram(Figure, record, chosen=bool(cell_ids))
     written = []
     with output_batch() as batch:
         for name, figure in figures.items():

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import os
 import re
-import typing
 from pathlib import Path
+from typing import Optional, Sequence, Union
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from ..errors import InputFileError, InvalidInputError
 from ..inputs.generators import PER_ENTRY_GENERATORS, PER_ENTRY_MAX
-from .config import INPUT_KINDS, FileInput, SweepConfig, resolve
+from ..io.files import STDIN_NAME
+from .config import FileInput, SweepConfig, resolve
+from .config_errors import MAX_SHOWN, describe
 
 # `uniform` (and `adversarial`, which routes a uniform input first) draws one 64-bit word per
 # matrix entry; beyond this many entries a cell would take minutes, so configs asking for more are
@@ -22,7 +24,19 @@ UNIFORM_MAX_ENTRIES = PER_ENTRY_MAX
 
 
 class ConfigError(InputFileError):
-    """A sweep config is not valid; the message names the file and the key path."""
+    """A sweep config is not valid: every problem (the first MAX_SHOWN, then how many more there
+    are), each naming the key path. `lines` has a line per problem, each naming the file, for
+    the CLI to print; the text itself stays one line, as every PhaseRouterError's, with the
+    problems separated by ` | `."""
+
+    def __init__(self, path: Union[str, os.PathLike], problems: Union[str, Sequence[str]]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        shown = [" ".join(problem.split()) for problem in self.problems[:MAX_SHOWN]]
+        more = len(self.problems) - len(shown)
+        if more:
+            shown.append(f"... and {more} more problem{'s' if more > 1 else ''} (fix these first)")
+        super().__init__(path, " | ".join(shown))
+        self.lines = [f"{self.path}: {problem}" for problem in shown]
 
 
 # Deeper than any config needs (the deepest real key path is expect[i].where.k[j], depth 5);
@@ -73,10 +87,13 @@ StrictLoader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:tr
                                    list("tTfF"))
 
 
-def load_config(path: str | os.PathLike[str]) -> SweepConfig:
+def load_config(path: str | os.PathLike[str], shown: Optional[str] = None) -> SweepConfig:
+    """The config in `path`. Errors name the file `shown` if given (`<stdin>` for a copy of
+    standard input, whose sweep is then named "stdin"), else by its path."""
     path = Path(path)
+    display = shown if shown is not None else path
     if not path.is_file():
-        raise ConfigError(path, "no such file" if not path.exists() else "not a file")
+        raise ConfigError(display, "no such file" if not path.exists() else "not a file")
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
@@ -85,29 +102,31 @@ def load_config(path: str | os.PathLike[str]) -> SweepConfig:
         # A ReaderError (control character) has no problem text and a two-line str(); the CLI
         # prints this as one line, so collapse whitespace (found by fuzzing, tests/fuzz_corpus).
         problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise ConfigError(path, f"not valid YAML{where}: {problem}") from None
+        raise ConfigError(display, f"not valid YAML{where}: {problem}") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(path, f"cannot read: {exc}") from None
+        raise ConfigError(display, f"cannot read: {exc}") from None
     except RecursionError:  # a backstop: MAX_DEPTH stops composition long before this
-        raise ConfigError(path, "not valid YAML: nested too deeply") from None
-    return parse_config(data, path)
+        raise ConfigError(display, "not valid YAML: nested too deeply") from None
+    return parse_config(data, path, shown=shown)
 
 
-def parse_config(data: object, path: str | os.PathLike[str] = "<config>") -> SweepConfig:
-    """Validate already-parsed YAML; relative file paths are taken from `path`'s directory."""
+def parse_config(data: object, path: str | os.PathLike[str] = "<config>", shown: Optional[str] = None) -> SweepConfig:
+    """Validate already-parsed YAML; relative file paths are taken from `path`'s directory;
+    errors name the file `shown`, or `path`."""
     path = Path(path)
+    display = shown if shown is not None else path
     if not isinstance(data, dict):
-        raise ConfigError(path, f"the top level must be a mapping of keys, got {type(data).__name__}")
+        raise ConfigError(display, f"the top level must be a mapping of keys, got {type(data).__name__}")
     try:
         config = SweepConfig.model_validate(data, context={"base_dir": str(path.parent)})
     except ValidationError as exc:
-        raise ConfigError(path, _describe(exc)) from None
+        raise ConfigError(display, describe(exc)) from None
     if config.name is None:
-        config = config.model_copy(update={"name": path.stem})
+        config = config.model_copy(update={"name": "stdin" if shown == STDIN_NAME else Path(display).stem})
     try:
         _check_feasible(config, path.parent)
     except InvalidInputError as exc:
-        raise ConfigError(path, str(exc)) from None
+        raise ConfigError(display, str(exc)) from None
     return config
 
 
@@ -139,115 +158,3 @@ def _check_feasible(config: SweepConfig, base: Path) -> None:
             dims_i = dims
         for M, _ in dims_i:
             check_output_fits(M, max(config.k))
-
-
-def _describe(exc: ValidationError) -> str:
-    """The first error as `key.path: what is wrong`, plus how many more there are."""
-    errors = _seed_branch(exc.errors(include_url=False))
-    # An unknown key usually explains the rest (a typo also makes a required key "missing"); after
-    # that, the deepest error is the most specific (for seeds, the branch that matches the value).
-    first = min(errors, key=lambda e: (e["type"] != "extra_forbidden", -len(e["loc"])))
-    loc = _strip_tags(first["loc"])
-    where = _key_path(loc) or "(top level)"
-    kind, message = first["type"], first["msg"]
-    value = first.get("input")
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(first["loc"][:-1])
-        where = _key_path(loc[:-1]) or "(top level)"
-        message = f"unknown key {loc[-1]!r}" + (f"; allowed keys: {', '.join(allowed)}" if allowed else "")
-    elif kind == "union_tag_invalid":
-        message = f"unknown generator {value.get('generator')!r}; known: {', '.join(INPUT_KINDS)}"
-    elif kind == "union_tag_not_found":
-        message = f"missing key 'generator' (one of: {', '.join(INPUT_KINDS)})"
-    elif kind == "missing":
-        where = _key_path(loc[:-1]) or "(top level)"
-        message = f"missing required key {loc[-1]!r}"
-    elif kind == "value_error":
-        message = message.removeprefix("Value error, ")
-        inner = re.match(r"^([A-Za-z_][\w\[\]\.]*): ", message)
-        if where == "(top level)" and inner:  # a cross-key check that names its own key path
-            where, message = inner.group(1), message[inner.end():]
-    else:
-        message = f"{message[0].lower()}{message[1:]}, got {_show(value)}"
-    more = f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
-    return f"{where}: {message}{more}"
-
-
-SEED_BRANCHES = {"constrained-int": int, "SeedRange": dict}  # the rest: the explicit list
-
-
-def _seed_branch(errors: list) -> list:
-    """`seeds` is a count, a list or a range; report only the form the value was written in."""
-    top = next((e["input"] for e in errors if e["loc"][:2] == ("seeds", "constrained-int")), None)
-    if top is None:
-        return errors
-    branch = next((tag for tag, kind in SEED_BRANCHES.items() if isinstance(top, kind)), "list[")
-    kept = [e for e in errors if e["loc"][:1] != ("seeds",) or _in_branch(str(e["loc"][1]), branch)]
-    if isinstance(top, bool) or not isinstance(top, (int, list, dict)):
-        return [{**errors[0], "type": "value_error", "loc": ("seeds",), "input": top,
-                 "msg": f"seeds must be a count N (seeds 0..N-1), a list of seeds, or a range "
-                        f"{{start, count}} / {{start, stop}}; got {_show(top)}"}]
-    return kept or errors
-
-
-def _in_branch(tag: str, branch: str) -> bool:
-    return tag == branch if branch == "constrained-int" else (branch in tag if branch == "SeedRange" else tag.startswith(branch))
-
-
-def _strip_tags(loc: tuple) -> tuple:
-    """Pydantic puts the union member's tag in the path (inputs.0.uniform.density); drop it."""
-    out: list = []
-    for i, part in enumerate(loc):
-        if i >= 2 and loc[0] == "inputs" and i == 2 and part in INPUT_KINDS:
-            continue
-        if part in ("constrained-int", "SeedRange", "int", "float") or str(part).startswith("function-after[") or (isinstance(part, str) and part.startswith("list[")):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _key_path(loc: tuple) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _show(value: object) -> str:
-    text = repr(value)
-    kind = type(value).__name__
-    return f"{text if len(text) <= 60 else text[:57] + '...'} ({kind})"
-
-
-def _allowed_keys(loc: tuple) -> list[str]:
-    """The keys the model at `loc` (pydantic's path, union tags included) accepts."""
-    node: object = SweepConfig
-    for part in loc:
-        node = _unwrap(node)
-        if isinstance(part, int):
-            args = typing.get_args(node)
-            node = args[0] if args else None
-        elif typing.get_origin(node) is typing.Union:  # a tagged input entry: pick the member
-            node = next((m for m in typing.get_args(node) if _tag(m) == part), None)
-        elif isinstance(node, type) and issubclass(node, BaseModel) and part in node.model_fields:
-            node = node.model_fields[part].annotation
-        else:
-            return []
-    node = _unwrap(node)
-    if isinstance(node, type) and issubclass(node, BaseModel):
-        return list(node.model_fields)
-    return []
-
-
-def _tag(member: object) -> object:
-    fields = getattr(member, "model_fields", {})
-    return typing.get_args(fields["generator"].annotation)[0] if "generator" in fields else None
-
-
-def _unwrap(node: object) -> object:
-    while typing.get_origin(node) is typing.Annotated:
-        node = typing.get_args(node)[0]
-    args = [a for a in typing.get_args(node) if a is not type(None)]
-    if typing.get_origin(node) is typing.Union and len(args) == 1:
-        return _unwrap(args[0])
-    return node

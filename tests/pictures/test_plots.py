@@ -51,7 +51,7 @@ def test_cli_plot_writes_every_plot(results: Path) -> None:
     names = {p.name for p in results.glob("*.png")}
     assert {"time_vs_N.png", "skew_vs_N.png", "fill_vs_k.png"} <= names
     histograms = [n for n in names if n.startswith("loads_")]
-    assert len(histograms) == 2  # the most skewed cell of each router
+    assert len(histograms) == 2  # the representative (median-skew, largest-shape) cell of each router
     for name in names:
         _check_png(results / name)
 
@@ -59,10 +59,13 @@ def test_cli_plot_writes_every_plot(results: Path) -> None:
 def test_histogram_of_a_chosen_cell(results: Path) -> None:
     import csv
 
+    from phase_router.pictures.load_histogram import histogram_names
+
     cell_id = next(csv.DictReader(open(results / "results.csv")))["cell_id"]
     result = CliRunner().invoke(app, ["plot", str(results), "--cell", cell_id])
     assert result.exit_code == 0, result.output
-    _check_png(results / f"loads_{cell_id}.png")
+    (record,) = [r for r in _records(results) if r["cell_id"] == cell_id]
+    _check_png(results / histogram_names([record])[0])
     bad = CliRunner().invoke(app, ["plot", str(results), "--cell", "nonexistent"])
     assert bad.exit_code == 2 and "no cell 'nonexistent'" in bad.stderr
 

@@ -32,7 +32,7 @@ _SIZE = re.compile(r"\s*(\d+)(?:\.(\d*))?\s*([a-zA-Z]*)\s*")
 def max_memory_option(what: str = "run"):
     """The `--max-memory SIZE` option, worded for the command."""
     return typer.Option(None, "--max-memory", metavar="SIZE",
-                        help=f"Refuse a {what} whose estimated peak memory is above this, e.g. 2GiB, 512M, "
+                        help=f"Refuse {'an' if what[0] in 'aeiou' else 'a'} {what} whose estimated peak memory is above this, e.g. 2GiB, 512M, "
                              "1.5GB (default: 80% of RAM).")
 
 
