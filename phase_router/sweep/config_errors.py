@@ -5,6 +5,7 @@ type and context, which pydantic 2.0 and later share, never by their message).""
 from __future__ import annotations
 
 import re
+import reprlib
 import typing
 from typing import Any, Callable
 
@@ -140,8 +141,15 @@ def _key_path(loc: tuple) -> str:
     return text
 
 
+# Bounded: a YAML alias bomb is a value of billions of items, and a full repr of it would take
+# minutes (and gigabytes) to cut down to 60 characters.
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxtuple, _SHORT.maxdict, _SHORT.maxset = 2, 8, 8, 6, 8
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlong = 60, 60, 40
+
+
 def show(value: object) -> str:
-    text = repr(value)
+    text = _SHORT.repr(value)
     kind = type(value).__name__
     return f"{text if len(text) <= 60 else text[:57] + '...'} ({kind})"
 

@@ -104,3 +104,16 @@ def test_a_config_from_stdin_is_named_stdin_in_its_results(tmp_path: Path) -> No
                           text=True, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "sweeps" / "stdin" / "results.csv").is_file()
+
+
+def test_a_huge_value_is_shown_without_walking_it() -> None:
+    """A YAML alias bomb makes values of billions of items out of a few shared lists; the problem
+    line shows a bounded prefix of the value instead of building its whole repr first (which
+    would not end)."""
+    from phase_router.sweep.config_errors import show
+
+    value: list = list(range(9))
+    for _ in range(12):  # 9^13 leaves through shared references
+        value = [value] * 9
+    text = show(value)
+    assert text.endswith("(list)") and len(text) <= 80, text
