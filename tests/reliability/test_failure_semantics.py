@@ -205,7 +205,8 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
     process = subprocess.Popen(
         [str(cli), "route", "--degrees", str(tmp_path / "s.npy"), str(tmp_path / "t.npy"), "-k", "64",
          "--chunk-rows", "4096", "--out", str(out / "r.csv"), "--pbm", str(out / "O.pbm")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # not ignored, even in a background job
     try:
         while not any(p.stat().st_size > 0 for p in out.iterdir()):  # wait until it is writing
             assert process.poll() is None, process.communicate()

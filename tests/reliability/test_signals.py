@@ -37,9 +37,17 @@ MESSAGES = {signal.SIGINT: "phase-router: error: interrupted",
 ALL_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
 
 
+def signals_at_default() -> None:
+    """The command starts as from a terminal, every signal at its default disposition, even when
+    the suite itself runs under nohup or as a background job: those start it with SIGHUP or SIGINT
+    ignored, which the command by design keeps ignored (test_an_ignored_signal_stays_ignored)."""
+    for signum in ALL_SIGNALS:
+        signal.signal(signum, signal.SIG_DFL)
+
+
 def start(*args, cwd: Path) -> subprocess.Popen:
     return subprocess.Popen([str(CLI), *map(str, args)], cwd=cwd, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, preexec_fn=signals_at_default)
 
 
 def wait_for(process: subprocess.Popen, ready, what: str, timeout: float = 120.0) -> None:
