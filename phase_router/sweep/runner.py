@@ -154,5 +154,8 @@ def run_sweep(config: SweepConfig, base_dir: Path, out_dir: Path, *, resume: boo
                     reporter.advance(record)
     finally:
         stream.close()  # cancel what has not started
+        # The file is the source of truth: a signal that lands between a record's journal write
+        # and its in-memory append must not leave results describing fewer cells than the journal.
+        journal = read_journal(journal_path)
         records = flush()
     return SweepOutcome(out_dir, cells, records, skipped)

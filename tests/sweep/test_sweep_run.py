@@ -198,3 +198,22 @@ def test_smoke_config_runs_completely(tmp_path: Path) -> None:
     outcome = run_sweep(load_config(path), path.parent, tmp_path / "smoke", jobs=2)
     assert outcome.complete and outcome.skipped == 0
     assert {r["router"] for r in outcome.records} == set(load_config(path).routers)
+
+
+def test_an_interrupt_right_after_a_journal_write_leaves_results_matching_the_journal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A signal can land between a record's journal write and the runner's own bookkeeping:
+    results.json still counts exactly the journaled cells (the journal is the source of truth)."""
+    written = Journal.append
+
+    def append_then_interrupt(self, record: dict) -> None:
+        written(self, record)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Journal, "append", append_then_interrupt)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(parse_config(TINY, tmp_path / "tiny.yaml"), tmp_path, out)
+    journaled = read_journal(out / JOURNAL_NAME)
+    results = json.loads((out / "results.json").read_text())
+    assert len(journaled) == 1 and results["cells_done"] == 1 and not results["complete"]
