@@ -147,34 +147,22 @@ def cli_argv(data: bytes) -> list[str]:
 def fuzz_cli_options(ws: Workspace, data: bytes) -> None:
     """A command line through the installed entry point (phase_router.cli.main), in this process:
     exit 0, 1 or 2; on exit 2 exactly one `phase-router: error:` line; never a traceback."""
-    import contextlib
-    import io as _io
-    import sys
-
-    from phase_router.cli import main
+    from main_in_process import run_main  # tests/ is on the path under pytest and in run.py
 
     argv = [a.replace("{ws}", str(ws.directory)) for a in cli_argv(data)]
     if not argv or argv[0] in ("evaluate", "--install-completion"):
         return  # evaluate runs for minutes by design; completion installs edit shell files
-    err, out = _io.StringIO(), _io.StringIO()
-    saved = sys.argv, os.getcwd()
+    saved_cwd = os.getcwd()
     os.chdir(ws.directory)
-    sys.argv = ["phase-router", *argv]
     try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-            try:
-                main()
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finished = run_main(argv)
     finally:
-        sys.argv = saved[0]
-        os.chdir(saved[1])
+        os.chdir(saved_cwd)
         for name in list(os.listdir(ws.directory)):  # outputs of the command: keep the workspace small
             if name.startswith("out"):
                 target = ws.directory / name
                 shutil.rmtree(target) if target.is_dir() else target.unlink()
-    text = err.getvalue()
+    code, text = finished.returncode, finished.stderr
     if code not in (0, 1, 2):
         raise CliFinding(f"exit status {code}: {text[-200:]!r}")
     errors = [line for line in text.splitlines() if line.startswith("phase-router: error")]
