@@ -44,18 +44,10 @@ register(OutputOption("route counts", "--counts", "Write the routes per source r
 
 from phase_router.cli import main
 if sys.argv[1:2] == ["--each"]:  # several command lines (a JSON list) through main(), one by one
-    import contextlib, io, json
-    finished = []
-    for argv in json.loads(sys.argv[2]):
-        out, err = io.StringIO(), io.StringIO()
-        sys.argv = ["phase-router", *argv]
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                main()
-                code = 0
-            except SystemExit as exc:
-                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        finished.append([code, out.getvalue(), err.getvalue()])
+    import json
+    sys.path.insert(0, sys.argv[3])  # tests/, for the in-process runner the other CLI tests use
+    from main_in_process import run_main
+    finished = [[done.returncode, done.stdout, done.stderr] for done in map(run_main, json.loads(sys.argv[2]))]
     print(json.dumps(finished))
 else:
     sys.argv = ["phase-router", *sys.argv[1:]]
@@ -83,7 +75,7 @@ def _route_each(*command_lines) -> list[Finished]:
     """Several command lines in one interpreter with the sink registered: one start-up, not one
     per check."""
     argvs = [[str(a) for a in argv] for argv in command_lines]
-    done = _route("--each", json.dumps(argvs))
+    done = _route("--each", json.dumps(argvs), Path(__file__).resolve().parents[1])
     assert done.returncode == 0, done.stderr
     return [Finished(*result) for result in json.loads(done.stdout)]
 
