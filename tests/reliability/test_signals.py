@@ -351,12 +351,15 @@ def test_sigint_in_the_main_thread_raises_keyboard_interrupt(tmp_path: Path) -> 
 
 
 def test_an_ignored_signal_stays_ignored(tmp_path: Path) -> None:
-    """nohup's SIGHUP (ignored when the command starts) does not stop it."""
-    s, t = save_degrees(tmp_path, 16384, 16384, 8192, 8192)
+    """nohup's SIGHUP (ignored when the command starts) does not stop it. The route runs for a
+    few seconds, long enough that the signal lands while it works (asserted) and short enough
+    to be waited for."""
+    s, t = save_degrees(tmp_path, 8192, 8192, 4096, 4096)
     process = subprocess.Popen([str(CLI), "route", "--degrees", str(s), str(t), "-k", "8", "--strategy", "sparse",
                                 "--out", "r.npy"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
     wait_for(process, lambda: staged(tmp_path) or (tmp_path / "r.npy").exists(), "the staged output")
+    assert process.poll() is None, process.communicate()
     process.send_signal(signal.SIGHUP)
     _, err = process.communicate(timeout=300)
     assert process.returncode == 0, err
