@@ -30,7 +30,7 @@ from .memory import max_memory_option, resolve_limit
 from .memory.route import RouteMemory
 from ..io.files import is_stream
 from .render import routing_table, stderr, stdout
-from .route_hint import balanced_hint, policy_was_chosen
+from .route_hint import balanced_hint
 from .route_outputs import RequestedOutputs, with_output_options
 from .streams import stdin_inputs
 
@@ -47,6 +47,7 @@ StrategyName = _choices("StrategyName", STRATEGIES)
 
 @with_output_options  # Typer sees one option per registered output in place of `outputs`
 def route_command(
+    ctx: typer.Context,
     s_file: Optional[Path] = typer.Argument(None, help=f"Sources: M x E 0/1 matrix, {accepted_formats()}.", metavar="S", show_default=False),
     t_file: Optional[Path] = typer.Argument(None, help=f"Targets: E x M 0/1 matrix, {accepted_formats()}.", metavar="T", show_default=False),
     degrees: Optional[Tuple[Path, Path]] = typer.Option(
@@ -137,7 +138,9 @@ def route_command(
             for sink in sinks:
                 sink.summary(payload)
         # only in the human summary, only when the policy was left at its default, only in-process
-        hint = None if as_json or scheduler or workers or policy_was_chosen() else \
+        source = ctx.get_parameter_source("select")  # left at its default, not given or set by the environment
+        select_was_default = source is not None and source.name == "DEFAULT"
+        hint = None if as_json or scheduler or workers or not select_was_default else \
             balanced_hint(router, stats.column_load_max_over_mean, threads)
     for message in stats.warnings:
         typer.echo(f"warning: {message}", err=True)

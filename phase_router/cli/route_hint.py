@@ -7,7 +7,6 @@ and row order) once the routing is done. Only for routings of at most HINT_MAX_R
 
 from __future__ import annotations
 
-import copy
 from typing import Optional
 
 from ..errors import PhaseRouterError
@@ -19,29 +18,13 @@ HINT_GAIN = 0.10  # balanced must lower max/mean by more than this share of the 
 HINT_MAX_ROUTES = 2**20  # M x k: above this the summary skips the extra pass (balanced can take seconds)
 
 
-def policy_was_chosen(parameter: str = "select") -> bool:
-    """Whether the user gave --select (or set it through the environment), not left it at its
-    default; True when no command-line context can tell (then no hint is offered)."""
-    for module in ("typer._click.globals", "click.globals"):
-        try:
-            globals_module = __import__(module, fromlist=["get_current_context"])
-        except ImportError:
-            continue
-        ctx = globals_module.get_current_context(silent=True)
-        if ctx is not None:
-            source = ctx.get_parameter_source(parameter)
-            return source is None or source.name != "DEFAULT"
-    return True
-
-
 def balanced_hint(router: PreparedCandidates, max_over_mean: float, threads: int = 0) -> Optional[str]:
     """One line suggesting --select balanced when it beats `max_over_mean` (the routing just
     done) by more than HINT_GAIN on the same candidates; None otherwise."""
     if router.policy.name == HINT_POLICY or max_over_mean <= 0 or router.M * router.k > HINT_MAX_ROUTES:
         return None
-    other = copy.copy(router)  # shares the prepared candidates; the policy is its own
     try:
-        other._prepare_selection(HINT_POLICY, None)
+        other = router.with_policy(HINT_POLICY)
         loads = column_loads(other.route_rows(0, router.M, threads=threads), router.E)
     except (PhaseRouterError, MemoryError):  # the hint is optional: never fail a finished routing for it
         return None

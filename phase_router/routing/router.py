@@ -7,6 +7,7 @@ the full routing, whatever the strategy, thread count or policy.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from typing import Any
 
@@ -63,6 +64,13 @@ class PreparedCandidates:
         self.selection_report: dict = {"policy": self.policy.name, **self.select_options}
         if self.named_in_report:
             self.selection_report["candidates"] = self.candidates
+
+    def with_policy(self, select: str, select_options: dict | None = None) -> "PreparedCandidates":
+        """The same prepared candidates (same k, seed and row order, nothing recomputed) under
+        another selection policy; this router keeps its own."""
+        other = copy.copy(self)
+        other._prepare_selection(select, select_options)
+        return other
 
     def stats_overrides(self) -> dict:
         """Statistics fields whose phase-theory value does not apply to this candidate source."""

@@ -67,3 +67,18 @@ def test_cli_select_greedy(tmp_path: Path) -> None:
     refused = CliRunner().invoke(app, ["route", str(SAMPLES / "S.pbm"), str(SAMPLES / "T.pbm"), "-k", "16",
                                        "--select", "greedy", "--workers", "2"])
     assert refused.exit_code == 2 and "cannot be sharded" in refused.stderr
+
+
+@pytest.mark.parametrize("select", sorted(POLICIES))
+def test_with_policy_routes_as_a_fresh_router_and_leaves_the_first_alone(select: str) -> None:
+    rng = np.random.default_rng(11)
+    s, t = rng.integers(0, 40, 300), rng.integers(0, 200, 60)
+    first = pr.Router(s, t, 6, seed=5, row_perm=True)
+    before = first.route_rows(0, first.M)
+    other = first.with_policy(select)
+    fresh = pr.Router(s, t, 6, seed=5, row_perm=True, select=select)
+    assert np.array_equal(other.route_rows(0, other.M), fresh.route_rows(0, fresh.M))
+    assert other.selection_report == fresh.selection_report
+    assert first.policy.name == "random" and np.array_equal(first.route_rows(0, first.M), before)
+    with pytest.raises(pr.PhaseRouterError):
+        first.with_policy("best")
