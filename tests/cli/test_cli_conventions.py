@@ -18,6 +18,8 @@ from typer.testing import CliRunner
 import phase_router as pr
 from phase_router.cli import app
 
+import warm_process
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 runner = CliRunner()
@@ -25,7 +27,7 @@ runner = CliRunner()
 
 def cli(*args: str, stdin: bytes | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "COLUMNS": "60", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "phase_router", *args], input=stdin, capture_output=True, env=env)
+    return warm_process.run([sys.executable, "-m", "phase_router", *args], input=stdin, env=env, text=False)
 
 
 def test_python_dash_m_and_dash_h() -> None:
@@ -118,8 +120,8 @@ def test_tables_do_not_wrap_or_colour_off_a_terminal(tmp_path: Path) -> None:
 
 def test_sweep_reads_its_config_from_stdin(tmp_path: Path) -> None:
     config = (ROOT / "configs" / "smoke.yaml").read_text()
-    done = subprocess.run([sys.executable, "-m", "phase_router", "sweep", "-", "--out", str(tmp_path / "s")],
-                          input=config.encode(), capture_output=True, cwd=ROOT / "configs")
+    done = warm_process.run([sys.executable, "-m", "phase_router", "sweep", "-", "--out", tmp_path / "s"],
+                            input=config.encode(), cwd=ROOT / "configs", text=False)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "s" / "results.csv").is_file()
 

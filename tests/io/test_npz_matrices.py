@@ -20,6 +20,8 @@ from phase_router.errors import FileFormatError, InvalidInputError
 from phase_router.io.matrix_formats import MATRIX_FORMATS, accepted_formats
 from phase_router.io.shape import matrix_file_layout, matrix_file_shape
 
+import warm_process
+
 sparse = pytest.importorskip("scipy.sparse")  # only to write the samples: the reader never imports SciPy
 
 READERS = (io.read_row_degrees, io.read_matrix)
@@ -130,6 +132,7 @@ def test_read_without_scipy(tmp_path: Path) -> None:
             "from phase_router import io\n"
             f"degrees, shape = io.read_row_degrees({str(path)!r})\n"
             "print(shape, int(degrees.sum()), int(io.read_matrix(" + repr(str(path)) + ").sum()))")
+    # a new interpreter: in a warm one (tests/warm_process.py) scipy could already be imported
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [f"({dense.shape[0]},", f"{dense.shape[1]})", str(dense.sum()), str(dense.sum())]
@@ -347,8 +350,7 @@ def sparse_pair(tmp_path: Path) -> tuple[Path, Path, np.ndarray, np.ndarray]:
 
 
 def _cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "phase_router", *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+    return warm_process.run([sys.executable, "-m", "phase_router", *args])
 
 
 @pytest.mark.parametrize("candidates", ["phase", "mask"])

@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 from phase_router.cli import app
 from phase_router.errors import FileFormatError
 from phase_router.io import load_npy, npy_row_degrees, read_degrees, read_matrix, read_row_degrees, write_pbm
+import warm_process
 
-# Runs one phase-router command in a fresh process with a hook that changes the input file the
+# Runs one phase-router command in a process of its own (tests/warm_process.py) with a hook that changes the input file the
 # first time the reader hands a chunk of it to a counting kernel (after the header was checked,
 # while the data is being read). The hooks are where both the old memory-mapped reader and the
 # new chunked one pass, so the same test shows the old SIGBUS (-7) and the new one-line error.
@@ -65,8 +66,7 @@ CHANGE_MID_READ = textwrap.dedent("""
 
 
 def _run_changing(target: Path, change: str, *argv) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", CHANGE_MID_READ, str(target), change, *map(str, argv)],
-                          capture_output=True, text=True, timeout=300)
+    return warm_process.run([sys.executable, "-c", CHANGE_MID_READ, target, change, *argv])
 
 
 def _inputs(tmp_path: Path, kind: str) -> tuple[Path, Path]:
@@ -142,8 +142,7 @@ def test_the_api_raises_file_format_error(tmp_path: Path, kind: str, change: str
         print("ok")
     """))
     (tmp_path / f"{S.name}.orig").write_bytes(S.read_bytes())
-    result = subprocess.run([sys.executable, "-c", script, str(S), change], capture_output=True, text=True,
-                            timeout=300)
+    result = warm_process.run([sys.executable, "-c", script, S, change])
     assert result.returncode == 0 and result.stdout.strip() == "ok", (result.returncode, result.stderr[-2000:])
 
 
@@ -181,8 +180,7 @@ def test_header_lengths_are_checked_against_the_file_size(tmp_path: Path, claim:
     path = tmp_path / ("bad.npy" if claim.startswith("npy") else "bad.pbm")
     path.write_bytes(CLAIMS[claim])
     argv = ["route", path, path, "-k", 2] if as_what == "matrix" else ["route", "--degrees", path, path, "-k", 2]
-    result = subprocess.run([sys.executable, "-c", LIMITED, *map(str, argv)], capture_output=True, text=True,
-                            timeout=120)
+    result = warm_process.run([sys.executable, "-c", LIMITED, *argv], timeout=120)
     assert result.returncode == 2, (result.returncode, result.stderr[-2000:])
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"phase-router: error: {path}: "), result.stderr

@@ -7,7 +7,7 @@ check ends in MemoryError (exit 1), not in the refusal these tests expect."""
 
 from __future__ import annotations
 
-import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -16,16 +16,28 @@ import pytest
 from typer.testing import CliRunner
 
 from phase_router.cli import app
-from phase_router.cli.memory.probe import cli_command, probe
+from phase_router.cli.memory.probe import probe
 from phase_router.routing.selection import POLICIES
+
+import warm_process
 
 ADDRESS_SPACE = 6 * 2**30  # room for the interpreter, NumPy and the OpenMP threads; not for the work
 REFUSED = "would need"
 DIGITS_309 = "1" + "0" * 308
 
 
+# The command under the address-space limit, in a process of its own (tests/warm_process.py).
+LIMITED = f"""
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({ADDRESS_SPACE}, {ADDRESS_SPACE}))
+import launch_phase_router
+sys.argv = ["phase-router", *sys.argv[1:]]
+launch_phase_router.main()
+"""
+
+
 def refused(args, cwd: Path, *, message: str = REFUSED) -> None:
-    result = probe(args, cwd=str(cwd), address_space=ADDRESS_SPACE)
+    result = warm_process.run([sys.executable, "-c", LIMITED, *args], cwd=cwd)
     line = result.stderr.strip()
     assert result.returncode == 2, result.stderr
     assert "\n" not in line and line.startswith("phase-router: error: "), line
@@ -35,8 +47,7 @@ def refused(args, cwd: Path, *, message: str = REFUSED) -> None:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("memory")
-    subprocess.run([*cli_command(), "gen", "uniform", "--shape", "1024", "--out", work / "S.pbm", work / "T.pbm"],
-                   check=True, stdout=subprocess.DEVNULL)
+    _setup("gen", "uniform", "--shape", "1024", "--out", work / "S.pbm", work / "T.pbm")
     return work
 
 
@@ -218,15 +229,19 @@ ACCURACY = [  # (label, make argv in a work dir); each plans at least a quarter 
 def _sweep(work: Path) -> Path:
     (work / "sweep.yaml").write_text("name: plotted\nshapes: [{N: 256}, {N: 1024}, {N: 4096}]\nk: [8, 64]\n"
                                      "inputs: [{generator: uniform}]\nseeds: 3\nrouters: [phase, hash]\n")
-    subprocess.run([*cli_command(), "sweep", work / "sweep.yaml", "--out", work / "swept"], check=True,
-                   stdout=subprocess.DEVNULL)
+    _setup("sweep", work / "sweep.yaml", "--out", work / "swept")
     return work / "swept"
 
 
 def _gen(work: Path, kind: str, shape: str) -> list[Path]:
     paths = [work / "S.pbm", work / "T.pbm"]
-    subprocess.run([*cli_command(), "gen", kind, "--shape", shape, "--out", *paths], check=True, stdout=subprocess.DEVNULL)
+    _setup("gen", kind, "--shape", shape, "--out", *paths)
     return paths
+
+
+def _setup(*args) -> None:
+    done = warm_process.run([warm_process.CONSOLE_SCRIPT, *args])
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize(("label", "make"), ACCURACY, ids=[label for label, _ in ACCURACY])

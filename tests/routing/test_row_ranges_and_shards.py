@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 import phase_router as pr
 from phase_router import _core, io, reference
 from phase_router.cli import app
+from phase_router.routing import shards
 from phase_router.routing.router import STRATEGIES
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -159,7 +160,8 @@ def test_dask_local_cluster_writes_the_same_file(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["execution"]["executor"] == "dask (local cluster, 2 workers)"
 
 
-def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path) -> None:
+def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(shards, "SCHEDULER_CONNECT_TIMEOUT", "0.5s")  # the same refusal, sooner
     s_path, t_path, _, _ = sample_degrees(tmp_path)
     out = tmp_path / "r.npy"
     result = run("route", "--degrees", s_path, t_path, "-k", 4, "--scheduler", "tcp://127.0.0.1:9", "--out", out)

@@ -16,6 +16,8 @@ from phase_router.cli import app
 from phase_router.sweep.config_errors import MAX_SHOWN
 from phase_router.sweep.loader import ConfigError, parse_config
 
+import warm_process
+
 GOOD = {"shapes": [{"N": 16}], "k": [2], "inputs": [{"generator": "uniform", "density": 0.5}]}
 PYDANTIC_WORDS = ("Input should", "Value error", "valid integer", "greater than or equal", "less than or equal",
                   "literal_error", "type=", "pydantic")
@@ -90,8 +92,8 @@ def test_the_cli_prints_every_problem_as_an_error_line(tmp_path: Path) -> None:
     ("k: [1, 2\n", "<stdin>: not valid YAML at line"),
 ])
 def test_a_config_from_stdin_is_named_stdin(config: str, expected: str, tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "phase_router", "sweep", "-", "--out", str(tmp_path / "out")],
-                          input=config, capture_output=True, text=True, cwd=tmp_path)
+    done = warm_process.run([sys.executable, "-m", "phase_router", "sweep", "-", "--out", tmp_path / "out"],
+                            input=config, cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.startswith(f"phase-router: error: {expected}"), done.stderr
     assert ".phase-router-stdin" not in done.stderr
@@ -100,8 +102,7 @@ def test_a_config_from_stdin_is_named_stdin(config: str, expected: str, tmp_path
 
 def test_a_config_from_stdin_is_named_stdin_in_its_results(tmp_path: Path) -> None:
     config = "shapes: [{N: 8}]\nk: [2]\ninputs: [{generator: uniform}]\nmetrics: [fill]\n"
-    done = subprocess.run([sys.executable, "-m", "phase_router", "sweep", "-"], input=config, capture_output=True,
-                          text=True, cwd=tmp_path)
+    done = warm_process.run([sys.executable, "-m", "phase_router", "sweep", "-"], input=config, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "sweeps" / "stdin" / "results.csv").is_file()
 
