@@ -12,14 +12,17 @@ sweep journal) already handles KeyboardInterrupt. The exit status is 128 + the s
 
 from __future__ import annotations
 
-from .signals import exit_interrupted, install_handlers
+from .signals import exit_interrupted, install_handlers, interrupt_within
 
 
 def main() -> None:
     install_handlers()
     try:
         from phase_router.cli import main as cli_main
-    except KeyboardInterrupt as exc:  # during start-up: nothing was written yet
-        exit_interrupted(exc)
+    except BaseException as exc:  # a signal during start-up (nothing was written yet), maybe wrapped
+        interrupt = interrupt_within(exc)
+        if interrupt is None:
+            raise
+        exit_interrupted(interrupt)
         return
     cli_main()

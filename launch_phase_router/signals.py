@@ -45,6 +45,21 @@ def install_handlers() -> None:
             signal.signal(signum, _raise_interrupted)
 
 
+def interrupt_within(exc: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt (a signal's `Interrupted`) that `exc` is or carries: code running
+    when a signal lands may wrap it in an exception of its own (Python up to 3.11 turns one
+    raised inside a class body's ``__set_name__`` into a RuntimeError; libraries chain it with
+    ``raise ... from``). None when the chain holds no interrupt."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def exit_interrupted(exc: BaseException) -> None:
     """One line and 128 + the signal's number (130 for a plain KeyboardInterrupt)."""
     signum = getattr(exc, "signum", signal.SIGINT)

@@ -58,7 +58,7 @@ def main() -> None:
     """The `phase-router` command (run). SIGINT, SIGTERM and SIGHUP stop it, running kernels
     included, within a second: one line, exit 130, 143 or 129 (launch_phase_router installs the
     handlers before anything heavy is imported)."""
-    from launch_phase_router.signals import SIGNALS, exit_interrupted, install_handlers
+    from launch_phase_router.signals import SIGNALS, exit_interrupted, install_handlers, interrupt_within
 
     install_handlers()  # again, for `python -m phase_router` and callers of main()
     _core.set_cancel_signals([s for s in SIGNALS if signal.getsignal(s) is not signal.SIG_IGN])
@@ -68,6 +68,11 @@ def main() -> None:
         exit_interrupted(exc)
     except _ABORTS:  # Ctrl-C while Click itself was parsing or prompting
         exit_interrupted(KeyboardInterrupt())
+    except Exception as exc:  # a signal's interrupt wrapped by the code it landed in
+        interrupt = interrupt_within(exc)
+        if interrupt is None:
+            raise
+        exit_interrupted(interrupt)
     sys.exit(code)
 
 

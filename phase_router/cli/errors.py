@@ -11,6 +11,8 @@ from collections.abc import Iterator
 import typer
 from rich.console import Console
 
+from launch_phase_router.signals import interrupt_within
+
 from ..errors import PhaseRouterError
 from ..io.files import stdin_display
 
@@ -48,6 +50,14 @@ def cli_errors() -> Iterator[None]:
         fail(f"{where}{exc.strerror or exc}", EXIT_IO_FAILURE)
     except KeyboardInterrupt as exc:  # staged outputs were already discarded on the way out
         message, code = interrupted(exc)
+        fail(message, code)
+    except (typer.Exit, typer.Abort):  # a command's own exit, whatever it was handling
+        raise
+    except Exception as exc:  # a signal's interrupt wrapped by the code it landed in
+        interrupt = interrupt_within(exc)
+        if interrupt is None:
+            raise
+        message, code = interrupted(interrupt)
         fail(message, code)
 
 
