@@ -56,6 +56,14 @@ def child(request, stdin, stdout, stderr, parent_ends):
     sys.stderr = sys.__stderr__ = io.TextIOWrapper(open(2, "wb", buffering=0, closefd=False),
                                                    errors="backslashreplace", line_buffering=True)
     kind, argv = request["kind"], request["argv"]
+    measured = None
+    if request["coverage"]:  # the suite runs under coverage: measure the command too
+        import coverage
+        measured = coverage.Coverage(data_suffix=True, **request["coverage"])
+        # its warnings would land in the command's stderr: the modules were imported before it
+        # started (the server's start-up), and a command may run none of the measured code
+        measured.set_option("run:disable_warnings", ["module-not-measured", "no-data-collected", "module-not-imported"])
+        measured.start()
     code = 0
     try:
         if kind == "script":
@@ -84,6 +92,9 @@ def child(request, stdin, stdout, stderr, parent_ends):
     try:
         threading._shutdown()
         atexit._run_exitfuncs()
+        if measured is not None:
+            measured.stop()
+            measured.save()
         sys.stdout.flush()
         sys.stderr.flush()
     finally:
@@ -198,6 +209,19 @@ def _env_is_warm(env: dict | None) -> bool:
     return changed <= SAFE_ENV
 
 
+def _coverage_settings() -> dict | None:
+    """Where the test process's coverage measurement keeps its data, if it runs under one: a
+    command's child writes a parallel data file next to it, which pytest-cov combines."""
+    try:
+        import coverage
+    except ImportError:
+        return None
+    current = coverage.Coverage.current() if hasattr(coverage.Coverage, "current") else None
+    if current is None:
+        return None
+    return {"data_file": os.path.abspath(current.config.data_file), "config_file": current.config.config_file}
+
+
 def run(args: Sequence[object], *, cwd: object = None, env: dict | None = None, input: str | bytes | None = None,
         timeout: float | None = 300, text: bool = True) -> subprocess.CompletedProcess:
     """subprocess.run(args, capture_output=True, ...) for a `phase-router` command line,
@@ -208,7 +232,7 @@ def run(args: Sequence[object], *, cwd: object = None, env: dict | None = None, 
         return subprocess.run(args, cwd=cwd, env=env, input=input, timeout=timeout, capture_output=True, text=text)
     data = input.encode() if isinstance(input, str) else input
     request = {"kind": kind[0], "argv": kind[1], "cwd": os.path.abspath(cwd or os.getcwd()),
-               "env": dict(os.environ if env is None else env),
+               "env": dict(os.environ if env is None else env), "coverage": _coverage_settings(),
                "input": None if data is None else base64.b64encode(data).decode()}
     with _lock:
         server = _start()
