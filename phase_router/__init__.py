@@ -9,9 +9,9 @@
 from __future__ import annotations
 
 import warnings
-from importlib.metadata import PackageNotFoundError, version
 
 from . import _core, inputs
+from ._version import __version__
 from .packed_bits import PackedBits
 from .errors import (
     FileFormatError,
@@ -27,11 +27,6 @@ from .routing.stats import RoutingStats, column_loads
 from .baselines import hash_route, two_choice_route
 from .routing.greedy_api import route_degrees_greedy, route_greedy
 from . import routed_inputs  # noqa: F401  registers the generators that route a first phase
-
-try:
-    __version__ = version("phase-router")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
 
 _has_openmp: bool = bool(_core.has_openmp)
 

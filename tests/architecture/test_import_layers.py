@@ -45,4 +45,4 @@ def test_the_pipeline_contract_covers_every_stage() -> None:
     pipeline = next(c for c in config["contracts"] if c["id"] == "pipeline")
     assert pipeline["type"] == "layers" and pipeline["exhaustive"] is True
     assert pipeline["containers"] == ["phase_router"]
-    assert pipeline["layers"][0] == "cli | compat" and pipeline["layers"][-1] == "errors"
+    assert pipeline["layers"][0] == "cli | compat" and pipeline["layers"][-1] == "errors | _version"

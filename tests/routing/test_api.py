@@ -137,5 +137,9 @@ def test_errors_are_value_errors_and_phase_router_errors() -> None:
 
 
 def test_package_metadata() -> None:
-    assert pr.__version__ != "0+unknown"
+    """The version the package reports is the one its installed metadata carries (both come
+    from phase_router/_version.py)."""
+    from importlib.metadata import version
+
+    assert pr.__version__ == version("phase-router")
     assert isinstance(pr._has_openmp, bool)  # noqa: SLF001
