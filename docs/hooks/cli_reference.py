@@ -24,7 +24,7 @@ def _command_tree():
     """(root context, [(name, command, context)]) for every command, in the registered order."""
     import typer
 
-    from phase_router.cli.app import app
+    from phase_router.cli import app
 
     group = typer.main.get_command(app)
     root = group.context_class(group, info_name=PROGRAM)

@@ -6,7 +6,7 @@ import sys
 from typing import Optional
 
 from .. import _core
-from .app import app
+from .application import COMMANDS, build_app
 
 
 def _click_classes(name: str) -> tuple[type[BaseException], ...]:
@@ -32,8 +32,7 @@ def usage_error_line(exc: BaseException, args: list[str]) -> str:
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "phase-router"
     if where == "phase-router":  # no context, or the group's: name the subcommand given, if any
-        commands = {command.name for command in app.registered_commands}
-        given = next((arg for arg in args if arg in commands), None)
+        given = next((arg for arg in args if arg in COMMANDS), None)
         if given is not None:
             where = f"phase-router {given}"
     message = " ".join(exc.format_message().split()).rstrip(".")
@@ -46,8 +45,11 @@ def run(args: Optional[list[str]] = None) -> int:
     are one line on stderr naming the subcommand's help, 2, like every other error, instead of
     Click's box."""
     args = sys.argv[1:] if args is None else list(args)
+    # Only the command given is imported; no command (the help, completion): all of them.
+    given = next((arg for arg in args if not arg.startswith("-")), None)
+    application = build_app([given]) if given in COMMANDS else build_app()
     try:
-        code = app(args=args, prog_name="phase-router", standalone_mode=False)
+        code = application(args=args, prog_name="phase-router", standalone_mode=False)
     except _USAGE_ERRORS as exc:
         print(usage_error_line(exc, args), file=sys.stderr)
         return 2
@@ -74,6 +76,14 @@ def main() -> None:
             raise
         exit_interrupted(interrupt)
     sys.exit(code)
+
+
+def __getattr__(name: str) -> object:
+    if name == "app":  # the whole application (help, completion, tests), built on first use
+        from . import application
+
+        return application.app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = ["app", "main", "run", "usage_error_line"]

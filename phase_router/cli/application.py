@@ -1,21 +1,33 @@
-"""The Typer application: global options and the command list."""
+"""The Typer application: global options and the command list.
+
+Each command's module is imported only when an application that holds it is built: `phase-router
+route ...` builds one with `route` alone (`build_app(["route"])`), so a run pays for its own
+command's imports, not for the other nine. `app` (the whole application: the help's command list,
+shell completion, the generated CLI reference, tests) is built on first use.
+"""
 
 from __future__ import annotations
 
-from typing import Optional
+import importlib
+from typing import Callable, Optional, Sequence
 
 import typer
 
-from .. import __version__
-from .route_cmd import route_command
-from .compare_cmd import compare_hash_command
-from .gen_cmd import gen_command
-from .planning_cmd import capacity_command, suggest_k_command
-from .dump_pbm_cmd import dump_pbm_command
-from .plot_cmd import plot_command
-from .sweep_cmd import sweep_command
-from .evaluate_cmd import evaluate_command
+from .._version import __version__
 from .help_format import HelpCommand, HelpGroup
+
+# name: (module in phase_router.cli, function, no_args_is_help), in the help's order
+COMMANDS: dict[str, tuple[str, str, bool]] = {
+    "route": ("route_cmd", "route_command", True),
+    "gen": ("gen_cmd", "gen_command", True),
+    "capacity": ("planning_cmd", "capacity_command", True),
+    "suggest-k": ("planning_cmd", "suggest_k_command", True),
+    "compare-hash": ("compare_cmd", "compare_hash_command", True),
+    "sweep": ("sweep_cmd", "sweep_command", True),
+    "plot": ("plot_cmd", "plot_command", True),
+    "dump-pbm": ("dump_pbm_cmd", "dump_pbm_command", True),
+    "evaluate": ("evaluate_cmd", "evaluate_command", False),
+}
 
 # One command per line, shown under "Examples:" in each command's help (tests/cli check that
 # every option they name exists).
@@ -62,7 +74,21 @@ EXAMPLES = {
     """,
 }
 
-app = typer.Typer(
+def _command(name: str) -> Callable[..., None]:
+    module, function, _ = COMMANDS[name]
+    return getattr(importlib.import_module(f"{__package__}.{module}"), function)
+
+
+def build_app(names: Optional[Sequence[str]] = None) -> typer.Typer:
+    """The application with the commands `names` (default: all of them)."""
+    built = typer.Typer(**_APP_SETTINGS)
+    built.callback()(main_options)
+    for name in COMMANDS if names is None else names:
+        built.command(name, cls=HelpCommand, epilog=EXAMPLES[name], no_args_is_help=COMMANDS[name][2])(_command(name))
+    return built
+
+
+_APP_SETTINGS = dict(
     name="phase-router",
     cls=HelpGroup,
     epilog=EXAMPLES["phase-router"],
@@ -82,7 +108,6 @@ def _print_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def main_options(
     version: Optional[bool] = typer.Option(
         None, "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
@@ -91,12 +116,12 @@ def main_options(
     """Balanced, seed-deterministic bipartite routing with a hard fan-out cap per source."""
 
 
-app.command("route", cls=HelpCommand, epilog=EXAMPLES["route"], no_args_is_help=True)(route_command)
-app.command("gen", cls=HelpCommand, epilog=EXAMPLES["gen"], no_args_is_help=True)(gen_command)
-app.command("capacity", cls=HelpCommand, epilog=EXAMPLES["capacity"], no_args_is_help=True)(capacity_command)
-app.command("suggest-k", cls=HelpCommand, epilog=EXAMPLES["suggest-k"], no_args_is_help=True)(suggest_k_command)
-app.command("compare-hash", cls=HelpCommand, epilog=EXAMPLES["compare-hash"], no_args_is_help=True)(compare_hash_command)
-app.command("sweep", cls=HelpCommand, epilog=EXAMPLES["sweep"], no_args_is_help=True)(sweep_command)
-app.command("plot", cls=HelpCommand, epilog=EXAMPLES["plot"], no_args_is_help=True)(plot_command)
-app.command("dump-pbm", cls=HelpCommand, epilog=EXAMPLES["dump-pbm"], no_args_is_help=True)(dump_pbm_command)
-app.command("evaluate", cls=HelpCommand, epilog=EXAMPLES["evaluate"])(evaluate_command)
+_whole: list[typer.Typer] = []
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # the whole application, built once on first use
+        if not _whole:
+            _whole.append(build_app())
+        return _whole[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from phase_router.cli.app import app
+from phase_router.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

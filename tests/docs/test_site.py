@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 import yaml
 
-from phase_router.cli.app import app
+from phase_router.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

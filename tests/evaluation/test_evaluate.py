@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from phase_router.cli.app import app
+from phase_router.cli import app
 from phase_router.analysis.intervals import median_interval, paired_verdict
 
 pytest.importorskip("matplotlib")  # the evaluation draws its plots (extra `plot`, in `test`)

@@ -1,0 +1,60 @@
+"""What a new process imports before it works: `import phase_router` reads its version without
+scanning the installed distributions (importlib.metadata), and `phase-router <command>` imports
+that command's module and no other command's. New interpreters, since start-up is what is
+tested."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from phase_router.cli.application import COMMANDS
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+
+# Runs the command in this interpreter, then prints the phase_router.cli modules it imported.
+LOADED = """
+import json, sys
+import launch_phase_router
+sys.argv = ["phase-router", *sys.argv[1:]]
+try:
+    launch_phase_router.main()
+except SystemExit:
+    pass
+print(json.dumps(sorted(name for name in sys.modules if name.startswith("phase_router.cli."))), file=sys.stderr)
+"""
+
+
+def _loaded(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def test_import_reads_no_distribution_metadata() -> None:
+    done = subprocess.run([sys.executable, "-c", "import sys, phase_router; print('importlib.metadata' in sys.modules)"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
+
+
+@pytest.mark.parametrize("command", ["route", "gen"])
+def test_a_command_imports_its_own_module_only(command: str) -> None:
+    args = {"route": ["route", str(SAMPLES / "S.pbm"), str(SAMPLES / "T.pbm"), "-k", "4"],
+            "gen": ["gen", "uniform", "--shape", "8", "--out", "-", "/dev/null"]}[command]
+    loaded = _loaded(*args)
+    own = f"phase_router.cli.{COMMANDS[command][0]}"
+    others = {f"phase_router.cli.{module}" for name, (module, _, _) in COMMANDS.items() if name != command} - {own}
+    assert own in loaded
+    assert not loaded & others, sorted(loaded & others)
+
+
+def test_the_help_lists_every_command() -> None:
+    done = subprocess.run([str(Path(sys.executable).parent / "phase-router"), "-h"], capture_output=True, text=True,
+                          timeout=120, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    for name in COMMANDS:
+        assert f"  {name} " in done.stdout, name
