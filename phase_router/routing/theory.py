@@ -74,23 +74,34 @@ def wrap_count_imbalance(s, t, k: int) -> float:
     only W-covered positions and those covering only (W + 1)-covered ones: 1 when sum(t) is a
     multiple of M or the cap never binds."""
     s, t = check_degree_pair(s, t)
-    k = check_count(k, "k")
-    M, E = int(s.size), int(t.size)
-    W, r = coverage(t, M)
-    if r == 0 or W == 0 or M == 0:
-        return 1.0
-    high, low = kept_share(s, E, k, W + 1), kept_share(s, E, k, W)
-    return low / high if high > 0 else 1.0
+    return _imbalance(s, t, check_count(k, "k"))[0]
 
 
 def wrap_count_warning(s, t, k: int) -> str | None:
     """A one-line warning when the inputs sit in the wrap-count regime, else None."""
-    factor = wrap_count_imbalance(s, t, k)
+    s, t = check_degree_pair(s, t)
+    return checked_wrap_count_warning(s, t, check_count(k, "k"))
+
+
+def checked_wrap_count_warning(s: np.ndarray, t: np.ndarray, k: int) -> str | None:
+    """wrap_count_warning for degrees and k already checked (check_degree_pair, check_count): a
+    prepared Router's, once per routing, without checking them again."""
+    factor, W, r = _imbalance(s, t, k)
     if factor <= WRAP_COUNT_TOLERANCE:
         return None
-    M = int(check_degrees(s, "s").size)
-    W, r = coverage(t, M)
-    return (f"wrap-count regime: sum(t) = {W} x M + {r}, so {r} of {M} ring positions meet {W + 1} target arcs "
-            f"and the rest {W}; targets whose arcs lie in the first part get {factor:.3f}x less load relative "
-            f"to t_j, whatever the selection policy. Make sum(t) a multiple of M (e.g. MoE capacities "
-            f"t_j summing to c M for a whole c >= k; docs/SPEC.md, Theory)")
+    return (f"wrap-count regime: sum(t) = {W} x M + {r}, so {r} of {s.size} ring positions meet {W + 1} target "
+            f"arcs and the rest {W}; targets whose arcs lie in the first part get {factor:.3f}x less load "
+            f"relative to t_j, whatever the selection policy. Make sum(t) a multiple of M (e.g. MoE "
+            f"capacities t_j summing to c M for a whole c >= k; docs/SPEC.md, Theory)")
+
+
+def _imbalance(s: np.ndarray, t: np.ndarray, k: int) -> tuple[float, int, int]:
+    """(factor, W, r) of checked degrees; kept_share's two means from one pass over s."""
+    M, E = int(s.size), int(t.size)
+    W, r = divmod(int(t.sum(dtype=np.int64)), M)
+    if r == 0 or W == 0:
+        return 1.0, W, r
+    share = s / E  # float64
+    high = float(np.minimum(share, k / (W + 1)).mean())
+    low = float(np.minimum(share, k / W).mean())
+    return (low / high if high > 0 else 1.0), W, r

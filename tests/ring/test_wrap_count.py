@@ -100,3 +100,26 @@ def test_the_api_cli_and_stats_warn_in_the_regime(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("warning: wrap-count regime")
     assert json.loads(result.stdout)["stats"]["warnings"]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_routers_warning_is_the_public_one(seed: int) -> None:
+    """A prepared Router warns from its checked degrees without checking them again: the same
+    message (or none) as wrap_count_warning, and the same factor as wrap_count_imbalance."""
+    from phase_router.routing.theory import checked_wrap_count_warning
+
+    rng = np.random.default_rng(seed)
+    M, E = int(rng.integers(1, 300)), int(rng.integers(1, 80))
+    s, t = rng.integers(0, E + 1, M), rng.integers(0, M + 1, E)
+    k = int(rng.integers(1, E + 2))
+    router = pr.Router(s, t, k, seed=seed)
+    assert checked_wrap_count_warning(router.s, router.t, k) == wrap_count_warning(s, t, k)
+    assert router.input_warnings() == ([wrap_count_warning(s, t, k)] if wrap_count_warning(s, t, k) else [])
+    W, r = coverage(t, M)
+    if r and W:
+        share = s / E
+        high, low = np.minimum(share, k / (W + 1)).mean(), np.minimum(share, k / W).mean()
+        expected = float(low / high) if high > 0 else 1.0
+        assert math.isclose(wrap_count_imbalance(s, t, k), expected, rel_tol=1e-12)
+    else:
+        assert wrap_count_imbalance(s, t, k) == 1.0
