@@ -10,7 +10,7 @@ CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp" -o -name "*
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router launch_phase_router -name '*.py')
 
-.PHONY: demo test coverage bench bench-startup venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch
+.PHONY: demo test coverage bench bench-latency bench-startup venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist), at most 4 by default: the cases are
 # thousands of small ones, so more workers would mostly add start-up time. Work stealing keeps
@@ -57,6 +57,10 @@ docs: $(DOCS_STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_route.py
+
+# per-call latency at MoE batch shapes: the API against its kernel and the output floor, as JSON
+bench-latency: $(STAMP)
+	$(PY) benchmarks/bench_latency.py
 
 # a new process's start-up (import, the CLI) against NumPy's import, as JSON
 bench-startup: $(STAMP)

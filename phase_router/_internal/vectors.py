@@ -59,6 +59,12 @@ def check_vector(values: object, name: str, *, whole: bool = True) -> np.ndarray
 def check_degrees(degrees: object, name: str) -> np.ndarray:
     """A non-empty 1-D vector of non-negative integers, as uint32 (bounds: check_degree_bound).
     Any array with ``__dlpack__`` / ``__array__`` is accepted (PyTorch CPU tensors included)."""
+    return _checked_degrees(degrees, name)[0]
+
+
+def _checked_degrees(degrees: object, name: str) -> tuple[np.ndarray, int]:
+    """check_degrees, and the largest degree (one pass each for the minimum and the maximum:
+    a call per routing on vectors of any size)."""
     array = as_array(degrees, name)
     if array.ndim != 1:
         raise InvalidInputError(f"{name} must be a 1-D vector of degrees, got a {array.ndim}-D array")
@@ -71,20 +77,23 @@ def check_degrees(degrees: object, name: str) -> np.ndarray:
     if array.dtype.kind == "f":
         if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
             raise InvalidInputError(f"{name} must hold whole numbers, found a fractional or non-finite value")
-    if np.any(array < 0):
+    if array.dtype.kind != "u" and array.min() < 0:
         i = int(np.argmax(array < 0))
         raise InvalidInputError(f"{name}[{i}] = {array[i].item()} is negative")
-    if np.any(array > MAX_DIM):
+    largest = array.max()
+    if largest > MAX_DIM:
         i = int(np.argmax(array > MAX_DIM))
         raise InvalidInputError(f"{name}[{i}] = {array[i].item()} exceeds the limit {MAX_DIM}")
-    return array.astype(np.uint32)
+    return array.astype(np.uint32), int(largest)
 
 
 def check_degree_pair(s: object, t: object) -> tuple[np.ndarray, np.ndarray]:
     """s (M sources, each 0..E) and t (E targets, each 0..M) as checked uint32 vectors."""
-    s_checked, t_checked = check_degrees(s, "s"), check_degrees(t, "t")
-    check_degree_bound(s_checked, "s", t_checked.size, "E = len(t)")
-    check_degree_bound(t_checked, "t", s_checked.size, "M = len(s)")
+    (s_checked, s_max), (t_checked, t_max) = _checked_degrees(s, "s"), _checked_degrees(t, "t")
+    if s_max > t_checked.size:
+        check_degree_bound(s_checked, "s", t_checked.size, "E = len(t)")
+    if t_max > s_checked.size:
+        check_degree_bound(t_checked, "t", s_checked.size, "M = len(s)")
     return s_checked, t_checked
 
 

@@ -6,10 +6,10 @@ Both are the pipeline in one call: degrees -> prepared ``Router`` (steps 1-6) ->
 
 from __future__ import annotations
 
+import threading
 import time
 import warnings
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,18 +23,66 @@ from .router import PreparedCandidates, check_rows
 from .selection import DEFAULT_POLICY, describe_policies
 
 
-@dataclass(frozen=True)
 class Routing:
     """One routing: its routes and their statistics.
 
     Attributes:
         routes: int32, M x k (or (stop - start) x k for a row range): routes[i] holds source
             i's targets, ascending, then -1 padding.
-        stats: what the routing did (``RoutingStats``).
+        stats: what the routing did (``RoutingStats``). Computed on first access, from load
+            totals taken when the routing was made (so writing into ``routes`` or a reused
+            ``out`` buffer afterwards does not change them); the same object every time.
+        column_loads: int64, length E: routes per target (column sums of the routing matrix).
+
+    Args:
+        routes: the routes, as above.
+        stats: the statistics, when they are made already.
+        make_stats: instead of ``stats``, a function that makes them, called on first access.
     """
 
+    __slots__ = ("routes", "_stats", "_make_stats", "_lock")
     routes: NDArray[np.int32]
-    stats: RoutingStats
+    _stats: RoutingStats | None
+    _make_stats: Callable[[], RoutingStats] | None
+    _lock: threading.Lock
+
+    def __init__(self, routes: NDArray[np.int32], stats: RoutingStats | None = None, *,
+                 make_stats: Callable[[], RoutingStats] | None = None) -> None:
+        if (stats is None) == (make_stats is None):
+            raise InvalidInputError("Routing needs its stats or a function that makes them, not both")
+        object.__setattr__(self, "routes", routes)
+        object.__setattr__(self, "_stats", stats)
+        object.__setattr__(self, "_make_stats", make_stats)
+        object.__setattr__(self, "_lock", threading.Lock())  # threads sharing a routing share one stats
+
+    @property
+    def stats(self) -> RoutingStats:
+        """What the routing did (``RoutingStats``), made on first access."""
+        if self._stats is None:
+            with self._lock:
+                if self._stats is None:
+                    assert self._make_stats is not None
+                    object.__setattr__(self, "_stats", self._make_stats())
+                    object.__setattr__(self, "_make_stats", None)
+        stats = self._stats
+        assert stats is not None
+        return stats
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Routing is read-only: cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        return f"Routing(routes=<int32 array {self.routes.shape[0]} x {self.routes.shape[1]}>, stats={self.stats!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Routing):
+            return NotImplemented
+        return np.array_equal(self.routes, other.routes) and self.stats == other.stats
+
+    __hash__ = None  # type: ignore[assignment]  # equal routings compare by content
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Routing, (self.routes, self.stats))
 
     @property
     def column_loads(self) -> NDArray[np.int64]:
@@ -166,22 +214,33 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
     kernel_start = time.perf_counter()
     routes = router.route_rows(start, stop, out=out, threads=threads)
     timings_ms["kernel"] = (time.perf_counter() - kernel_start) * 1e3
-    stats_start = time.perf_counter()
-    sliced = (start, stop) != (0, router.M)
-    stats = stats_from_totals(
-        LoadTotals.of(routes, router.E), router.s[start:stop], router.t, k=router.k, seed=router.seed,
-        row_perm=router.row_perm, timings_ms=timings_ms, ring_M=router.M,
-        row_range=(start, stop) if sliced else None, selection=router.selection_report,
-    )
-    for field_name, value in router.stats_overrides().items():
-        object.__setattr__(stats, field_name, value)
-    object.__setattr__(stats, "warnings", router.input_warnings())
-    for message in stats.warnings:
+    # What the statistics are made of is taken now, in one C++ pass over the routes (the caller
+    # may reuse `out` at once); the statistics themselves are made on first access.
+    totals = LoadTotals.of(routes, router.E)
+    input_warnings = router.input_warnings()
+    for message in input_warnings:
         warnings.warn(message, UserWarning, stacklevel=stacklevel)
-    timings_ms["stats"] = (time.perf_counter() - stats_start) * 1e3
+    selection = dict(router.selection_report)  # a policy reports its last pass here: keep this one's
     timings_ms["total"] = (time.perf_counter() - started) * 1e3
-    object.__setattr__(stats, "timings_ms", dict(timings_ms))
-    return Routing(routes=routes, stats=stats)
+
+    def make_stats() -> RoutingStats:
+        stats_start = time.perf_counter()
+        sliced = (start, stop) != (0, router.M)
+        stats = stats_from_totals(
+            totals, router.s[start:stop], router.t, k=router.k, seed=router.seed, row_perm=router.row_perm,
+            timings_ms=timings_ms, ring_M=router.M, row_range=(start, stop) if sliced else None,
+            selection=selection,
+        )
+        for field_name, value in router.stats_overrides().items():
+            object.__setattr__(stats, field_name, value)
+        object.__setattr__(stats, "warnings", input_warnings)
+        timings = {name: ms for name, ms in timings_ms.items() if name != "total"}
+        timings["stats"] = (time.perf_counter() - stats_start) * 1e3
+        timings["total"] = timings_ms["total"]
+        object.__setattr__(stats, "timings_ms", timings)
+        return stats
+
+    return Routing(routes, make_stats=make_stats)
 
 
 # The lists in the docstrings come from the registries, so a new policy or source documents itself.

@@ -154,9 +154,9 @@ class Router(PreparedCandidates):
         self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
 
     def input_warnings(self) -> list[str]:
-        from .theory import checked_wrap_count_warning
+        from .theory import _checked_wrap_count_warning
 
-        warning = checked_wrap_count_warning(self.s, self.t, self.k)
+        warning = _checked_wrap_count_warning(self.s, self.t, self.k)
         return [warning] if warning else []
 
     @property

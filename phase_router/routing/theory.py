@@ -80,12 +80,15 @@ def wrap_count_imbalance(s, t, k: int) -> float:
 def wrap_count_warning(s, t, k: int) -> str | None:
     """A one-line warning when the inputs sit in the wrap-count regime, else None."""
     s, t = check_degree_pair(s, t)
-    return checked_wrap_count_warning(s, t, check_count(k, "k"))
+    return _checked_wrap_count_warning(s, t, check_count(k, "k"))
 
 
-def checked_wrap_count_warning(s: np.ndarray, t: np.ndarray, k: int) -> str | None:
+def _checked_wrap_count_warning(s: np.ndarray, t: np.ndarray, k: int) -> str | None:
     """wrap_count_warning for degrees and k already checked (check_degree_pair, check_count): a
     prepared Router's, once per routing, without checking them again."""
+    W = int(t.sum(dtype=np.int64)) // s.size
+    if W and (W + 1) / W <= WRAP_COUNT_TOLERANCE:  # min(x, k/W) <= (W+1)/W min(x, k/(W+1)): bounds the factor
+        return None
     factor, W, r = _imbalance(s, t, k)
     if factor <= WRAP_COUNT_TOLERANCE:
         return None

@@ -106,14 +106,14 @@ def test_the_api_cli_and_stats_warn_in_the_regime(tmp_path: Path) -> None:
 def test_the_routers_warning_is_the_public_one(seed: int) -> None:
     """A prepared Router warns from its checked degrees without checking them again: the same
     message (or none) as wrap_count_warning, and the same factor as wrap_count_imbalance."""
-    from phase_router.routing.theory import checked_wrap_count_warning
+    from phase_router.routing.theory import _checked_wrap_count_warning
 
     rng = np.random.default_rng(seed)
     M, E = int(rng.integers(1, 300)), int(rng.integers(1, 80))
     s, t = rng.integers(0, E + 1, M), rng.integers(0, M + 1, E)
     k = int(rng.integers(1, E + 2))
     router = pr.Router(s, t, k, seed=seed)
-    assert checked_wrap_count_warning(router.s, router.t, k) == wrap_count_warning(s, t, k)
+    assert _checked_wrap_count_warning(router.s, router.t, k) == wrap_count_warning(s, t, k)
     assert router.input_warnings() == ([wrap_count_warning(s, t, k)] if wrap_count_warning(s, t, k) else [])
     W, r = coverage(t, M)
     if r and W:
