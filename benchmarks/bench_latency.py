@@ -2,7 +2,8 @@
 the small shapes MoE layers and services route once per batch. Prints one JSON document
 (python benchmarks/bench_latency.py [--reps 300]).
 
-Per shape and thread setting (the default, all cores; and one thread), interleaved call by call
+Per shape and thread setting (automatic, the default: one thread below 2,048 rows, else all
+cores; and one thread), interleaved call by call
 so machine noise falls on all three alike:
   api     phase_router.route_degrees(s, t, k, seed=...): checks, the prepared Router, the
           selection kernel, load totals and warnings (Routing.stats is made on first access and
@@ -27,6 +28,7 @@ import numpy as np
 
 import phase_router as pr
 from phase_router import _core
+from phase_router._internal.threads import threads_for
 
 
 def _shapes() -> dict[str, tuple[np.ndarray, np.ndarray, int]]:
@@ -58,7 +60,7 @@ def main() -> None:
             cases = {
                 "api": lambda: pr.route_degrees(s, t, k, seed=1, threads=threads),
                 "stats": lambda: pr.route_degrees(s, t, k, seed=1, threads=threads).stats,
-                "kernel": lambda: _core.route_degrees(s, t, k, 1, False, threads),
+                "kernel": lambda: _core.route_degrees(s, t, k, 1, False, threads_for(M, threads)),
                 "floor": lambda: np.full((M, k), -1, dtype=np.int32),
             }
             for call in cases.values():  # warm up
@@ -69,7 +71,7 @@ def main() -> None:
                     times[case].append(_timed(call))
             median = {case: statistics.median(us) for case, us in times.items()}
             results.append({
-                "shape": name, "threads": threads or "all",
+                "shape": name, "threads": threads or "automatic",
                 "median_us": {case: round(us, 1) for case, us in median.items()},
                 "min_us": {case: round(min(us), 1) for case, us in times.items()},
                 "api_over_kernel": round(median["api"] / median["kernel"], 2),

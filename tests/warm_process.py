@@ -160,13 +160,30 @@ _lock = threading.Lock()
 _server: subprocess.Popen | None = None
 
 
-def _start() -> subprocess.Popen:
+_server_env: dict[str, str] = {}  # the environment the server started with
+
+
+def _start(env: dict[str, str]) -> subprocess.Popen:
+    """The server for a command whose environment is `env`: a new one when the running server
+    started under other start-up variables (a test may have changed this process's)."""
     global _server
+    if _server is not None and _server.poll() is None and not _same_start_up(env, _server_env):
+        _server.kill()
+        _server.wait()
+        _server = None
     if _server is None or _server.poll() is not None:
-        _server = subprocess.Popen([sys.executable, "-c", _SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        _server = subprocess.Popen([sys.executable, "-c", _SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   env=env)
+        _server_env.clear()
+        _server_env.update(env)
         _pending.clear()
         atexit.register(_server.kill)
     return _server
+
+
+def _same_start_up(env: dict[str, str], other: dict[str, str]) -> bool:
+    changed = {key for key in set(env) | set(other) if env.get(key) != other.get(key)}
+    return changed <= SAFE_ENV
 
 
 _pending = bytearray()  # what the server sent beyond the last line read
@@ -203,10 +220,9 @@ def _kind(args: Sequence[str]) -> tuple[str, list[str]] | None:
 
 
 def _env_is_warm(env: dict | None) -> bool:
-    if env is None:
-        return True
-    changed = {key for key in set(env) | set(os.environ) if env.get(key) != os.environ.get(key)}
-    return changed <= SAFE_ENV
+    """Whether a command given `env` may fork from a server started with this process's own
+    environment: they differ only in variables read after start-up."""
+    return env is None or _same_start_up(env, dict(os.environ))
 
 
 def _coverage_settings() -> dict | None:
@@ -235,7 +251,7 @@ def run(args: Sequence[object], *, cwd: object = None, env: dict | None = None, 
                "env": dict(os.environ if env is None else env), "coverage": _coverage_settings(),
                "input": None if data is None else base64.b64encode(data).decode()}
     with _lock:
-        server = _start()
+        server = _start(dict(os.environ))
         server.stdin.write(json.dumps(request).encode() + b"\n")
         server.stdin.flush()
         pid = int(_read_line(server, None))

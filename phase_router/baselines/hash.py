@@ -8,7 +8,7 @@ import time
 
 from .. import _core
 from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
-from .._internal.threads import check_threads
+from .._internal.threads import check_threads, threads_for
 from ..routing.api import Routing
 from .counts import as_routing, checked_inputs
 
@@ -26,14 +26,15 @@ def hash_route(s, t, k: int, *, seed: int = 0, weighted: bool = False, counts=No
         seed: any integer in [0, 2^64).
         weighted: draw targets in proportion to t_j instead of uniformly.
         counts: routes per source, each in [0, k]; None for min(k, s_i).
-        threads: worker threads, None or 0 for all cores; the routes never depend on it.
+        threads: worker threads; None or 0: automatic (one thread below 2,048 rows, else all
+            cores); the routes never depend on it.
 
     Returns:
         A ``Routing`` in the phase router's format, with its ``RoutingStats``.
     """
     started = time.perf_counter()
     s, t, k, seed, counts = checked_inputs(s, t, k, seed, counts, weighted)
-    threads = check_threads(threads)
+    threads = threads_for(int(counts.size), check_threads(threads))
     kernel = time.perf_counter()
     routes = _core.hash_route(counts, t, int(t.size), k, seed, bool(weighted), threads)
     return as_routing(routes, s, t, k, seed, started, (time.perf_counter() - kernel) * 1e3)

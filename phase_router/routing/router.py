@@ -16,7 +16,7 @@ import numpy as np
 from .. import _core
 from .._internal.routes import check_routes_buffer
 from .._internal.scalars import check_choice, check_count, check_flag, check_seed, show
-from .._internal.threads import check_threads
+from .._internal.threads import check_threads, threads_for
 from .._internal.vectors import check_degree_pair
 from ..errors import InvalidInputError
 from .selection import DEFAULT_POLICY, Policy, policy
@@ -101,7 +101,8 @@ class PreparedCandidates:
             check_routes_buffer(out, stop - start, self.k)
         threads = check_threads(threads)
         if self.policy.row_local:
-            return select_rows(self.policy, self, start, stop, out, threads)
+            return select_rows(self.policy, self, start, stop, out, threads_for(stop - start, threads))
+        threads = threads_for(self.M, threads)  # a whole-pass policy routes every row
         if (start, stop) == (0, self.M) and self._whole_pass is None:
             return select_rows(self.policy, self, 0, self.M, out, threads)
         if self._whole_pass is None:  # computed once, then every range is a slice of it

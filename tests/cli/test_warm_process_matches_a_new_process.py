@@ -84,3 +84,15 @@ def test_a_timeout_kills_the_command() -> None:
     with pytest.raises(subprocess.TimeoutExpired):
         warm_process.run([sys.executable, "-c", "import time; time.sleep(60)"], timeout=0.5)
     assert warm_process.run([sys.executable, "-c", "print('next')"]).stdout == "next\n"
+
+
+def test_a_changed_environment_here_restarts_the_server(monkeypatch) -> None:
+    """A test that changes this process's start-up variables gets a server started under them."""
+    show = "import os; print(os.environ.get('OMP_NUM_THREADS'), os.getppid())"
+    before = warm_process.run([sys.executable, "-c", show]).stdout.split()
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    during = warm_process.run([sys.executable, "-c", show]).stdout.split()
+    assert during[0] == "1" and during[1] != str(os.getpid()) and during[1] != before[1]
+    monkeypatch.delenv("OMP_NUM_THREADS")
+    after = warm_process.run([sys.executable, "-c", show]).stdout.split()
+    assert after[0] == before[0]
