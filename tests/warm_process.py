@@ -24,6 +24,7 @@ import select
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -172,8 +173,9 @@ def _start(env: dict[str, str]) -> subprocess.Popen:
         _server.wait()
         _server = None
     if _server is None or _server.poll() is not None:
+        # started outside the source tree, so that an installed (non-editable) package is what it imports
         _server = subprocess.Popen([sys.executable, "-c", _SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   env=env)
+                                   env=env, cwd=tempfile.gettempdir())
         _server_env.clear()
         _server_env.update(env)
         _pending.clear()

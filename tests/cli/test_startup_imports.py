@@ -30,22 +30,23 @@ print(json.dumps(sorted(name for name in sys.modules if name.startswith("phase_r
 """
 
 
-def _loaded(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
+def _loaded(cwd: Path, *args: str) -> set[str]:
+    """Run outside the source tree, so an installed (non-editable) package is what is imported."""
+    done = subprocess.run([sys.executable, "-c", LOADED, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
     return set(json.loads(done.stderr.strip().splitlines()[-1]))
 
 
-def test_import_reads_no_distribution_metadata() -> None:
+def test_import_reads_no_distribution_metadata(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", "import sys, phase_router; print('importlib.metadata' in sys.modules)"],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr
 
 
 @pytest.mark.parametrize("command", ["route", "gen"])
-def test_a_command_imports_its_own_module_only(command: str) -> None:
+def test_a_command_imports_its_own_module_only(command: str, tmp_path: Path) -> None:
     args = {"route": ["route", str(SAMPLES / "S.pbm"), str(SAMPLES / "T.pbm"), "-k", "4"],
             "gen": ["gen", "uniform", "--shape", "8", "--out", "-", "/dev/null"]}[command]
-    loaded = _loaded(*args)
+    loaded = _loaded(tmp_path, *args)
     own = f"phase_router.cli.{COMMANDS[command][0]}"
     others = {f"phase_router.cli.{module}" for name, (module, _, _) in COMMANDS.items() if name != command} - {own}
     assert own in loaded
@@ -54,7 +55,7 @@ def test_a_command_imports_its_own_module_only(command: str) -> None:
 
 def test_the_help_lists_every_command() -> None:
     done = subprocess.run([str(Path(sys.executable).parent / "phase-router"), "-h"], capture_output=True, text=True,
-                          timeout=120, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"})
+                          timeout=120, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"}, cwd=SAMPLES)
     assert done.returncode == 0, done.stderr
     for name in COMMANDS:
         assert f"  {name} " in done.stdout, name
