@@ -2,8 +2,8 @@
 the small shapes MoE layers and services route once per batch. Prints one JSON document
 (python benchmarks/bench_latency.py [--reps 300]).
 
-Per shape and thread setting (automatic, the default: one thread below 2,048 rows, else all
-cores; and one thread), interleaved call by call
+Per shape and thread setting (automatic, the default: one thread for a call of under about a
+millisecond of work, else all cores; and one thread), interleaved call by call
 so machine noise falls on all three alike:
   api     phase_router.route_degrees(s, t, k, seed=...): checks, the prepared Router, the
           selection kernel, load totals and warnings (Routing.stats is made on first access and
@@ -60,7 +60,7 @@ def main() -> None:
             cases = {
                 "api": lambda: pr.route_degrees(s, t, k, seed=1, threads=threads),
                 "stats": lambda: pr.route_degrees(s, t, k, seed=1, threads=threads).stats,
-                "kernel": lambda: _core.route_degrees(s, t, k, 1, False, threads_for(M, threads)),
+                "kernel": lambda: _core.route_degrees(s, t, k, 1, False, threads_for(M, k, threads)),
                 "floor": lambda: np.full((M, k), -1, dtype=np.int32),
             }
             for call in cases.values():  # warm up

@@ -11,19 +11,26 @@ from .scalars import check_count
 THREADS_PER_CORE_LIMIT = 8
 
 
-# Below this many rows a call runs on one thread unless told otherwise: its work is tens of
-# microseconds, and on a machine whose cores are busy a second thread that is descheduled makes
-# the join wait a scheduler quantum (a 256-row routing: 52 us mean on one thread against 651 us on
-# both, measured with both cores busy). From this size up the cores are used (OpenMP's default).
-SMALL_CALL_ROWS = 2048
+# A call whose work on one thread is under SMALL_CALL_NS runs on one thread unless told
+# otherwise. On a machine whose cores are busy, a second thread that is descheduled makes the
+# join wait a scheduler quantum (4-8 ms), which dwarfs such a call: measured with both cores
+# busy, a 256-row routing took 651 us mean on both threads against 52 us on one, an 8192-row MoE
+# batch (k = 1) 8 ms against 0.26 ms. Above it, the cores are used (OpenMP's default, so
+# OMP_NUM_THREADS still holds); on a quiet machine that halves the time. The work is estimated
+# per row and per route, from the kernel's own cost on the 2-core development machine (about
+# 20 ns a row, 2 ns a route: bench-latency, bench-cpu-paths).
+SMALL_CALL_NS = 1_000_000
+ROW_NS = 20
+ROUTE_NS = 2
 
 
-def threads_for(rows: int, threads: int) -> int:
-    """The thread count a kernel gets for `rows` rows: `threads` when given (> 0); else 1 for a
-    small call, 0 (all cores, or OMP_NUM_THREADS) otherwise. Results never depend on it."""
+def threads_for(rows: int, k: int, threads: int) -> int:
+    """The thread count a kernel gets for `rows` rows of at most `k` routes: `threads` when given
+    (> 0); else 1 for a call of less than SMALL_CALL_NS of work, 0 (all cores) otherwise.
+    Results never depend on it."""
     if threads > 0:
         return threads
-    return 1 if rows < SMALL_CALL_ROWS else 0
+    return 1 if rows * (ROW_NS + ROUTE_NS * k) < SMALL_CALL_NS else 0
 
 
 def max_threads() -> int:

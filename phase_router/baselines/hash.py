@@ -26,15 +26,15 @@ def hash_route(s, t, k: int, *, seed: int = 0, weighted: bool = False, counts=No
         seed: any integer in [0, 2^64).
         weighted: draw targets in proportion to t_j instead of uniformly.
         counts: routes per source, each in [0, k]; None for min(k, s_i).
-        threads: worker threads; None or 0: automatic (one thread below 2,048 rows, else all
-            cores); the routes never depend on it.
+        threads: worker threads; None or 0: automatic (one thread for a call of under about a
+            millisecond of work, else all cores); the routes never depend on it.
 
     Returns:
         A ``Routing`` in the phase router's format, with its ``RoutingStats``.
     """
     started = time.perf_counter()
     s, t, k, seed, counts = checked_inputs(s, t, k, seed, counts, weighted)
-    threads = threads_for(int(counts.size), check_threads(threads))
+    threads = threads_for(int(counts.size), k, check_threads(threads))
     kernel = time.perf_counter()
     routes = _core.hash_route(counts, t, int(t.size), k, seed, bool(weighted), threads)
     return as_routing(routes, s, t, k, seed, started, (time.perf_counter() - kernel) * 1e3)

@@ -61,7 +61,7 @@ def route_command(
     strategy: StrategyName = typer.Option(StrategyName.auto, "--strategy", metavar=choice_metavar(STRATEGIES), help="Candidate search: dense, sparse, or auto (per row, by cost model). Same routes."),
     outputs: RequestedOutputs = None,  # type: ignore[assignment]  # one option per registered output (io/route_sinks)
     as_json: bool = typer.Option(False, "--json", help="Print the statistics as JSON instead of a table."),
-    threads: int = typer.Option(0, "--threads", min=0, metavar="INT", help="Worker threads (0: one below 2,048 rows, else all cores). Results never depend on it."),
+    threads: int = typer.Option(0, "--threads", min=0, metavar="INT", help="Worker threads (0: one for a call of under about a millisecond of work, else all cores). Results never depend on it."),
     chunk_rows: Optional[int] = typer.Option(None, "--chunk-rows", min=1, metavar="INT", help="Source rows routed and written at a time (default: 64 MiB of routes)."),
     max_memory: Optional[str] = max_memory_option("routing"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Route row shards on the Dask cluster at this address (needs phase-router[distributed])."),

@@ -126,8 +126,8 @@ def route(S: Any, T: Any, k: int, *, seed: int = 0, row_perm: bool = False, sele
             "sparse"; the routes are identical (see ``Router``).
         rows: ``(start, stop)`` to route only those source rows; equal to the same slice of the
             full routing. None routes all M rows.
-        threads: worker threads; None or 0: automatic (one thread below 2,048 rows, else all
-            cores); the routes never depend on it.
+        threads: worker threads; None or 0: automatic (one thread for a call of under about a
+            millisecond of work, else all cores); the routes never depend on it.
         out: a C-contiguous int32 array of shape (stop - start) x k to write the routes into
             (a reused buffer skips the page faults of a fresh one); None allocates one.
         select_options: a dict of the selected policy's options (listed with it below), None
@@ -179,8 +179,8 @@ def route_degrees(s: Any, t: Any, k: int, *, seed: int = 0, row_perm: bool = Fal
         select: the selection policy, the name of one listed below.
         strategy: "auto", "dense" or "sparse" (identical routes).
         rows: ``(start, stop)`` to route only those source rows, or None for all.
-        threads: worker threads; None or 0: automatic (one thread below 2,048 rows, else all
-            cores).
+        threads: worker threads; None or 0: automatic (one thread for a call of under about a
+            millisecond of work, else all cores).
         out: a C-contiguous int32 (stop - start) x k array to write the routes into, or None.
         select_options: a dict of the selected policy's options, None for its defaults.
         candidates: the candidate source, the name of one listed below that needs nothing

@@ -20,8 +20,8 @@ def route_degrees_greedy(s, t, k: int, *, seed: int = 0, row_perm: bool = False,
         row_perm: lay the rows on the ring in a seed-derived order instead of input order.
         block: rows per block, whose rows see the loads as of the block's start; part of the
             result's definition. None for max(1, M // 1024).
-        threads: worker threads; None or 0: automatic (one thread below 2,048 rows, else all
-            cores); never changes the result.
+        threads: worker threads; None or 0: automatic (one thread for a call of under about a
+            millisecond of work, else all cores); never changes the result.
     """
     return route_degrees(s, t, k, seed=seed, row_perm=row_perm, select=GREEDY.name, threads=threads,
                          select_options={"block": block} if block is not None else None)

@@ -101,8 +101,8 @@ class PreparedCandidates:
             check_routes_buffer(out, stop - start, self.k)
         threads = check_threads(threads)
         if self.policy.row_local:
-            return select_rows(self.policy, self, start, stop, out, threads_for(stop - start, threads))
-        threads = threads_for(self.M, threads)  # a whole-pass policy routes every row
+            return select_rows(self.policy, self, start, stop, out, threads_for(stop - start, self.k, threads))
+        threads = threads_for(self.M, self.k, threads)  # a whole-pass policy routes every row
         if (start, stop) == (0, self.M) and self._whole_pass is None:
             return select_rows(self.policy, self, 0, self.M, out, threads)
         if self._whole_pass is None:  # computed once, then every range is a slice of it
