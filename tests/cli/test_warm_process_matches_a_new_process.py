@@ -72,11 +72,17 @@ def test_module_state_does_not_leak_between_commands() -> None:
     assert first.returncode == second.returncode == 0 and first.stdout == second.stdout != "3\n"
 
 
+def _another_omp_value() -> str:
+    """An OMP_NUM_THREADS other than this process's (Dask sets it to 1 here when it starts a
+    local cluster, so a test cannot assume it unset)."""
+    return "2" if os.environ.get("OMP_NUM_THREADS") == "1" else "1"
+
+
 def test_a_start_up_variable_means_a_new_interpreter() -> None:
     """The CPU path and OpenMP are chosen while the core loads: a change there cannot be forked."""
     show = "import os; print(os.getppid())"
     server_child = warm_process.run([sys.executable, "-c", show])
-    changed = warm_process.run([sys.executable, "-c", show], env={**os.environ, "OMP_NUM_THREADS": "1"})
+    changed = warm_process.run([sys.executable, "-c", show], env={**os.environ, "OMP_NUM_THREADS": _another_omp_value()})
     assert int(changed.stdout) == os.getpid() != int(server_child.stdout)
 
 
@@ -87,12 +93,14 @@ def test_a_timeout_kills_the_command() -> None:
 
 
 def test_a_changed_environment_here_restarts_the_server(monkeypatch) -> None:
-    """A test that changes this process's start-up variables gets a server started under them."""
+    """A test that changes this process's start-up variables gets a server started under them,
+    and the next test, with them put back, one started under those."""
     show = "import os; print(os.environ.get('OMP_NUM_THREADS'), os.getppid())"
     before = warm_process.run([sys.executable, "-c", show]).stdout.split()
-    monkeypatch.setenv("OMP_NUM_THREADS", "1")
-    during = warm_process.run([sys.executable, "-c", show]).stdout.split()
-    assert during[0] == "1" and during[1] != str(os.getpid()) and during[1] != before[1]
-    monkeypatch.delenv("OMP_NUM_THREADS")
+    value = _another_omp_value()
+    with monkeypatch.context() as patched:
+        patched.setenv("OMP_NUM_THREADS", value)
+        during = warm_process.run([sys.executable, "-c", show]).stdout.split()
+    assert during[0] == value and during[1] != str(os.getpid()) and during[1] != before[1]
     after = warm_process.run([sys.executable, "-c", show]).stdout.split()
-    assert after[0] == before[0]
+    assert after[0] == before[0] and after[1] != during[1]
