@@ -12,7 +12,7 @@ sweep journal) already handles KeyboardInterrupt. The exit status is 128 + the s
 
 from __future__ import annotations
 
-from .signals import exit_interrupted, install_handlers, interrupt_within
+from .signals import exit_interrupted, install_handlers, interrupt_within, received_interrupt
 
 
 def main() -> None:
@@ -20,7 +20,7 @@ def main() -> None:
     try:
         from phase_router.cli import main as cli_main
     except BaseException as exc:  # a signal during start-up (nothing was written yet), maybe wrapped
-        interrupt = interrupt_within(exc)
+        interrupt = interrupt_within(exc) or received_interrupt()
         if interrupt is None:
             raise
         exit_interrupted(interrupt)

@@ -27,6 +27,7 @@ class Interrupted(KeyboardInterrupt):
 
 
 _first_signal_at: list[float] = []
+_received: list[int] = []  # the signals the handlers turned into Interrupted, in order
 
 
 def _raise_interrupted(signum: int, frame: object) -> None:
@@ -34,7 +35,15 @@ def _raise_interrupted(signum: int, frame: object) -> None:
     if _first_signal_at and now - _first_signal_at[0] < CLEANUP_GRACE_SECONDS:
         return
     _first_signal_at[:] = [now]
+    _received.append(signum)
     raise Interrupted(signum)
+
+
+def received_interrupt() -> Interrupted | None:
+    """The interrupt of the last signal the handlers took, if any: for an exception that code in
+    C turned the interrupt into without chaining it (NumPy's import, interrupted inside its own
+    `import datetime`, raises an ImportError that no longer carries it)."""
+    return Interrupted(_received[-1]) if _received else None
 
 
 def install_handlers() -> None:

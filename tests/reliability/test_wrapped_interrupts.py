@@ -97,3 +97,50 @@ launch_phase_router.main()
     done = warm_process.run([sys.executable, "-c", script])
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
     assert done.stderr == "phase-router: error: interrupted (SIGTERM)\n"
+
+
+def test_an_interrupt_turned_into_an_unrelated_error_during_start_up_is_one_line() -> None:
+    """Code in C may turn the interrupt into an error that does not carry it (NumPy's import,
+    interrupted inside its own `import datetime`, raises an ImportError naming PyCapsule_Import):
+    the launcher knows a signal came, and ends with its one line all the same."""
+    script = """
+import signal, sys
+import launch_phase_router
+from launch_phase_router import signals
+
+class Finder:  # the import of the CLI is where the signal lands, and C swallows the interrupt
+    def find_spec(self, name, path=None, target=None):
+        if name == "phase_router.cli":
+            try:
+                signals._raise_interrupted(signal.SIGTERM, None)
+            except KeyboardInterrupt:
+                pass
+            raise ImportError('PyCapsule_Import could not import module "datetime"')
+
+del sys.modules["phase_router.cli"]
+sys.meta_path.insert(0, Finder())
+sys.argv = ["phase-router", "route"]
+launch_phase_router.main()
+"""
+    done = warm_process.run([sys.executable, "-c", script])
+    assert done.returncode == 128 + signal.SIGTERM, done.stderr
+    assert done.stderr == "phase-router: error: interrupted (SIGTERM)\n"
+
+
+def test_an_unrelated_start_up_error_without_a_signal_is_not_an_interrupt() -> None:
+    script = """
+import sys
+import launch_phase_router
+
+class Finder:
+    def find_spec(self, name, path=None, target=None):
+        if name == "phase_router.cli":
+            raise ImportError("a broken install")
+
+del sys.modules["phase_router.cli"]
+sys.meta_path.insert(0, Finder())
+sys.argv = ["phase-router", "route"]
+launch_phase_router.main()
+"""
+    done = warm_process.run([sys.executable, "-c", script])
+    assert done.returncode == 1 and "ImportError: a broken install" in done.stderr
