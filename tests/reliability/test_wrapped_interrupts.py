@@ -73,28 +73,36 @@ def test_a_wrapped_interrupt_in_a_command_is_one_line(monkeypatch, tmp_path: Pat
     assert list(tmp_path.iterdir()) == []  # nothing left behind
 
 
-@pytest.mark.parametrize("wrapper", sorted(WRAPPERS))
-def test_a_wrapped_interrupt_during_start_up_is_one_line(wrapper: str) -> None:
-    """The launcher's import of the CLI, interrupted inside a class definition: in a process of
-    its own whose import of phase_router.cli raises the wrapped interrupt."""
+def _start_up_failing(raise_lines: str):
+    """`phase-router route` in a process of its own whose import of phase_router.cli (the
+    launcher's start-up) runs `raise_lines` instead: where a signal can land, or an import fail."""
+    body = "\n".join("            " + line for line in raise_lines.strip().splitlines())
     script = f"""
 import signal, sys
 sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parents[1])!r}]
 import test_wrapped_interrupts as case
-from launch_phase_router.signals import Interrupted
 import launch_phase_router
+from launch_phase_router import signals
+from launch_phase_router.signals import Interrupted
 
-class Finder:  # the import of the CLI is where the signal lands
+class Finder:
     def find_spec(self, name, path=None, target=None):
         if name == "phase_router.cli":
-            raise case.WRAPPERS[{wrapper!r}](Interrupted(signal.SIGTERM))
+{body}
 
 del sys.modules["phase_router.cli"]
 sys.meta_path.insert(0, Finder())
 sys.argv = ["phase-router", "route"]
 launch_phase_router.main()
 """
-    done = warm_process.run([sys.executable, "-c", script])
+    return warm_process.run([sys.executable, "-c", script])
+
+
+@pytest.mark.parametrize("wrapper", sorted(WRAPPERS))
+def test_a_wrapped_interrupt_during_start_up_is_one_line(wrapper: str) -> None:
+    """The launcher's import of the CLI, interrupted inside a class definition (or a library
+    that chains the interrupt)."""
+    done = _start_up_failing(f"raise case.WRAPPERS[{wrapper!r}](Interrupted(signal.SIGTERM))")
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
     assert done.stderr == "phase-router: error: interrupted (SIGTERM)\n"
 
@@ -103,44 +111,17 @@ def test_an_interrupt_turned_into_an_unrelated_error_during_start_up_is_one_line
     """Code in C may turn the interrupt into an error that does not carry it (NumPy's import,
     interrupted inside its own `import datetime`, raises an ImportError naming PyCapsule_Import):
     the launcher knows a signal came, and ends with its one line all the same."""
-    script = """
-import signal, sys
-import launch_phase_router
-from launch_phase_router import signals
-
-class Finder:  # the import of the CLI is where the signal lands, and C swallows the interrupt
-    def find_spec(self, name, path=None, target=None):
-        if name == "phase_router.cli":
-            try:
-                signals._raise_interrupted(signal.SIGTERM, None)
-            except KeyboardInterrupt:
-                pass
-            raise ImportError('PyCapsule_Import could not import module "datetime"')
-
-del sys.modules["phase_router.cli"]
-sys.meta_path.insert(0, Finder())
-sys.argv = ["phase-router", "route"]
-launch_phase_router.main()
-"""
-    done = warm_process.run([sys.executable, "-c", script])
+    done = _start_up_failing("""
+try:
+    signals._raise_interrupted(signal.SIGTERM, None)
+except KeyboardInterrupt:
+    pass
+raise ImportError('PyCapsule_Import could not import module "datetime"')
+""")
     assert done.returncode == 128 + signal.SIGTERM, done.stderr
     assert done.stderr == "phase-router: error: interrupted (SIGTERM)\n"
 
 
 def test_an_unrelated_start_up_error_without_a_signal_is_not_an_interrupt() -> None:
-    script = """
-import sys
-import launch_phase_router
-
-class Finder:
-    def find_spec(self, name, path=None, target=None):
-        if name == "phase_router.cli":
-            raise ImportError("a broken install")
-
-del sys.modules["phase_router.cli"]
-sys.meta_path.insert(0, Finder())
-sys.argv = ["phase-router", "route"]
-launch_phase_router.main()
-"""
-    done = warm_process.run([sys.executable, "-c", script])
+    done = _start_up_failing('raise ImportError("a broken install")')
     assert done.returncode == 1 and "ImportError: a broken install" in done.stderr
