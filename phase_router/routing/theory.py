@@ -39,9 +39,12 @@ def kept_share(s, E: int, k: int, n: int) -> float:
     E, k = check_count(E, "E"), check_count(k, "k")
     n = check_count(n, "n", minimum=0, maximum=2**63 - 1)
     s = check_vector(s, "s").astype(np.float64)
-    if n == 0:
-        return 0.0
-    return float(np.minimum(s / E, k / n).mean()) if s.size else 0.0
+    return _kept_share(s / E, k, n) if s.size else 0.0
+
+
+def _kept_share(share: np.ndarray, k: int, n: int) -> float:
+    """kept_share of checked values, with share = s / E (float64) computed once by the caller."""
+    return float(np.minimum(share, k / n).mean()) if n else 0.0
 
 
 def expected_loads(s, t, k: int, lay_order=None) -> np.ndarray:
@@ -74,7 +77,7 @@ def wrap_count_imbalance(s, t, k: int) -> float:
     only W-covered positions and those covering only (W + 1)-covered ones: 1 when sum(t) is a
     multiple of M or the cap never binds."""
     s, t = check_degree_pair(s, t)
-    return _imbalance(s, t, check_count(k, "k"))[0]
+    return _imbalance(s, t, check_count(k, "k"), *_wraps(s, t))
 
 
 def wrap_count_warning(s, t, k: int) -> str | None:
@@ -86,10 +89,10 @@ def wrap_count_warning(s, t, k: int) -> str | None:
 def _checked_wrap_count_warning(s: np.ndarray, t: np.ndarray, k: int) -> str | None:
     """wrap_count_warning for degrees and k already checked (check_degree_pair, check_count): a
     prepared Router's, once per routing, without checking them again."""
-    W = int(t.sum(dtype=np.int64)) // s.size
+    W, r = _wraps(s, t)
     if W and (W + 1) / W <= WRAP_COUNT_TOLERANCE:  # min(x, k/W) <= (W+1)/W min(x, k/(W+1)): bounds the factor
         return None
-    factor, W, r = _imbalance(s, t, k)
+    factor = _imbalance(s, t, k, W, r)
     if factor <= WRAP_COUNT_TOLERANCE:
         return None
     return (f"wrap-count regime: sum(t) = {W} x M + {r}, so {r} of {s.size} ring positions meet {W + 1} target "
@@ -98,13 +101,16 @@ def _checked_wrap_count_warning(s: np.ndarray, t: np.ndarray, k: int) -> str | N
             f"capacities t_j summing to c M for a whole c >= k; docs/SPEC.md, Theory)")
 
 
-def _imbalance(s: np.ndarray, t: np.ndarray, k: int) -> tuple[float, int, int]:
-    """(factor, W, r) of checked degrees; kept_share's two means from one pass over s."""
-    M, E = int(s.size), int(t.size)
-    W, r = divmod(int(t.sum(dtype=np.int64)), M)
+def _wraps(s: np.ndarray, t: np.ndarray) -> tuple[int, int]:
+    """coverage(t, M) of checked degrees: (W, r) with sum(t) = W M + r."""
+    W, r = divmod(int(t.sum(dtype=np.int64)), int(s.size))
+    return W, r
+
+
+def _imbalance(s: np.ndarray, t: np.ndarray, k: int, W: int, r: int) -> float:
+    """wrap_count_imbalance of checked degrees whose coverage is (W, r)."""
     if r == 0 or W == 0:
-        return 1.0, W, r
-    share = s / E  # float64
-    high = float(np.minimum(share, k / (W + 1)).mean())
-    low = float(np.minimum(share, k / W).mean())
-    return (low / high if high > 0 else 1.0), W, r
+        return 1.0
+    share = s / int(t.size)  # float64, shared by both kept shares
+    high, low = _kept_share(share, k, W + 1), _kept_share(share, k, W)
+    return low / high if high > 0 else 1.0
