@@ -88,7 +88,7 @@ struct BalancedPolicy {
     static constexpr const char* doc =
         "select='balanced' (docs/SPEC.md, 'Balanced selection'): min(k, c_i) candidates per row with the "
         "maximum column load within 2 % of the lower bound, or proven optimal. Option: rounds (repair rounds at "
-        "most). Report: lower_bound, goal, rounds_run, moves, augmentations, proven_optimal, max_load.";
+        "most). Report: lower_bound, goal, rounds_run, moves, direct_moves, sweeps, augmentations, proven_optimal, max_load.";
     using Options = BalancedOptions;
     template <class Visit>
     static void visit_options(Options& o, Visit& visit) {
@@ -107,6 +107,8 @@ struct BalancedPolicy {
         d["goal"] = r.goal;
         d["rounds_run"] = r.rounds_run;
         d["moves"] = r.moves;
+        d["direct_moves"] = r.direct_moves;
+        d["sweeps"] = r.sweeps;
         d["augmentations"] = r.augmentations;
         d["proven_optimal"] = r.proven_optimal;
         d["max_load"] = r.max_load;

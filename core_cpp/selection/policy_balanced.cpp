@@ -11,7 +11,9 @@
 #include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/splitmix.hpp"
+#include "selection/balanced_sweeps.hpp"
 #include "selection/random.hpp"
+#include "selection/route_row.hpp"
 
 namespace phase_router {
 
@@ -19,45 +21,45 @@ namespace {
 
 using Loads = std::vector<std::int64_t>;
 
-// A row is its targets ascending, then -1 padding; read as unsigned, the padding sorts last.
-const std::uint32_t* unsigned_row(const std::int32_t* row) { return reinterpret_cast<const std::uint32_t*>(row); }
-
-std::uint32_t route_count(const std::int32_t* row, std::uint32_t k) {
-    const std::uint32_t* r = unsigned_row(row);
-    return static_cast<std::uint32_t>(std::lower_bound(r, r + k, 0xFFFFFFFFu) - r);
-}
-
 std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_element(load.begin(), load.end()); }
 
 // Phase A: the spec's random selection (selection/random.hpp, as select_random does), with each
-// row's routes counted into this worker's loads while they are still in cache.
+// row's routes counted into this worker's loads while they are still in cache, and its spare
+// candidates (c_i - r_i, which no move changes) noted. A row without spare candidates routes to
+// all of them under any selection: its routes are also counted as fixed loads.
 class RandomWithLoads final : public RowVisitor {
 public:
-    RandomWithLoads(std::uint64_t select_key, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load)
-        : select_key_(select_key), k_(k), scratch_(widest), row_(k), out_(out), load_(*load) {}
+    RandomWithLoads(std::uint64_t select_key, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load,
+                    Loads* fixed, std::uint32_t* spare)
+        : select_key_(select_key), k_(k), scratch_(widest), row_(k), out_(out), load_(*load), fixed_(*fixed),
+          spare_(spare) {}
 
     void bitmap_row(std::uint32_t row, const std::uint64_t* words, std::size_t word_count,
                     std::uint32_t candidate_count) override {
         select_routes(words, word_count, candidate_count, k_, splitmix(select_key_, row), scratch_, row_.data());
-        count_and_store(row);
+        count_and_store(row, candidate_count);
     }
 
     void list_row(std::uint32_t row, const std::uint32_t* targets, std::uint32_t candidate_count) override {
         if (candidate_count == 0) {
             std::fill(out_ + std::size_t{row} * k_, out_ + std::size_t{row + 1} * k_, -1);
+            spare_[row] = 0;
             return;
         }
         select_from_list(targets, candidate_count, k_, splitmix(select_key_, row), scratch_, row_.data());
-        count_and_store(row);
+        count_and_store(row, candidate_count);
     }
 
 private:
     // The row is selected into a private buffer and counted there before it is copied out: read
     // back from `out` instead, each row's fresh (not yet cached) output line stalled the count
     // until the stores reached the cache, a memory latency per row (1.7x random's time at M = 2^20).
-    void count_and_store(std::uint32_t row) {
+    void count_and_store(std::uint32_t row, std::uint32_t candidate_count) {
         for (std::uint32_t x = 0; x < k_ && row_[x] >= 0; ++x) ++load_[static_cast<std::uint32_t>(row_[x])];
         std::copy(row_.begin(), row_.end(), out_ + std::size_t{row} * k_);
+        spare_[row] = candidate_count > k_ ? candidate_count - k_ : 0;
+        if (spare_[row] == 0)
+            for (std::uint32_t x = 0; x < k_ && row_[x] >= 0; ++x) ++fixed_[static_cast<std::uint32_t>(row_[x])];
     }
 
     std::uint64_t select_key_;
@@ -66,24 +68,37 @@ private:
     std::vector<std::int32_t> row_;
     std::int32_t* out_;
     Loads& load_;
+    Loads& fixed_;
+    std::uint32_t* spare_;
 };
 
-Loads random_with_loads(const CandidateSource& source, std::uint64_t seed, std::uint32_t k, int threads,
-                        std::int32_t* out) {
+// Phase A's result besides the routes: loads, fixed loads and each row's spare candidates.
+struct RandomRoutes {
+    Loads load, fixed;
+    std::vector<std::uint32_t> spare;
+};
+
+RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed, std::uint32_t k, int threads,
+                               std::int32_t* out) {
     const std::uint64_t select_key = domain_key(seed, Domain::kSelect);
     const std::uint32_t E = source.targets();
     const std::uint32_t widest = std::max(source.max_candidates(), E);
+    RandomRoutes result{Loads(E, 0), Loads(E, 0), std::vector<std::uint32_t>(source.sources(), 0)};
     std::mutex guard;
-    std::vector<std::unique_ptr<Loads>> partial;
+    std::vector<std::unique_ptr<Loads>> partial;  // a worker's loads, then its fixed loads
     source.visit_rows(0, source.sources(), threads, [&](int) {
         std::lock_guard<std::mutex> lock(guard);
         partial.push_back(std::make_unique<Loads>(E, 0));
-        return std::make_unique<RandomWithLoads>(select_key, k, widest, out, partial.back().get());
+        partial.push_back(std::make_unique<Loads>(E, 0));
+        Loads* fixed = partial.back().get();
+        return std::make_unique<RandomWithLoads>(select_key, k, widest, out, partial[partial.size() - 2].get(), fixed,
+                                                 result.spare.data());
     });
-    Loads load(E, 0);
-    for (const auto& p : partial)
-        for (std::uint32_t j = 0; j < E; ++j) load[j] += (*p)[j];
-    return load;
+    for (std::size_t p = 0; p < partial.size(); ++p) {
+        Loads& sum = p % 2 == 0 ? result.load : result.fixed;
+        for (std::uint32_t j = 0; j < E; ++j) sum[j] += (*partial[p])[j];
+    }
+    return result;
 }
 
 // One round of phase B as every row sees it: the loads at the round's start, the goal and the
@@ -222,159 +237,6 @@ std::uint64_t total_moves(const std::vector<RepairWorker>& workers) {
     return moves;
 }
 
-// Replaces target `from` by `to` in a row's ascending routes (r of them), keeping it ascending.
-void replace_route(std::int32_t* row, std::uint32_t r, std::uint32_t from, std::uint32_t to) {
-    std::uint32_t x = 0;
-    while (row[x] != static_cast<std::int32_t>(from)) ++x;
-    // Slide neighbours over the gap until `to` fits.
-    while (x + 1 < r && row[x + 1] < static_cast<std::int32_t>(to)) {
-        row[x] = row[x + 1];
-        ++x;
-    }
-    while (x > 0 && row[x - 1] > static_cast<std::int32_t>(to)) {
-        row[x] = row[x - 1];
-        --x;
-    }
-    row[x] = static_cast<std::int32_t>(to);
-}
-
-// Phase C's index from targets to the sources routed to them: holders(j) is always "the rows
-// whose routes contain j, ascending", however it was built. A search usually needs only a few
-// targets' lists (often one), so a list is built when first asked for, by a binary search of
-// every row (rows are ascending, and -1 read as unsigned sorts last): O(M log k) per target.
-// Once that has cost as much as indexing every route (O(M k), scattered writes into E lists and
-// fresh memory), all lists are built at once. Either way the lists are the same, so the searches
-// and their results are too.
-class Holders {
-public:
-    Holders(std::uint32_t M, std::uint32_t E, std::uint32_t k, const std::int32_t* out, const Loads& load)
-        : M_(M), k_(k), out_(out), load_(load), lists_(E), built_(E, 0) {
-        unsigned log_k = 1;
-        while ((1u << log_k) < k) ++log_k;
-        lazy_budget_ = std::max<std::uint32_t>(1, k / (log_k + 1));
-    }
-
-    const std::vector<std::uint32_t>& of(std::uint32_t j) {
-        if (!built_[j]) {
-            if (all_built_ || lazy_builds_ < lazy_budget_) build_one(j);
-            else build_all();
-        }
-        return lists_[j];
-    }
-
-    // Row i's route to `from` became a route to `to`.
-    void moved(std::uint32_t i, std::uint32_t from, std::uint32_t to) {
-        if (built_[from]) lists_[from].erase(std::lower_bound(lists_[from].begin(), lists_[from].end(), i));
-        if (built_[to]) lists_[to].insert(std::lower_bound(lists_[to].begin(), lists_[to].end(), i), i);
-    }
-
-private:
-    const std::uint32_t* row(std::uint32_t i) const {
-        // int32 and uint32 may alias; the -1 padding becomes 2^32 - 1, after every target.
-        return reinterpret_cast<const std::uint32_t*>(out_ + static_cast<std::size_t>(i) * k_);
-    }
-
-    void build_one(std::uint32_t j) {
-        ++lazy_builds_;
-        std::vector<std::uint32_t>& list = lists_[j];
-        list.clear();
-        list.reserve(static_cast<std::size_t>(load_[j]) + 1);
-        for (std::uint32_t i = 0; i < M_; ++i) {
-            poll_cancel(i);
-            if (std::binary_search(row(i), row(i) + k_, j)) list.push_back(i);
-        }
-        built_[j] = 1;
-    }
-
-    void build_all() {
-        all_built_ = true;
-        for (std::uint32_t j = 0; j < lists_.size(); ++j) {
-            lists_[j].clear();
-            lists_[j].reserve(static_cast<std::size_t>(load_[j]) + 1);
-            built_[j] = 1;
-        }
-        for (std::uint32_t i = 0; i < M_; ++i) {
-            poll_cancel(i);
-            const std::uint32_t* r = row(i);
-            for (std::uint32_t x = 0; x < k_ && r[x] != 0xFFFFFFFFu; ++x) lists_[r[x]].push_back(i);
-        }
-    }
-
-    std::uint32_t M_, k_;
-    const std::int32_t* out_;
-    const Loads& load_;
-    std::vector<std::vector<std::uint32_t>> lists_;
-    std::vector<std::uint8_t> built_;
-    std::uint32_t lazy_builds_ = 0, lazy_budget_ = 1;
-    bool all_built_ = false;
-};
-
-// Phase C: alternating paths from the maximum targets, breadth first in a fixed order.
-void exact_repair(const CandidateSource& source, std::uint32_t k, std::int64_t goal, Loads& load, std::int32_t* out,
-                  BalancedReport& report) {
-    const std::uint32_t M = source.sources(), E = source.targets();
-    Holders holders(M, E, k, out, load);
-    std::vector<std::uint32_t> source_seen(M, 0), target_seen(E, 0), via_source(E), via_target(E), queue;
-    std::uint32_t epoch = 0;
-    CandidateScratch scratch;
-    std::vector<std::uint32_t> candidates(std::max<std::uint32_t>(source.max_candidates(), 1));
-    constexpr std::uint32_t kNone = 0xFFFFFFFFu;
-    for (;;) {
-        const std::int64_t top = max_of(load);
-        if (top <= goal) return;
-        std::vector<std::uint32_t> tops;
-        for (std::uint32_t j = 0; j < E; ++j)
-            if (load[j] == top) tops.push_back(j);
-        for (const std::uint32_t start : tops) {
-            throw_if_cancelled();
-            ++epoch;
-            queue.assign(1, start);
-            target_seen[start] = epoch;
-            std::uint32_t found = kNone;
-            for (std::size_t head = 0; head < queue.size() && found == kNone; ++head) {
-                const std::uint32_t j = queue[head];
-                for (const std::uint32_t i : holders.of(j)) {
-                    throw_if_cancelled();  // each visit lists a row's candidates
-                    if (source_seen[i] == epoch) continue;
-                    source_seen[i] = epoch;
-                    const std::int32_t* row = out + static_cast<std::size_t>(i) * k;
-                    const std::uint32_t r = route_count(row, k);
-                    const std::uint32_t c = source.row_candidates(i, scratch, candidates.data());
-                    for (std::uint32_t x = 0, y = 0; x < c; ++x) {
-                        const std::uint32_t next = candidates[x];
-                        while (y < r && static_cast<std::uint32_t>(row[y]) < next) ++y;
-                        if ((y < r && static_cast<std::uint32_t>(row[y]) == next) || target_seen[next] == epoch) continue;
-                        target_seen[next] = epoch;
-                        via_source[next] = i;
-                        via_target[next] = j;
-                        if (load[next] <= top - 2) {
-                            found = next;
-                            break;
-                        }
-                        queue.push_back(next);
-                    }
-                    if (found != kNone) break;
-                }
-            }
-            if (found == kNone) {  // no path from a maximum target: the maximum is optimal
-                report.proven_optimal = true;
-                return;
-            }
-            ++load[found];
-            --load[start];
-            for (std::uint32_t to = found;;) {
-                const std::uint32_t i = via_source[to], from = via_target[to];
-                std::int32_t* row = out + static_cast<std::size_t>(i) * k;
-                replace_route(row, route_count(row, k), from, to);
-                holders.moved(i, from, to);
-                if (from == start) break;
-                to = from;
-            }
-            ++report.augmentations;
-        }
-    }
-}
-
 }  // namespace
 
 void select_balanced(const CandidateSource& source, const BalancedOptions& options, std::int32_t* out,
@@ -385,7 +247,8 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
     BalancedReport report;
 
     // Phase A: the spec's random selection.
-    Loads load = random_with_loads(source, options.seed, k, options.threads, out);
+    RandomRoutes phase_a = random_with_loads(source, options.seed, k, options.threads, out);
+    Loads& load = phase_a.load;
     const int parts = thread_count(options.threads);
 
     std::int64_t total = 0, active = 0;
@@ -395,7 +258,8 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
     }
     if (total > 0) {
         const std::int64_t lower = (total + active - 1) / active;
-        const std::int64_t goal = lower + lower / 50;
+        // No selection has a maximum below the largest fixed load either.
+        const std::int64_t goal = std::max(lower + lower / 50, max_of(phase_a.fixed));
         report.lower_bound = static_cast<std::uint64_t>(lower);
         report.goal = static_cast<std::uint64_t>(goal);
 
@@ -454,8 +318,11 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
         }
         report.moves = total_moves(workers);
 
-        // Phase C: exact alternating paths for what the rounds left above G.
-        if (max_of(load) > goal) exact_repair(source, k, goal, load, out, report);
+        // A goal raised to the largest fixed load is a lower bound: reaching it is optimal.
+        report.proven_optimal = goal > lower + lower / 50;
+
+        // Phase C: level sweeps of augmenting paths for what the rounds left above G.
+        if (max_of(load) > goal) level_sweeps(source, k, goal, phase_a.spare, load, out, options.threads, report);
     }
     report.max_load = static_cast<std::uint64_t>(max_of(load));
     if (report_out) *report_out = report;

@@ -7,9 +7,9 @@
 //      evicting row re-picks among its unchosen candidates below G with probability in proportion
 //      to their deficit (G - load), all against the round's starting loads; loads change by exact
 //      integer sums, so no thread count changes anything;
-//   C. while the maximum load exceeds G, alternating paths (a target at the maximum -> a source
-//      routed to it -> that source's unchosen candidate -> ...) in a fixed order to a target with
-//      load <= max - 2. When some maximum target has no such path the maximum is optimal.
+//   C. level sweeps (selection/balanced_sweeps.hpp): augmenting paths from the targets above a cap
+//      (first G) to targets below it, many per sweep; a sweep that finds none proves the cap out
+//      of reach and raises it to a lower bound on the optimum, so the result is <= G or optimal.
 // Not row-local: every row's routes depend on the loads of all rows, so it routes all M rows.
 #pragma once
 #include <cstdint>
@@ -31,8 +31,10 @@ struct BalancedReport {
     std::uint64_t goal = 0;          // G = lower_bound + lower_bound / 50
     std::uint32_t rounds_run = 0;    // phase B rounds that moved something or found nothing over G
     std::uint64_t moves = 0;         // phase B routes moved
+    std::uint64_t direct_moves = 0;  // phase C moves before its sweeps
+    std::uint64_t sweeps = 0;        // phase C sweeps
     std::uint64_t augmentations = 0; // phase C paths
-    bool proven_optimal = false;     // phase C stopped on a maximum target with no path
+    bool proven_optimal = false;     // phase C proved G out of reach: the maximum is the optimum
     std::uint64_t max_load = 0;
 };
 

@@ -23,8 +23,8 @@ def goal_of(lower: int) -> int:
 
 def select_balanced(candidates: np.ndarray, t: np.ndarray, k: int, seed: int, rounds: int = DEFAULT_ROUNDS,
                     report: dict | None = None) -> np.ndarray:
-    """Phase A (the spec's random selection), phase B (repair rounds), phase C (alternating
-    paths); see docs/SPEC.md. `report`, if given, receives lower_bound, goal and proven_optimal."""
+    """Phase A (the spec's random selection), phase B (repair rounds), phase C (level sweeps);
+    see docs/SPEC.md. `report`, if given, receives lower_bound, goal and proven_optimal."""
     M, E = candidates.shape
     routes = reference.select_routes(candidates, k, seed)
     load = np.bincount(routes[routes >= 0], minlength=E).astype(np.int64)
@@ -33,14 +33,27 @@ def select_balanced(candidates: np.ndarray, t: np.ndarray, k: int, seed: int, ro
         report.update(lower_bound=0, goal=0, proven_optimal=False)
     if total == 0:
         return routes
+    rows = [np.flatnonzero(candidates[i]).tolist() for i in range(M)]
+    spare = [max(0, len(rows[i]) - k) for i in range(M)]
+    fixed = np.zeros(E, dtype=np.int64)
+    for i in range(M):
+        if spare[i] == 0:
+            np.add.at(fixed, routes[i][routes[i] >= 0], 1)
     active = int(np.count_nonzero(np.asarray(t) > 0))
     lower = -(-total // active)
-    goal = goal_of(lower)
-    if report is not None:
-        report.update(lower_bound=lower, goal=goal)
-    rows = [np.flatnonzero(candidates[i]).tolist() for i in range(M)]
+    goal = max(goal_of(lower), int(fixed.max()))
+    if report is not None:  # a goal raised to the largest fixed load is a lower bound
+        report.update(lower_bound=lower, goal=goal, proven_optimal=goal > goal_of(lower))
+    _repair_rounds(routes, load, rows, goal, seed, rounds)
+    if load.max() > goal:
+        _LevelSweeps(routes, load, rows, spare, report).run(goal)
+    return routes
 
-    # Phase B
+
+def _repair_rounds(routes: np.ndarray, load: np.ndarray, rows: list[list[int]], goal: int, seed: int,
+                   rounds: int) -> None:
+    """Phase B, in place."""
+    M, E = routes.shape[0], load.size
     evict_key = rnd.domain_key(seed, DOMAIN_BALANCED_EVICT)
     pick_domain = rnd.domain_key(seed, DOMAIN_BALANCED_PICK)
     for round_ in range(rounds):
@@ -76,54 +89,112 @@ def select_balanced(candidates: np.ndarray, t: np.ndarray, k: int, seed: int, ro
         if moved == 0:
             break
 
-    # Phase C
-    holders: list[list[int]] = [[] for _ in range(E)]
-    for i in range(M):
-        for j in routes[i][routes[i] >= 0].tolist():
-            holders[j].append(i)
-    while load.max() > goal:
-        top = int(load.max())
-        for start in np.flatnonzero(load == top).tolist():
-            seen_targets, seen_sources, via = {start}, set(), {}
-            queue, head, found = [start], 0, None
-            while head < len(queue) and found is None:
-                j = queue[head]
-                head += 1
-                for i in holders[j]:
-                    if i in seen_sources:
-                        continue
-                    seen_sources.add(i)
-                    chosen = set(routes[i][routes[i] >= 0].tolist())
-                    for nxt in rows[i]:
-                        if nxt in chosen or nxt in seen_targets:
-                            continue
-                        seen_targets.add(nxt)
-                        via[nxt] = (i, j)
-                        if load[nxt] <= top - 2:
-                            found = nxt
-                            break
-                        queue.append(nxt)
-                    if found is not None:
-                        break
-            if found is None:  # no path from a maximum target: the maximum is optimal
-                if report is not None:
-                    report["proven_optimal"] = True
-                return routes
-            load[found] += 1
-            load[start] -= 1
-            to = found
-            while True:
-                i, frm = via[to]
-                kept = routes[i][routes[i] >= 0].tolist()
-                kept[kept.index(frm)] = to
-                routes[i, : len(kept)] = sorted(kept)
-                holders[frm].remove(i)
-                holders[to].append(i)
-                holders[to].sort()
-                if frm == start:
+
+class _LevelSweeps:
+    """Phase C, in place: direct moves at the cap G, then sweeps of depth-first searches for
+    augmenting paths, raising the cap by the bound a sweep without paths proves."""
+
+    def __init__(self, routes: np.ndarray, load: np.ndarray, rows: list[list[int]], spare: list[int],
+                 report: dict | None) -> None:
+        self.routes, self.load, self.rows, self.report = routes, load, rows, report
+        self.flexible = [i for i in range(len(rows)) if spare[i] > 0]
+
+    def routed(self, i: int) -> list[int]:
+        return self.routes[i][self.routes[i] >= 0].tolist()
+
+    def spare_of(self, i: int) -> list[int]:
+        chosen = set(self.routed(i))
+        return [j for j in self.rows[i] if j not in chosen]
+
+    def move(self, i: int, frm: int, to: int) -> None:
+        kept = self.routed(i)
+        kept[kept.index(frm)] = to
+        self.routes[i, : len(kept)] = sorted(kept)
+
+    def run(self, lam: int) -> None:
+        self.direct_moves(lam)
+        while self.load.max() > lam:
+            if self.sweep(lam) == 0:
+                reached = sorted(self.seen)
+                lam = max(lam + 1, -(-int(self.load[reached].sum()) // len(reached)) if reached else 0)
+                if self.report is not None:
+                    self.report["proven_optimal"] = True
+
+    def direct_moves(self, lam: int) -> None:
+        load = self.load
+        for i in self.flexible:
+            if not (load > lam).any():
+                return
+            for j in [j for j in self.routed(i) if load[j] > lam]:
+                if load[j] <= lam:
+                    continue
+                room = [x for x in self.spare_of(i) if load[x] < lam]
+                if not room:
                     break
-                to = frm
-    return routes
+                self.move(i, j, room[0])
+                load[j] -= 1
+                load[room[0]] += 1
+
+    def sweep(self, lam: int) -> int:
+        self.entered: set[int] = set()
+        self.blocked: set[int] = set()
+        self.seen: set[int] = set()
+        found = 0
+        for j in range(self.load.size):
+            if self.load[j] <= lam:
+                continue
+            self.enter_target(j)
+            while self.load[j] > lam and self.search(j, lam):
+                found += 1
+        return found
+
+    def enter_target(self, j: int) -> None:
+        self.blocked.add(j)
+        self.seen.add(j)
+
+    def next_holder(self, j: int) -> int | None:
+        """The first flexible row routed to j not yet entered in this sweep."""
+        for i in self.flexible:
+            if i not in self.entered and j in self.routed(i):
+                return i
+        return None
+
+    def search(self, root: int, lam: int) -> bool:
+        load = self.load
+        stack: list[list] = [[root, None, [], 0]]  # target, row being explored, its spare list, position
+        while stack:
+            frame = stack[-1]
+            if frame[1] is None:
+                i = self.next_holder(frame[0])
+                if i is None:
+                    stack.pop()
+                    continue
+                self.entered.add(i)
+                frame[1], frame[2], frame[3] = i, self.spare_of(i), 0
+                room = [x for x in frame[2] if load[x] < lam]
+                if room:
+                    self.augment(stack, room[0])
+                    return True
+            spare = frame[2]
+            while frame[3] < len(spare) and spare[frame[3]] in self.blocked:
+                frame[3] += 1
+            if frame[3] == len(spare):
+                frame[1] = None
+                continue
+            nxt = spare[frame[3]]
+            frame[3] += 1
+            self.enter_target(nxt)
+            stack.append([nxt, None, [], 0])
+        return False
+
+    def augment(self, stack: list[list], end: int) -> None:
+        for d, frame in enumerate(stack):
+            to = stack[d + 1][0] if d + 1 < len(stack) else end
+            self.move(frame[1], frame[0], to)
+            if d > 0:
+                self.blocked.discard(frame[0])
+        self.load[stack[0][0]] -= 1
+        self.load[end] += 1
 
 
 def route_degrees_balanced(s, t, k: int, seed: int = 0, row_perm: bool = False, rounds: int = DEFAULT_ROUNDS,

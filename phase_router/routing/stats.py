@@ -71,7 +71,7 @@ class RoutingStats:
         selection: the selection policy, the ``select_options`` given, and what its kernel
             reports: ``{"policy": name, **options}`` plus the policy's own figures
             (``optimal``: objective, optimum and the max-flow count that proves it;
-            ``balanced``: lower_bound, goal, rounds_run, moves, augmentations, proven_optimal,
+            ``balanced``: lower_bound, goal, rounds_run, moves, direct_moves, sweeps, augmentations, proven_optimal,
             max_load).
         warnings: facts about the inputs worth knowing, one sentence each (for example that
             t_j falls in the wrap-count regime, docs/SPEC.md "Theory"); also issued as

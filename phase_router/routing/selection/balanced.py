@@ -14,9 +14,11 @@ DEFAULT_ROUNDS: int = _core.selection_defaults()["balanced"]["rounds"]  # owned 
 
 
 def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
-    """Loads and caps per target, each row's state, per-thread eviction buffers, and the
-    candidate ranks the repair rounds keep (4 bytes a pair, capped at 2^31 pairs)."""
-    return 16 * E + 12 * M + threads * 24 * E + 4 * min(pairs, 2**31)
+    """Per target: loads, fixed loads and phase C's marks and list headers, and per thread the
+    partial loads; per row: spare counts, marks and the offsets of kept spare lists; per
+    candidate pair at most: phase C's per-target lists of flexible rows (4 bytes a route, capped
+    at 2^31) and the kept spare lists (4 bytes each, at most 2^25 of them)."""
+    return 64 * E + 20 * M + threads * 32 * E + 4 * min(pairs, 2**31) + 4 * min(pairs, 2**25)
 
 
 def _oracle(candidates, t, k: int, seed: int, options: dict):
@@ -38,5 +40,5 @@ POLICY = BALANCED = Policy(
 
 def balanced_report(router) -> dict:
     """Route all rows of a prepared ``Router`` under select="balanced" and say what the run did:
-    lower_bound, goal, rounds_run, moves, augmentations, proven_optimal, max_load."""
+    lower_bound, goal, rounds_run, moves, direct_moves, sweeps, augmentations, proven_optimal, max_load."""
     return call_kernel(BALANCED, router, 0, router.M, None, 0)[1]
