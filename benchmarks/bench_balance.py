@@ -12,13 +12,14 @@ table shows that fill (routes / the phase router's routes) wherever it is not 1.
 min-max over seeds), fill, and the median time of one routing. `optimal` is the yardstick: the
 smallest max load any selection of r_i of each row's candidates can have (proven by max-flow).
 
---speed instead times select="balanced" against select="random" at the two budget shapes
-(dense N = 4096, k = 512; MoE M = 2^20, E = 1024, k = 8 with t_j = M and whole-wrap t), in one
-run, interleaved: each rep routes with both policies back to back (alternating which goes first),
-so a machine loaded by others slows both alike, and the ratio is taken rep by rep. Reported per
-shape and thread count: median ms of each policy and the median of the per-rep ratios, both for
-the whole call (Router preparation + selection, what a user pays) and for the selection alone on
-a prepared Router.
+--speed instead times select="balanced" against select="random" in every regime: dense, c_i
+near k, sparse, heavy-tailed degrees, degree laws balanced was never tuned on, and MoE (the
+M = 2^20 MoE shapes with --large). Every rep draws its inputs with a fresh seed. Each rep routes
+with both policies back to back (alternating which goes first), so a machine loaded by others
+slows both alike, and the ratio is taken rep by rep. Reported per shape and thread count: median
+ms of each policy and the median and range of the per-rep ratios, both for the whole call (Router
+preparation + selection, what a user pays) and for the selection alone on a prepared Router, and
+whether the whole call's median ratio is within the budget (3x).
 """
 
 from __future__ import annotations
@@ -116,25 +117,51 @@ def measure(label: str, make, k: int, seeds: range, routers: list[str]) -> dict:
     return out
 
 
+def lognormal_degrees(N: int, k: int, seed: int):
+    """A degree law no part of balanced was tuned on: s and t lognormal (sigma 1), scaled to a
+    mean of N / 4 and clipped to [1, N]."""
+    rng = np.random.default_rng([seed, N, k])
+    draw = lambda: np.clip(np.rint(rng.lognormal(0.0, 1.0, N) * (N / 4) / np.exp(0.5)), 1, N).astype(np.uint32)
+    return draw(), draw()
+
+
+def fresh(kind: str, M: int, E: int, k: int, **params):
+    """Degrees drawn afresh for each rep's seed, so no rep reuses another's input."""
+    return lambda seed: degrees(kind, M, E, k=k, seed=seed, **params)
+
+
+# (regime, label, make(seed) -> (s, t), k, large); every rep draws its inputs with a fresh seed
 SPEED_SHAPES = [
-    # (label, make(seed) -> (s, t), k); the dense shape draws fresh degrees per seed
-    ("dense N=4096 k=512", lambda seed: degrees("uniform", 4096, 4096, k=512, seed=seed), 512),
-    ("MoE 2^20x1024 k=8, t=M", lambda seed: moe(1 << 20, 1024, 8, "t=M")(), 8),
-    ("MoE 2^20x1024 k=8, whole-wrap t", lambda seed: moe(1 << 20, 1024, 8, "whole")(), 8),
+    ("dense", "dense N=1024 k=64", fresh("uniform", 1024, 1024, 64), 64, False),
+    ("dense", "dense N=4096 k=512", fresh("uniform", 4096, 4096, 512), 512, False),
+    ("c_i near k", "dense N=1024 k=256", fresh("uniform", 1024, 1024, 256), 256, False),
+    ("c_i near k", "dense N=4096 k=1024", fresh("uniform", 4096, 4096, 1024), 1024, False),
+    ("sparse", "sparse (density 0.02) N=2048 k=8", fresh("uniform", 2048, 2048, 8, density=0.02), 8, False),
+    ("heavy-tailed", "power-law N=4096 k=64", fresh("power-law", 4096, 4096, 64), 64, False),
+    ("heavy-tailed", "bimodal N=1024 k=64", fresh("bimodal", 1024, 1024, 64), 64, False),
+    ("not tuned on", "lognormal N=2048 k=64", lambda seed: lognormal_degrees(2048, 64, seed), 64, False),
+    ("not tuned on", "exact-k N=2048 k=64", fresh("exact-k", 2048, 2048, 64), 64, False),
+    ("MoE", "MoE 65536x256 k=8, t=M", lambda seed: moe(1 << 16, 256, 8, "t=M")(), 8, False),
+    ("MoE", "MoE 65536x256 k=8, whole-wrap t", lambda seed: moe(1 << 16, 256, 8, "whole")(), 8, False),
+    ("MoE", "MoE 2^20x1024 k=8, t=M", lambda seed: moe(1 << 20, 1024, 8, "t=M")(), 8, True),
+    ("MoE", "MoE 2^20x1024 k=8, whole-wrap t", lambda seed: moe(1 << 20, 1024, 8, "whole")(), 8, True),
 ]
+BUDGET = 3.0  # balanced may take at most this many times random's time, in every regime
 
 
-def speed(reps: int, thread_counts: list[int]) -> list[dict]:
+def speed(reps: int, thread_counts: list[int], large: bool) -> list[dict]:
     """Interleaved balanced-vs-random timings (see the module docstring)."""
     from phase_router.routing.router import Router
 
     results = []
-    for label, make, k in SPEED_SHAPES:
+    for regime, label, make, k, is_large in SPEED_SHAPES:
+        if is_large and not large:
+            continue
         for threads in thread_counts:
             whole = {"random": [], "balanced": []}
             select_only = {"random": [], "balanced": []}
             for rep in range(reps + 1):  # rep 0 warms up (page faults, thread pool) and is dropped
-                s, t = (np.asarray(x, dtype=np.uint32) for x in make(rep))
+                s, t = (np.asarray(x, dtype=np.uint32) for x in make(1000 + rep))
                 order = ["random", "balanced"] if rep % 2 else ["balanced", "random"]
                 for policy in order:
                     start = time.perf_counter()
@@ -145,15 +172,17 @@ def speed(reps: int, thread_counts: list[int]) -> list[dict]:
                     if rep:
                         whole[policy].append((middle - start) * 1e3)
                         select_only[policy].append((time.perf_counter() - middle) * 1e3)
-            entry = {"shape": label, "M": int(s.size), "E": int(t.size), "k": k, "threads": threads, "reps": reps}
+            entry = {"regime": regime, "shape": label, "M": int(s.size), "E": int(t.size), "k": k,
+                     "threads": threads, "reps": reps}
             for name, times in (("whole", whole), ("select", select_only)):
+                ratios = [b / r for b, r in zip(times["balanced"], times["random"])]
                 entry[name] = {
                     "random_ms_median": round(statistics.median(times["random"]), 3),
                     "balanced_ms_median": round(statistics.median(times["balanced"]), 3),
-                    "ratio_median": round(statistics.median(b / r for b, r in zip(times["balanced"], times["random"])), 3),
-                    "ratio_range": [round(min(b / r for b, r in zip(times["balanced"], times["random"])), 3),
-                                    round(max(b / r for b, r in zip(times["balanced"], times["random"])), 3)],
+                    "ratio_median": round(statistics.median(ratios), 3),
+                    "ratio_range": [round(min(ratios), 3), round(max(ratios), 3)],
                 }
+            entry["within_budget"] = entry["whole"]["ratio_median"] <= BUDGET
             results.append(entry)
     return results
 
@@ -179,7 +208,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--quick", action="store_true", help="four small scenarios (for tests)")
     parser.add_argument("--markdown", help="also write the Markdown table here")
-    parser.add_argument("--large", action="store_true", help="also the M = 2^20 MoE shape (minutes)")
+    parser.add_argument("--large", action="store_true", help="also the M = 2^20 MoE shapes (minutes)")
     parser.add_argument("--speed", action="store_true",
                         help="instead: balanced vs random time at the budget shapes (interleaved)")
     parser.add_argument("--reps", type=int, default=15, help="--speed: timed reps per shape and thread count")
@@ -189,7 +218,7 @@ def main() -> None:
         counts = [int(x) for x in args.threads.split(",")]
         print(json.dumps({"version": pr.__version__, "machine": platform.machine(), "cpus": os.cpu_count(),
                           "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
-                          "speed": speed(args.reps, counts)}, indent=2))
+                          "budget": BUDGET, "speed": speed(args.reps, counts, args.large)}, indent=2))
         return
     routers = SELECTION_ROUTERS + ["hash", "hash-weighted", "two-choice"]
     chosen = [x for x in SCENARIOS if (not args.quick or x[0] in QUICK) and (args.large or x[0] not in LARGE)]

@@ -123,14 +123,23 @@ private:
     std::uint32_t lazy_builds_ = 0, lazy_budget_ = 1;
 };
 
-// Each row's unchosen candidates, ascending. Listing a row's candidates costs O(E / 64) or
-// O(s_i log s_i), so when all the spare lists together take no more memory than the routes (and
-// at most 2^25 entries), a row's list is kept from its first listing and edited as its routes move.
+// A row's spare candidates (or the part of them a batch asked for), ascending.
+struct SpareList {
+    const std::uint32_t* targets;
+    std::uint32_t count;
+};
+
+// Each row's unchosen candidates, ascending. Listing one row by random access costs O(E / 64) or
+// O(s_i log s_i) and shares nothing with other rows, so rows are listed in batches where the
+// source can share the work (ring order) and use every thread. When all the spare lists together
+// take no more memory than the routes (and at most 2^25 entries), a row's list is kept from its
+// first listing and edited as its routes move. Otherwise a batch holds, until the next one, only
+// the spare candidates among the targets its caller names (those with room).
 class SpareLists {
 public:
     SpareLists(const CandidateSource& source, std::uint32_t k, const std::int32_t* out,
-               const std::vector<std::uint32_t>& spare)
-        : source_(source), k_(k), out_(out), spare_(spare),
+               const std::vector<std::uint32_t>& spare, int threads)
+        : source_(source), k_(k), out_(out), spare_(spare), threads_(threads),
           candidates_(std::max<std::uint32_t>(source.max_candidates(), 1)) {
         std::uint64_t total = 0;
         for (const std::uint32_t n : spare) total += n;
@@ -143,49 +152,84 @@ public:
         }
     }
 
-    // Row i's spare list: kept, or listed into `buffer`.
-    const std::uint32_t* of(std::uint32_t i, std::vector<std::uint32_t>& buffer) {
-        if (offsets_.empty()) {
-            buffer.resize(spare_[i]);
-            list(i, buffer.data());
-            return buffer.data();
-        }
-        std::uint32_t* kept = kept_.data() + offsets_[i];
-        if (!listed_[i]) {
-            list(i, kept);
-            listed_[i] = 1;
-        }
-        return kept;
-    }
-
     bool kept() const { return !offsets_.empty(); }
 
-    // Lists `rows` now, together, in the source's cheapest order and on every thread (when kept).
-    void list_all(const std::vector<std::uint32_t>& rows, int threads) {
-        if (!kept()) return;
-        source_.visit_row_list(rows, threads, [&](int) { return std::make_unique<Lister>(*this); });
-        for (const std::uint32_t i : rows) listed_[i] = 1;
+    // Lists `rows` (ascending) together: whole and for good if lists are kept, else only their
+    // candidates with bit j set in `among`, until the next batch.
+    void list_batch(const std::vector<std::uint32_t>& rows, const std::vector<std::uint64_t>& among) {
+        batch_rows_.clear();
+        for (const std::uint32_t i : rows)
+            if (!kept() || !listed_[i]) batch_rows_.push_back(i);
+        among_ = kept() ? nullptr : among.data();
+        if (!kept()) {
+            batch_offsets_.assign(1, 0);
+            for (const std::uint32_t i : batch_rows_) batch_offsets_.push_back(batch_offsets_.back() + spare_[i]);
+            if (batch_.size() < batch_offsets_.back()) batch_.resize(batch_offsets_.back());
+            batch_counts_.assign(batch_rows_.size(), 0);
+        }
+        source_.visit_row_list(batch_rows_, threads_, [&](int) { return std::make_unique<Lister>(*this); });
+        if (kept()) {
+            for (const std::uint32_t i : batch_rows_) listed_[i] = 1;
+            batch_rows_.clear();
+        }
     }
 
-    // Row i's route to `from` became a route to `to`: `to` leaves its spare list, `from` joins it.
+    void drop_batch() { batch_rows_.clear(); }
+
+    // Row i's spare list: kept, or as its batch listed it, or else listed whole into `buffer`.
+    SpareList of(std::uint32_t i, std::vector<std::uint32_t>& buffer) {
+        if (kept()) {
+            std::uint32_t* kept = kept_.data() + offsets_[i];
+            if (!listed_[i]) {
+                list(i, kept);
+                listed_[i] = 1;
+            }
+            return {kept, spare_[i]};
+        }
+        const std::size_t b = batch_index(i);
+        if (b != kNotInBatch) return {batch_.data() + batch_offsets_[b], batch_counts_[b]};
+        buffer.resize(spare_[i]);
+        list(i, buffer.data());
+        return {buffer.data(), spare_[i]};
+    }
+
+    // Row i's route to `from` became a route to `to`: `to` leaves its kept list, `from` joins it.
     void moved(std::uint32_t i, std::uint32_t from, std::uint32_t to) {
-        if (!offsets_.empty() && listed_[i]) replace_sorted(kept_.data() + offsets_[i], spare_[i], to, from);
+        if (kept() && listed_[i]) replace_sorted(kept_.data() + offsets_[i], spare_[i], to, from);
+    }
+
+    // Row i's routes `taken` (ascending) left its kept list and `dropped` (ascending) joined it.
+    void exchanged(std::uint32_t i, const std::vector<std::uint32_t>& taken, const std::vector<std::uint32_t>& dropped) {
+        if (kept() && listed_[i]) exchange_sorted(kept_.data() + offsets_[i], spare_[i], taken, dropped, merged_);
     }
 
 private:
-    // Spare lists from rows as the source hands them over: candidates not among the routes.
+    static constexpr std::size_t kNotInBatch = ~std::size_t{0};
+
+    std::size_t batch_index(std::uint32_t i) const {
+        const auto at = std::lower_bound(batch_rows_.begin(), batch_rows_.end(), i);
+        return at == batch_rows_.end() || *at != i ? kNotInBatch : static_cast<std::size_t>(at - batch_rows_.begin());
+    }
+
+    // Spare lists from rows as the source hands them over: candidates not among the routes (and
+    // among the batch's targets, when it names some).
     class Lister final : public RowVisitor {
     public:
         explicit Lister(SpareLists& lists) : lists_(lists) {}
         void bitmap_row(std::uint32_t i, const std::uint64_t* words, std::size_t word_count, std::uint32_t) override {
-            Merge m(lists_, i);
+            Merge m = lists_.merge_for(i);
+            const std::uint64_t* among = lists_.among_;
             for (std::size_t x = 0; x < word_count; ++x)
-                for (std::uint64_t bits = words[x]; bits; bits &= bits - 1)
+                for (std::uint64_t bits = among ? words[x] & among[x] : words[x]; bits; bits &= bits - 1)
                     m.add(static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits))));
+            lists_.close(i, m);
         }
         void list_row(std::uint32_t i, const std::uint32_t* targets, std::uint32_t count) override {
-            Merge m(lists_, i);
-            for (std::uint32_t x = 0; x < count; ++x) m.add(targets[x]);
+            Merge m = lists_.merge_for(i);
+            const std::uint64_t* among = lists_.among_;
+            for (std::uint32_t x = 0; x < count; ++x)
+                if (!among || ((among[targets[x] >> 6] >> (targets[x] & 63)) & 1)) m.add(targets[x]);
+            lists_.close(i, m);
         }
 
     private:
@@ -194,10 +238,9 @@ private:
 
     // Candidates of row i, ascending, in; the ones it does not route to, out.
     struct Merge {
-        Merge(SpareLists& lists, std::uint32_t i)
+        Merge(const SpareLists& lists, std::uint32_t i, std::uint32_t* out)
             : row(unsigned_row(lists.out_ + static_cast<std::size_t>(i) * lists.k_)),
-              r(route_count(lists.out_ + static_cast<std::size_t>(i) * lists.k_, lists.k_)),
-              dst(lists.kept_.data() + lists.offsets_[i]) {}
+              r(route_count(lists.out_ + static_cast<std::size_t>(i) * lists.k_, lists.k_)), dst(out) {}
         void add(std::uint32_t j) {
             while (y < r && row[y] < j) ++y;
             if (y < r && row[y] == j) return;
@@ -208,76 +251,121 @@ private:
         std::uint32_t* dst;
     };
 
+    Merge merge_for(std::uint32_t i) {
+        if (kept()) return Merge(*this, i, kept_.data() + offsets_[i]);
+        return Merge(*this, i, batch_.data() + batch_offsets_[batch_index(i)]);
+    }
+
+    void close(std::uint32_t i, const Merge& m) {
+        if (!kept()) batch_counts_[batch_index(i)] = m.n;
+    }
+
     void list(std::uint32_t i, std::uint32_t* dst) {
         const std::uint32_t c = source_.row_candidates(i, scratch_, candidates_.data());
-        const std::uint32_t* row = unsigned_row(out_ + static_cast<std::size_t>(i) * k_);
-        const std::uint32_t r = route_count(out_ + static_cast<std::size_t>(i) * k_, k_);
-        std::uint32_t n = 0;
-        for (std::uint32_t x = 0, y = 0; x < c; ++x) {
-            const std::uint32_t j = candidates_[x];
-            while (y < r && row[y] < j) ++y;
-            if (y < r && row[y] == j) continue;
-            dst[n++] = j;
-        }
+        Merge m(*this, i, dst);
+        for (std::uint32_t x = 0; x < c; ++x) m.add(candidates_[x]);
     }
 
     const CandidateSource& source_;
     std::uint32_t k_;
     const std::int32_t* out_;
     const std::vector<std::uint32_t>& spare_;
+    int threads_;
     CandidateScratch scratch_;
     std::vector<std::uint32_t> candidates_;
     std::vector<std::uint64_t> offsets_;  // empty: lists are not kept
     std::vector<std::uint32_t> kept_;
     std::vector<std::uint8_t> listed_;
+    std::vector<std::uint32_t> batch_rows_, batch_, batch_counts_, merged_;
+    std::vector<std::uint64_t> batch_offsets_;
+    const std::uint64_t* among_ = nullptr;
 };
 
 class Sweeps {
 public:
     Sweeps(const CandidateSource& source, std::uint32_t k, const std::vector<std::uint32_t>& spare,
            std::vector<std::int64_t>& load, std::int32_t* out, int threads)
-        : threads_(threads), k_(k), out_(out), spare_(spare), load_(load), holders_(source.sources(), source.targets(), k, out, spare, load),
-          spares_(source, k, out, spare), row_mark_(source.sources(), 0), target_mark_(source.targets(), 0),
+        : k_(k), out_(out), spare_(spare), load_(load), holders_(source.sources(), source.targets(), k, out, spare, load),
+          spares_(source, k, out, spare, threads), room_(words_for_bits(source.targets()) + 1, 0),
+          row_mark_(source.sources(), 0), target_mark_(source.targets(), 0),
           target_seen_(source.targets(), 0), target_arc_(source.targets(), 0) {}
 
     // Direct moves at cap lambda: each flexible row in ascending order, each of its routes (as the
     // row's turn starts, ascending) to a target above lambda, moved to the row's first unchosen
     // candidate below lambda, if any. Most of the excess usually goes this way, a row at a time
-    // and without the per-target lists the sweeps need. Returns the moves.
+    // and without the per-target lists the sweeps need. The rows are listed in batches of
+    // doubling size (so a little excess costs little): no load rises above lambda here, so a row
+    // without a route above lambda when its batch is gathered has none at its turn either.
+    // Returns the moves.
     std::uint64_t direct_moves(std::int64_t lambda) {
         std::int64_t excess = 0;
         for (const std::int64_t L : load_) excess += std::max<std::int64_t>(0, L - lambda);
-        if (excess == 0) return 0;
         const std::vector<std::uint32_t>& rows = holders_.flexible();
-        if (static_cast<std::uint64_t>(excess) * 8 >= rows.size()) spares_.list_all(rows, threads_);
         std::uint64_t moves = 0;
-        for (const std::uint32_t i : rows) {
-            poll_cancel(i);
-            std::int32_t* row = out_ + static_cast<std::size_t>(i) * k_;
-            const std::uint32_t r = route_count(row, k_);
-            turn_.clear();
-            for (std::uint32_t x = 0; x < r; ++x)
-                if (load_[static_cast<std::uint32_t>(row[x])] > lambda) turn_.push_back(static_cast<std::uint32_t>(row[x]));
-            if (turn_.empty()) continue;
-            const std::uint32_t* spare = spares_.of(i, buffer_);
-            const bool own = spare == buffer_.data();
-            for (const std::uint32_t j : turn_) {
-                if (load_[j] <= lambda) continue;
-                std::uint32_t x = 0;
-                while (x < spare_[i] && load_[spare[x]] >= lambda) ++x;
-                if (x == spare_[i]) break;  // no room left among this row's spare candidates
-                const std::uint32_t to = spare[x];
-                replace_sorted(row, r, static_cast<std::int32_t>(j), static_cast<std::int32_t>(to));
-                if (own) replace_sorted(buffer_.data(), spare_[i], to, j);
-                spares_.moved(i, j, to);
-                holders_.moved(i, j, to);
-                --load_[j];
-                ++load_[to];
-                ++moves;
-                if (--excess == 0) return moves;
+        std::size_t next = 0, batch_size = 16;
+        while (excess > 0 && next < rows.size()) {
+            batch_rows_.clear();
+            std::uint64_t batch_spare = 0;  // bounds the batch's memory: 2^20 entries
+            while (next < rows.size() && batch_rows_.size() < batch_size && batch_spare < (1u << 20)) {
+                const std::uint32_t i = rows[next++];
+                poll_cancel(next);
+                const std::int32_t* row = out_ + static_cast<std::size_t>(i) * k_;
+                for (std::uint32_t x = 0; x < k_ && row[x] >= 0; ++x) {
+                    if (load_[static_cast<std::uint32_t>(row[x])] > lambda) {
+                        batch_rows_.push_back(i);
+                        batch_spare += spare_[i];
+                        break;
+                    }
+                }
+            }
+            batch_size = std::min<std::size_t>(batch_size * 2, 4096);
+            // Room now is a superset of room at any later turn in the batch: no load falls below lambda here.
+            std::fill(room_.begin(), room_.end(), 0);
+            for (std::uint32_t j = 0; j < load_.size(); ++j)
+                if (load_[j] < lambda) room_[j >> 6] |= std::uint64_t{1} << (j & 63);
+            spares_.list_batch(batch_rows_, room_);
+            for (const std::uint32_t i : batch_rows_) {
+                moves += row_moves(i, lambda, excess);
+                if (excess == 0) break;
             }
         }
+        spares_.drop_batch();
         return moves;
+    }
+
+    // Row i's direct moves; `excess` counts down. Within a turn, a spare candidate passed over
+    // stays at or above lambda (loads below it only rise), so one cursor walks the spare list;
+    // the row and its list are rewritten once, at the end.
+    std::uint64_t row_moves(std::uint32_t i, std::int64_t lambda, std::int64_t& excess) {
+        std::int32_t* row = out_ + static_cast<std::size_t>(i) * k_;
+        const std::uint32_t r = route_count(row, k_);
+        turn_.clear();
+        for (std::uint32_t x = 0; x < r; ++x)
+            if (load_[static_cast<std::uint32_t>(row[x])] > lambda) turn_.push_back(static_cast<std::uint32_t>(row[x]));
+        if (turn_.empty()) return 0;
+        const SpareList list = spares_.of(i, buffer_);
+        const std::uint32_t* spare = list.targets;
+        const std::uint32_t n = list.count;
+        dropped_.clear();
+        taken_.clear();
+        std::uint32_t x = 0;
+        for (const std::uint32_t j : turn_) {
+            if (load_[j] <= lambda) continue;
+            while (x < n && load_[spare[x]] >= lambda) ++x;
+            if (x == n) break;  // no room left among this row's spare candidates
+            const std::uint32_t to = spare[x++];
+            dropped_.push_back(j);
+            taken_.push_back(to);
+            holders_.moved(i, j, to);
+            --load_[j];
+            ++load_[to];
+            if (--excess == 0) break;
+        }
+        if (taken_.empty()) return 0;
+        // Both lists are ascending: the turn's routes, and the cursor's spare candidates.
+        exchange_sorted(reinterpret_cast<std::uint32_t*>(row), r, dropped_, taken_, merged_);
+        spares_.exchanged(i, taken_, dropped_);
+        return taken_.size();
     }
 
     // One sweep at cap lambda: the paths it found.
@@ -311,16 +399,19 @@ public:
 
 private:
     // A target on the search stack, the flexible row routed to it being explored (kNone: pick the
-    // next), and that row's spare list and how far into it the search has gone.
+    // next), and that row's spare list and how far into it the search has gone. A list that is
+    // not kept lives in the frame's buffer (`held` entries), or, past kHeld entries on the whole
+    // stack, is listed again whenever the search comes back to the frame (`relisted`): a long path
+    // through rows with many spare candidates would otherwise hold them all.
     struct Frame {
         std::uint32_t target, row;
         const std::uint32_t* spare;
         std::uint32_t spare_count, arc;
+        std::uint64_t held;
+        bool relisted;
     };
+    static constexpr std::uint64_t kHeld = std::uint64_t{1} << 22;
 
-    // A target on the stack or explored without success is not entered again in this sweep;
-    // one on a path that was found may be. Its position in its list stands for the whole sweep:
-    // the rows before it have been entered, and no row is entered twice.
     void enter_target(std::uint32_t j) {
         target_mark_[j] = epoch_;
         if (target_seen_[j] == epoch_) return;
@@ -329,7 +420,9 @@ private:
     }
 
     bool search(std::uint32_t root, std::int64_t lambda) {
-        frames_.assign(1, Frame{root, kNone, nullptr, 0, 0});
+        frames_.assign(1, Frame{root, kNone, nullptr, 0, 0, 0, false});
+        held_ = 0;
+        relisted_depth_ = kNone;
         std::uint64_t steps = 0;
         while (!frames_.empty()) {
             poll_cancel(++steps);
@@ -340,30 +433,43 @@ private:
                 std::uint32_t& a = target_arc_[f.target];
                 while (a < holders.size() && row_mark_[holders[a]] == epoch_) ++a;
                 if (a == holders.size()) {  // no path through this target
+                    held_ -= f.held;
                     frames_.pop_back();
                     continue;
                 }
                 f.row = holders[a];
                 row_mark_[f.row] = epoch_;
                 if (buffers_.size() <= depth) buffers_.resize(depth + 1);
-                f.spare = spares_.of(f.row, buffers_[depth]);
-                f.spare_count = spare_[f.row];
+                const bool hold = held_ + spare_[f.row] <= kHeld;
+                std::vector<std::uint32_t>& buffer = hold ? buffers_[depth] : relisted_;
+                const SpareList list = spares_.of(f.row, buffer);
+                f.spare = list.targets;
+                f.spare_count = list.count;
                 f.arc = 0;
+                f.relisted = !hold && list.targets == relisted_.data();
+                f.held = hold && list.targets == buffer.data() ? list.count : 0;
+                held_ += f.held;
+                if (f.relisted) relisted_depth_ = static_cast<std::uint32_t>(depth);
                 for (std::uint32_t x = 0; x < f.spare_count; ++x) {
                     if (load_[f.spare[x]] < lambda) {
                         augment(f.spare[x]);
                         return true;
                     }
                 }
+            } else if (f.relisted && relisted_depth_ != depth) {  // back from a deeper frame that listed over it
+                f.spare = spares_.of(f.row, relisted_).targets;
+                relisted_depth_ = static_cast<std::uint32_t>(depth);
             }
             while (f.arc < f.spare_count && target_mark_[f.spare[f.arc]] == epoch_) ++f.arc;
             if (f.arc == f.spare_count) {  // no path through this row: the target's next row
                 f.row = kNone;
+                held_ -= f.held;
+                f.held = 0;
                 continue;
             }
             const std::uint32_t next = f.spare[f.arc++];
             enter_target(next);
-            frames_.push_back(Frame{next, kNone, nullptr, 0, 0});
+            frames_.push_back(Frame{next, kNone, nullptr, 0, 0, 0, false});
         }
         return false;
     }
@@ -384,18 +490,21 @@ private:
         ++load_[end];
     }
 
-    int threads_;
     std::uint32_t k_;
     std::int32_t* out_;
     const std::vector<std::uint32_t>& spare_;
     std::vector<std::int64_t>& load_;
     FlexibleHolders holders_;
     SpareLists spares_;
+    std::vector<std::uint64_t> room_;  // bit j: L_j < lambda, as a direct-move batch starts
     std::vector<std::uint32_t> row_mark_, target_mark_, target_seen_, target_arc_;
     std::uint32_t epoch_ = 0;
     std::vector<Frame> frames_;
     std::vector<std::vector<std::uint32_t>> buffers_;  // a spare list per depth, when lists are not kept
-    std::vector<std::uint32_t> buffer_, turn_;
+    std::vector<std::uint32_t> relisted_;  // the list of the frame at relisted_depth_, past kHeld
+    std::uint64_t held_ = 0;
+    std::uint32_t relisted_depth_ = kNone;
+    std::vector<std::uint32_t> buffer_, turn_, batch_rows_, dropped_, taken_, merged_;
 };
 
 }  // namespace

@@ -21,7 +21,9 @@ namespace phase_router {
 struct BalancedOptions {
     std::uint32_t k = 1;
     std::uint64_t seed = 0;
-    std::uint32_t rounds = 8;  // phase B rounds at most; part of the semantics
+    // Phase B rounds at most; part of the semantics. None by default: phase C's direct moves cost
+    // less than the rounds on every shape measured (docs/PERFORMANCE.md, "The cost of balanced").
+    std::uint32_t rounds = 0;
     int threads = 0;
 };
 

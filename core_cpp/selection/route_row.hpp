@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 namespace phase_router {
 
@@ -30,6 +31,25 @@ void replace_sorted(T* list, std::uint32_t n, T from, T to) {
         --x;
     }
     list[x] = to;
+}
+
+// An ascending list of n distinct values loses `out` (ascending, all in the list) and gains `in`
+// (ascending, none in it; as many as `out`), staying ascending; one merge through `scratch`.
+template <class T>
+void exchange_sorted(T* list, std::uint32_t n, const std::vector<T>& out, const std::vector<T>& in,
+                     std::vector<T>& scratch) {
+    scratch.clear();
+    std::size_t o = 0, q = 0;
+    for (std::uint32_t x = 0; x < n; ++x) {
+        if (o < out.size() && list[x] == out[o]) {
+            ++o;
+            continue;
+        }
+        while (q < in.size() && in[q] < list[x]) scratch.push_back(in[q++]);
+        scratch.push_back(list[x]);
+    }
+    while (q < in.size()) scratch.push_back(in[q++]);
+    std::copy(scratch.begin(), scratch.end(), list);
 }
 
 }  // namespace phase_router

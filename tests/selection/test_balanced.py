@@ -96,11 +96,20 @@ def test_balance_against_max_flow_at_scale(N: int, k: int) -> None:
     assert random.max() > optimum * 1.05
 
 
-def test_thread_count_never_changes_the_result() -> None:
-    """Large enough that phase B's rounds run on several threads."""
-    case = uniform_case(2048, 64, seed=5)
-    runs = [kernel(case, threads=n) for n in (1, 2, 3, 8)]
+@pytest.mark.parametrize("N,k,rounds", [(2048, 64, 8), (2048, 64, 0), (1024, 256, 0)])
+def test_thread_count_never_changes_the_result(N: int, k: int, rounds: int) -> None:
+    """Large enough that phase B's rounds, and phase C's listings of spare candidates, run on
+    several threads."""
+    case = uniform_case(N, k, seed=5)
+    runs = [kernel(case, rounds, threads=n) for n in (1, 2, 3, 8)]
     assert all(np.array_equal(runs[0], r) for r in runs[1:])
+
+
+def test_default_is_phase_c_alone() -> None:
+    case = uniform_case(512, 64, seed=6)
+    default = route_degrees(case.s, case.t, 64, seed=6, select="balanced").routes
+    assert np.array_equal(default, kernel(case, rounds=0))
+    assert not np.array_equal(default, kernel(case, rounds=8))
 
 
 def test_row_ranges_and_chunks_are_slices_of_one_pass() -> None:
