@@ -167,7 +167,9 @@ public:
             if (batch_.size() < batch_offsets_.back()) batch_.resize(batch_offsets_.back());
             batch_counts_.assign(batch_rows_.size(), 0);
         }
-        source_.visit_row_list(batch_rows_, threads_, [&](int) { return std::make_unique<Lister>(*this); });
+        // Few rows are not worth waking threads for (a descheduled one holds up the batch).
+        const int parts = static_cast<std::uint64_t>(batch_rows_.size()) * candidates_.size() >= (1u << 18) ? threads_ : 1;
+        source_.visit_row_list(batch_rows_, parts, [&](int) { return std::make_unique<Lister>(*this); });
         if (kept()) {
             for (const std::uint32_t i : batch_rows_) listed_[i] = 1;
             batch_rows_.clear();
@@ -288,7 +290,8 @@ public:
         : k_(k), out_(out), spare_(spare), load_(load), holders_(source.sources(), source.targets(), k, out, spare, load),
           spares_(source, k, out, spare, threads), room_(words_for_bits(source.targets()) + 1, 0),
           row_mark_(source.sources(), 0), target_mark_(source.targets(), 0),
-          target_seen_(source.targets(), 0), target_arc_(source.targets(), 0) {}
+          target_seen_(source.targets(), 0), target_arc_(source.targets(), 0), layer_row_(source.sources(), 0),
+          layer_epoch_(source.targets(), 0), dist_(source.targets(), 0) {}
 
     // Direct moves at cap lambda: each flexible row in ascending order, each of its routes (as the
     // row's turn starts, ascending) to a target above lambda, moved to the row's first unchosen
@@ -368,21 +371,66 @@ public:
         return taken_.size();
     }
 
-    // One sweep at cap lambda: the paths it found.
+    // One sweep at cap lambda: the paths it found. The layers first: each target's distance
+    // from the targets above lambda (in targets, along target -> flexible row routed to it ->
+    // that row's spare candidate), up to the first distance D at which a target has room. Then
+    // depth-first searches that only step one layer deeper, so every path is a shortest one and
+    // a sweep finds a whole layer's worth of them.
     std::uint64_t sweep(std::int64_t lambda) {
         ++epoch_;
-        std::uint64_t found = 0;
         std::uint32_t over = 0;
         for (const std::int64_t L : load_) over += L > lambda ? 1 : 0;
         holders_.expect(over);
-        for (std::uint32_t j = 0; j < load_.size(); ++j) {
-            if (load_[j] <= lambda) continue;
-            throw_if_cancelled();
-            enter_target(j);
-            while (load_[j] > lambda && search(j, lambda)) ++found;
+        std::uint64_t found = 0;
+        if (layer(lambda)) {
+            for (std::uint32_t j = 0; j < load_.size(); ++j) {
+                if (load_[j] <= lambda) continue;
+                throw_if_cancelled();
+                enter_target(j);
+                while (load_[j] > lambda && search(j, lambda)) ++found;
+            }
         }
         holders_.end_sweep();
         return found;
+    }
+
+    // Breadth first from every target above lambda; true if some target has room (D is set).
+    bool layer(std::int64_t lambda) {
+        queue_.clear();
+        for (std::uint32_t j = 0; j < load_.size(); ++j) {
+            if (load_[j] <= lambda) continue;
+            label(j, 0);
+        }
+        room_layer_ = kNone;
+        std::uint64_t steps = 0;
+        for (std::size_t head = 0; head < queue_.size(); ++head) {
+            const std::uint32_t j = queue_[head];
+            if (room_layer_ != kNone && dist_[j] >= room_layer_) break;  // D's layer is complete
+            for (const std::uint32_t i : holders_.of(j)) {
+                poll_cancel(++steps);
+                if (layer_row_[i] == epoch_) continue;
+                layer_row_[i] = epoch_;
+                const SpareList list = spares_.of(i, layer_buffer_);
+                for (std::uint32_t x = 0; x < list.count; ++x) {
+                    const std::uint32_t next = list.targets[x];
+                    if (layer_epoch_[next] == epoch_) continue;
+                    label(next, dist_[j] + 1);
+                    if (load_[next] < lambda && room_layer_ == kNone) room_layer_ = dist_[j] + 1;
+                }
+            }
+        }
+        return room_layer_ != kNone;
+    }
+
+    void label(std::uint32_t j, std::uint32_t dist) {
+        layer_epoch_[j] = epoch_;
+        dist_[j] = dist;
+        queue_.push_back(j);
+    }
+
+    // A step from target `from` to `to` stays on a shortest path.
+    bool next_layer(std::uint32_t from, std::uint32_t to) const {
+        return layer_epoch_[to] == epoch_ && dist_[to] == dist_[from] + 1;
     }
 
     // After a sweep that found nothing: the targets it reached hold at least their present load
@@ -390,7 +438,7 @@ public:
     std::int64_t reached_mean() const {
         std::int64_t total = 0, count = 0;
         for (std::uint32_t j = 0; j < load_.size(); ++j) {
-            if (target_seen_[j] != epoch_) continue;
+            if (layer_epoch_[j] != epoch_) continue;
             total += load_[j];
             ++count;
         }
@@ -451,7 +499,7 @@ private:
                 held_ += f.held;
                 if (f.relisted) relisted_depth_ = static_cast<std::uint32_t>(depth);
                 for (std::uint32_t x = 0; x < f.spare_count; ++x) {
-                    if (load_[f.spare[x]] < lambda) {
+                    if (load_[f.spare[x]] < lambda && next_layer(f.target, f.spare[x])) {
                         augment(f.spare[x]);
                         return true;
                     }
@@ -460,7 +508,11 @@ private:
                 f.spare = spares_.of(f.row, relisted_).targets;
                 relisted_depth_ = static_cast<std::uint32_t>(depth);
             }
-            while (f.arc < f.spare_count && target_mark_[f.spare[f.arc]] == epoch_) ++f.arc;
+            // Deeper only to a target of the next layer short of D (D's targets without room end nowhere).
+            while (f.arc < f.spare_count &&
+                   (target_mark_[f.spare[f.arc]] == epoch_ || !next_layer(f.target, f.spare[f.arc]) ||
+                    dist_[f.spare[f.arc]] >= room_layer_))
+                ++f.arc;
             if (f.arc == f.spare_count) {  // no path through this row: the target's next row
                 f.row = kNone;
                 held_ -= f.held;
@@ -498,6 +550,8 @@ private:
     SpareLists spares_;
     std::vector<std::uint64_t> room_;  // bit j: L_j < lambda, as a direct-move batch starts
     std::vector<std::uint32_t> row_mark_, target_mark_, target_seen_, target_arc_;
+    std::vector<std::uint32_t> layer_row_, layer_epoch_, dist_, queue_, layer_buffer_;
+    std::uint32_t room_layer_ = kNone;  // D
     std::uint32_t epoch_ = 0;
     std::vector<Frame> frames_;
     std::vector<std::vector<std::uint32_t>> buffers_;  // a spare list per depth, when lists are not kept

@@ -138,7 +138,9 @@ class _LevelSweeps:
     def sweep(self, lam: int) -> int:
         self.entered: set[int] = set()
         self.blocked: set[int] = set()
-        self.seen: set[int] = set()
+        self.layer(lam)
+        if self.room_layer is None:
+            return 0
         found = 0
         for j in range(self.load.size):
             if self.load[j] <= lam:
@@ -148,9 +150,32 @@ class _LevelSweeps:
                 found += 1
         return found
 
+    def layer(self, lam: int) -> None:
+        """dist: each target's distance (in targets) from the targets above lam, along target ->
+        flexible row routed to it -> that row's spare candidate; room_layer: the smallest
+        distance of a target below lam (None: none is reachable). Labels past it are not needed."""
+        self.dist = {j: 0 for j in range(self.load.size) if self.load[j] > lam}
+        frontier, d, self.room_layer = sorted(self.dist), 0, None
+        while frontier and self.room_layer is None:
+            nxt = []
+            for j in frontier:
+                for i in self.flexible:
+                    if j not in self.routed(i):
+                        continue
+                    for x in self.spare_of(i):
+                        if x not in self.dist:
+                            self.dist[x] = d + 1
+                            nxt.append(x)
+                            if self.load[x] < lam:
+                                self.room_layer = d + 1
+            frontier, d = nxt, d + 1
+        self.seen = set(self.dist)
+
+    def next_layer(self, frm: int, to: int) -> bool:
+        return to in self.dist and self.dist[to] == self.dist[frm] + 1
+
     def enter_target(self, j: int) -> None:
         self.blocked.add(j)
-        self.seen.add(j)
 
     def next_holder(self, j: int) -> int | None:
         """The first flexible row routed to j not yet entered in this sweep."""
@@ -171,12 +196,14 @@ class _LevelSweeps:
                     continue
                 self.entered.add(i)
                 frame[1], frame[2], frame[3] = i, self.spare_of(i), 0
-                room = [x for x in frame[2] if load[x] < lam]
+                room = [x for x in frame[2] if load[x] < lam and self.next_layer(frame[0], x)]
                 if room:
                     self.augment(stack, room[0])
                     return True
             spare = frame[2]
-            while frame[3] < len(spare) and spare[frame[3]] in self.blocked:
+            while frame[3] < len(spare) and (spare[frame[3]] in self.blocked
+                                             or not self.next_layer(frame[0], spare[frame[3]])
+                                             or self.dist[spare[frame[3]]] >= self.room_layer):
                 frame[3] += 1
             if frame[3] == len(spare):
                 frame[1] = None
