@@ -19,9 +19,10 @@ constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 // needs few targets' lists, so a list is built when first asked for, by a binary search of every
 // flexible row: O(F log k). Once that has cost as much as indexing all their routes, the lists not
 // yet built are built in one pass. Either way a list is the same, and so is every search.
-// A sweep reads the lists as they were when it first asked for them (its positions in a list
-// stay valid); the moves it makes are applied when it ends. That changes nothing it could see:
-// a row whose routes a sweep moves was entered by that sweep, and no row is entered twice.
+// A sweep reads the lists as they were when it started (its layering asks for every list its
+// searches read before any search moves a route), so its positions in a list stay valid; the
+// moves it makes are applied when it ends, and its searches skip rows that no longer route to
+// the target.
 class FlexibleHolders {
 public:
     FlexibleHolders(std::uint32_t M, std::uint32_t E, std::uint32_t k, const std::int32_t* out,
@@ -460,6 +461,9 @@ private:
     };
     static constexpr std::uint64_t kHeld = std::uint64_t{1} << 22;
 
+    // A target or row on the search stack, or explored without success, is not entered again in
+    // this sweep; the ones on a path that was found may be. A target's position in its list
+    // stands for the whole sweep: the rows it has passed are not looked at again.
     void enter_target(std::uint32_t j) {
         target_mark_[j] = epoch_;
         if (target_seen_[j] == epoch_) return;
@@ -479,7 +483,7 @@ private:
             if (f.row == kNone) {
                 const std::vector<std::uint32_t>& holders = holders_.of(f.target);
                 std::uint32_t& a = target_arc_[f.target];
-                while (a < holders.size() && row_mark_[holders[a]] == epoch_) ++a;
+                while (a < holders.size() && (row_mark_[holders[a]] == epoch_ || !routes_to(holders[a], f.target))) ++a;
                 if (a == holders.size()) {  // no path through this target
                     held_ -= f.held;
                     frames_.pop_back();
@@ -526,6 +530,11 @@ private:
         return false;
     }
 
+    bool routes_to(std::uint32_t i, std::uint32_t j) const {
+        const std::uint32_t* row = unsigned_row(out_ + static_cast<std::size_t>(i) * k_);
+        return std::binary_search(row, row + k_, j);
+    }
+
     // Each frame's row moves its route from the frame's target to the next frame's target (the
     // last one to `end`).
     void augment(std::uint32_t end) {
@@ -536,6 +545,7 @@ private:
             replace_sorted(row, route_count(row, k_), static_cast<std::int32_t>(from), static_cast<std::int32_t>(to));
             spares_.moved(i, from, to);
             holders_.moved(i, from, to);
+            row_mark_[i] = 0;
             if (d > 0) target_mark_[from] = 0;
         }
         --load_[frames_.front().target];

@@ -138,6 +138,8 @@ class _LevelSweeps:
     def sweep(self, lam: int) -> int:
         self.entered: set[int] = set()
         self.blocked: set[int] = set()
+        self.arc: dict[int, int] = {}
+        self.start_routes = [set(self.routed(i)) for i in range(len(self.rows))]
         self.layer(lam)
         if self.room_layer is None:
             return 0
@@ -176,13 +178,16 @@ class _LevelSweeps:
 
     def enter_target(self, j: int) -> None:
         self.blocked.add(j)
+        self.arc.setdefault(j, 0)
 
     def next_holder(self, j: int) -> int | None:
-        """The first flexible row routed to j not yet entered in this sweep."""
-        for i in self.flexible:
-            if i not in self.entered and j in self.routed(i):
-                return i
-        return None
+        """From j's position in the list of flexible rows routed to j when the sweep started: the
+        first row not entered (on the stack or explored without success) that still routes to j."""
+        holders = [i for i in self.flexible if j in self.start_routes[i]]
+        while self.arc[j] < len(holders) and (holders[self.arc[j]] in self.entered
+                                              or j not in self.routed(holders[self.arc[j]])):
+            self.arc[j] += 1
+        return holders[self.arc[j]] if self.arc[j] < len(holders) else None
 
     def search(self, root: int, lam: int) -> bool:
         load = self.load
@@ -218,6 +223,7 @@ class _LevelSweeps:
         for d, frame in enumerate(stack):
             to = stack[d + 1][0] if d + 1 < len(stack) else end
             self.move(frame[1], frame[0], to)
+            self.entered.discard(frame[1])
             if d > 0:
                 self.blocked.discard(frame[0])
         self.load[stack[0][0]] -= 1
