@@ -292,7 +292,8 @@ public:
           spares_(source, k, out, spare, threads), room_(words_for_bits(source.targets()) + 1, 0),
           row_mark_(source.sources(), 0), target_mark_(source.targets(), 0),
           target_seen_(source.targets(), 0), target_arc_(source.targets(), 0), layer_row_(source.sources(), 0),
-          layer_epoch_(source.targets(), 0), dist_(source.targets(), 0) {}
+          layer_epoch_(source.targets(), 0), dist_(source.targets(), 0), via_row_(source.targets(), 0),
+          via_target_(source.targets(), 0) {}
 
     // Direct moves at cap lambda: each flexible row in ascending order, each of its routes (as the
     // row's turn starts, ascending) to a target above lambda, moved to the row's first unchosen
@@ -390,6 +391,13 @@ public:
                 enter_target(j);
                 while (load_[j] > lambda && search(j, lambda)) ++found;
             }
+            // The searches' marks can hide every path (a row explored in vain from one layer is
+            // not tried from another), but the layering's own tree holds one: so a sweep always
+            // makes progress, and only a layering without room raises the cap.
+            if (found == 0) {
+                augment_along_layers(first_room_);
+                found = 1;
+            }
         }
         holders_.end_sweep();
         return found;
@@ -416,7 +424,12 @@ public:
                     const std::uint32_t next = list.targets[x];
                     if (layer_epoch_[next] == epoch_) continue;
                     label(next, dist_[j] + 1);
-                    if (load_[next] < lambda && room_layer_ == kNone) room_layer_ = dist_[j] + 1;
+                    via_row_[next] = i;
+                    via_target_[next] = j;
+                    if (load_[next] < lambda && room_layer_ == kNone) {
+                        room_layer_ = dist_[j] + 1;
+                        first_room_ = next;
+                    }
                 }
             }
         }
@@ -427,6 +440,22 @@ public:
         layer_epoch_[j] = epoch_;
         dist_[j] = dist;
         queue_.push_back(j);
+    }
+
+    // The chain by which the layering first labelled `end`: each labelled target's row moves its
+    // route from the target that row was reached from to the labelled one.
+    void augment_along_layers(std::uint32_t end) {
+        std::uint32_t to = end;
+        while (dist_[to] > 0) {
+            const std::uint32_t i = via_row_[to], from = via_target_[to];
+            std::int32_t* row = out_ + static_cast<std::size_t>(i) * k_;
+            replace_sorted(row, route_count(row, k_), static_cast<std::int32_t>(from), static_cast<std::int32_t>(to));
+            spares_.moved(i, from, to);
+            holders_.moved(i, from, to);
+            to = from;
+        }
+        --load_[to];
+        ++load_[end];
     }
 
     // A step from target `from` to `to` stays on a shortest path.
@@ -560,8 +589,9 @@ private:
     SpareLists spares_;
     std::vector<std::uint64_t> room_;  // bit j: L_j < lambda, as a direct-move batch starts
     std::vector<std::uint32_t> row_mark_, target_mark_, target_seen_, target_arc_;
-    std::vector<std::uint32_t> layer_row_, layer_epoch_, dist_, queue_, layer_buffer_;
+    std::vector<std::uint32_t> layer_row_, layer_epoch_, dist_, via_row_, via_target_, queue_, layer_buffer_;
     std::uint32_t room_layer_ = kNone;  // D
+    std::uint32_t first_room_ = kNone;  // the first target with room the layering labelled
     std::uint32_t epoch_ = 0;
     std::vector<Frame> frames_;
     std::vector<std::vector<std::uint32_t>> buffers_;  // a spare list per depth, when lists are not kept

@@ -150,6 +150,15 @@ class _LevelSweeps:
             self.enter_target(j)
             while self.load[j] > lam and self.search(j, lam):
                 found += 1
+        if found == 0:  # the layering's own chain to its first target with room
+            to = self.first_room
+            while self.dist[to] > 0:
+                i, frm = self.via[to]
+                self.move(i, frm, to)
+                to = frm
+            self.load[to] -= 1
+            self.load[self.first_room] += 1
+            found = 1
         return found
 
     def layer(self, lam: int) -> None:
@@ -157,19 +166,21 @@ class _LevelSweeps:
         flexible row routed to it -> that row's spare candidate; room_layer: the smallest
         distance of a target below lam (None: none is reachable). Labels past it are not needed."""
         self.dist = {j: 0 for j in range(self.load.size) if self.load[j] > lam}
-        frontier, d, self.room_layer = sorted(self.dist), 0, None
+        self.via: dict[int, tuple[int, int]] = {}
+        frontier, d, self.room_layer, reached = sorted(self.dist), 0, None, set()
         while frontier and self.room_layer is None:
             nxt = []
             for j in frontier:
                 for i in self.flexible:
-                    if j not in self.routed(i):
+                    if i in reached or j not in self.routed(i):
                         continue
+                    reached.add(i)
                     for x in self.spare_of(i):
                         if x not in self.dist:
-                            self.dist[x] = d + 1
+                            self.dist[x], self.via[x] = d + 1, (i, j)
                             nxt.append(x)
-                            if self.load[x] < lam:
-                                self.room_layer = d + 1
+                            if self.load[x] < lam and self.room_layer is None:
+                                self.room_layer, self.first_room = d + 1, x
             frontier, d = nxt, d + 1
         self.seen = set(self.dist)
 

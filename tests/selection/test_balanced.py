@@ -145,6 +145,30 @@ def _phase_c_reports(cases: list[Case], rounds: int) -> list[dict]:
             for c in cases]
 
 
+# A sweep whose searches find no path although its layering reached a target with room (a row
+# explored in vain from one layer is not tried again from another): the layering's own chain
+# must be taken, and the cap must not rise on a bound from the partial layering.
+STALLED_SWEEP = Case(
+    np.array([19, 0, 46, 23, 12, 40, 48, 5, 28, 20, 40, 52, 29, 41, 17, 32, 27, 40, 2, 13, 2, 54, 29, 27, 26, 1, 46,
+              47, 1, 34, 31, 21, 27, 49, 33, 27, 40, 38, 29, 46, 31, 34, 27, 33, 34, 50, 13, 20, 30, 18, 37, 46, 10,
+              3, 55]),
+    np.array([28, 41, 42, 53, 1, 16, 55, 24, 22, 14, 1, 2, 54, 0, 7, 13, 15, 48, 18, 9, 22, 38, 25, 13, 6, 3, 27, 10,
+              32, 37, 21, 28, 3, 30, 10, 25, 6, 15, 23, 27, 1, 51, 23, 11, 11, 41, 24, 14, 25, 10, 9, 18, 53, 5, 30]),
+    2, 935, False)
+
+
+def test_a_stalled_sweep_takes_the_layering_chain() -> None:
+    case = STALLED_SWEEP
+    routes = kernel(case, rounds=0)
+    assert np.array_equal(routes, reference_balanced(case.s, case.t, case.k, case.seed, False, 0))
+    candidates = route_degrees(case.s, case.t, case.E, seed=case.seed).routes
+    loads = np.bincount(routes[routes >= 0], minlength=case.E)
+    info = balanced_report(pr.Router(case.s, case.t, case.k, seed=case.seed, select="balanced"))
+    optimum = optimum_max_load(candidates, case.k, case.E)
+    assert loads.max() <= max(info["goal"], optimum)
+    assert not info["proven_optimal"] or loads.max() == optimum
+
+
 def test_goal_rises_to_the_largest_fixed_load() -> None:
     """Rows with no spare candidate keep all of them under any selection: the largest load they
     force is a lower bound, and the goal starts there: on skewed degrees it is the optimum."""
