@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <unordered_set>
 #include <vector>
 
 #include "common/bitops.hpp"
@@ -290,7 +291,7 @@ public:
            std::vector<std::int64_t>& load, std::int32_t* out, int threads)
         : k_(k), out_(out), spare_(spare), load_(load), holders_(source.sources(), source.targets(), k, out, spare, load),
           spares_(source, k, out, spare, threads), room_(words_for_bits(source.targets()) + 1, 0),
-          row_mark_(source.sources(), 0), target_mark_(source.targets(), 0),
+          row_epoch_(source.sources(), 0), row_levels_(source.sources(), 0), target_mark_(source.targets(), 0),
           target_seen_(source.targets(), 0), target_arc_(source.targets(), 0), layer_row_(source.sources(), 0),
           layer_epoch_(source.targets(), 0), dist_(source.targets(), 0), via_row_(source.targets(), 0),
           via_target_(source.targets(), 0) {}
@@ -384,6 +385,7 @@ public:
         for (const std::int64_t L : load_) over += L > lambda ? 1 : 0;
         holders_.expect(over);
         std::uint64_t found = 0;
+        deep_.clear();
         if (layer(lambda)) {
             for (std::uint32_t j = 0; j < load_.size(); ++j) {
                 if (load_[j] <= lambda) continue;
@@ -391,9 +393,10 @@ public:
                 enter_target(j);
                 while (load_[j] > lambda && search(j, lambda)) ++found;
             }
-            // The searches' marks can hide every path (a row explored in vain from one layer is
-            // not tried from another), but the layering's own tree holds one: so a sweep always
-            // makes progress, and only a layering without room raises the cap.
+            // A path moves routes, and a moved route can give a row a step it lacked when a
+            // search found nothing through it, so the searches may miss every path; the
+            // layering's own tree still holds one. So a sweep always makes progress, and only a
+            // layering without room raises the cap.
             if (found == 0) {
                 augment_along_layers(first_room_);
                 found = 1;
@@ -490,8 +493,8 @@ private:
     };
     static constexpr std::uint64_t kHeld = std::uint64_t{1} << 22;
 
-    // A target or row on the search stack, or explored without success, is not entered again in
-    // this sweep; the ones on a path that was found may be. A target's position in its list
+    // A target, or a row from a given layer, on the search stack or explored without success is
+    // not entered again in this sweep; the ones on a path that was found may be. A target's position in its list
     // stands for the whole sweep: the rows it has passed are not looked at again.
     void enter_target(std::uint32_t j) {
         target_mark_[j] = epoch_;
@@ -512,14 +515,15 @@ private:
             if (f.row == kNone) {
                 const std::vector<std::uint32_t>& holders = holders_.of(f.target);
                 std::uint32_t& a = target_arc_[f.target];
-                while (a < holders.size() && (row_mark_[holders[a]] == epoch_ || !routes_to(holders[a], f.target))) ++a;
+                const std::uint32_t layer = dist_[f.target];
+                while (a < holders.size() && (entered(holders[a], layer) || !routes_to(holders[a], f.target))) ++a;
                 if (a == holders.size()) {  // no path through this target
                     held_ -= f.held;
                     frames_.pop_back();
                     continue;
                 }
                 f.row = holders[a];
-                row_mark_[f.row] = epoch_;
+                enter_row(f.row, layer);
                 if (buffers_.size() <= depth) buffers_.resize(depth + 1);
                 const bool hold = held_ + spare_[f.row] <= kHeld;
                 std::vector<std::uint32_t>& buffer = hold ? buffers_[depth] : relisted_;
@@ -559,6 +563,31 @@ private:
         return false;
     }
 
+    // A row is entered per layer: from a target of layer d it steps to layer d + 1 only, so
+    // having found nothing from one layer says nothing of another. Layers below 64 are bits of
+    // a word per row; deeper ones (rare: long shortest paths) go in a set.
+    bool entered(std::uint32_t i, std::uint32_t layer) const {
+        if (layer >= 64) return deep_.count((std::uint64_t{i} << 32) | layer) != 0;
+        return row_epoch_[i] == epoch_ && ((row_levels_[i] >> layer) & 1) != 0;
+    }
+
+    void enter_row(std::uint32_t i, std::uint32_t layer) {
+        if (layer >= 64) {
+            deep_.insert((std::uint64_t{i} << 32) | layer);
+            return;
+        }
+        if (row_epoch_[i] != epoch_) {
+            row_epoch_[i] = epoch_;
+            row_levels_[i] = 0;
+        }
+        row_levels_[i] |= std::uint64_t{1} << layer;
+    }
+
+    void leave_row(std::uint32_t i, std::uint32_t layer) {
+        if (layer >= 64) deep_.erase((std::uint64_t{i} << 32) | layer);
+        else row_levels_[i] &= ~(std::uint64_t{1} << layer);
+    }
+
     bool routes_to(std::uint32_t i, std::uint32_t j) const {
         const std::uint32_t* row = unsigned_row(out_ + static_cast<std::size_t>(i) * k_);
         return std::binary_search(row, row + k_, j);
@@ -574,7 +603,7 @@ private:
             replace_sorted(row, route_count(row, k_), static_cast<std::int32_t>(from), static_cast<std::int32_t>(to));
             spares_.moved(i, from, to);
             holders_.moved(i, from, to);
-            row_mark_[i] = 0;
+            leave_row(i, dist_[from]);
             if (d > 0) target_mark_[from] = 0;
         }
         --load_[frames_.front().target];
@@ -588,7 +617,10 @@ private:
     FlexibleHolders holders_;
     SpareLists spares_;
     std::vector<std::uint64_t> room_;  // bit j: L_j < lambda, as a direct-move batch starts
-    std::vector<std::uint32_t> row_mark_, target_mark_, target_seen_, target_arc_;
+    std::vector<std::uint32_t> row_epoch_;
+    std::vector<std::uint64_t> row_levels_;  // bit d: entered from layer d in this sweep
+    std::unordered_set<std::uint64_t> deep_;  // (row, layer) entered, for layers from 64 on
+    std::vector<std::uint32_t> target_mark_, target_seen_, target_arc_;
     std::vector<std::uint32_t> layer_row_, layer_epoch_, dist_, via_row_, via_target_, queue_, layer_buffer_;
     std::uint32_t room_layer_ = kNone;  // D
     std::uint32_t first_room_ = kNone;  // the first target with room the layering labelled

@@ -193,9 +193,11 @@ class _LevelSweeps:
 
     def next_holder(self, j: int) -> int | None:
         """From j's position in the list of flexible rows routed to j when the sweep started: the
-        first row not entered (on the stack or explored without success) that still routes to j."""
+        first row not entered from j's layer (on the stack or explored without success) that still
+        routes to j."""
         holders = [i for i in self.flexible if j in self.start_routes[i]]
-        while self.arc[j] < len(holders) and (holders[self.arc[j]] in self.entered
+        level = self.dist[j]  # rows are entered per layer
+        while self.arc[j] < len(holders) and ((holders[self.arc[j]], level) in self.entered
                                               or j not in self.routed(holders[self.arc[j]])):
             self.arc[j] += 1
         return holders[self.arc[j]] if self.arc[j] < len(holders) else None
@@ -210,7 +212,7 @@ class _LevelSweeps:
                 if i is None:
                     stack.pop()
                     continue
-                self.entered.add(i)
+                self.entered.add((i, self.dist[frame[0]]))
                 frame[1], frame[2], frame[3] = i, self.spare_of(i), 0
                 room = [x for x in frame[2] if load[x] < lam and self.next_layer(frame[0], x)]
                 if room:
@@ -234,7 +236,7 @@ class _LevelSweeps:
         for d, frame in enumerate(stack):
             to = stack[d + 1][0] if d + 1 < len(stack) else end
             self.move(frame[1], frame[0], to)
-            self.entered.discard(frame[1])
+            self.entered.discard((frame[1], self.dist[frame[0]]))
             if d > 0:
                 self.blocked.discard(frame[0])
         self.load[stack[0][0]] -= 1
