@@ -134,8 +134,8 @@ struct SpareList {
 // Each row's unchosen candidates, ascending. Listing one row by random access costs O(E / 64) or
 // O(s_i log s_i) and shares nothing with other rows, so rows are listed in batches where the
 // source can share the work (ring order) and use every thread. When all the spare lists together
-// take no more memory than the routes (and at most 2^25 entries), a row's list is kept from its
-// first listing and edited as its routes move. Otherwise a batch holds, until the next one, only
+// take no more memory than the routes or 16 MiB (and at most 2^25 entries), a row's list is kept
+// from its first listing and edited as its routes move: the sweeps list rows one at a time. Otherwise a batch holds, until the next one, only
 // the spare candidates among the targets its caller names (those with room).
 class SpareLists {
 public:
@@ -146,7 +146,7 @@ public:
         std::uint64_t total = 0;
         for (const std::uint32_t n : spare) total += n;
         const std::uint64_t routes = static_cast<std::uint64_t>(spare.size()) * k;
-        if (total <= std::min<std::uint64_t>(routes, std::uint64_t{1} << 25)) {
+        if (total <= std::min<std::uint64_t>(std::max<std::uint64_t>(routes, std::uint64_t{1} << 22), std::uint64_t{1} << 25)) {
             offsets_.resize(spare.size() + 1, 0);
             for (std::size_t i = 0; i < spare.size(); ++i) offsets_[i + 1] = offsets_[i] + spare[i];
             kept_.resize(total);
