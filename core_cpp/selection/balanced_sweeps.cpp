@@ -386,6 +386,8 @@ public:
         holders_.expect(over);
         std::uint64_t found = 0;
         deep_.clear();
+        // A layering reads the spare lists of most flexible rows: kept lists are listed together.
+        if (spares_.kept()) spares_.list_batch(holders_.flexible(), room_);
         if (layer(lambda)) {
             for (std::uint32_t j = 0; j < load_.size(); ++j) {
                 if (load_[j] <= lambda) continue;
