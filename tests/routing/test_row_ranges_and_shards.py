@@ -4,6 +4,8 @@ None of these may change a single routed bit."""
 from __future__ import annotations
 
 import json
+import os
+import signal
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +160,34 @@ def test_dask_local_cluster_writes_the_same_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert local.read_bytes() == remote.read_bytes()
     assert json.loads(result.stdout)["execution"]["executor"] == "dask (local cluster, 2 workers)"
+
+
+def _local_worker_pids() -> list[int]:
+    """This process's local Dask worker processes (dask_client starts them as its children)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(text[text.rindex(")") + 2:].split()[1]) == os.getpid() and b"dask_workers" in command:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_a_local_worker_that_dies_is_replaced() -> None:
+    """A worker process killed from outside (the OOM killer, a crash in a kernel) is replaced, as
+    a Dask nanny would: the shards go on instead of waiting forever for a worker."""
+    pytest.importorskip("distributed")
+    with shards.dask_client(workers=1) as client:
+        assert client.submit(sum, [1, 2], pure=False).result() == 3
+        [pid] = _local_worker_pids()
+        os.kill(pid, signal.SIGKILL)
+        assert client.submit(sum, [3, 4], pure=False).result(timeout=120) == 7
+        assert _local_worker_pids() != [pid]
+    assert _local_worker_pids() == []  # and ended with the cluster
 
 
 def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path, monkeypatch) -> None:
