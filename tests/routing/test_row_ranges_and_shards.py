@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -188,6 +191,46 @@ def test_a_local_worker_that_dies_is_replaced() -> None:
         assert client.submit(sum, [3, 4], pure=False).result(timeout=120) == 7
         assert _local_worker_pids() != [pid]
     assert _local_worker_pids() == []  # and ended with the cluster
+
+
+KILLED_WITH_WORKERS = """
+import contextlib, os
+from pathlib import Path
+from phase_router.routing.shards import dask_client
+with dask_client(workers=2) as client:
+    assert client.submit(sum, [1, 2], pure=False).result() == 3
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            text = stat.read_text()
+            if int(text[text.rindex(")") + 2:].split()[1]) == os.getpid():
+                print(stat.parent.name, flush=True)
+    os._exit(0)  # as if killed: nothing of dask_client's own clean-up runs
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_local_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
+    """A command killed outright (SIGKILL, the OOM killer) cannot end its workers: they see it
+    gone and end rather than route on for minutes."""
+    pytest.importorskip("distributed")
+    done = subprocess.run([sys.executable, "-c", KILLED_WITH_WORKERS], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    workers = [int(pid) for pid in done.stdout.split()]
+    assert len(workers) == 2, done.stdout
+    deadline = time.monotonic() + 60
+    while any(_running(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"a worker never ended: {workers}"
+        time.sleep(0.05)
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and has not ended (a zombie waits only for its reaper)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2:].split()[0] != "Z"
 
 
 def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path, monkeypatch) -> None:
