@@ -61,8 +61,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
     processes = LocalWorkers(workers, memory_limit, worker_environment())
     existing = set(SpecCluster._instances)
     try:  # the scheduler only, on a thread here; the workers are processes of our own (LocalWorkers)
+        # No dashboard; the scheduler's other HTTP routes (health, metrics) on a free port: on
+        # Dask's default, 8787, any other cluster on the machine would make it warn on stderr.
         cluster = LocalCluster(n_workers=0, processes=False, protocol="tcp://", host="127.0.0.1",
-                               dashboard_address=None)
+                               dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
     except KeyboardInterrupt:  # a signal while the scheduler starts: end the half-started cluster
         for started in set(SpecCluster._instances) - existing:
             _abandon(started)

@@ -3,9 +3,11 @@ None of these may change a single routed bit."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -163,6 +165,23 @@ def test_dask_local_cluster_writes_the_same_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert local.read_bytes() == remote.read_bytes()
     assert json.loads(result.stdout)["execution"]["executor"] == "dask (local cluster, 2 workers)"
+
+
+def test_dask_local_cluster_is_quiet_beside_another_cluster(tmp_path: Path) -> None:
+    """Another Dask cluster on the machine holds the dashboard's default port, 8787: the local
+    cluster takes another port without a warning on stderr (and, as ever, says nothing else
+    there either: no worker's or the scheduler's log when the route ends)."""
+    pytest.importorskip("distributed")
+    s_path, t_path, _, _ = sample_degrees(tmp_path)
+    with socket.socket() as taken:
+        with contextlib.suppress(OSError):  # in use already: as good
+            taken.bind(("", 8787))
+            taken.listen()
+        done = subprocess.run([str(Path(sys.executable).parent / "phase-router"), "route", "--degrees", str(s_path),
+                               str(t_path), "-k", "8", "--workers", "2", "--out", str(tmp_path / "r.npy"), "--json"],
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
 
 
 def _local_worker_pids() -> list[int]:
