@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
-import signal
 from collections import deque
 from collections.abc import Iterator
 
@@ -34,7 +32,9 @@ def _route_shard(s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool
 
 @contextlib.contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None):
-    """A client of the cluster at `scheduler`, or of a local cluster of `workers` processes."""
+    """A client of the cluster at `scheduler`, or of a local cluster of `workers` processes: a
+    scheduler in this process and single-threaded worker processes (LocalWorkers), which an
+    interrupt kills at once, before it propagates."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -51,47 +51,66 @@ def dask_client(scheduler: str | None = None, workers: int | None = None):
             yield client
         return
     from distributed.deploy.spec import SpecCluster
+    from distributed.worker_memory import parse_memory_limit
 
-    existing = set(SpecCluster._instances)
+    from .._internal.dask_workers import LocalWorkers, worker_environment
+
     workers = 2 if workers is None else check_worker_processes(workers)
-    try:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
-    except KeyboardInterrupt:  # a signal while the workers start: end the half-started cluster
+    # what LocalCluster gives each of its workers: an equal share of the memory
+    memory_limit = parse_memory_limit("auto", 1, workers, logger=logging.getLogger(__name__))
+    processes = LocalWorkers(workers, memory_limit, worker_environment())
+    existing = set(SpecCluster._instances)
+    try:  # the scheduler only, on a thread here; the workers are processes of our own (LocalWorkers)
+        # No dashboard; the scheduler's other HTTP routes (health, metrics) on a free port: on
+        # Dask's default, 8787, any other cluster on the machine would make it warn on stderr.
+        cluster = LocalCluster(n_workers=0, processes=False, protocol="tcp://", host="127.0.0.1",
+                               dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+    except KeyboardInterrupt:  # a signal while the scheduler starts: end the half-started cluster
         for started in set(SpecCluster._instances) - existing:
             _abandon(started)
         raise
-    with cluster, Client(cluster) as client:
-        try:
-            yield client
-        except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: stop now, not after the running shards
-            _kill_workers(cluster)
-            raise
+    try:
+        # The middle context: an interrupt while the client connects leaves a half-made client,
+        # whose connection Dask logs as dangling when it is collected.
+        with cluster, _quiet_on_interrupt(), Client(cluster) as client:
+            try:
+                processes.start(cluster.scheduler_address)
+                processes.wait_connected(lambda: len(cluster.scheduler.workers))
+                yield client
+            except KeyboardInterrupt:  # Ctrl-C, SIGTERM, SIGHUP: stop now, not after the running shards
+                _quiet_dask()  # the scheduler and the client would log each lost worker and task
+                processes.end()
+                raise
+    finally:
+        # Without an interrupt, the workers end after the client and the scheduler have closed
+        # (the scheduler tells them to close): killed under a scheduler still holding their
+        # data, they would make it log the loss. However the block ended, none outlives it.
+        processes.end()
 
 
 def _abandon(cluster) -> None:
-    """Ends a cluster whose start was interrupted. Dask would close it again at exit and, with a
-    worker still starting, print a traceback; so it is closed here, once, quietly."""
-    _kill_workers(cluster)
+    """Ends a cluster whose start was interrupted. Dask would close it again at exit and, half
+    started, print a traceback; so it is closed here, once, quietly."""
+    _quiet_dask()
     cluster.shutdown_on_close = False  # not again from Dask's atexit hook
     with contextlib.suppress(Exception):
         cluster.close(timeout=2)
 
 
-def _kill_workers(cluster) -> None:
-    """Ends the local cluster's worker processes at once. A graceful close waits for the shard
-    each is routing (seconds to minutes: the signal went to this process, not to them), then
-    kills them after 4 s anyway, logging warnings. They hold nothing of ours: the routes they
-    were computing are discarded with the staged outputs."""
-    for name in ("distributed", "asyncio"):  # the close would log each kill and each failed start
+def _quiet_dask() -> None:
+    """After an interrupt, Dask's logs of what the interrupt cut short would follow the
+    command's one line."""
+    for name in ("distributed", "asyncio"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    for nanny in list(getattr(cluster, "workers", {}).values()):
-        pid = getattr(nanny, "pid", None)
-        with contextlib.suppress(Exception):
-            nanny.close_gracefully()  # the nanny then closes when its worker dies, not restart it
-        if pid:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _quiet_on_interrupt():
+    try:
+        yield
+    except KeyboardInterrupt:
+        _quiet_dask()
+        raise
 
 
 def dask_chunks(router: PreparedCandidates, chunk_rows: int, client) -> Iterator[tuple[int, np.ndarray]]:

@@ -147,15 +147,34 @@ def test_capacity_over_many_seeds_stops(tmp_path: Path) -> None:
     assert len(err.strip().splitlines()) == 1, err
 
 
+SHM = Path("/dev/shm")
+
+
+def named_semaphores() -> set[str]:
+    """The POSIX named semaphores multiprocessing creates (sem.mp-*), by name."""
+    return {p.name for p in SHM.glob("sem.mp-*")} if SHM.is_dir() else set()
+
+
+def semaphores_left(before: set[str]) -> list[str]:
+    """The named semaphores created since `before` that stay. Other tests running in parallel may
+    hold one for a while, so new ones get EXIT_WITHIN seconds to go; a leaked one never goes."""
+    deadline = time.monotonic() + EXIT_WITHIN
+    while (new := named_semaphores() - before) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return sorted(new)
+
+
 @pytest.mark.slow
 # 0.3 s after the staged output appears the cluster is still starting (it takes seconds).
 @pytest.mark.parametrize("settle", [0.3, 3.0], ids=["while-workers-start", "while-routing"])
 def test_route_on_local_dask_workers_stops(tmp_path: Path, settle: float) -> None:
     """route --workers 2: the worker processes are killed rather than waited for (each is in a
     kernel the signal did not reach), quietly: one line, also when the signal comes while the
-    cluster is still starting (Dask would otherwise print a traceback at exit)."""
+    cluster is still starting (a worker still starting must not print after it, nor the
+    command leave a semaphore in /dev/shm)."""
     pytest.importorskip("distributed")
     s, t = save_degrees(tmp_path, 65536, 65536, 32768, 32768)
+    semaphores = named_semaphores()
     process = start("route", "--degrees", s, t, "-k", 64, "--strategy", "sparse", "--out", "r.npy",
                     "--workers", 2, "--chunk-rows", 4096, cwd=tmp_path)
     wait_for(process, lambda: staged(tmp_path), "the staged output")
@@ -163,6 +182,51 @@ def test_route_on_local_dask_workers_stops(tmp_path: Path, settle: float) -> Non
     assert_interrupted(process, err, signal.SIGTERM)
     assert len(err.strip().splitlines()) == 1, err
     assert staged(tmp_path) == [] and not (tmp_path / "r.npy").exists()
+    assert semaphores_left(semaphores) == []
+
+
+INTERRUPTED_CLUSTER = """
+import contextlib, json, os, signal, sys, threading, time
+from pathlib import Path
+from phase_router.routing.shards import dask_client
+
+threading.Timer(float(sys.argv[1]), os.kill, (os.getpid(), signal.SIGINT)).start()
+try:
+    with dask_client(workers=2) as client:
+        client.submit(time.sleep, 60).result()
+    outcome = "finished"
+except KeyboardInterrupt:
+    outcome = "interrupted"
+# What is still running now could print after the caller's last line.
+children = []
+for stat in Path("/proc").glob("[0-9]*/stat"):
+    with contextlib.suppress(OSError):
+        text = stat.read_text()
+        state, parent = text[text.rindex(")") + 2:].split()[:2]
+        if int(parent) == os.getpid():
+            children.append(f"{stat.parent.name} {state} {text[text.index('(') + 1:text.rindex(')')]}")
+print(json.dumps({"outcome": outcome, "children": children}))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to see the child processes")
+# Ctrl-C while the scheduler starts, while the worker processes start (a fresh interpreter takes
+# seconds) and while a task runs on one of them.
+@pytest.mark.parametrize("delay", [0.05, 0.5, 1.5, 3.0])
+def test_an_interrupt_leaves_no_local_dask_process_behind(tmp_path: Path, delay: float) -> None:
+    """When an interrupt leaves dask_client, every process the local cluster started has ended
+    (none can print after the caller's last line) and no named semaphore stays in /dev/shm,
+    wherever the interrupt landed."""
+    pytest.importorskip("distributed")
+    semaphores = named_semaphores()
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED_CLUSTER, str(delay)], capture_output=True, text=True,
+                          timeout=EXIT_WITHIN + 60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report == {"outcome": "interrupted", "children": []}, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert semaphores_left(semaphores) == []
 
 
 def _half_full_p4(path: Path, n: int) -> None:

@@ -3,7 +3,14 @@ None of these may change a single routed bit."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -158,6 +165,91 @@ def test_dask_local_cluster_writes_the_same_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert local.read_bytes() == remote.read_bytes()
     assert json.loads(result.stdout)["execution"]["executor"] == "dask (local cluster, 2 workers)"
+
+
+def test_dask_local_cluster_is_quiet_beside_another_cluster(tmp_path: Path) -> None:
+    """Another Dask cluster on the machine holds the dashboard's default port, 8787: the local
+    cluster takes another port without a warning on stderr (and, as ever, says nothing else
+    there either: no worker's or the scheduler's log when the route ends)."""
+    pytest.importorskip("distributed")
+    s_path, t_path, _, _ = sample_degrees(tmp_path)
+    with socket.socket() as taken:
+        with contextlib.suppress(OSError):  # in use already: as good
+            taken.bind(("", 8787))
+            taken.listen()
+        done = subprocess.run([str(Path(sys.executable).parent / "phase-router"), "route", "--degrees", str(s_path),
+                               str(t_path), "-k", "8", "--workers", "2", "--out", str(tmp_path / "r.npy"), "--json"],
+                              capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+
+
+def _local_worker_pids() -> list[int]:
+    """This process's local Dask worker processes (dask_client starts them as its children)."""
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(text[text.rindex(")") + 2:].split()[1]) == os.getpid() and b"dask_workers" in command:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_a_local_worker_that_dies_is_replaced() -> None:
+    """A worker process killed from outside (the OOM killer, a crash in a kernel) is replaced, as
+    a Dask nanny would: the shards go on instead of waiting forever for a worker."""
+    pytest.importorskip("distributed")
+    with shards.dask_client(workers=1) as client:
+        assert client.submit(sum, [1, 2], pure=False).result() == 3
+        [pid] = _local_worker_pids()
+        os.kill(pid, signal.SIGKILL)
+        assert client.submit(sum, [3, 4], pure=False).result(timeout=120) == 7
+        assert _local_worker_pids() != [pid]
+    assert _local_worker_pids() == []  # and ended with the cluster
+
+
+KILLED_WITH_WORKERS = """
+import contextlib, os
+from pathlib import Path
+from phase_router.routing.shards import dask_client
+with dask_client(workers=2) as client:
+    assert client.submit(sum, [1, 2], pure=False).result() == 3
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):  # a process that ended meanwhile
+            text = stat.read_text()
+            if int(text[text.rindex(")") + 2:].split()[1]) == os.getpid():
+                print(stat.parent.name, flush=True)
+    os._exit(0)  # as if killed: nothing of dask_client's own clean-up runs
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_local_workers_end_with_a_killed_parent(tmp_path: Path) -> None:
+    """A command killed outright (SIGKILL, the OOM killer) cannot end its workers: they see it
+    gone and end rather than route on for minutes."""
+    pytest.importorskip("distributed")
+    done = subprocess.run([sys.executable, "-c", KILLED_WITH_WORKERS], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    workers = [int(pid) for pid in done.stdout.split()]
+    assert len(workers) == 2, done.stdout
+    deadline = time.monotonic() + 60
+    while any(_running(pid) for pid in workers):
+        assert time.monotonic() < deadline, f"a worker never ended: {workers}"
+        time.sleep(0.05)
+
+
+def _running(pid: int) -> bool:
+    """Whether the process exists and has not ended (a zombie waits only for its reaper)."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2:].split()[0] != "Z"
 
 
 def test_unreachable_scheduler_is_one_clear_error(tmp_path: Path, monkeypatch) -> None:
