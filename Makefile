@@ -151,7 +151,7 @@ test-torch:
 	build/venv-torch/bin/python -m pip install --quiet --upgrade pip
 	build/venv-torch/bin/python -m pip install --quiet "$(TORCH_PIN)" ".[test]"
 	cd build && $(SUITE_ENV) venv-torch/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
-	  ../tests_torch ../tests/io/test_array_inputs.py ../tests/moe/test_moe.py ../tests/examples/test_examples.py
+	  ../tests_torch ../tests/io/test_array_inputs.py ../tests/moe ../tests/examples/test_examples.py
 	# the tests marked `torch` (the original's demos redone, examples/torch_front_end.py)
 	cd build && $(SUITE_ENV) venv-torch/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
 	  -m torch ../tests
