@@ -166,6 +166,7 @@ def recipes() -> dict[str, Recipe]:
         "whole_wrap_capacities": Recipe(pr.inputs.whole_wrap_capacities, dict(M=M, E=E, k=K, capacity_factor=1.25)),
         "route_scores": Recipe(moe.route_scores, dict(scores=SCORES, k=2, top_c=3, capacity=None, select="balanced",
                                                       select_options=None, seed=0, threads=None)),
+        "preference_optimum": Recipe(moe.preference_optimum, dict(scores=SCORES, k=2, top_c=3, capacity=12)),
         "dispatch": Recipe(moe.dispatch, dict(routing=_routing(), E=E, capacity=None)),
         "combine": Recipe(lambda d, expert_outputs, weights: moe.combine(d, expert_outputs, weights),
                           dict(d=moe.dispatch(_routing(), E), expert_outputs=np.ones(
