@@ -1,0 +1,69 @@
+"""What a router over gate scores sees (one batch) and what it decides (the kept token-expert
+pairs and the load it sent each expert), with the two rules several routers share: top-k by
+score and keeping each expert's first C pairs in a priority order."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+@dataclass(frozen=True)
+class GateBatch:
+    """logits and scores (softmax of logits): M x E; k experts per token; capacity_factor f gives
+    every expert the capacity C = ceil(f k M / E); seed: the batch's seed (for routers that draw)."""
+
+    logits: NDArray[np.float64]
+    scores: NDArray[np.float64]
+    k: int
+    capacity_factor: float
+    seed: int = 0
+
+    @property
+    def M(self) -> int:  # noqa: N802
+        return int(self.scores.shape[0])
+
+    @property
+    def E(self) -> int:  # noqa: N802
+        return int(self.scores.shape[1])
+
+    @property
+    def capacity(self) -> int:
+        return math.ceil(self.capacity_factor * self.k * self.M / self.E)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """tokens, experts: the kept (token, expert) pairs; sent: length E, the pairs the router sent
+    each expert before a capacity dropped any (its demand)."""
+
+    tokens: NDArray[np.int64]
+    experts: NDArray[np.int64]
+    sent: NDArray[np.int64]
+
+
+def top_k(values: NDArray[np.float64], k: int) -> NDArray[np.int64]:
+    """M x k: each row's k largest entries, best first, equal values to the lower index."""
+    return np.argsort(-values, axis=1, kind="stable")[:, :k].astype(np.int64)
+
+
+def keep_first(tokens: NDArray[np.int64], experts: NDArray[np.int64], priority: NDArray[np.int64], E: int,  # noqa: N803
+               capacity: int) -> Decision:
+    """Each expert keeps its `capacity` pairs of smallest priority (distinct priorities), drops the rest."""
+    order = np.lexsort((priority, experts))  # expert-major, then priority
+    sorted_experts = experts[order]
+    sent = np.bincount(experts, minlength=E).astype(np.int64)
+    starts = np.cumsum(sent) - sent
+    rank = np.arange(order.size, dtype=np.int64) - starts[sorted_experts]
+    kept = order[rank < capacity]
+    return Decision(tokens=tokens[kept], experts=experts[kept], sent=sent)
+
+
+def routes_decision(routes: NDArray[np.integer], E: int, capacity: int) -> Decision:  # noqa: N803
+    """An M x k routes array (-1 padding) at the capacity, each expert keeping its lowest token ids."""
+    tokens, slots = np.nonzero(routes >= 0)
+    return keep_first(tokens.astype(np.int64), routes[tokens, slots].astype(np.int64), tokens.astype(np.int64), E,
+                      capacity)
