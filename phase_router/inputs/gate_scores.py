@@ -8,7 +8,7 @@ dot product plus a Zipf-skewed popularity bias, and a softmax with a temperature
 
 The defaults (dim 64, 256 clusters, affinity 2, zipf 0.5, noise 1, temperature 1) give a top-1
 gate weight of about 0.65 / 0.45 / 0.35 and a top-1 load variance of about 0.1 / 0.4 / 1.2 times
-the squared mean load for 8 / 64 / 256 experts: the range the original system quotes for learned
+the squared mean load for 8 / 64 / 256 experts: the range the original system (TSltd/bitpacked_phase_router) quotes for learned
 top-k routers (c1 in [0.2, 1.0]).
 
 A model is fixed by its seed (domain 22): the clusters, the experts and who is popular stay put
