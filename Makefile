@@ -10,7 +10,7 @@ CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp" -o -name "*
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router launch_phase_router -name '*.py')
 
-.PHONY: demo test coverage bench bench-latency bench-startup venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch
+.PHONY: demo test coverage bench bench-latency bench-startup venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch bench-moe
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist), at most 4 by default: the cases are
 # thousands of small ones, so more workers would mostly add start-up time. Work stealing keeps
@@ -91,6 +91,13 @@ bench-baselines: $(STAMP)
 bench-balance: $(STAMP)
 	mkdir -p build
 	$(PY) benchmarks/bench_balance.py --markdown build/bench-balance.md
+
+# the MoE routers on gate scores (Switch, bias balancing, Expert Choice, BASE, hash, phase, the
+# preference optimum) over batch sizes, experts, k and capacity factors, with intervals over
+# seeds: build/moe-eval/tables.md, results.json and the plots (docs/MOE.md; about 40 minutes)
+bench-moe: $(STAMP)
+	mkdir -p build
+	$(CLI) evaluate --moe --out build/moe-eval --force
 
 # fuzz the PBM/NPY/degree readers and the YAML config loader, FUZZ_SECONDS per target;
 # findings are saved in build/fuzz/findings/ and make the target fail.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,13 +15,24 @@ from numpy.typing import NDArray
 @dataclass(frozen=True)
 class GateBatch:
     """logits and scores (softmax of logits): M x E; k experts per token; capacity_factor f gives
-    every expert the capacity C = ceil(f k M / E); seed: the batch's seed (for routers that draw)."""
+    every expert the capacity C = ceil(f k M / E); seed: the batch's seed (for routers that draw);
+    order: ``ranking(scores)`` when the caller has it (one sort shared by every router), else None."""
 
     logits: NDArray[np.float64]
     scores: NDArray[np.float64]
     k: int
     capacity_factor: float
     seed: int = 0
+    order: Optional[NDArray[np.int64]] = None
+
+    def ranked(self, c: int) -> NDArray[np.int64]:
+        """M x c: each token's c best experts, best first (``ranking``'s first c columns)."""
+        return (self.order if self.order is not None else ranking(self.scores))[:, :c]
+
+    @property
+    def topk_mass(self) -> float:
+        """The gate mass unconstrained top-k routing keeps."""
+        return float(np.take_along_axis(self.scores, self.ranked(self.k), axis=1).sum())
 
     @property
     def M(self) -> int:  # noqa: N802
@@ -45,9 +57,14 @@ class Decision:
     sent: NDArray[np.int64]
 
 
+def ranking(values: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Each row's indices from its largest entry down, equal values to the lower index."""
+    return np.argsort(-values, axis=1, kind="stable").astype(np.int64)
+
+
 def top_k(values: NDArray[np.float64], k: int) -> NDArray[np.int64]:
     """M x k: each row's k largest entries, best first, equal values to the lower index."""
-    return np.argsort(-values, axis=1, kind="stable")[:, :k].astype(np.int64)
+    return ranking(values)[:, :k]
 
 
 def keep_first(tokens: NDArray[np.int64], experts: NDArray[np.int64], priority: NDArray[np.int64], E: int,  # noqa: N803

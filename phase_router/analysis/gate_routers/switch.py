@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .batch import Decision, GateBatch, keep_first, top_k
+from .batch import Decision, GateBatch, keep_first
 
 
 class SwitchTopK:
@@ -15,7 +15,7 @@ class SwitchTopK:
     summary = "top-k by score, capacity factor, overflow dropped in token order (choice-major)"
 
     def route(self, batch: GateBatch) -> Decision:
-        chosen = top_k(batch.scores, batch.k)  # M x k, choice j in column j
+        chosen = batch.ranked(batch.k)  # M x k, choice j in column j
         M, k = chosen.shape  # noqa: N806
         tokens = np.repeat(np.arange(M, dtype=np.int64), k)
         choice = np.tile(np.arange(k, dtype=np.int64), M)
