@@ -11,6 +11,7 @@ import typer
 from ..errors import InvalidInputError
 from .errors import cli_errors, stderr
 from .memory import check_memory, max_memory_option, resolve_limit
+from .option_checks import checked_options
 from .memory.reports import evaluate_moe_parts, evaluate_parts
 
 
@@ -37,6 +38,9 @@ def evaluate_command(
         summary = evaluate(out, quick=quick, force=force, progress=lambda m: stderr.print(f"evaluate: {m} ...", markup=False))
     passed = sum(1 for r in summary["test_matrix"] if r["passed"])
     typer.echo(f"wrote {out}/report.md in {summary['seconds']:.0f} s; test matrix {passed}/{len(summary['test_matrix'])} pass")
+
+
+evaluate_command = checked_options(evaluate_command)
 
 
 def _evaluate_moe(out: Path, quick: bool, force: bool, seeds: Optional[int], max_memory: Optional[str]) -> None:
