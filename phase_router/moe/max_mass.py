@@ -42,11 +42,11 @@ def max_mass_assignment(experts: NDArray[np.int64], weights: NDArray[np.float64]
     incidence = sparse.csr_array((np.ones(2 * pairs), (rows, columns)), shape=(M + E, pairs))
     token_rows, expert_rows = incidence[:M], incidence[M:]
     per_token = np.full(M, float(k))
-    bounds = dict(A_eq=token_rows, b_eq=per_token, A_ub=expert_rows, b_ub=capacity.astype(np.float64)) \
+    constraints = dict(A_eq=token_rows, b_eq=per_token, A_ub=expert_rows, b_ub=capacity.astype(np.float64)) \
         if every_token_k else \
         dict(A_ub=incidence, b_ub=np.concatenate([per_token, capacity.astype(np.float64)]))
     # linprog minimises: the negated weights. Dual simplex returns a basic (vertex) solution.
-    result = optimize.linprog(-weights.reshape(-1), bounds=(0, 1), method="highs-ds", **bounds)
+    result = optimize.linprog(-weights.reshape(-1), bounds=(0, 1), method="highs-ds", **constraints)
     if result.status != 0:
         why = ("infeasible: the capacities cannot take k experts of every token" if result.status == 2
                else " ".join(str(result.message).split()))
