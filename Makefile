@@ -10,7 +10,7 @@ CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp" -o -name "*
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router launch_phase_router -name '*.py')
 
-.PHONY: demo test coverage bench bench-latency bench-startup bench-balance bench-balance-speed venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch
+.PHONY: demo test coverage bench bench-latency bench-startup bench-balance bench-balance-speed venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch bench-moe
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist), at most 4 by default: the cases are
 # thousands of small ones, so more workers would mostly add start-up time. Work stealing keeps
@@ -97,6 +97,13 @@ bench-balance: $(STAMP)
 bench-balance-speed: $(STAMP)
 	$(PY) benchmarks/bench_balance.py --speed --reps 9 --threads 1,0
 
+# the MoE routers on gate scores (Switch, bias balancing, Expert Choice, BASE, hash, phase, the
+# preference optimum) over batch sizes, experts, k and capacity factors, with intervals over
+# seeds: build/moe-eval/tables.md, results.json and the plots (docs/MOE.md; about 40 minutes)
+bench-moe: $(STAMP)
+	mkdir -p build
+	$(CLI) evaluate --moe --out build/moe-eval --force
+
 # fuzz the PBM/NPY/degree readers and the YAML config loader, FUZZ_SECONDS per target;
 # findings are saved in build/fuzz/findings/ and make the target fail.
 FUZZ_SECONDS ?= 30
@@ -156,7 +163,7 @@ test-torch:
 	build/venv-torch/bin/python -m pip install --quiet --upgrade pip
 	build/venv-torch/bin/python -m pip install --quiet "$(TORCH_PIN)" ".[test]"
 	cd build && $(SUITE_ENV) venv-torch/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
-	  ../tests_torch ../tests/io/test_array_inputs.py ../tests/moe/test_moe.py ../tests/examples/test_examples.py
+	  ../tests_torch ../tests/io/test_array_inputs.py ../tests/moe ../tests/examples/test_examples.py
 	# the tests marked `torch` (the original's demos redone, examples/torch_front_end.py)
 	cd build && $(SUITE_ENV) venv-torch/bin/python -m pytest -q -p no:cacheprovider --rootdir=.. -c ../pyproject.toml \
 	  -m torch ../tests

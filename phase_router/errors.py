@@ -50,3 +50,7 @@ class FileFormatError(InputFileError):
 
 class ResourceLimitError(PhaseRouterError):
     """The request would need more memory than the machine has."""
+
+
+class SolverError(PhaseRouterError):
+    """An external solver (SciPy's HiGHS) did not return the proven optimum it was asked for."""

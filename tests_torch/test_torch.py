@@ -44,3 +44,10 @@ def test_moe_example_equals_dense() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "examples" / "moe_torch.py")], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "dispatch + combine == dense: True" in done.stdout
+
+
+def test_moe_example_routed_by_scores_equals_dense() -> None:
+    done = subprocess.run([sys.executable, str(ROOT / "examples" / "moe_torch_scores.py")], capture_output=True,
+                          text=True)
+    assert done.returncode == 0, done.stderr
+    assert "dispatch + combine == dense: True" in done.stdout

@@ -26,6 +26,8 @@ def as_array(obj: object, name: str) -> np.ndarray:
         array = np.asarray(as_numpy(obj, name))
     except MemoryError:
         raise ResourceLimitError(f"{name} does not fit in memory as an array") from None
+    except InvalidInputError:  # as_numpy's own line (a tensor on another device, or requiring grad)
+        raise
     except (ValueError, TypeError, OverflowError) as exc:
         raise InvalidInputError(f"{name} is not a rectangular array of numbers (a ragged list?): "
                                 f"{str(exc).splitlines()[0][:80]}") from None

@@ -71,6 +71,7 @@ EXAMPLES = {
     """,
     "evaluate": """
         phase-router evaluate --quick --out results
+        phase-router evaluate --moe --out moe-results
     """,
 }
 

@@ -7,14 +7,11 @@ from __future__ import annotations
 import csv
 import io as _io
 import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
-from ..errors import InvalidInputError
-from ..io.atomic import STAGED_SUFFIX, locked_directories, staged_prefix
 from .jsonable import dumps
+from .output_dir import staged_directory
 from .report import report_markdown
 from .scaling import run_scaling
 from .specs import specs_markdown, system_specs
@@ -22,25 +19,10 @@ from .stress import run_stress
 from .test_matrix import CSV_FIELDS, markdown, run_test_matrix
 
 
-def _check_out(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise InvalidInputError(f"{out}: exists and is not a directory")
-    if out.is_dir() and any(out.iterdir()) and not force:
-        raise InvalidInputError(f"{out}: directory is not empty; choose another --out or pass --force to replace it")
-    parent = out.resolve().parent
-    if not parent.is_dir():
-        raise InvalidInputError(f"{out}: directory {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise InvalidInputError(f"{out}: directory {parent} is not writable")
-
-
 def evaluate(out: Path, *, quick: bool = False, force: bool = False, progress=None) -> dict:
     """Run everything into `out`; returns the summary written to out/evaluation.json."""
-    out = Path(out)
-    _check_out(out, force)
     say = progress or (lambda message: None)
-    stage = Path(tempfile.mkdtemp(prefix=staged_prefix(out.name), suffix=STAGED_SUFFIX, dir=out.resolve().parent))
-    try:
+    with staged_directory(Path(out), force) as stage:
         started = time.perf_counter()
         seconds = {}
         specs = system_specs()
@@ -64,28 +46,7 @@ def evaluate(out: Path, *, quick: bool = False, force: bool = False, progress=No
         (stage / "specs.json").write_text(dumps(specs), encoding="utf-8")
         (stage / "evaluation.json").write_text(dumps(summary), encoding="utf-8")
         (stage / "report.md").write_text(report_markdown(summary), encoding="utf-8")
-        os.chmod(stage, 0o777 & ~_umask())
-        with locked_directories([out.resolve().parent]):  # one evaluate's directory at a time
-            if out.exists():
-                old = Path(tempfile.mkdtemp(prefix=staged_prefix(out.name, ".replaced"), suffix=".replaced",
-                                            dir=out.resolve().parent))
-                os.replace(out, old)
-                os.replace(stage, out)
-            else:
-                old = None
-                os.replace(stage, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return summary
-    except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    return summary
 
 
 def _write_matrix(directory: Path, matrix: list[dict], specs: dict) -> None:

@@ -54,7 +54,7 @@ RUNNER = ("import runpy, sys; sys.modules[sys.argv[1]] = None; path = sys.argv[2
 
 def test_the_examples_that_need_an_extra_are_found() -> None:
     names = {name for name, _ in CASES}
-    assert {"torch_front_end.py", "moe_torch.py", "scipy_front_end.py"} <= names
+    assert {"torch_front_end.py", "moe_torch.py", "moe_torch_scores.py", "scipy_front_end.py"} <= names
 
 
 @pytest.mark.parametrize("name, module", CASES, ids=[f"{n}-{m}" for n, m in CASES])

@@ -47,7 +47,8 @@ PUBLIC_MODULES = [
 # Callables that take no user input to validate: result containers the library builds, writers
 # (their hostile inputs are the file-handling tests' subject), and registry plumbing.
 NOT_INPUT_APIS = {
-    "Routing", "RoutingStats", "MonteCarloStats", "CapacityEstimate", "KSuggestion", "Dispatch", "Realised",
+    "Routing", "RoutingStats", "MonteCarloStats", "CapacityEstimate", "KSuggestion", "Dispatch", "ScoreRouting",
+    "Realised",
     "Generator", "OutputBatch", "PbmHeader", "NpyHeader", "WrittenMatrix", "cpu_path", "inputs", "__version__",
     "atomic_output", "output_batch", "write_json", "write_matrix_chunks", "write_pbm", "write_routes",
     "write_routing_pbm", "default_routers", "summarize", "verdicts", "verdict_lines", "verdict", "recommend",
@@ -64,6 +65,7 @@ for _i, _d in enumerate(S_DEG):
 for _i, _d in enumerate(T_DEG):
     T_MAT[_i, :_d] = True
 ROUTES = pr.route_degrees(S_DEG, T_DEG, K, seed=0).routes
+SCORES = np.linspace(0.0, 1.0, M * E).reshape(M, E)
 LOADS = np.bincount(ROUTES[ROUTES >= 0], minlength=E).astype(np.int64)
 
 
@@ -162,6 +164,9 @@ def recipes() -> dict[str, Recipe]:
         "expert_capacity": Recipe(pr.inputs.expert_capacity, dict(M=M, E=E, k=K, capacity_factor=1.25)),
         "moe_degrees": Recipe(pr.inputs.moe_degrees, dict(M=M, E=E, k=K, capacity_factor=1.25)),
         "whole_wrap_capacities": Recipe(pr.inputs.whole_wrap_capacities, dict(M=M, E=E, k=K, capacity_factor=1.25)),
+        "route_scores": Recipe(moe.route_scores, dict(scores=SCORES, k=2, top_c=3, capacity=None, select="balanced",
+                                                      select_options=None, seed=0, threads=None)),
+        "preference_optimum": Recipe(moe.preference_optimum, dict(scores=SCORES, k=2, top_c=3, capacity=12)),
         "dispatch": Recipe(moe.dispatch, dict(routing=_routing(), E=E, capacity=None)),
         "combine": Recipe(lambda d, expert_outputs, weights: moe.combine(d, expert_outputs, weights),
                           dict(d=moe.dispatch(_routing(), E), expert_outputs=np.ones(

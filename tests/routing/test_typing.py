@@ -11,7 +11,8 @@ from pathlib import Path
 from phase_router import _core
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLIC = ["phase_router/__init__.py", "phase_router/moe.py", "phase_router/errors.py",
+PUBLIC = ["phase_router/__init__.py", *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "phase_router" / "moe").glob("*.py")),
+          "phase_router/errors.py",
           "phase_router/routing/api.py", "phase_router/_core.pyi", "tests/typing/public_api_usage.py"]
 
 

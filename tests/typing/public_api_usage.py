@@ -31,6 +31,14 @@ def dispatch_sizes(routes: NDArray[np.int32], E: int) -> list[int]:
     return [int(c) for c in d.counts]
 
 
+def kept_share(scores: NDArray[np.float64], k: int) -> float:
+    routed: moe.ScoreRouting = moe.route_scores(scores, k, top_c=k + 1, capacity=16, seed=2)
+    best: moe.ScoreRouting = moe.preference_optimum(scores, k, top_c=k + 1, capacity=16)
+    gates: NDArray[np.float64] = routed.gates
+    assert gates.shape == routed.routes.shape
+    return routed.kept_mass / best.kept_mass if best.kept_mass > 0 else 1.0
+
+
 def describe() -> str:
     try:
         pr.route_degrees([5], [1], 1)

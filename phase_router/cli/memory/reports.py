@@ -32,3 +32,19 @@ def evaluate_parts(quick: bool) -> dict[str, int]:
     config = parse_config(QUICK if quick else FULL, "<evaluate scaling>")
     cells, M, E, k = grid_size(config, ".")  # noqa: N806
     return {**sweep_parts(cells, M, E, k, 1), "matplotlib and figures": PLOT_LIBRARY_BYTES}
+
+
+def evaluate_moe_parts(quick: bool) -> dict[str, int]:
+    """The MoE evaluation's largest batch: logits and scores (float64), the shared ranking and
+    the routers' own sorts (int64 ranks and negated copies: eight M x E arrays of 8 bytes in all),
+    route_scores' mask matrices (bool, S and T) and candidate lists, and the exact solvers' linear
+    programs (HiGHS: about 300 bytes a pair at their size limits), plus the plots. The full grid
+    peaked at 1.50 GiB resident (make bench-moe under /usr/bin/time); this gives 1.51 GiB."""
+    from ...analysis.gate_routers import base_layer, preference_optimum
+    from ...evaluation.moe_grid import FULL, QUICK
+
+    grid = QUICK if quick else FULL
+    M, E = max(grid.batch_sizes), max(grid.experts)  # noqa: N806
+    solver_pairs = min(M * E, max(base_layer.MAX_PAIRS, preference_optimum.MAX_PAIRS))
+    return {"gate scores and their sorts": 8 * 8 * M * E, "candidate masks": 2 * M * E + 8 * M * E,
+            "linear programs": 300 * solver_pairs, "matplotlib and figures": PLOT_LIBRARY_BYTES}

@@ -23,10 +23,10 @@ from typing import Any, Optional, Union
 import numpy as np
 from numpy.typing import NDArray
 
-from ._internal.scalars import check_count
-from ._internal.vectors import as_array
-from .errors import InvalidInputError, ShapeMismatchError
-from .routing.api import Routing
+from .._internal.scalars import check_count
+from .._internal.vectors import as_array
+from ..errors import InvalidInputError, ShapeMismatchError
+from ..routing.api import Routing
 
 __all__ = ["Dispatch", "combine", "dispatch"]
 
@@ -87,7 +87,7 @@ def dispatch(routing: Union[Routing, Any], E: int, capacity: Union[int, Any, Non
     M, k = (int(x) for x in routes.shape)
     if routes.size and (routes.max() >= E or routes.min() < -1):
         raise InvalidInputError(f"routes must hold expert ids in [0, {E}) or -1 padding")
-    caps = _capacities(capacity, E)
+    caps = capacities(capacity, E)
 
     active = routes >= 0
     tokens = np.nonzero(active)[0].astype(np.int64)  # row-major: tokens ascending
@@ -152,7 +152,7 @@ def combine(d: Dispatch, expert_outputs: Any, weights: Any = None) -> Any:
     return out
 
 
-def _capacities(capacity: Any, E: int) -> Optional[NDArray[np.int64]]:  # noqa: N803
+def capacities(capacity: Any, E: int) -> Optional[NDArray[np.int64]]:  # noqa: N803
     if capacity is None:
         return None
     if isinstance(capacity, (int, np.integer)) and not isinstance(capacity, (bool, np.bool_)):

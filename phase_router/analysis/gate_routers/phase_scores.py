@@ -1,0 +1,26 @@
+"""The phase router by gate scores (moe.route_scores): each token to k of its top-c experts,
+loads balanced by the balanced selection policy, dropped at the capacity in token order."""
+
+from __future__ import annotations
+
+from ...moe.route_scores import route_scores
+from .batch import Decision, GateBatch, routes_decision
+
+
+class PhaseScores:
+    summary = "route_scores: k of each token's top-c experts, loads balanced (select='balanced')"
+
+    def __init__(self, extra: int) -> None:
+        """top_c = k + extra (within E): how much room the balancing gets, and the mass it may give up."""
+        self.extra = extra
+        self.name = f"phase-scores-c+{extra}"
+
+    def top_c(self, batch: GateBatch) -> int:
+        return min(batch.E, batch.k + self.extra)
+
+    def route(self, batch: GateBatch) -> Decision:
+        routed = route_scores(batch.scores, batch.k, top_c=self.top_c(batch), seed=batch.seed)
+        return routes_decision(routed.routes, batch.E, batch.capacity)
+
+    def learn(self, batch: GateBatch) -> None:
+        """Stateless."""

@@ -1,0 +1,70 @@
+"""Gate scores (tokens x experts) checked once, and each token's top-c experts.
+
+Scores are non-negative gate weights, e.g. the softmax of a gate's logits: the kept gate mass
+of a routing is the sum of the scores of its kept routes, which is meaningful only for weights.
+A PyTorch CPU tensor is read through DLPack without a copy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .._internal.scalars import check_count
+from .._internal.vectors import as_array
+from ..errors import InvalidInputError
+
+
+def check_scores(scores: Any) -> NDArray[np.float64]:
+    """scores as a float64 M x E array (M >= 1, E >= 1) of finite non-negative numbers."""
+    array = as_array(scores, "scores")
+    if array.ndim != 2:
+        raise InvalidInputError(f"scores must be a tokens x experts (2-D) array, got {array.ndim}-D "
+                                f"of shape {array.shape}")
+    if array.dtype.kind not in "fiu":
+        raise InvalidInputError(f"scores must hold real numbers, got dtype {array.dtype}")
+    M, E = (int(n) for n in array.shape)  # noqa: N806
+    if M < 1 or E < 1:
+        raise InvalidInputError(f"scores needs at least one token and one expert, got shape {M} x {E}")
+    values = array.astype(np.float64)  # exact for every float32 and float16; ranks ties as stored
+    finite = np.isfinite(values)
+    if not finite.all():
+        i, j = (int(n) for n in np.argwhere(~finite)[0])
+        raise InvalidInputError(f"scores must be finite, found {array[i, j].item()!r} at token {i}, expert {j}")
+    if values.min() < 0:
+        i, j = (int(n) for n in np.argwhere(values < 0)[0])
+        raise InvalidInputError(f"scores must be non-negative gate weights (a softmax of the logits), found "
+                                f"{array[i, j].item()!r} at token {i}, expert {j}")
+    return values
+
+
+def check_top(k: object, top_c: object, E: int) -> tuple[int, int]:  # noqa: N803
+    """(k, top_c) with 1 <= k <= top_c <= E; top_c None means min(E, 2k)."""
+    k = check_count(k, "k")
+    if k > E:
+        raise InvalidInputError(f"k = {k} exceeds the {E} experts")
+    c = min(E, 2 * k) if top_c is None else check_count(top_c, "top_c")
+    if c > E:
+        raise InvalidInputError(f"top_c = {c} exceeds the {E} experts")
+    if k > c:
+        raise InvalidInputError(f"k = {k} exceeds top_c = {c}: each token needs k experts among its top c")
+    return k, c
+
+
+def top_experts(scores: NDArray[np.float64], c: int) -> NDArray[np.int64]:
+    """M x c: each token's c highest-scoring experts, best first; equal scores go to the lower
+    expert id (a stable sort of the negated scores), so the choice never depends on the platform."""
+    return np.argsort(-scores, axis=1, kind="stable")[:, :c].astype(np.int64)
+
+
+def top_mask(scores: NDArray[np.float64], c: int) -> NDArray[np.bool_]:
+    """M x E bool: True at each token's top c experts (``top_experts``)."""
+    mask = np.zeros(scores.shape, dtype=bool)
+    np.put_along_axis(mask, top_experts(scores, c), True, axis=1)
+    return mask
+
+
+def topk_mass(scores: NDArray[np.float64], k: int) -> float:
+    """The gate mass unconstrained top-k routing keeps: the sum of every token's k largest scores."""
+    return float(np.take_along_axis(scores, top_experts(scores, k), axis=1).sum())
