@@ -22,7 +22,7 @@ struct BalancedOptions {
     std::uint32_t k = 1;
     std::uint64_t seed = 0;
     // Phase B rounds at most; part of the semantics. None by default: phase C's direct moves cost
-    // less than the rounds on every shape measured (docs/PERFORMANCE.md, "The cost of balanced").
+    // less than the rounds on most shapes measured (docs/PERFORMANCE.md, "The cost of balanced").
     std::uint32_t rounds = 0;
     int threads = 0;
 };
