@@ -104,6 +104,7 @@ private:
         for (std::size_t j = 0; j < built_.size(); ++j) {
             fresh[j] = built_[j] ? 0 : 1;
             built_[j] = 1;
+            if (fresh[j]) lists_[j].reserve(static_cast<std::size_t>(load_[j]));  // at most its load
         }
         std::uint64_t n = 0;
         for (const std::uint32_t i : flexible_) {
