@@ -132,6 +132,7 @@ def fresh(kind: str, M: int, E: int, k: int, **params):
 
 # (regime, label, make(seed) -> (s, t), k, large); every rep draws its inputs with a fresh seed
 SPEED_SHAPES = [
+    ("dense", "dense N=1024 k=16", fresh("uniform", 1024, 1024, 16), 16, False),
     ("dense", "dense N=1024 k=64", fresh("uniform", 1024, 1024, 64), 64, False),
     ("dense", "dense N=4096 k=512", fresh("uniform", 4096, 4096, 512), 512, False),
     ("c_i near k", "dense N=1024 k=256", fresh("uniform", 1024, 1024, 256), 256, False),

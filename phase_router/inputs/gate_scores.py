@@ -81,7 +81,10 @@ def gate_logits(model: GateModel, M: int, seed: int) -> NDArray[np.float64]:  # 
     clusters, dim = model.centres.shape
     cluster = (rnd.splitmix_array(rnd.splitmix(key, 0), np.arange(M, dtype=np.uint64)) % np.uint64(clusters)).astype(np.int64)
     tokens = model.centres[cluster] + model.noise * _normals(rnd.splitmix(key, 1), M * dim).reshape(M, dim)
-    return (tokens @ model.experts.T + model.log_popularity) / model.temperature
+    # einsum's own loop, not BLAS: a BLAS product's bits can depend on the matrix's size and on
+    # its thread count, and a token's logits must not depend on how many tokens share its batch.
+    products = np.einsum("md,ed->me", tokens, model.experts, optimize=False)
+    return (products + model.log_popularity) / model.temperature
 
 
 def softmax(logits: NDArray[np.float64]) -> NDArray[np.float64]:
