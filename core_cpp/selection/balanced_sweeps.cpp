@@ -57,7 +57,9 @@ public:
         if (built_[to]) pending_.push_back({to, i, true});
     }
 
-    // Applies the sweep's moves, one merge per target they touched.
+    // Applies the sweep's moves, one merge per target they touched. A row can move into and out
+    // of the same target within a sweep (it may be entered again after a path), so only each
+    // (target, row) pair's net change counts: +1 joins the list, -1 leaves it.
     void end_sweep() {
         std::sort(pending_.begin(), pending_.end(), [](const Change& a, const Change& b) {
             return a.target != b.target ? a.target < b.target : a.row < b.row;
@@ -67,11 +69,14 @@ public:
             std::vector<std::uint32_t>& list = lists_[j];
             merged_.clear();
             std::size_t x = 0;
-            for (; p < pending_.size() && pending_[p].target == j; ++p) {
-                const Change& c = pending_[p];
-                while (x < list.size() && list[x] < c.row) merged_.push_back(list[x++]);
-                if (c.insert) merged_.push_back(c.row);
-                else ++x;  // list[x] == c.row: the row that moved away
+            while (p < pending_.size() && pending_[p].target == j) {
+                const std::uint32_t row = pending_[p].row;
+                int net = 0;
+                for (; p < pending_.size() && pending_[p].target == j && pending_[p].row == row; ++p)
+                    net += pending_[p].insert ? 1 : -1;
+                while (x < list.size() && list[x] < row) merged_.push_back(list[x++]);
+                if (net > 0) merged_.push_back(row);
+                else if (net < 0) ++x;  // list[x] == row: the row that moved away
             }
             merged_.insert(merged_.end(), list.begin() + static_cast<std::ptrdiff_t>(x), list.end());
             list.swap(merged_);
