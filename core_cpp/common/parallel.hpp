@@ -20,6 +20,13 @@ inline int thread_count(int requested) {
 #endif
 }
 
+// Workers for a batch of `rows` rows of about `per_row` candidates each: one when the batch is
+// small (under 2^18 candidate words' worth), since a woken thread that is descheduled holds up
+// the whole batch; `threads` otherwise.
+inline int threads_for_batch(std::uint64_t rows, std::uint64_t per_row, int threads) {
+    return rows * per_row >= (std::uint64_t{1} << 18) ? threads : 1;
+}
+
 // Runs body(part, parts); rethrows the first exception any worker raised.
 template <class Body>
 void run_parallel(int parts, Body body) {

@@ -7,6 +7,7 @@
 
 #include "common/bitops.hpp"
 #include "common/cancellation.hpp"
+#include "common/parallel.hpp"
 #include "selection/route_row.hpp"
 
 namespace phase_router {
@@ -141,8 +142,8 @@ struct SpareList {
 // O(s_i log s_i) and shares nothing with other rows, so rows are listed in batches where the
 // source can share the work (ring order) and use every thread. When all the spare lists together
 // take no more memory than the routes or 16 MiB (and at most 2^25 entries), a row's list is kept
-// from its first listing and edited as its routes move: the sweeps list rows one at a time. Otherwise a batch holds, until the next one, only
-// the spare candidates among the targets its caller names (those with room).
+// from its first listing and edited as its routes move. Otherwise a batch holds, until the next
+// one, only the spare candidates among the targets its caller names (those with room).
 class SpareLists {
 public:
     SpareLists(const CandidateSource& source, std::uint32_t k, const std::int32_t* out,
@@ -175,8 +176,7 @@ public:
             if (batch_.size() < batch_offsets_.back()) batch_.resize(batch_offsets_.back());
             batch_counts_.assign(batch_rows_.size(), 0);
         }
-        // Few rows are not worth waking threads for (a descheduled one holds up the batch).
-        const int parts = static_cast<std::uint64_t>(batch_rows_.size()) * candidates_.size() >= (1u << 18) ? threads_ : 1;
+        const int parts = threads_for_batch(batch_rows_.size(), candidates_.size(), threads_);
         source_.visit_row_list(batch_rows_, parts, [&](int) { return std::make_unique<Lister>(*this); });
         if (kept()) {
             for (const std::uint32_t i : batch_rows_) listed_[i] = 1;
@@ -453,16 +453,21 @@ public:
         queue_.push_back(j);
     }
 
+    // Row i's route to `from` becomes a route to `to` (loads are the caller's).
+    void move_route(std::uint32_t i, std::uint32_t from, std::uint32_t to) {
+        std::int32_t* row = out_ + static_cast<std::size_t>(i) * k_;
+        replace_sorted(row, route_count(row, k_), static_cast<std::int32_t>(from), static_cast<std::int32_t>(to));
+        spares_.moved(i, from, to);
+        holders_.moved(i, from, to);
+    }
+
     // The chain by which the layering first labelled `end`: each labelled target's row moves its
     // route from the target that row was reached from to the labelled one.
     void augment_along_layers(std::uint32_t end) {
         std::uint32_t to = end;
         while (dist_[to] > 0) {
-            const std::uint32_t i = via_row_[to], from = via_target_[to];
-            std::int32_t* row = out_ + static_cast<std::size_t>(i) * k_;
-            replace_sorted(row, route_count(row, k_), static_cast<std::int32_t>(from), static_cast<std::int32_t>(to));
-            spares_.moved(i, from, to);
-            holders_.moved(i, from, to);
+            const std::uint32_t from = via_target_[to];
+            move_route(via_row_[to], from, to);
             to = from;
         }
         --load_[to];
@@ -607,10 +612,7 @@ private:
         for (std::size_t d = 0; d < frames_.size(); ++d) {
             const std::uint32_t i = frames_[d].row, from = frames_[d].target;
             const std::uint32_t to = d + 1 < frames_.size() ? frames_[d + 1].target : end;
-            std::int32_t* row = out_ + static_cast<std::size_t>(i) * k_;
-            replace_sorted(row, route_count(row, k_), static_cast<std::int32_t>(from), static_cast<std::int32_t>(to));
-            spares_.moved(i, from, to);
-            holders_.moved(i, from, to);
+            move_route(i, from, to);
             leave_row(i, dist_[from]);
             if (d > 0) target_mark_[from] = 0;
         }

@@ -85,18 +85,19 @@ RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed
     const std::uint32_t widest = std::max(source.max_candidates(), E);
     RandomRoutes result{Loads(E, 0), Loads(E, 0), std::vector<std::uint32_t>(source.sources(), 0)};
     std::mutex guard;
-    std::vector<std::unique_ptr<Loads>> partial;  // a worker's loads, then its fixed loads
+    std::vector<std::unique_ptr<RandomRoutes>> partial;  // each worker's loads and fixed loads
     source.visit_rows(0, source.sources(), threads, [&](int) {
         std::lock_guard<std::mutex> lock(guard);
-        partial.push_back(std::make_unique<Loads>(E, 0));
-        partial.push_back(std::make_unique<Loads>(E, 0));
-        Loads* fixed = partial.back().get();
-        return std::make_unique<RandomWithLoads>(select_key, k, widest, out, partial[partial.size() - 2].get(), fixed,
+        partial.push_back(std::make_unique<RandomRoutes>(RandomRoutes{Loads(E, 0), Loads(E, 0), {}}));
+        RandomRoutes& mine = *partial.back();
+        return std::make_unique<RandomWithLoads>(select_key, k, widest, out, &mine.load, &mine.fixed,
                                                  result.spare.data());
     });
-    for (std::size_t p = 0; p < partial.size(); ++p) {
-        Loads& sum = p % 2 == 0 ? result.load : result.fixed;
-        for (std::uint32_t j = 0; j < E; ++j) sum[j] += (*partial[p])[j];
+    for (const auto& p : partial) {
+        for (std::uint32_t j = 0; j < E; ++j) {
+            result.load[j] += p->load[j];
+            result.fixed[j] += p->fixed[j];
+        }
     }
     return result;
 }
@@ -305,7 +306,7 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
                 evicting.insert(evicting.end(), rows.begin(), rows.end());
             }
             // Few rows are not worth waking threads for; the result is the same either way.
-            const int round_parts = static_cast<std::uint64_t>(evicting.size()) * widest >= (1u << 18) ? parts : 1;
+            const int round_parts = threads_for_batch(evicting.size(), widest, parts);
             source.visit_row_list(evicting, round_parts, [&](int part) {
                 return std::make_unique<RepairRows>(state, out, workers[static_cast<std::size_t>(part)]);
             });
