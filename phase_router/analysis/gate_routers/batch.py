@@ -57,6 +57,24 @@ class Decision:
     sent: NDArray[np.int64]
 
 
+class TopCRouter:
+    """A stateless router over each token's top-c experts, c = k + extra (within E): the more
+    extra, the more room to balance and the more gate mass it may give up. Subclasses name
+    themselves with `prefix` and define `route`."""
+
+    prefix = ""
+
+    def __init__(self, extra: int) -> None:
+        self.extra = extra
+        self.name = f"{self.prefix}-c+{extra}"
+
+    def top_c(self, batch: GateBatch) -> int:
+        return min(batch.E, batch.k + self.extra)
+
+    def learn(self, batch: GateBatch) -> None:
+        """Stateless."""
+
+
 def ranking(values: NDArray[np.float64]) -> NDArray[np.int64]:
     """Each row's indices from its largest entry down, equal values to the lower index."""
     return np.argsort(-values, axis=1, kind="stable").astype(np.int64)

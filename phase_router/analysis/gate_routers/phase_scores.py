@@ -4,23 +4,13 @@ loads balanced by the balanced selection policy, dropped at the capacity in toke
 from __future__ import annotations
 
 from ...moe.route_scores import route_scores
-from .batch import Decision, GateBatch, routes_decision
+from .batch import Decision, GateBatch, TopCRouter, routes_decision
 
 
-class PhaseScores:
+class PhaseScores(TopCRouter):
+    prefix = "phase-scores"
     summary = "route_scores: k of each token's top-c experts, loads balanced (select='balanced')"
-
-    def __init__(self, extra: int) -> None:
-        """top_c = k + extra (within E): how much room the balancing gets, and the mass it may give up."""
-        self.extra = extra
-        self.name = f"phase-scores-c+{extra}"
-
-    def top_c(self, batch: GateBatch) -> int:
-        return min(batch.E, batch.k + self.extra)
 
     def route(self, batch: GateBatch) -> Decision:
         routed = route_scores(batch.scores, batch.k, top_c=self.top_c(batch), seed=batch.seed)
         return routes_decision(routed.routes, batch.E, batch.capacity)
-
-    def learn(self, batch: GateBatch) -> None:
-        """Stateless."""

@@ -5,21 +5,16 @@ M x top_c variables, so the evaluation runs it only up to a number of pairs."""
 from __future__ import annotations
 
 from ...moe.preference import preference_optimum
-from .batch import Decision, GateBatch, routes_decision
+from .batch import Decision, GateBatch, TopCRouter, routes_decision
 
 MAX_PAIRS = 1 << 20  # about 20 s of HiGHS on the development machine
 
 
-class PreferenceOptimum:
+class PreferenceOptimum(TopCRouter):
+    """top_c = k + extra (within E), as for PhaseScores with the same extra."""
+
+    prefix = "optimum"
     summary = "the most gate mass over k of each token's top-c experts under the capacity (HiGHS LP)"
-
-    def __init__(self, extra: int) -> None:
-        """top_c = k + extra (within E), as for PhaseScores with the same extra."""
-        self.extra = extra
-        self.name = f"optimum-c+{extra}"
-
-    def top_c(self, batch: GateBatch) -> int:
-        return min(batch.E, batch.k + self.extra)
 
     def fits(self, batch: GateBatch) -> bool:
         return batch.M * self.top_c(batch) <= MAX_PAIRS
@@ -27,6 +22,3 @@ class PreferenceOptimum:
     def route(self, batch: GateBatch) -> Decision:
         best = preference_optimum(batch.scores, batch.k, top_c=self.top_c(batch), capacity=batch.capacity)
         return routes_decision(best.routes, batch.E, batch.capacity)
-
-    def learn(self, batch: GateBatch) -> None:
-        """Stateless."""
