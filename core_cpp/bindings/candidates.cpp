@@ -58,9 +58,10 @@ RoutesArray route_degrees_py(const U32Array& s, const U32Array& t, std::uint32_t
 }
 
 using Offsets = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+using WeightArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 
 std::unique_ptr<MaskCandidates> make_mask(const Offsets& offsets, const U32Array& targets, std::uint32_t E,
-                                          const U32Array& t) {
+                                          const U32Array& t, const std::optional<WeightArray>& weights) {
     if (offsets.ndim() != 1 || offsets.shape(0) < 2 || targets.ndim() != 1 || t.ndim() != 1 ||
         t.shape(0) != static_cast<py::ssize_t>(E))
         throw py::value_error("offsets (M + 1), targets and t (E) must be 1-D");
@@ -70,8 +71,14 @@ std::unique_ptr<MaskCandidates> make_mask(const Offsets& offsets, const U32Array
     const std::uint64_t* o = offsets.data();
     const std::uint32_t* ids = targets.data();
     const std::uint32_t* w = t.data();
+    const std::int64_t* preference = nullptr;
+    if (weights) {
+        if (weights->ndim() != 1 || weights->shape(0) != targets.shape(0))
+            throw py::value_error("weights must be 1-D with one entry per target listed");
+        preference = weights->data();
+    }
     KernelCall call;
-    return std::make_unique<MaskCandidates>(o, M, ids, E, w);
+    return std::make_unique<MaskCandidates>(o, M, ids, E, w, preference);
 }
 
 }  // namespace
@@ -83,8 +90,11 @@ void bind_candidates(py::module_& m) {
         .def_property_readonly("E", &CandidateSource::targets, "Number of targets.");
     py::class_<MaskCandidates, CandidateSource>(m, "MaskCandidates",
                                                 "Candidates given explicitly: row i's ascending target ids are "
-                                                "targets[offsets[i]:offsets[i + 1]]; t holds the E target capacities.")
-        .def(py::init(&make_mask), py::arg("offsets"), py::arg("targets"), py::arg("E"), py::arg("t"));
+                                                "targets[offsets[i]:offsets[i + 1]]; t holds the E target capacities; "
+                                                "weights, when given, one int64 in [0, 2^30] per listed target "
+                                                "(how much its row prefers it).")
+        .def(py::init(&make_mask), py::arg("offsets"), py::arg("targets"), py::arg("E"), py::arg("t"),
+             py::arg("weights") = py::none());
     py::class_<Router, CandidateSource>(m, "Router",
                                         "The phase construction prepared from degrees s (M) and t (E): the spec's "
                                         "candidate source (steps 1-6). strategy: 0 auto, 1 dense, 2 sparse.")

@@ -121,15 +121,17 @@ struct OptimalPolicy {
     static constexpr bool row_local = false;
     static constexpr const char* doc =
         "select='optimal': the smallest possible maximum column load (relative=True: load / t_j) over all "
-        "selections of min(k, c_i) candidates per row, proven by max-flow. Options: relative, max_pairs "
-        "(ValueError past that many candidate pairs). Report: numerator, denominator (the optimum), "
-        "candidate_pairs, max_flows.";
+        "selections of min(k, c_i) candidates per row, proven by max-flow; preference=True: at that optimum, "
+        "the selection keeping the most candidate weight (minimum-cost flow). Options: relative, preference, "
+        "max_pairs (ValueError past that many candidate pairs). Report: numerator, denominator (the optimum), "
+        "candidate_pairs, max_flows, kept_weight, augmentations, exchanges.";
     struct Options : OptimalOptions {
         std::uint64_t seed = 0;  // the optimum is unique in value; its routes do not draw from the seed
     };
     template <class Visit>
     static void visit_options(Options& o, Visit& visit) {
         visit("relative", o.relative);
+        visit("preference", o.preference);
         visit("max_pairs", o.max_candidate_pairs);
     }
     using Report = OptimalResult;
@@ -143,6 +145,9 @@ struct OptimalPolicy {
         d["denominator"] = r.denominator;
         d["candidate_pairs"] = r.candidate_pairs;
         d["max_flows"] = r.max_flows;
+        d["kept_weight"] = r.kept_weight;
+        d["augmentations"] = r.augmentations;
+        d["exchanges"] = r.exchanges;
         return d;
     }
 };

@@ -13,6 +13,9 @@
 
 namespace phase_router {
 
+// The largest candidate weight: sums of weights along a flow path stay far inside int64.
+constexpr std::int64_t max_candidate_weight = std::int64_t{1} << 30;
+
 // Receives rows from CandidateSource::visit_rows, each exactly once. A row's candidates come as
 // a bitmap (bit j = target j) or as an ascending list of target ids, whichever the source has.
 class RowVisitor {
@@ -45,6 +48,14 @@ public:
     // Row i's candidates in ascending target order into out (max_candidates() entries); returns
     // their count. Random access, for policies that visit rows in an order of their own.
     virtual std::uint32_t row_candidates(std::uint32_t row, CandidateScratch& scratch, std::uint32_t* out) const = 0;
+
+    // How much row i prefers each of its candidates, in row_candidates' order (larger: preferred,
+    // 0 .. max_candidate_weight), or nullptr when the source weighs every candidate alike, as 1.
+    // Only the objective "preference" of select="optimal" reads them.
+    virtual const std::int64_t* candidate_weights(std::uint32_t row) const {
+        (void)row;
+        return nullptr;
+    }
 
     // Every row of [begin, end) exactly once, in the source's cheapest order, split over `threads`
     // workers (0: all). Which worker sees which row never changes what a row-local policy writes.

@@ -9,7 +9,7 @@
 namespace phase_router {
 
 MaskCandidates::MaskCandidates(const std::uint64_t* offsets, std::uint32_t M, const std::uint32_t* targets,
-                               std::uint32_t E, const std::uint32_t* t)
+                               std::uint32_t E, const std::uint32_t* t, const std::int64_t* weights)
     : M_(M), E_(E), offsets_(offsets, offsets + std::size_t{M} + 1), t_(t, t + E) {
     if (M == 0 || E == 0) throw std::invalid_argument("M and E must be at least 1");
     if (offsets_[0] != 0) throw std::invalid_argument("offsets must start at 0");
@@ -29,6 +29,11 @@ MaskCandidates::MaskCandidates(const std::uint64_t* offsets, std::uint32_t M, co
             if (x > offsets_[i] && targets_[x] <= targets_[x - 1]) throw std::invalid_argument("targets must ascend within a row");
             ++listed[targets_[x]];
         }
+    }
+    if (weights != nullptr) {
+        weights_.assign(weights, weights + offsets_[M]);
+        for (const std::int64_t w : weights_)
+            if (w < 0 || w > max_candidate_weight) throw std::invalid_argument("a candidate weight outside [0, 2^30]");
     }
     for (std::uint32_t j = 0; j < E; ++j)
         if (listed[j] > t_[j]) throw std::invalid_argument("t_j is below the number of rows listing target j");

@@ -6,6 +6,7 @@
 
 #include "common/cancellation.hpp"
 #include "selection/max_flow.hpp"
+#include "selection/preference_flow.hpp"
 
 namespace phase_router {
 
@@ -39,6 +40,10 @@ public:
             if (offsets_[i] + c > max_pairs)
                 throw std::length_error("the candidate graph has more pairs than select='optimal' handles");
             targets_.insert(targets_.end(), row.begin(), row.begin() + c);
+            if (const std::int64_t* w = source.candidate_weights(i)) {
+                weights_.resize(offsets_[i], 1);  // rows before the first weighted one weigh 1 each
+                weights_.insert(weights_.end(), w, w + c);
+            }
             offsets_[i + 1] = offsets_[i] + c;
             required_ += std::min(k, c);
         }
@@ -55,12 +60,16 @@ public:
         flow_.finish();
         in_degree_.assign(E_, 0);
         for (const std::uint32_t j : targets_) ++in_degree_[j];
+        if (!weights_.empty()) weights_.resize(targets_.size(), 1);
     }
 
     std::uint64_t pairs() const { return targets_.size(); }
     std::uint64_t required() const { return required_; }
     const std::vector<std::uint64_t>& in_degree() const { return in_degree_; }
     std::uint32_t runs() const { return runs_; }
+    const std::vector<std::uint64_t>& offsets() const { return offsets_; }
+    const std::vector<std::uint32_t>& targets() const { return targets_; }
+    const std::vector<std::int64_t>& weights() const { return weights_; }  // empty: every pair weighs 1
 
     // Whether every row keeps r_i candidates with target j taking at most caps[j].
     bool feasible(const std::vector<std::int64_t>& caps) {
@@ -93,6 +102,7 @@ private:
     MaxFlow flow_;
     std::vector<std::uint64_t> offsets_;
     std::vector<std::uint32_t> targets_;
+    std::vector<std::int64_t> weights_;
     std::vector<std::uint64_t> in_degree_;
     std::uint64_t required_ = 0;
     std::uint64_t sink_edges_ = 0;
@@ -103,6 +113,8 @@ private:
 
 OptimalResult select_optimal(const CandidateSource& source, const OptimalOptions& options, std::int32_t* out) {
     if (options.k == 0) throw std::invalid_argument("k must be at least 1");
+    if (options.relative && options.preference)
+        throw std::invalid_argument("the objective preference keeps the caps of the objective max, not relative");
     const std::uint32_t E = source.targets();
     const std::uint32_t* t = source.target_degrees();
     SelectionFlow graph(source, options.k, options.max_candidate_pairs);
@@ -161,6 +173,16 @@ OptimalResult select_optimal(const CandidateSource& source, const OptimalOptions
             if (n == 0 || !graph.feasible(caps)) break;
         }
         for (std::uint32_t j = 0; j < E; ++j) caps[j] = floor_ratio(result.numerator, result.denominator, t[j]);
+    }
+    result.max_flows = graph.runs();
+    if (options.preference) {
+        // The routes: the most weight at exactly the optimal caps (a minimum-cost flow).
+        const PreferenceResult kept = keep_most_weight(graph.offsets(), graph.targets(), graph.weights(), E,
+                                                       options.k, caps, options.max_candidate_pairs, out);
+        result.kept_weight = kept.kept_weight;
+        result.augmentations = kept.augmentations;
+        result.exchanges = kept.exchanges;
+        return result;
     }
     // The routes: Dinic from scratch at exactly the optimal caps.
     if (!graph.feasible(caps)) throw std::logic_error("select='optimal': the proven caps are infeasible");

@@ -9,6 +9,10 @@
 // are feasible and the next lower ones are not. The routes are then Dinic's flow (max_flow.hpp),
 // run from scratch at exactly the optimal caps, so they depend on the optimum alone, not on the
 // search path. Not row-local; memory grows with the number of candidate pairs.
+//
+// Objective "preference": the smallest maximum load first, then, at exactly those caps, the
+// selection that keeps the most candidate weight (the source's candidate_weights, 1 where it has
+// none), by the minimum-cost flow of preference_flow.hpp instead of Dinic's.
 #pragma once
 #include <cstdint>
 
@@ -19,7 +23,10 @@ namespace phase_router {
 struct OptimalOptions {
     std::uint32_t k = 1;
     bool relative = false;  // minimise max load_j / t_j instead of max load_j
-    std::uint64_t max_candidate_pairs = 1ULL << 28;  // refuse larger graphs (memory ~ 40 bytes a pair)
+    bool preference = false;  // then keep the most candidate weight at the optimal caps (not with relative)
+    // refuse larger graphs (memory ~ 40 bytes a pair), and under "preference" more exchanges
+    // (rows that could move from a kept to an unkept candidate, ~32 bytes each)
+    std::uint64_t max_candidate_pairs = 1ULL << 28;
     int threads = 0;
 };
 
@@ -31,6 +38,9 @@ struct OptimalResult {
     std::int64_t denominator = 1;
     std::uint64_t candidate_pairs = 0;
     std::uint32_t max_flows = 0;
+    std::int64_t kept_weight = 0;     // preference: the most weight any selection at the optimum keeps
+    std::uint64_t augmentations = 0;  // preference: chains the minimum-cost flow moved
+    std::uint64_t exchanges = 0;      // preference: the moves rows could make at the start
 };
 
 // All M rows of `source` into out (M x k int32, -1 padded, ascending).

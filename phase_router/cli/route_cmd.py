@@ -110,7 +110,7 @@ def route_command(
         if source.from_degrees:
             a, b = _read_degrees(s_file, t_file, degrees)
         else:
-            a, b = _read_matrices(s_file, t_file)
+            a, b = _read_matrices(s_file, t_file, weighted=source.weights is not None)
         read_ms = (time.perf_counter() - started) * 1e3
         memory.check_inputs(a, b)  # before the source prepares its candidates
         router = source.prepare(a, b, k, seed=seed, row_perm=row_perm, strategy=strategy.value,
@@ -219,9 +219,11 @@ def _shown_input(path) -> str:
     return "<stdin>" if is_stream(path) else str(path)
 
 
-def _read_matrices(S, T):  # noqa: N803
-    """Both matrices whole, for a candidate source that needs them, not only their row sums."""
-    matrix_S, matrix_T = io.read_matrix(S), io.read_matrix(T)
+def _read_matrices(S, T, weighted: bool = False):  # noqa: N803
+    """Both matrices whole, for a candidate source that needs them, not only their row sums; S as
+    real weights for a weighted source."""
+    matrix_S = io.read_weight_matrix(S) if weighted else io.read_matrix(S)
+    matrix_T = io.read_matrix(T)
     if matrix_T.shape != matrix_S.shape[::-1]:
         raise ShapeMismatchError(f"{T} is {matrix_T.shape[0]} x {matrix_T.shape[1]}, but {S} is "
                                  f"{matrix_S.shape[0]} x {matrix_S.shape[1]}, so T must be "

@@ -4,7 +4,7 @@ NPY, SciPy sparse NPZ), routes, stats."""
 from .degrees import read_degrees
 from .atomic import OutputBatch, atomic_output, output_batch
 from .matrix_writer import WrittenMatrix, chunk_rows, write_matrix_chunks
-from .matrix_files import detect_format, read_matrix, read_row_degrees
+from .matrix_files import detect_format, read_matrix, read_row_degrees, read_weight_matrix
 from .npy import NpyHeader, load_npy, npy_matrix_shape, npy_row_degrees, read_npy_header, read_npy_matrix
 from .pbm import PbmHeader, pbm_row_degrees, read_header, read_pbm, read_pbm_packed, write_pbm
 from .sinks import write_routes, write_routing_pbm
@@ -26,6 +26,7 @@ __all__ = [
     "read_degrees",
     "read_header",
     "read_matrix",
+    "read_weight_matrix",
     "read_npy_header",
     "read_npy_matrix",
     "read_pbm",

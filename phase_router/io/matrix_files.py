@@ -26,3 +26,10 @@ def read_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[in
 def read_matrix(path: str | os.PathLike[str]) -> np.ndarray:
     """A 0/1 matrix file as a bool array."""
     return format_of(path).read_bool(path)
+
+
+@reads_streams
+def read_weight_matrix(path: str | os.PathLike[str]) -> np.ndarray:
+    """A matrix of non-negative weights as float64: an NPY of any real dtype, or any matrix file
+    of 0/1 values (weights 0 and 1)."""
+    return format_of(path).read_weights(path)

@@ -252,6 +252,23 @@ def read_npy_matrix(path: str | os.PathLike[str]) -> np.ndarray:
     return matrix
 
 
+@reads_streams
+def read_npy_weights(path: str | os.PathLike[str]) -> np.ndarray:
+    """The whole matrix as float64 weights: any real dtype, every value finite and non-negative."""
+    header = npy_matrix_header(path)
+    matrix = np.empty(header.shape, dtype=np.float64)
+    for first_row, first_col, block in _blocks(path, header):
+        values = block.astype(np.float64)
+        bad = ~np.isfinite(values) | (values < 0)
+        if bad.any():
+            r, c = (int(n) for n in np.argwhere(bad)[0])
+            raise FileFormatError(path, f"value {block[r, c].item()!r} at row {first_row + r}, column {first_col + c}: "
+                                        "weights must be finite and non-negative")
+        rows, cols = block.shape
+        matrix[first_row : first_row + rows, first_col : first_col + cols] = values
+    return matrix
+
+
 def _check_binary(path, block: np.ndarray, first_row: int, first_col: int = 0) -> None:
     position = first_non_binary(block)
     if position is not None:

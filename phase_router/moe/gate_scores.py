@@ -12,31 +12,13 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._internal.scalars import check_count
-from .._internal.vectors import as_array
+from .._internal.weight_matrix import check_weights
 from ..errors import InvalidInputError
 
 
 def check_scores(scores: Any) -> NDArray[np.float64]:
     """scores as a float64 M x E array (M >= 1, E >= 1) of finite non-negative numbers."""
-    array = as_array(scores, "scores")
-    if array.ndim != 2:
-        raise InvalidInputError(f"scores must be a tokens x experts (2-D) array, got {array.ndim}-D "
-                                f"of shape {array.shape}")
-    if array.dtype.kind not in "fiu":
-        raise InvalidInputError(f"scores must hold real numbers, got dtype {array.dtype}")
-    M, E = (int(n) for n in array.shape)  # noqa: N806
-    if M < 1 or E < 1:
-        raise InvalidInputError(f"scores needs at least one token and one expert, got shape {M} x {E}")
-    values = array.astype(np.float64)  # exact for every float32 and float16; ranks ties as stored
-    finite = np.isfinite(values)
-    if not finite.all():
-        i, j = (int(n) for n in np.argwhere(~finite)[0])
-        raise InvalidInputError(f"scores must be finite, found {array[i, j].item()!r} at token {i}, expert {j}")
-    if values.min() < 0:
-        i, j = (int(n) for n in np.argwhere(values < 0)[0])
-        raise InvalidInputError(f"scores must be non-negative gate weights (a softmax of the logits), found "
-                                f"{array[i, j].item()!r} at token {i}, expert {j}")
-    return values
+    return check_weights(scores, "scores", "tokens", "experts", " gate weights (a softmax of the logits)")
 
 
 def check_top(k: object, top_c: object, E: int) -> tuple[int, int]:  # noqa: N803

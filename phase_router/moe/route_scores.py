@@ -1,9 +1,11 @@
 """Routing by gate scores: each token to k of its top-c experts, loads balanced by a selection
 policy over exactly those candidates (the mask candidate source), then dispatched at a capacity.
 
-The selection policy sees which experts a token may use, not how much it prefers each of them:
-within its top c a token's k experts are the ones that balance the loads best. A larger top_c
-gives the policy more room to balance and costs gate mass; top_c = k is plain top-k routing."""
+The candidates are weighted by the scores (candidates="scores"). Most policies read only which
+experts a token may use: within its top c a token's k experts are the ones that balance the loads
+best. select="optimal" with the objective "preference" reads the weights too: the smallest
+maximum load, then the most gate mass at it. A larger top_c gives the policy more room to balance
+and costs gate mass; top_c = k is plain top-k routing."""
 
 from __future__ import annotations
 
@@ -31,7 +33,9 @@ def route_scores(scores: Any, k: int, *, top_c: Optional[int] = None, capacity: 
         capacity: None (keep every route), an int for every expert, or a length-E vector; each
             expert keeps the routes of its lowest token ids (``dispatch``).
         select: the selection policy over the top-c candidates (``phase_router.route``'s
-            ``select``); "balanced" brings the maximum load within 2 % of the optimum.
+            ``select``); "balanced" brings the maximum load within 2 % of the optimum;
+            "optimal" with select_options={"objective": "preference"} reaches the smallest
+            maximum load and, at it, keeps the most gate mass.
         select_options: the policy's options, None for its defaults.
         seed: any integer in [0, 2^64); the routes are a function of the scores, k, top_c,
             select, its options and the seed, and of nothing else (thread count included).
@@ -50,8 +54,9 @@ def route_scores(scores: Any, k: int, *, top_c: Optional[int] = None, capacity: 
     k, c = check_top(k, top_c, E)
     caps = capacities(capacity, E)
     allowed = top_mask(values, c)
-    every_token = np.ones((E, M), dtype=bool)  # T: any expert takes any token; the capacity is the dispatch's
-    routing = route(allowed, every_token, k, seed=seed, select=select, select_options=select_options,
-                    candidates="mask", threads=threads)
+    # Weighted candidates: a token's top c experts, each weighted by its score (t_j = M: any expert
+    # takes any token; the capacity is the dispatch's).
+    routing = route(values, allowed.T, k, seed=seed, select=select, select_options=select_options,
+                    candidates="scores", threads=threads)
     report = {"select": select, **routing.stats.selection}
     return score_routing(routing.routes, values, k, c, caps, report)

@@ -10,6 +10,7 @@ from fractions import Fraction
 import numpy as np
 
 from .max_flow import MaxFlow
+from .preference import keep_most_weight
 from .spec import matrices_from_degrees, pipeline
 
 
@@ -60,9 +61,16 @@ def optimum(candidates: np.ndarray, t, k: int, relative: bool = False) -> Fracti
     return values[hi]
 
 
-def select_optimal(candidates: np.ndarray, t, k: int, relative: bool = False) -> tuple[np.ndarray, Fraction]:
+def select_optimal(candidates: np.ndarray, t, k: int, relative: bool = False, preference: bool = False,
+                   weights: np.ndarray | None = None) -> tuple[np.ndarray, Fraction]:
+    """(routes, optimum). preference: at the optimal caps of the objective max, the routes that keep
+    the most weight (weights: M x E integers, read where candidates holds; None weighs each 1)."""
     M, E = candidates.shape
     best = optimum(candidates, t, k, relative)
+    if preference:
+        rows = [np.flatnonzero(candidates[i]).tolist() for i in range(M)]
+        weight_rows = [[1 if weights is None else int(weights[i, j]) for j in row] for i, row in enumerate(rows)]
+        return keep_most_weight(rows, weight_rows, E, k, [int(best)] * E)[0], best
     flow, rows, sink_edges, required = _graph(candidates, k)
     caps = [int(best * int(tj)) for tj in t] if relative else [int(best)] * E
     assert _feasible(flow, sink_edges, caps, required, M, E)

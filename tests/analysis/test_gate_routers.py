@@ -13,7 +13,8 @@ from hypothesis import given, settings, strategies as st
 import phase_router as pr
 from phase_router import moe
 from phase_router.analysis.gate_routers import (BaseLayer, BiasBalancing, ExpertChoice, HashLayer, PhaseOblivious,
-                                                PhaseScores, PreferenceOptimum, SwitchTopK, gate_routers)
+                                                PhasePreference, PhaseScores, PreferenceOptimum, SwitchTopK,
+                                                gate_routers)
 from phase_router.analysis.gate_routers.batch import GateBatch
 from phase_router.inputs.gate_scores import gate_logits, gate_model, softmax
 
@@ -133,6 +134,27 @@ def test_phase_scores_and_the_optimum_use_only_the_top_c_and_the_optimum_keeps_t
     mass = {name: batch.scores[d.tokens, d.experts].sum() for name, d in
             [("phase", phase), ("best", best), ("switch", switch)]}
     assert mass["best"] >= max(mass["phase"], mass["switch"]) - 1e-9
+
+
+@settings(deadline=None, max_examples=25)
+@given(batch=batches(), extra=st.integers(0, 2))
+def test_phase_preference_sends_the_least_max_load_and_then_the_most_mass(batch, extra) -> None:
+    """Its loads sent peak at the smallest maximum any selection of k of the top c reaches (no
+    balanced routing of those candidates sends less), and among the selections that reach it,
+    none keeps more mass: checked against the balanced router and the LP optimum at that cap."""
+    c = min(batch.E, batch.k + extra)
+    preferred, balanced = PhasePreference(extra).route(batch), PhaseScores(extra).route(batch)
+    peak = int(preferred.sent.max())
+    assert peak <= balanced.sent.max()
+    sent = moe.route_scores(batch.scores, batch.k, top_c=c, select="optimal")
+    assert peak == int(np.bincount(sent.routes[sent.routes >= 0], minlength=batch.E).max())
+    routed = moe.route_scores(batch.scores, batch.k, top_c=c, select="optimal", select_options={"objective": "preference"})
+    exact_k = moe.max_mass.max_mass_assignment(  # every token exactly k experts, every expert at most `peak`
+        np.argsort(-batch.scores, axis=1, kind="stable")[:, :c], -np.sort(-batch.scores, axis=1, kind="stable")[:, :c],
+        batch.k, np.full(batch.E, peak), every_token_k=True)[0]
+    best = batch.scores[np.arange(batch.M)[:, None].repeat(batch.k, 1)[exact_k >= 0], exact_k[exact_k >= 0]].sum()
+    kept = batch.scores[np.arange(batch.M)[:, None].repeat(batch.k, 1)[routed.routes >= 0], routed.routes[routed.routes >= 0]].sum()
+    assert kept == pytest.approx(best, rel=1e-6)
 
 
 def test_every_router_is_listed_once_with_a_summary() -> None:

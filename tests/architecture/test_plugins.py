@@ -255,6 +255,8 @@ def test_every_policy_on_every_source_matches_its_oracle(source: str, policy: st
     got = pr.route(S, T, k, seed=seed, select=policy, candidates=source, row_perm=row_perm,
                    select_options=options).routes
     O = candidates.oracle(S, T, seed, row_perm)  # noqa: N806
-    expected = declared.oracle(O, np.count_nonzero(T, axis=1).astype(np.int64), k, seed,
-                               declared.check_options(options))
+    weights = candidates.weights(S, T) if candidates.weights else None
+    t = candidates.target_weights(S, T) if candidates.target_weights else np.count_nonzero(T, axis=1)
+    expected = declared.oracle(O, t.astype(np.int64), k, seed,
+                               declared.check_options(options), weights)
     assert got.dtype == np.int32 and np.array_equal(got, expected)

@@ -204,7 +204,7 @@ def recipes() -> dict[str, Recipe]:
         "chunk_rows": Recipe(io.chunk_rows, dict(cols=E, budget_bytes=2**20)),
     }
     for reader in ("detect_format", "load_npy", "npy_row_degrees", "pbm_row_degrees", "read_degrees", "read_header",
-                   "read_matrix", "read_npy_matrix", "read_pbm", "read_pbm_packed", "read_row_degrees",
+                   "read_matrix", "read_weight_matrix", "read_npy_matrix", "read_pbm", "read_pbm_packed", "read_row_degrees",
                    "npy_matrix_shape", "read_npy_header"):
         sample = (CORPUS / "npy" / "bool.npy" if "npy" in reader else
                   CORPUS / "degrees_text" / "plain.txt" if reader == "read_degrees" else SAMPLES / "S.pbm")

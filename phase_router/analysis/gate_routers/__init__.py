@@ -14,7 +14,7 @@ from .bias_balancing import BiasBalancing
 from .expert_choice import ExpertChoice
 from .hash_layer import HashLayer
 from .phase_oblivious import PhaseOblivious
-from .phase_scores import PhaseScores
+from .phase_scores import PhasePreference, PhaseScores
 from .preference_optimum import PreferenceOptimum
 from .switch import SwitchTopK
 
@@ -31,7 +31,8 @@ class GateRouter(Protocol):
 def gate_routers() -> list[GateRouter]:
     """A fresh instance of every router (fresh: the bias-balancing router learns across batches)."""
     return [SwitchTopK(), BiasBalancing(), ExpertChoice(), BaseLayer(), HashLayer(), PhaseOblivious(),
-            PhaseScores(1), PhaseScores(2), PreferenceOptimum(1), PreferenceOptimum(2)]
+            PhaseScores(1), PhaseScores(2), PhasePreference(1), PhasePreference(2), PreferenceOptimum(1),
+            PreferenceOptimum(2)]
 
 
 def runs_on(router: GateRouter, batch: GateBatch) -> bool:

@@ -50,6 +50,10 @@ class MatrixFormat:
         """The whole 0/1 matrix as a bool array."""
         raise NotImplementedError
 
+    def read_weights(self, path: str | os.PathLike[str]) -> np.ndarray:
+        """The whole matrix as non-negative float64 weights; a format of 0/1 values gives 0 and 1."""
+        return self.read_bool(path).astype(np.float64)
+
     def degrees_peak_bytes(self, layout: FileLayout) -> int:
         """Bytes row_degrees holds at its peak, from the layout alone."""
         raise NotImplementedError

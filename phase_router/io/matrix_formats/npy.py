@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 
-from ..npy import CHUNK_BYTES, MAGIC, READ_THREADS, npy_matrix_header, npy_row_degrees, read_npy_matrix
+from ..npy import CHUNK_BYTES, MAGIC, READ_THREADS, npy_matrix_header, npy_row_degrees, read_npy_matrix, read_npy_weights
 from .base import FileLayout, MatrixFormat, RowChunk
 
 
@@ -29,6 +29,9 @@ class NpyFormat(MatrixFormat):
 
     def read_bool(self, path) -> np.ndarray:
         return read_npy_matrix(path)
+
+    def read_weights(self, path) -> np.ndarray:
+        return read_npy_weights(path)
 
     def degrees_peak_bytes(self, layout: FileLayout) -> int:
         """A few threads read at once, each into its own buffer of about CHUNK_BYTES (whole

@@ -26,6 +26,7 @@ def register(module: str) -> None:
 register("phase")  # the default: the first registered
 register("mask")
 register("hash")
+register("scores")
 
 DEFAULT_SOURCE = next(iter(SOURCES))
 

@@ -7,6 +7,8 @@ or degree files."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ... import _core
@@ -18,6 +20,21 @@ from ..selection import DEFAULT_POLICY
 from .source import CandidateSource
 
 ROWS_PER_BLOCK_ENTRIES = 1 << 24  # entries of O built at once
+
+
+def candidate_lists(M: int, E: int, allowed: Callable[[int, int], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:  # noqa: N803
+    """(offsets, targets): each row's allowed targets ascending, as the C++ sources take them;
+    allowed(first, stop) gives rows [first, stop) as bool, ROWS_PER_BLOCK_ENTRIES entries at once."""
+    offsets = np.zeros(M + 1, dtype=np.uint64)
+    blocks = []
+    step = max(1, ROWS_PER_BLOCK_ENTRIES // max(E, 1))
+    for first in range(0, M, step):
+        block = allowed(first, min(M, first + step))
+        rows, targets = np.nonzero(block)
+        offsets[first + 1:first + 1 + block.shape[0]] = np.cumsum(np.count_nonzero(block, axis=1))
+        offsets[first + 1:first + 1 + block.shape[0]] += offsets[first]
+        blocks.append(targets.astype(np.uint32))
+    return offsets, (np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.uint32))
 
 
 class MaskRouter(PreparedCandidates):
@@ -38,16 +55,7 @@ class MaskRouter(PreparedCandidates):
         self.seed = check_seed(seed)
         self.row_perm = False
         self._prepare_selection(select, select_options)
-        offsets = np.zeros(M + 1, dtype=np.uint64)
-        blocks = []
-        step = max(1, ROWS_PER_BLOCK_ENTRIES // max(E, 1))
-        for first in range(0, M, step):
-            allowed = S[first:first + step] & T[:, first:first + step].T
-            rows, targets = np.nonzero(allowed)
-            offsets[first + 1:first + 1 + allowed.shape[0]] = np.cumsum(np.count_nonzero(allowed, axis=1))
-            offsets[first + 1:first + 1 + allowed.shape[0]] += offsets[first]
-            blocks.append(targets.astype(np.uint32))
-        targets = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.uint32)
+        offsets, targets = candidate_lists(M, E, lambda first, stop: S[first:stop] & T[:, first:stop].T)
         self.s = np.diff(offsets).astype(np.uint32)
         self.t = np.count_nonzero(T, axis=1).astype(np.uint32)
         self._core = _core.MaskCandidates(offsets, targets, E, self.t)

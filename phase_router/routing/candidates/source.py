@@ -34,6 +34,8 @@ MemoryParts = Callable[[int, int, int, int], "dict[str, int]"]
 CandidatePairs = Callable[[Any, Any], int]
 # (S, T, seed, row_perm) -> the candidate matrix O (M x E bool) by its NumPy reference.
 Oracle = Callable[[np.ndarray, np.ndarray, int, bool], np.ndarray]
+# (S, T) -> M x E int64: each candidate's weight as the C++ source holds it (0 elsewhere).
+WeightOracle = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ class CandidateSource:
     # The part of memory_parts that is the inputs as read (dropped from the check made after
     # reading them, when they are already in use); "" when the source holds no inputs of its own.
     input_part: str = ""
+    # A weighted source's candidate weights by its reference; None: every candidate weighs 1.
+    weights: WeightOracle | None = None
+    # (S, T) -> t, the targets' weights in relative loads; None: T's row sums.
+    target_weights: Callable[[Any, Any], np.ndarray] | None = None
 
     def check_route_options(self, given: dict[str, bool], *, cli: bool = False) -> None:
         """Refuses, in one line naming the source, any route option it does not take; `given`

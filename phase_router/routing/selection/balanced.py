@@ -21,7 +21,7 @@ def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N8
     return 64 * E + 20 * M + threads * 32 * E + 4 * min(pairs, 2**31) + 4 * min(pairs, 2**25)
 
 
-def _oracle(candidates, t, k: int, seed: int, options: dict):
+def _oracle(candidates, t, k: int, seed: int, options: dict, weights=None):
     from ...reference.balanced import select_balanced
 
     return select_balanced(candidates, t, k, seed, options.get("rounds", DEFAULT_ROUNDS))

@@ -20,7 +20,7 @@ def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N8
     return 8 * E + 4 * M + threads * 16 * E
 
 
-def _oracle(candidates, t, k: int, seed: int, options: dict):
+def _oracle(candidates, t, k: int, seed: int, options: dict, weights=None):
     from ...reference.greedy import select_greedy
 
     # The oracle states the default block by the definition (docs/BASELINES.md), independently of C++.

@@ -3,6 +3,10 @@ load_j / t_j (objective "relative") over all selections that keep min(k, c_i) of
 candidates, proven by maximum flow (core_cpp/selection/policy_optimal.cpp). The yardstick every
 other policy is measured against; slower, and its memory grows with the candidate pairs.
 
+Objective "preference": the smallest maximum load first, then, among the selections that attain
+it, one that keeps the most candidate weight (a minimum-cost flow). Weighted candidates
+(candidates="scores") give each pair its weight; every other source weighs each candidate 1.
+
 The proven optimum is kept on the Router (``router.selection_report``) and in the routing's
 statistics (``stats.selection``)."""
 
@@ -14,14 +18,15 @@ from ... import _core
 from ...errors import ResourceLimitError
 from .policy import Option, Policy
 
-OBJECTIVES = ("max", "relative")
+OBJECTIVES = ("max", "relative", "preference")
 # ~40 bytes a pair: about 10 GiB at the limit (owned by the C++ OptimalOptions)
 MAX_CANDIDATE_PAIRS: int = _core.selection_defaults()["optimal"]["max_pairs"]
-PAIR_BYTES = 40  # core_cpp/selection/max_flow.cpp: arcs both ways, capacities, flows per candidate pair
+PAIR_BYTES = 80  # max_flow.cpp: arcs both ways, capacities, flows; preference_flow.cpp: weights, costs, lists
 
 
 def _kernel_options(router, options: dict) -> dict:
-    return {"relative": options.get("objective") == "relative"}
+    objective = options.get("objective")
+    return {"relative": objective == "relative", "preference": objective == "preference"}
 
 
 def _read_report(report: dict, options: dict) -> dict:
@@ -32,11 +37,14 @@ def _read_report(report: dict, options: dict) -> dict:
         "optimum_denominator": int(denominator), "candidate_pairs": int(report["candidate_pairs"]),
         "max_flows": int(report["max_flows"]),
         "proof": "these caps are feasible and every smaller value is not (max-flow)",
-    }
+    } | ({"kept_weight": int(report["kept_weight"]), "augmentations": int(report["augmentations"]),
+          "exchanges": int(report["exchanges"]),
+          "preference_proof": "no selection within these caps keeps more weight (minimum-cost flow by shortest paths)"}
+         if options.get("objective") == "preference" else {})
 
 
 def _kernel_error(exc: ValueError) -> Exception:
-    return ResourceLimitError(f"{exc} ({MAX_CANDIDATE_PAIRS:,} candidate pairs); use select='balanced' or "
+    return ResourceLimitError(f"{exc} (at most {MAX_CANDIDATE_PAIRS:,}); use select='balanced' or "
                               "'greedy' for inputs this large")
 
 
@@ -45,10 +53,11 @@ def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N8
     return PAIR_BYTES * pairs + 40 * (M + E)
 
 
-def _oracle(candidates, t, k: int, seed: int, options: dict):
+def _oracle(candidates, t, k: int, seed: int, options: dict, weights=None):
     from ...reference.optimal import select_optimal
 
-    return select_optimal(candidates, t, k, options.get("objective") == "relative")[0]
+    objective = options.get("objective")
+    return select_optimal(candidates, t, k, objective == "relative", objective == "preference", weights)[0]
 
 
 POLICY = OPTIMAL = Policy(
@@ -56,7 +65,8 @@ POLICY = OPTIMAL = Policy(
     row_local=False, binding="select_optimal", oracle=_oracle,
     not_row_local_because=("select='optimal' solves one max-flow over all rows, so it cannot be sharded; "
                            "route it on one machine"),
-    options=(Option("objective", "minimise the maximum column load (max) or the maximum load / t_j (relative)",
+    options=(Option("objective", "minimise the maximum column load (max) or the maximum load / t_j (relative); "
+                    "preference: the max optimum keeping the most candidate weight",
                     default="max", choices=OBJECTIVES),),
     kernel_options=_kernel_options, read_report=_read_report, kernel_error=_kernel_error,
     scratch_bytes=_scratch_bytes,

@@ -54,8 +54,9 @@ ReadReport = Callable[[dict, dict], dict]
 KernelOptions = Callable[["PreparedCandidates", dict], dict]
 # (M, E, threads, candidate pairs) -> bytes the kernel holds beyond the routes and the source's state.
 ScratchBytes = Callable[[int, int, int, int], int]
-# (candidate matrix O (M x E bool), t, k, seed, checked options) -> routes, by docs/SPEC.md literally.
-Oracle = Callable[[np.ndarray, np.ndarray, int, int, dict], np.ndarray]
+# (candidate matrix O (M x E bool), t, k, seed, checked options, the candidates' weights (M x E int64,
+# None: each weighs 1)) -> routes, by docs/SPEC.md literally.
+Oracle = Callable[[np.ndarray, np.ndarray, int, int, dict, "np.ndarray | None"], np.ndarray]
 
 
 @dataclass(frozen=True)

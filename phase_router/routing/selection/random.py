@@ -6,7 +6,7 @@ from __future__ import annotations
 from .policy import Policy
 
 
-def _oracle(candidates, t, k: int, seed: int, options: dict):
+def _oracle(candidates, t, k: int, seed: int, options: dict, weights=None):
     from ...reference.spec import select_routes
 
     return select_routes(candidates, k, seed)
