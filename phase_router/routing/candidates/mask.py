@@ -49,16 +49,22 @@ class MaskRouter(PreparedCandidates):
         S = matrix_rows(S, "S")
         T = matrix_rows(T, "T")
         M, E = S.shape
+        self._set_up(S.shape, T, k, seed, select, select_options)
+        offsets, targets = candidate_lists(M, E, lambda first, stop: S[first:stop] & T[:, first:stop].T)
+        self.s = np.diff(offsets).astype(np.uint32)
+        self.t = np.count_nonzero(T, axis=1).astype(np.uint32)
+        self._core = _core.MaskCandidates(offsets, targets, E, self.t)
+
+    def _set_up(self, shape: tuple[int, int], T: np.ndarray, k: int, seed: int, select: str,  # noqa: N803
+                select_options: dict | None) -> None:
+        """T's shape checked against S's (M x E); k, the seed and the policy set."""
+        M, E = shape  # noqa: N806
         if T.shape != (E, M):
             raise ShapeMismatchError(f"T must be {E} x {M} for S of shape {M} x {E}, got {T.shape[0]} x {T.shape[1]}")
         self.k = check_count(k, "k")
         self.seed = check_seed(seed)
         self.row_perm = False
         self._prepare_selection(select, select_options)
-        offsets, targets = candidate_lists(M, E, lambda first, stop: S[first:stop] & T[:, first:stop].T)
-        self.s = np.diff(offsets).astype(np.uint32)
-        self.t = np.count_nonzero(T, axis=1).astype(np.uint32)
-        self._core = _core.MaskCandidates(offsets, targets, E, self.t)
 
     def stats_overrides(self) -> dict:
         """The phase theory's expected candidates do not apply under a mask: the exact counts do."""

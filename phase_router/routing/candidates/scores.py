@@ -12,9 +12,7 @@ import numpy as np
 
 from ... import _core
 from ..._internal.matrix_degrees import matrix_rows
-from ..._internal.scalars import check_count, check_seed
 from ..._internal.weight_matrix import check_weights
-from ...errors import ShapeMismatchError
 from ..selection import DEFAULT_POLICY
 from .mask import MaskRouter, candidate_lists
 from .mask import _memory_parts as mask_memory_parts
@@ -44,12 +42,7 @@ class ScoresRouter(MaskRouter):
         weights = check_weights(S, "S")
         T = matrix_rows(T, "T")  # noqa: N806
         M, E = weights.shape  # noqa: N806
-        if T.shape != (E, M):
-            raise ShapeMismatchError(f"T must be {E} x {M} for S of shape {M} x {E}, got {T.shape[0]} x {T.shape[1]}")
-        self.k = check_count(k, "k")
-        self.seed = check_seed(seed)
-        self.row_perm = False
-        self._prepare_selection(select, select_options)
+        self._set_up(weights.shape, T, k, seed, select, select_options)
         offsets, targets = candidate_lists(M, E, lambda first, stop: T[:, first:stop].T)
         rows = np.repeat(np.arange(M), np.diff(offsets).astype(np.int64))
         self.s = np.diff(offsets).astype(np.uint32)
