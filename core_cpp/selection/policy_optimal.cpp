@@ -178,7 +178,7 @@ OptimalResult select_optimal(const CandidateSource& source, const OptimalOptions
     if (options.preference) {
         // The routes: the most weight at exactly the optimal caps (a minimum-cost flow).
         const PreferenceResult kept = keep_most_weight(graph.offsets(), graph.targets(), graph.weights(), E,
-                                                       options.k, caps, options.max_candidate_pairs, out);
+                                                       options.k, caps, options.max_candidate_pairs / 4, out);
         result.kept_weight = kept.kept_weight;
         result.augmentations = kept.augmentations;
         result.exchanges = kept.exchanges;

@@ -24,8 +24,8 @@ struct OptimalOptions {
     std::uint32_t k = 1;
     bool relative = false;  // minimise max load_j / t_j instead of max load_j
     bool preference = false;  // then keep the most candidate weight at the optimal caps (not with relative)
-    // refuse larger graphs (memory ~ 40 bytes a pair), and under "preference" more exchanges
-    // (rows that could move from a kept to an unkept candidate, ~32 bytes each)
+    // refuse larger graphs (memory ~ 40 bytes a pair), and under "preference" more than a quarter
+    // as many exchanges (moves a row could make from a kept to an unkept candidate, ~32 bytes each)
     std::uint64_t max_candidate_pairs = 1ULL << 28;
     int threads = 0;
 };

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from .moe_grid import MoeGrid
 
-C1_ROUTERS = ("switch-top-k", "bias-balancing", "hash-layer", "phase-oblivious", "phase-scores-c+2", "optimum-c+2")
+C1_ROUTERS = ("switch-top-k", "bias-balancing", "hash-layer", "phase-oblivious", "phase-scores-c+2", "phase-preference-c+2",
+              "optimum-c+2")
 LOAD_FACTOR = 1.25  # the capacity factor whose sent loads and times the tables show
 
 

@@ -41,12 +41,20 @@ def top_experts(scores: NDArray[np.float64], c: int) -> NDArray[np.int64]:
 
 
 def top_mask(scores: NDArray[np.float64], c: int) -> NDArray[np.bool_]:
-    """M x E bool: True at each token's top c experts (``top_experts``)."""
-    mask = np.zeros(scores.shape, dtype=bool)
-    np.put_along_axis(mask, top_experts(scores, c), True, axis=1)
-    return mask
+    """M x E bool: True at each token's top c experts, the same set as ``top_experts`` (equal
+    scores to the lower expert id), found in O(M E): everything above each row's c-th largest
+    score, then the lowest ids among the scores equal to it."""
+    M, E = scores.shape  # noqa: N806
+    if c >= E:
+        return np.ones((M, E), dtype=bool)
+    kth = np.partition(scores, E - c, axis=1)[:, E - c, None]  # each row's c-th largest score
+    above = scores > kth
+    equal = scores == kth
+    room = c - np.count_nonzero(above, axis=1, keepdims=True)
+    return above | (equal & (np.cumsum(equal, axis=1) <= room))
 
 
 def topk_mass(scores: NDArray[np.float64], k: int) -> float:
-    """The gate mass unconstrained top-k routing keeps: the sum of every token's k largest scores."""
-    return float(np.take_along_axis(scores, top_experts(scores, k), axis=1).sum())
+    """The gate mass unconstrained top-k routing keeps: the sum of every token's k largest scores,
+    added in row-major order (as a routing's kept mass is)."""
+    return float(scores[top_mask(scores, k)].sum())

@@ -132,3 +132,18 @@ def test_bad_input_is_one_typed_line(scores, k, top_c, says) -> None:
 def test_default_top_c_is_twice_k_within_the_experts() -> None:
     scores = gate_scores(50, 6, seed=1)
     assert moe.route_scores(scores, 2).top_c == 4 and moe.route_scores(scores, 4).top_c == 6
+
+
+@settings(deadline=None, max_examples=200)
+@given(case=cases())
+def test_the_top_c_set_is_the_stable_rankings_first_c(case) -> None:
+    """top_mask's O(M E) selection (partition, then the lowest ids among equal scores) is the set
+    a stable descending sort ranks first, ties included; topk_mass adds its k largest."""
+    from phase_router.moe.gate_scores import top_mask, topk_mass
+
+    scores, k, top_c, _, _ = case
+    ranked = np.argsort(-scores, axis=1, kind="stable")
+    expected = np.zeros(scores.shape, dtype=bool)
+    np.put_along_axis(expected, ranked[:, :top_c], True, axis=1)
+    assert np.array_equal(top_mask(scores, top_c), expected)
+    assert topk_mass(scores, k) == pytest.approx(np.take_along_axis(scores, ranked[:, :k], axis=1).sum())

@@ -155,12 +155,12 @@ def test_bad_weights_are_one_typed_line(S, message: str) -> None:  # noqa: N803
 def test_mismatched_shapes_and_too_many_exchanges_are_typed_errors() -> None:
     with pytest.raises(PhaseRouterError, match="T must be 2 x 3"):
         pr.route(np.ones((3, 2)), np.ones((3, 3), bool), 1, candidates="scores")
-    # 2,048 candidate pairs, 64 x 4 x 28 = 7,168 exchanges: past a limit of 3,000 the kernel refuses
+    # 2,048 candidate pairs, 64 x 4 x 28 = 7,168 exchanges: refused past max_pairs / 4
     router = SOURCES["scores"].prepare(np.random.default_rng(8).random((64, 32)), np.ones((32, 64), bool), 4, seed=0,
                                        select="optimal", select_options=PREFERENCE)
     with pytest.raises(ValueError, match="more exchanges than the objective preference handles"):
-        _core.select_optimal(router._core, 4, 0, preference=True, max_pairs=3000)
-    assert _core.select_optimal(router._core, 4, 0, preference=True, max_pairs=7168)[1]["exchanges"] == 7168
+        _core.select_optimal(router._core, 4, 0, preference=True, max_pairs=4 * 7168 - 4)
+    assert _core.select_optimal(router._core, 4, 0, preference=True, max_pairs=4 * 7168)[1]["exchanges"] == 7168
     assert isinstance(POLICIES["optimal"].kernel_error(ValueError("x")), ResourceLimitError)
 
 
