@@ -51,7 +51,8 @@ def top_mask(scores: NDArray[np.float64], c: int) -> NDArray[np.bool_]:
     above = scores > kth
     equal = scores == kth
     room = c - np.count_nonzero(above, axis=1, keepdims=True)
-    return above | (equal & (np.cumsum(equal, axis=1) <= room))
+    mask: NDArray[np.bool_] = above | (equal & (np.cumsum(equal, axis=1) <= room))
+    return mask
 
 
 def topk_mass(scores: NDArray[np.float64], k: int) -> float:
