@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "common/cancellation.hpp"
@@ -38,7 +39,8 @@ public:
             throw_if_cancelled();
             const std::uint32_t c = source.row_candidates(i, scratch, row.data());
             if (offsets_[i] + c > max_pairs)
-                throw std::length_error("the candidate graph has more pairs than select='optimal' handles");
+                throw std::length_error("the candidate graph has more than " + std::to_string(max_pairs) +
+                                        " pairs, the most select='optimal' handles");
             targets_.insert(targets_.end(), row.begin(), row.begin() + c);
             if (const std::int64_t* w = source.candidate_weights(i)) {
                 weights_.resize(offsets_[i], 1);  // rows before the first weighted one weigh 1 each

@@ -5,6 +5,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
@@ -57,7 +58,8 @@ public:
             }
             exchanges_ += r * (b - a - r);
             if (exchanges_ > max_exchanges)
-                throw std::length_error("the rows can make more exchanges than the objective preference handles");
+                throw std::length_error("the rows can make more than " + std::to_string(max_exchanges) +
+                                        " exchanges, the most the objective preference handles");
         }
         for (std::uint32_t i = 0; i < M_; ++i) {
             poll_cancel(i);

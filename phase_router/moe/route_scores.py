@@ -1,5 +1,5 @@
 """Routing by gate scores: each token to k of its top-c experts, loads balanced by a selection
-policy over exactly those candidates (the mask candidate source), then dispatched at a capacity.
+policy over exactly those candidates, then dispatched at a capacity.
 
 The candidates are weighted by the scores (candidates="scores"). Most policies read only which
 experts a token may use: within its top c a token's k experts are the ones that balance the loads

@@ -158,10 +158,13 @@ def test_mismatched_shapes_and_too_many_exchanges_are_typed_errors() -> None:
     # 2,048 candidate pairs, 64 x 4 x 28 = 7,168 exchanges: refused past max_pairs / 4
     router = SOURCES["scores"].prepare(np.random.default_rng(8).random((64, 32)), np.ones((32, 64), bool), 4, seed=0,
                                        select="optimal", select_options=PREFERENCE)
-    with pytest.raises(ValueError, match="more exchanges than the objective preference handles"):
+    with pytest.raises(ValueError, match="more than 7167 exchanges, the most the objective preference handles"):
         _core.select_optimal(router._core, 4, 0, preference=True, max_pairs=4 * 7168 - 4)
     assert _core.select_optimal(router._core, 4, 0, preference=True, max_pairs=4 * 7168)[1]["exchanges"] == 7168
-    assert isinstance(POLICIES["optimal"].kernel_error(ValueError("x")), ResourceLimitError)
+    with pytest.raises(ValueError, match="more than 2047 pairs, the most select='optimal' handles"):
+        _core.select_optimal(router._core, 4, 0, max_pairs=2047)
+    refusal = POLICIES["optimal"].kernel_error(ValueError("the candidate graph has more than 9 pairs"))
+    assert isinstance(refusal, ResourceLimitError) and str(refusal).startswith("the candidate graph has more than 9")
 
 
 def test_the_command_reads_real_weights_from_npy_and_refuses_bad_ones(tmp_path) -> None:

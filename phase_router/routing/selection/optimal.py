@@ -44,7 +44,7 @@ def _read_report(report: dict, options: dict) -> dict:
 
 
 def _kernel_error(exc: ValueError) -> Exception:
-    return ResourceLimitError(f"{exc} (at most {MAX_CANDIDATE_PAIRS:,}); use select='balanced' or "
+    return ResourceLimitError(f"{exc}; use select='balanced' or "
                               "'greedy' for inputs this large")
 
 
