@@ -36,11 +36,9 @@ public:
     ExchangeGraph(const std::vector<std::uint64_t>& offsets, const std::vector<std::uint32_t>& targets,
                   const std::vector<std::int64_t>& weights, std::uint32_t E, std::uint32_t k,
                   const std::vector<std::int64_t>& caps, std::uint64_t max_exchanges)
-        : offsets_(offsets), targets_(targets), E_(E), M_(static_cast<std::uint32_t>(offsets.size() - 1)),
+        : offsets_(offsets), targets_(targets), weights_(weights), E_(E), M_(static_cast<std::uint32_t>(offsets.size() - 1)),
           caps_(caps), out_(E) {
         const std::uint64_t pairs = targets.size();
-        weight_.assign(pairs, 1);
-        if (!weights.empty()) weight_ = weights;
         kept_.assign(pairs, 0);
         load_.assign(E, 0);
         std::vector<std::uint64_t> order;
@@ -50,7 +48,7 @@ public:
             // The r_i heaviest candidates; equal weights keep the lower target id (stable order).
             order.resize(b - a);
             std::iota(order.begin(), order.end(), a);
-            std::stable_sort(order.begin(), order.end(), [&](std::uint64_t x, std::uint64_t y) { return weight_[x] > weight_[y]; });
+            std::stable_sort(order.begin(), order.end(), [&](std::uint64_t x, std::uint64_t y) { return weight(x) > weight(y); });
             const std::uint64_t r = std::min<std::uint64_t>(k, b - a);
             for (std::uint64_t x = 0; x < r; ++x) {
                 kept_[order[x]] = 1;
@@ -153,7 +151,7 @@ public:
             for (std::uint64_t p = offsets_[i]; p < offsets_[i + 1]; ++p)
                 if (kept_[p]) {
                     row[kept++] = static_cast<std::int32_t>(targets_[p]);
-                    result.kept_weight += weight_[p];
+                    result.kept_weight += weight(p);
                 }
             std::fill(row + kept, row + k, -1);
         }
@@ -161,6 +159,8 @@ public:
     }
 
 private:
+    std::int64_t weight(std::uint64_t pair) const { return weights_.empty() ? 1 : weights_[pair]; }
+
     // Adds the exchange (row: kept pair `from` -> unkept pair `to`) to its arc's heap.
     void offer(std::uint32_t row, std::uint64_t from, std::uint64_t to) {
         const std::uint32_t j = targets_[from], v = targets_[to];
@@ -175,7 +175,7 @@ private:
                         std::make_pair(v, found->second));
         }
         auto& heap = heaps_[found->second];
-        heap.push_back(Exchange{weight_[from] - weight_[to], row, from, to});
+        heap.push_back(Exchange{weight(from) - weight(to), row, from, to});
         std::push_heap(heap.begin(), heap.end(), Later());
     }
 
@@ -208,9 +208,9 @@ private:
 
     const std::vector<std::uint64_t>& offsets_;
     const std::vector<std::uint32_t>& targets_;
+    const std::vector<std::int64_t>& weights_;  // empty: every pair weighs 1
     std::uint32_t E_, M_;
     const std::vector<std::int64_t>& caps_;
-    std::vector<std::int64_t> weight_;
     std::vector<std::uint8_t> kept_;
     std::vector<std::int64_t> load_;
     std::uint64_t exchanges_ = 0;
