@@ -93,10 +93,17 @@ private:
 
     const std::uint32_t* row(std::uint32_t i) const { return unsigned_row(out_ + static_cast<std::size_t>(i) * k_); }
 
+    // What a list can hold at most: the target's load, or the flexible rows, whichever is fewer.
+    // A shard's loads include the base load of the other shards (which may even be negative), so
+    // the load alone is no bound there.
+    std::size_t capacity(std::uint32_t j) const {
+        return static_cast<std::size_t>(std::clamp<std::int64_t>(load_[j], 0, static_cast<std::int64_t>(flexible_.size())));
+    }
+
     void build_one(std::uint32_t j) {
         ++lazy_builds_;
         std::vector<std::uint32_t>& list = lists_[j];
-        list.reserve(static_cast<std::size_t>(load_[j]));
+        list.reserve(capacity(j));
         std::uint64_t n = 0;
         for (const std::uint32_t i : flexible_) {
             poll_cancel(++n);
@@ -110,7 +117,7 @@ private:
         for (std::size_t j = 0; j < built_.size(); ++j) {
             fresh[j] = built_[j] ? 0 : 1;
             built_[j] = 1;
-            if (fresh[j]) lists_[j].reserve(static_cast<std::size_t>(load_[j]));  // at most its load
+            if (fresh[j]) lists_[j].reserve(capacity(static_cast<std::uint32_t>(j)));
         }
         std::uint64_t n = 0;
         for (const std::uint32_t i : flexible_) {

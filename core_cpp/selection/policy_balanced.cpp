@@ -29,14 +29,14 @@ std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_ele
 // all of them under any selection: its routes are also counted as fixed loads.
 class RandomWithLoads final : public RowVisitor {
 public:
-    RandomWithLoads(std::uint64_t select_key, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load,
+    RandomWithLoads(std::uint64_t select_key, std::uint64_t first_row, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load,
                     Loads* fixed, std::uint32_t* spare)
-        : select_key_(select_key), k_(k), scratch_(widest), row_(k), out_(out), load_(*load), fixed_(*fixed),
+        : select_key_(select_key), first_row_(first_row), k_(k), scratch_(widest), row_(k), out_(out), load_(*load), fixed_(*fixed),
           spare_(spare) {}
 
     void bitmap_row(std::uint32_t row, const std::uint64_t* words, std::size_t word_count,
                     std::uint32_t candidate_count) override {
-        select_routes(words, word_count, candidate_count, k_, splitmix(select_key_, row), scratch_, row_.data());
+        select_routes(words, word_count, candidate_count, k_, splitmix(select_key_, first_row_ + row), scratch_, row_.data());
         count_and_store(row, candidate_count);
     }
 
@@ -46,7 +46,7 @@ public:
             spare_[row] = 0;
             return;
         }
-        select_from_list(targets, candidate_count, k_, splitmix(select_key_, row), scratch_, row_.data());
+        select_from_list(targets, candidate_count, k_, splitmix(select_key_, first_row_ + row), scratch_, row_.data());
         count_and_store(row, candidate_count);
     }
 
@@ -63,6 +63,7 @@ private:
     }
 
     std::uint64_t select_key_;
+    std::uint64_t first_row_;
     std::uint32_t k_;
     SelectScratch scratch_;
     std::vector<std::int32_t> row_;
@@ -78,8 +79,8 @@ struct RandomRoutes {
     std::vector<std::uint32_t> spare;
 };
 
-RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed, std::uint32_t k, int threads,
-                               std::int32_t* out) {
+RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed, std::uint64_t first_row,
+                               std::uint32_t k, int threads, std::int32_t* out) {
     const std::uint64_t select_key = domain_key(seed, Domain::kSelect);
     const std::uint32_t E = source.targets();
     const std::uint32_t widest = std::max(source.max_candidates(), E);
@@ -90,7 +91,7 @@ RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed
         std::lock_guard<std::mutex> lock(guard);
         partial.push_back(std::make_unique<RandomRoutes>(RandomRoutes{Loads(E, 0), Loads(E, 0), {}}));
         RandomRoutes& mine = *partial.back();
-        return std::make_unique<RandomWithLoads>(select_key, k, widest, out, &mine.load, &mine.fixed,
+        return std::make_unique<RandomWithLoads>(select_key, first_row, k, widest, out, &mine.load, &mine.fixed,
                                                  result.spare.data());
     });
     for (const auto& p : partial) {
@@ -111,8 +112,9 @@ struct RoundState {
     std::uint32_t k;
     std::uint64_t evict_key, pick_key;
     std::vector<std::uint64_t> below_goal;
+    std::uint64_t first_row;  // the whole routing's id of row 0, which keys the draws
 
-    std::uint64_t row_hash(std::uint32_t i) const { return splitmix(evict_key, i) >> 32; }
+    std::uint64_t row_hash(std::uint32_t i) const { return splitmix(evict_key, first_row + i) >> 32; }
 };
 
 // Row i's routes that the round evicts: those to over-goal targets j with u * L_j < (L_j - G) * 2^32,
@@ -197,7 +199,7 @@ private:
         w_.evicted.resize(p);
         WeightTree& tree = w_.tree;
         tree.assign(w_.weights);
-        WideDraws draws(splitmix(round_.pick_key, i));
+        WideDraws draws(splitmix(round_.pick_key, round_.first_row + i));
         w_.picks.clear();
         for (std::size_t n = 0; n < p; ++n) {
             const std::uint32_t x = tree.find(draws.bounded(tree.total()));
@@ -248,8 +250,15 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
     BalancedReport report;
 
     // Phase A: the spec's random selection.
-    RandomRoutes phase_a = random_with_loads(source, options.seed, k, options.threads, out);
+    RandomRoutes phase_a = random_with_loads(source, options.seed, options.first_row, k, options.threads, out);
     Loads& load = phase_a.load;
+    report.fixed_loads = phase_a.fixed;
+    if (options.base_load) {
+        for (std::uint32_t j = 0; j < E; ++j) {
+            load[j] += options.base_load[j];
+            phase_a.fixed[j] += options.base_load[j];
+        }
+    }
     const int parts = thread_count(options.threads);
 
     std::int64_t total = 0, active = 0;
@@ -257,10 +266,11 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
         total += load[j];
         active += t[j] > 0 ? 1 : 0;
     }
-    if (total > 0) {
-        const std::int64_t lower = (total + active - 1) / active;
+    if (total > 0 && active > 0) {
+        const std::int64_t lower = std::max<std::int64_t>((total + active - 1) / active, 0);
         // No selection has a maximum below the largest fixed load either.
-        const std::int64_t goal = std::max(lower + lower / 50, max_of(phase_a.fixed));
+        const std::int64_t wanted = options.goal > 0 ? options.goal : lower + lower / 50;
+        const std::int64_t goal = std::max(wanted, max_of(phase_a.fixed));
         report.lower_bound = static_cast<std::uint64_t>(lower);
         report.goal = static_cast<std::uint64_t>(goal);
 
@@ -270,7 +280,8 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
         const std::uint32_t widest = std::max<std::uint32_t>(source.max_candidates(), 1);
         std::vector<RepairWorker> workers(static_cast<std::size_t>(parts), RepairWorker(E));
         std::vector<std::uint32_t> evicting;
-        RoundState state{&load, goal, k, 0, 0, std::vector<std::uint64_t>(words_for_bits(E) + 1, 0)};
+        RoundState state{&load, goal, k, 0, 0, std::vector<std::uint64_t>(words_for_bits(E) + 1, 0),
+                         options.first_row};
         for (std::uint32_t round = 0; round < options.rounds && max_of(load) > goal; ++round) {
             throw_if_cancelled();
             // A row can evict only if its hash is below max_j ceil((L_j - G) 2^32 / L_j).
@@ -320,7 +331,7 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
         report.moves = total_moves(workers);
 
         // A goal raised to the largest fixed load is a lower bound: reaching it is optimal.
-        report.proven_optimal = goal > lower + lower / 50;
+        report.proven_optimal = goal > wanted;
 
         // Phase C: level sweeps of augmenting paths for what the rounds left above G.
         if (max_of(load) > goal) level_sweeps(source, k, goal, phase_a.spare, load, out, options.threads, report);

@@ -13,6 +13,7 @@
 // Not row-local: every row's routes depend on the loads of all rows, so it routes all M rows.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "candidates/candidate_source.hpp"
 
@@ -25,6 +26,16 @@ struct BalancedOptions {
     // less than the rounds on most shapes measured (docs/PERFORMANCE.md, "The cost of balanced").
     std::uint32_t rounds = 0;
     int threads = 0;
+    // A shard of a larger routing (routing/balanced_shards.py) sets the next three; the defaults
+    // are the whole routing's.
+    // The id in the whole routing of the source's row 0: every draw is keyed by the whole
+    // routing's row id, so a row range draws what the whole routing draws for those rows.
+    std::uint64_t first_row = 0;
+    // The goal G when above 0 (still raised to the largest fixed load); 0: G from the lower bound.
+    std::int64_t goal = 0;
+    // Loads the rows sit on (E entries, the other shards' share), counted in every comparison
+    // with the goal and never moved; nullptr: none.
+    const std::int64_t* base_load = nullptr;
 };
 
 // What a run did (for benchmarks and tests; never changes the routes).
@@ -37,7 +48,8 @@ struct BalancedReport {
     std::uint64_t sweeps = 0;        // phase C sweeps
     std::uint64_t augmentations = 0; // phase C paths
     bool proven_optimal = false;     // phase C proved G out of reach: the maximum is the optimum
-    std::uint64_t max_load = 0;
+    std::uint64_t max_load = 0;      // base loads included
+    std::vector<std::int64_t> fixed_loads;  // per target: routes of rows without spare candidates
 };
 
 // All M rows of `source` into out (M x k int32, -1 padded). report may be null.

@@ -91,7 +91,7 @@ def route_command(
         if workers is not None:
             check_worker_processes(workers, "--workers")
         policy = POLICIES[select.value]
-        if not policy.row_local and (scheduler or workers):
+        if not policy.shardable and (scheduler or workers):
             raise InvalidInputError(policy.not_row_local_because)
         source = SOURCES[candidates.value]
         source.check_route_options({"degree_files": degrees is not None, "row_perm": row_perm,
@@ -101,7 +101,7 @@ def route_command(
 
         rows = chunk_rows or rows_per_chunk(check_count(k, "k"))
         memory = RouteMemory(resolve_limit(max_memory), k, rows, threads=threads, policy=policy, source=source,
-                             output_scratch=outputs.scratch_bytes)
+                             output_scratch=outputs.scratch_bytes, sharded=bool(scheduler or workers))
         if degrees is None:  # matrix headers give M and E before the rasters are read
             memory.check_matrix_files(s_file, t_file)
         else:  # a degree .npy's declared shape, a text file's size, before either is read

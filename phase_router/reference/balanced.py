@@ -22,36 +22,44 @@ def goal_of(lower: int) -> int:
 
 
 def select_balanced(candidates: np.ndarray, t: np.ndarray, k: int, seed: int, rounds: int = DEFAULT_ROUNDS,
-                    report: dict | None = None) -> np.ndarray:
+                    report: dict | None = None, *, first_row: int = 0, goal: int = 0,
+                    base_load: np.ndarray | None = None) -> np.ndarray:
     """Phase A (the spec's random selection), phase B (repair rounds), phase C (level sweeps);
-    see docs/SPEC.md. `report`, if given, receives lower_bound, goal and proven_optimal."""
+    see docs/SPEC.md. `report`, if given, receives lower_bound, goal, proven_optimal and
+    fixed_loads. A shard of a larger routing ("Balanced selection on shards") gives first_row
+    (the routing's id of its first row, which keys every draw), goal (G when above 0) and
+    base_load (loads of the other shards, counted against G and never moved)."""
     M, E = candidates.shape
-    routes = reference.select_routes(candidates, k, seed)
+    routes = reference.select_routes(candidates, k, seed, first_row)
     load = np.bincount(routes[routes >= 0], minlength=E).astype(np.int64)
-    total = int(load.sum())
-    if report is not None:
-        report.update(lower_bound=0, goal=0, proven_optimal=False)
-    if total == 0:
-        return routes
     rows = [np.flatnonzero(candidates[i]).tolist() for i in range(M)]
     spare = [max(0, len(rows[i]) - k) for i in range(M)]
     fixed = np.zeros(E, dtype=np.int64)
     for i in range(M):
         if spare[i] == 0:
             np.add.at(fixed, routes[i][routes[i] >= 0], 1)
+    if report is not None:
+        report.update(lower_bound=0, goal=0, proven_optimal=False, fixed_loads=fixed.copy())
+    if base_load is not None:
+        load += np.asarray(base_load, dtype=np.int64)
+        fixed += np.asarray(base_load, dtype=np.int64)
+    total = int(load.sum())
     active = int(np.count_nonzero(np.asarray(t) > 0))
-    lower = -(-total // active)
-    goal = max(goal_of(lower), int(fixed.max()))
+    if total <= 0 or active == 0:
+        return routes
+    lower = max(-(-total // active), 0)
+    wanted = goal if goal > 0 else goal_of(lower)
+    goal = max(wanted, int(fixed.max()))
     if report is not None:  # a goal raised to the largest fixed load is a lower bound
-        report.update(lower_bound=lower, goal=goal, proven_optimal=goal > goal_of(lower))
-    _repair_rounds(routes, load, rows, goal, seed, rounds)
+        report.update(lower_bound=lower, goal=goal, proven_optimal=goal > wanted)
+    _repair_rounds(routes, load, rows, goal, seed, rounds, first_row)
     if load.max() > goal:
         _LevelSweeps(routes, load, rows, spare, report).run(goal)
     return routes
 
 
 def _repair_rounds(routes: np.ndarray, load: np.ndarray, rows: list[list[int]], goal: int, seed: int,
-                   rounds: int) -> None:
+                   rounds: int, first_row: int = 0) -> None:
     """Phase B, in place."""
     M, E = routes.shape[0], load.size
     evict_key = rnd.domain_key(seed, DOMAIN_BALANCED_EVICT)
@@ -63,7 +71,7 @@ def _repair_rounds(routes: np.ndarray, load: np.ndarray, rows: list[list[int]], 
         delta = np.zeros(E, dtype=np.int64)
         moved = 0
         for i in range(M):
-            u = rnd.splitmix(round_key, i) >> 32
+            u = rnd.splitmix(round_key, first_row + i) >> 32
             row = routes[i][routes[i] >= 0].tolist()
             evicted = [j for j in row if load[j] > goal and u * int(load[j]) < (int(load[j]) - goal) << 32]
             if not evicted:
@@ -75,7 +83,7 @@ def _repair_rounds(routes: np.ndarray, load: np.ndarray, rows: list[list[int]], 
                 continue
             dropped = sorted(evicted, key=lambda j: (-int(load[j]), j))[:p]
             weights = [goal - int(load[j]) for j in eligible]
-            draws = WideDraws(rnd.splitmix(pick_key, i))
+            draws = WideDraws(rnd.splitmix(pick_key, first_row + i))
             picks = []
             for _ in range(p):
                 x = weighted_pick(weights, draws.bounded(sum(weights)))

@@ -61,8 +61,10 @@ def shuffle_columns(matrix: np.ndarray, perm: np.ndarray) -> np.ndarray:
     return matrix[:, perm]
 
 
-def select_routes(candidates: np.ndarray, k: int, seed: int) -> np.ndarray:
-    """Step 7: at most k candidates per row, a uniformly random k-subset of candidate ranks."""
+def select_routes(candidates: np.ndarray, k: int, seed: int, first_row: int = 0) -> np.ndarray:
+    """Step 7: at most k candidates per row, a uniformly random k-subset of candidate ranks.
+    first_row: the routing's id of the first row given (a row range draws what the whole
+    routing draws for those rows)."""
     M = candidates.shape[0]
     routes = np.full((M, k), -1, dtype=np.int32)
     select_key = rnd.domain_key(seed, DOMAIN_SELECT)
@@ -71,7 +73,7 @@ def select_routes(candidates: np.ndarray, k: int, seed: int) -> np.ndarray:
         c = targets.size
         if c > k:
             dropped = c - k
-            row_key = rnd.splitmix(select_key, i)
+            row_key = rnd.splitmix(select_key, first_row + i)
             if k <= dropped:
                 kept = rnd.floyd_sample(row_key, c, k)
             else:

@@ -1,7 +1,11 @@
 """Routing source-row shards on a Dask cluster (optional extra: phase-router[distributed]).
 
-Each shard is a row range routed by its own Router on a worker; row ranges equal slices of the
-full routing, so the assembled result is byte for byte what a local run produces.
+Each shard is a row range routed by its own Router on a worker. Under a row-local policy, row
+ranges equal slices of the full routing, so the assembled result is byte for byte what a local
+run produces. A policy that is not row-local but declares a ``Sharding`` (balanced) runs its
+shard kernel on the workers, where the routes stay, and reconciles the shards from their
+summaries: the result depends on the shard plan only, not on the number of workers, and the same
+plan run in this process (``route_on_shards`` without a client) gives the same bytes.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from .._internal.scheduler import SCHEDULER_CONNECT_TIMEOUT, check_scheduler_add
 from ..errors import InvalidInputError, PhaseRouterError
 from .candidates import SOURCES
 from .router import PreparedCandidates
+from .selection.policy import ShardRunner, ShardTask
 
 
 class MissingExtraError(PhaseRouterError):
@@ -25,9 +30,121 @@ class MissingExtraError(PhaseRouterError):
 
 def _route_shard(s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool, strategy: str, select: str,
                  select_options: dict, candidates: str, start: int, stop: int) -> np.ndarray:
-    router = SOURCES[candidates].prepare(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
-                                         select_options=select_options)
+    router = _prepare_shard_router(s, t, k, seed, row_perm, strategy, select, select_options, candidates)
     return router.route_rows(start, stop)
+
+
+def _prepare_shard_router(s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool, strategy: str,
+                          select: str, select_options: dict, candidates: str) -> PreparedCandidates:
+    return SOURCES[candidates].prepare(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
+                                       select_options=select_options)
+
+
+def _run_shard_task(s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool, strategy: str, select: str,
+                    select_options: dict, candidates: str, task: ShardTask) -> tuple[np.ndarray, dict]:
+    router = _prepare_shard_router(s, t, k, seed, row_perm, strategy, select, select_options, candidates)
+    return router.policy.sharding.route_shard(router, task, None)
+
+
+def _summary(result: tuple[np.ndarray, dict]) -> dict:
+    return result[1]
+
+
+class LocalShards(ShardRunner):
+    """Shard tasks run one after another in this process, on the router given."""
+
+    def __init__(self, router: PreparedCandidates, threads: int | None = None) -> None:
+        self._router, self._threads = router, threads
+        self._routes: dict[int, np.ndarray] = {}
+
+    def run(self, tasks: list[ShardTask]) -> list[dict]:
+        summaries = []
+        for task in tasks:
+            routes, summary = self._router.policy.sharding.route_shard(self._router, task, self._threads)
+            self._routes[task.shard] = routes
+            summaries.append(summary)
+        return summaries
+
+    def routes(self, shard: int) -> np.ndarray:
+        return self._routes.pop(shard)  # each shard's routes are read once, when written
+
+
+class DaskShards(ShardRunner):
+    """Shard tasks on a Dask cluster; each shard's routes stay on its worker until read."""
+
+    def __init__(self, router: PreparedCandidates, client) -> None:
+        self._client = client
+        self._inputs = client.scatter([router.s, router.t], broadcast=True)
+        self._arguments = (router.k, router.seed, router.row_perm, router.strategy, router.select,
+                           router.select_options, router.candidates)
+        self._futures: dict = {}
+
+    def run(self, tasks: list[ShardTask]) -> list[dict]:
+        submitted = [self._client.submit(_run_shard_task, *self._inputs, *self._arguments, task, pure=False)
+                     for task in tasks]
+        for task, future in zip(tasks, submitted):
+            old = self._futures.pop(task.shard, None)
+            if old is not None:
+                old.release()
+            self._futures[task.shard] = future
+        summaries = [self._client.submit(_summary, future, pure=False) for future in submitted]
+        return self._client.gather(summaries)
+
+    def routes(self, shard: int) -> np.ndarray:
+        future = self._futures.pop(shard)
+        routes = future.result()[0]
+        future.release()
+        return routes
+
+    def close(self) -> None:
+        for future in self._futures.values():
+            future.cancel()
+        self._futures.clear()
+
+
+def shard_plan(M: int, rows_per_shard: int) -> list[tuple[int, int]]:  # noqa: N803
+    """Row ranges of rows_per_shard rows (the last may be shorter) covering [0, M)."""
+    return [(a, min(M, a + rows_per_shard)) for a in range(0, M, rows_per_shard)]
+
+
+def reconciled_chunks(router: PreparedCandidates, plan: list[tuple[int, int]],
+                      runner: ShardRunner) -> Iterator[tuple[int, np.ndarray]]:
+    """(first row, routes) per shard in row order, after the policy's reconciliation has run;
+    its report becomes the router's selection report."""
+    report = router.policy.sharding.reconcile(router, plan, runner)
+    router.selection_report.update(report)
+    for n, (a, _) in enumerate(plan):
+        yield a, runner.routes(n)
+
+
+def route_on_shards(router: PreparedCandidates, rows_per_shard: int, *, client=None,
+                    threads: int | None = None) -> np.ndarray:
+    """All M x k routes of `router`, routed as shards of rows_per_shard rows: on the Dask
+    `client`'s workers, or in this process when client is None (the same bytes either way, for
+    any number of workers). A row-local policy gives the same routes as an unsharded run; a
+    policy with a ``Sharding`` (balanced) gives its reconciled routes and reports what the
+    reconciliation proved in ``router.selection_report``. Other policies are refused."""
+    from .._internal.scalars import check_count
+
+    rows_per_shard = check_count(rows_per_shard, "rows_per_shard")
+    check_shardable(router)
+    out = np.empty((router.M, router.k), dtype=np.int32)
+    if client is not None:
+        chunks = dask_chunks(router, rows_per_shard, client)
+    elif router.policy.row_local:
+        chunks = router.chunks(rows_per_shard, threads=threads)
+    else:
+        chunks = reconciled_chunks(router, shard_plan(router.M, rows_per_shard), LocalShards(router, threads))
+    for first, routes in chunks:
+        out[first:first + routes.shape[0]] = routes
+    return out
+
+
+def check_shardable(router: PreparedCandidates) -> None:
+    """Refuses, with the policy's or the source's reason, what cannot be routed on shards."""
+    if not router.policy.shardable:
+        raise InvalidInputError(router.policy.not_row_local_because)
+    SOURCES[router.candidates].check_route_options({"shards": True})
 
 
 @contextlib.contextmanager
@@ -114,16 +231,22 @@ def _quiet_on_interrupt():
 
 
 def dask_chunks(router: PreparedCandidates, chunk_rows: int, client) -> Iterator[tuple[int, np.ndarray]]:
-    """(first row, routes) for each shard of chunk_rows rows, in row order. At most two shards
-    per worker are in flight, so results do not pile up on the cluster. Only a row-local selection
-    policy can be sharded, on a candidate source that prepares shards from the degrees; anything
-    else is refused with the policy's or the source's reason."""
+    """(first row, routes) for each shard of chunk_rows rows, in row order. Under a row-local
+    policy at most two shards per worker are in flight, so results do not pile up on the cluster;
+    a policy with a ``Sharding`` keeps every shard's routes on its worker until the
+    reconciliation is done. Only a candidate source that prepares shards from the degrees can be
+    sharded; anything else is refused with the policy's or the source's reason."""
+    check_shardable(router)
     if not router.policy.row_local:
-        raise InvalidInputError(router.policy.not_row_local_because)
-    SOURCES[router.candidates].check_route_options({"shards": True})
+        runner = DaskShards(router, client)
+        try:
+            yield from reconciled_chunks(router, shard_plan(router.M, chunk_rows), runner)
+        finally:
+            runner.close()
+        return
     s, t = client.scatter([router.s, router.t], broadcast=True)
     window = max(2, 2 * len(client.scheduler_info().get("workers", {})))
-    ranges = deque((a, min(router.M, a + chunk_rows)) for a in range(0, router.M, chunk_rows))
+    ranges = deque(shard_plan(router.M, chunk_rows))
     pending: deque = deque()
     try:
         while ranges or pending:

@@ -56,8 +56,11 @@ def test_every_policy_declares_everything(name: str) -> None:
     assert isinstance(policy, Policy) and policy.name == name
     assert isinstance(policy.summary, str) and policy.summary.strip()
     assert isinstance(policy.row_local, bool)
-    if not policy.row_local:  # shards are refused with this reason
+    if not policy.shardable:  # shards are refused with this reason
         assert name in policy.not_row_local_because and "shard" in policy.not_row_local_because
+    if policy.sharding is not None:  # a policy that is not row-local and still runs on shards
+        assert not policy.row_local and callable(policy.sharding.route_shard) and callable(policy.sharding.reconcile)
+        assert policy.sharding.summary_bytes(64, 4) >= 0
     module = _module_file(policy)
     assert module.parent == PACKAGE / "routing" / "selection", module
     assert sys.modules[policy.oracle.__module__].POLICY is policy
@@ -224,8 +227,8 @@ def test_cli_flag_of_every_declared_option(tmp_path: Path, select: str, option: 
         assert refused.exit_code == 2 and f"{option.flag} goes with --select" in refused.stderr
 
 
-@pytest.mark.parametrize("name", [p for p in POLICIES if not POLICIES[p].row_local])
-def test_cli_refuses_shards_of_a_policy_that_is_not_row_local(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize("name", [p for p in POLICIES if not POLICIES[p].shardable])
+def test_cli_refuses_shards_of_a_policy_that_cannot_be_sharded(tmp_path: Path, name: str) -> None:
     np.save(tmp_path / "d.npy", np.full(8, 4))
     result = CliRunner().invoke(app, ["route", "--degrees", str(tmp_path / "d.npy"), str(tmp_path / "d.npy"),
                                       "-k", "2", "--select", name, "--workers", "2"])

@@ -50,16 +50,23 @@ def routes_and_outputs(M: int, E: int, k: int, chunk_rows: int, *, row_local: bo
 
 def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy: str, row_local: bool,
                 output_scratch: OutputScratch | None = None, pairs: int | None = None,
-                source: str = DEFAULT_SOURCE) -> dict[str, int]:
+                source: str = DEFAULT_SOURCE, sharded: bool = False) -> dict[str, int]:
     """The routing stage: routes held at once (one chunk, or all M rows for a policy that is not
     row-local), the outputs' scratch, what the candidate source holds (its declared
     memory_parts) and the scratch of the source and the policy (their declarations). `pairs` is
-    the candidate pairs (sum over rows, expected or exact), which some policies hold."""
+    the candidate pairs (sum over rows, expected or exact), which some policies hold. Sharded
+    (Dask workers route the shards), this process holds one shard's routes at a time and, for a
+    policy that is not row-local, the shards' summaries instead of the policy's scratch."""
     threads = threads_used(threads)
     declared: Policy = POLICIES[policy]
-    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local, output_scratch=output_scratch)
+    parts = routes_and_outputs(M, E, k, chunk_rows, row_local=row_local or sharded, output_scratch=output_scratch)
     held = SOURCES[source].memory_parts(M, E, threads, pairs or 0)
-    scratch = held.pop("scratch", 0) + declared.scratch_bytes(M, E, threads, pairs or 0)
+    if sharded and not row_local and declared.sharding is not None:
+        parts["shard summaries"] = declared.sharding.summary_bytes(E, -(-M // max(1, chunk_rows)))
+        policy_scratch = 0
+    else:
+        policy_scratch = declared.scratch_bytes(M, E, threads, pairs or 0)
+    scratch = held.pop("scratch", 0) + policy_scratch
     parts.update(held)
     parts["scratch"] = scratch
     return parts
@@ -75,14 +82,14 @@ class RouteMemory:
     degrees or matrices as read, each before the next large allocation."""
 
     def __init__(self, limit: int, k: int, chunk_rows: int, *, threads: int, policy: Policy,
-                 source: CandidateSource, output_scratch: OutputScratch | None = None) -> None:
-        self.limit, self.k, self.chunk_rows = limit, k, chunk_rows
+                 source: CandidateSource, output_scratch: OutputScratch | None = None, sharded: bool = False) -> None:
+        self.limit, self.k, self.chunk_rows, self.sharded = limit, k, chunk_rows, sharded
         self.threads, self.policy, self.source, self.output_scratch = threads, policy, source, output_scratch
 
     def _routing(self, M: int, E: int, pairs: int | None) -> dict[str, int]:  # noqa: N803
         return route_parts(M, E, self.k, self.chunk_rows, threads=self.threads, policy=self.policy.name,
                            row_local=self.policy.row_local, output_scratch=self.output_scratch, pairs=pairs,
-                           source=self.source.name)
+                           source=self.source.name, sharded=self.sharded)
 
     def _check(self, parts: dict[str, int]) -> int:
         from .limit import check_memory

@@ -2,13 +2,15 @@
 of its own candidates, as with random, but the maximum column load is brought to within 2 % (floor(LB / 50)) of
 the lower bound ceil(routes / targets with t_j > 0), or to the proven optimum when that bound is
 out of reach. Deterministic for any thread count; not row-local (every row's routes depend on all
-loads), so it routes all rows in one pass (core_cpp/selection/policy_balanced.cpp)."""
+loads), so it routes all rows in one pass (core_cpp/selection/policy_balanced.cpp); on shards,
+each shard balances its rows and repair rounds reconcile them (balanced_shards.py)."""
 
 from __future__ import annotations
 
 from ... import _core
+from .balanced_shards import reconcile, route_shard, summary_bytes
 from .kernel import call_kernel
-from .policy import Option, Policy
+from .policy import Option, Policy, Sharding
 
 DEFAULT_ROUNDS: int = _core.selection_defaults()["balanced"]["rounds"]  # owned by the C++ BalancedOptions
 
@@ -30,11 +32,10 @@ def _oracle(candidates, t, k: int, seed: int, options: dict, weights=None):
 POLICY = BALANCED = Policy(
     "balanced", "min(k, c_i) of each row's candidates with the maximum column load within 2 % of the optimum (proven by max-flow at worst)",
     row_local=False, binding="select_balanced", oracle=_oracle,
-    not_row_local_because=("select='balanced' balances the loads of all rows together (repair rounds over the "
-                           "whole routing), so it cannot be sharded; route it on one machine"),
     options=(Option("rounds", "repair rounds before the exact phase", default=DEFAULT_ROUNDS, minimum=0, maximum=64),),
     kernel_options=lambda router, options: {"rounds": options.get("rounds")},
     scratch_bytes=_scratch_bytes,
+    sharding=Sharding(route_shard=route_shard, reconcile=reconcile, summary_bytes=summary_bytes),
 )
 
 

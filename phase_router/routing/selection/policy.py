@@ -60,6 +60,45 @@ Oracle = Callable[[np.ndarray, np.ndarray, int, int, dict, "np.ndarray | None"],
 
 
 @dataclass(frozen=True)
+class ShardTask:
+    """One shard's work for a policy that is not row-local: rows [begin, end) of the routing,
+    shard number `shard` of the plan, and what the policy's reconciliation asks of them."""
+
+    shard: int
+    begin: int
+    end: int
+    options: dict
+
+
+class ShardRunner:
+    """Runs shard tasks where the shards live (this process, or Dask workers) and keeps each
+    shard's latest routes there; a policy's reconciliation sees only the summaries."""
+
+    def run(self, tasks: list[ShardTask]) -> list[dict]:  # pragma: no cover - the protocol
+        """Each task's summary, in task order; its routes replace the shard's previous ones."""
+        raise NotImplementedError
+
+    def routes(self, shard: int) -> np.ndarray:  # pragma: no cover - the protocol
+        """The shard's latest routes."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Sharding:
+    """How a policy that is not row-local is routed on shards (row ranges on separate processes):
+    each shard's kernel, run where the shard lives, and the reconciliation that decides which
+    tasks to run, seeing only their summaries. The result depends on the shard plan, never on
+    how many processes run it."""
+
+    # (router prepared on the worker, task, threads) -> (routes of the task's rows, summary)
+    route_shard: Callable[["PreparedCandidates", ShardTask, "int | None"], "tuple[np.ndarray, dict]"]
+    # (router, plan: (begin, end) per shard, runner) -> the selection report of the whole routing
+    reconcile: Callable[["PreparedCandidates", "list[tuple[int, int]]", ShardRunner], dict]
+    # (E, shards) -> bytes the reconciling process holds for the shards' summaries
+    summary_bytes: Callable[[int, int], int] = lambda E, shards: 0  # noqa: N803
+
+
+@dataclass(frozen=True)
 class Policy:
     name: str
     summary: str
@@ -78,6 +117,14 @@ class Policy:
     # A ValueError of the kernel turned into the error the user sees (e.g. a resource limit).
     kernel_error: Callable[[ValueError], Exception] | None = None
     scratch_bytes: ScratchBytes = lambda M, E, threads, pairs: 0  # noqa: N803
+    # How a policy that is not row-local runs on shards; None: it refuses them
+    # (`not_row_local_because`).
+    sharding: Sharding | None = None
+
+    @property
+    def shardable(self) -> bool:
+        """Whether row ranges can be routed by separate processes (Dask shards)."""
+        return self.row_local or self.sharding is not None
 
     def check_options(self, options: dict) -> dict:
         """``select_options`` checked against the declared options (unknown names refused)."""
