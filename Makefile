@@ -10,7 +10,7 @@ CORE_SOURCES := $(shell find core_cpp -name "*.cpp" -o -name "*.hpp" -o -name "*
 # The editable install maps the Python files it saw, so a new module also means reinstalling.
 PY_SOURCES := $(shell find phase_router launch_phase_router -name '*.py')
 
-.PHONY: demo test coverage bench bench-latency bench-startup bench-balance bench-balance-speed venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch bench-moe
+.PHONY: demo test coverage bench bench-latency bench-shards bench-startup bench-balance bench-balance-speed venv clean smoke ci-sweep bench-scale fuzz sanitize evaluate test-torch bench-moe
 
 # The suite runs on TEST_WORKERS processes (pytest-xdist), at most 4 by default: the cases are
 # thousands of small ones, so more workers would mostly add start-up time. Work stealing keeps
@@ -65,6 +65,11 @@ bench-latency: $(STAMP)
 # a new process's start-up (import, the CLI) against NumPy's import, as JSON
 bench-startup: $(STAMP)
 	$(PY) benchmarks/bench_startup.py
+
+# select="balanced" on Dask shards of 2^20 rows at 2^24 sources against the proven lower bound,
+# one machine's balanced and random, with each worker's peak memory, as JSON (a few minutes)
+bench-shards: $(STAMP)
+	$(PY) benchmarks/bench_balanced_shards.py
 
 # MoE, huge square and sparse-target shapes, every strategy, peak RSS (a few minutes)
 bench-scale: $(STAMP)

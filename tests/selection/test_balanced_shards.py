@@ -206,6 +206,12 @@ def test_repair_caps_sum_to_the_goal_on_every_target(n: int, E: int, goal: int, 
     assert (caps.sum(axis=1) >= np.array([loads[x].sum() for x in rerun])).all()  # room for every route
 
 
+def _prepared_routers() -> int:
+    from phase_router.routing import shards
+
+    return len(shards._PREPARED)
+
+
 def test_the_same_plan_gives_the_same_bytes_in_process_and_on_dask_workers() -> None:
     s, t = pr.inputs.degrees("uniform", 3000, 48, k=4, seed=3)
     local_router = pr.Router(s, t, 4, seed=11, select="balanced", row_perm=True)
@@ -215,6 +221,8 @@ def test_the_same_plan_gives_the_same_bytes_in_process_and_on_dask_workers() -> 
             router = pr.Router(s, t, 4, seed=11, select="balanced", row_perm=True)
             assert np.array_equal(route_on_shards(router, 700, client=client), local)
             assert router.selection_report == local_router.selection_report
+            # the workers prepared the router once each and dropped it when the run ended
+            assert all(count == 0 for count in client.run(_prepared_routers).values())
 
 
 def test_row_local_policies_on_shards_are_the_unsharded_routes() -> None:
