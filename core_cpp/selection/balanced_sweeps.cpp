@@ -217,7 +217,7 @@ public:
 
     // Row i's routes `taken` (ascending) left its kept list and `dropped` (ascending) joined it.
     void exchanged(std::uint32_t i, const std::vector<std::uint32_t>& taken, const std::vector<std::uint32_t>& dropped) {
-        if (kept() && listed_[i]) exchange_sorted(kept_.data() + offsets_[i], spare_[i], taken, dropped, merged_);
+        if (kept() && listed_[i]) exchange_sorted(kept_.data() + offsets_[i], spare_[i], taken, dropped);
     }
 
 private:
@@ -232,8 +232,30 @@ private:
     // among the batch's targets, when it names some).
     class Lister final : public RowVisitor {
     public:
-        explicit Lister(SpareLists& lists) : lists_(lists) {}
-        void bitmap_row(std::uint32_t i, const std::uint64_t* words, std::size_t word_count, std::uint32_t) override {
+        explicit Lister(SpareLists& lists) : lists_(lists), chosen_(words_for_bits(lists.source_.targets()) + 1, 0) {}
+        // A row with many more candidates than routes marks its routes in a bitmap and visits only
+        // the spare bits (2 r steps instead of c_i); one with about as many merges its routes with
+        // its candidates (c_i steps instead of 2 r). The list is the same either way.
+        void bitmap_row(std::uint32_t i, const std::uint64_t* words, std::size_t word_count,
+                        std::uint32_t candidate_count) override {
+            const std::int32_t* row = lists_.out_ + static_cast<std::size_t>(i) * lists_.k_;
+            const std::uint32_t r = route_count(row, lists_.k_);
+            if (2 * r >= candidate_count) {
+                merge_row(i, words, word_count);
+                return;
+            }
+            for (std::uint32_t x = 0; x < r; ++x) set_bit(chosen_.data(), static_cast<std::uint32_t>(row[x]));
+            std::uint32_t* dst = lists_.destination(i);
+            std::uint32_t n = 0;
+            const std::uint64_t* among = lists_.among_;
+            const std::size_t count = std::min(word_count, chosen_.size());
+            for (std::size_t x = 0; x < count; ++x)
+                for (std::uint64_t bits = (among ? words[x] & among[x] : words[x]) & ~chosen_[x]; bits; bits &= bits - 1)
+                    dst[n++] = static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits)));
+            for (std::uint32_t x = 0; x < r; ++x) clear_bit(chosen_.data(), static_cast<std::uint32_t>(row[x]));
+            lists_.close_count(i, n);
+        }
+        void merge_row(std::uint32_t i, const std::uint64_t* words, std::size_t word_count) {
             Merge m = lists_.merge_for(i);
             const std::uint64_t* among = lists_.among_;
             for (std::size_t x = 0; x < word_count; ++x)
@@ -251,6 +273,7 @@ private:
 
     private:
         SpareLists& lists_;
+        std::vector<std::uint64_t> chosen_;  // all clear between rows
     };
 
     // Candidates of row i, ascending, in; the ones it does not route to, out.
@@ -273,8 +296,15 @@ private:
         return Merge(*this, i, batch_.data() + batch_offsets_[batch_index(i)]);
     }
 
-    void close(std::uint32_t i, const Merge& m) {
-        if (!kept()) batch_counts_[batch_index(i)] = m.n;
+    void close(std::uint32_t i, const Merge& m) { close_count(i, m.n); }
+
+    void close_count(std::uint32_t i, std::uint32_t n) {
+        if (!kept()) batch_counts_[batch_index(i)] = n;
+    }
+
+    // Where row i's list goes: its kept list, or its place in the batch.
+    std::uint32_t* destination(std::uint32_t i) {
+        return kept() ? kept_.data() + offsets_[i] : batch_.data() + batch_offsets_[batch_index(i)];
     }
 
     void list(std::uint32_t i, std::uint32_t* dst) {
@@ -293,7 +323,7 @@ private:
     std::vector<std::uint64_t> offsets_;  // empty: lists are not kept
     std::vector<std::uint32_t> kept_;
     std::vector<std::uint8_t> listed_;
-    std::vector<std::uint32_t> batch_rows_, batch_, batch_counts_, merged_;
+    std::vector<std::uint32_t> batch_rows_, batch_, batch_counts_;
     std::vector<std::uint64_t> batch_offsets_;
     const std::uint64_t* among_ = nullptr;
 };
@@ -382,7 +412,7 @@ public:
         }
         if (taken_.empty()) return 0;
         // Both lists are ascending: the turn's routes, and the cursor's spare candidates.
-        exchange_sorted(reinterpret_cast<std::uint32_t*>(row), r, dropped_, taken_, merged_);
+        exchange_sorted(reinterpret_cast<std::uint32_t*>(row), r, dropped_, taken_);
         spares_.exchanged(i, taken_, dropped_);
         return taken_.size();
     }
@@ -647,7 +677,7 @@ private:
     std::vector<std::uint32_t> relisted_;  // the list of the frame at relisted_depth_, past kHeld
     std::uint64_t held_ = 0;
     std::uint32_t relisted_depth_ = kNone;
-    std::vector<std::uint32_t> buffer_, turn_, batch_rows_, dropped_, taken_, merged_;
+    std::vector<std::uint32_t> buffer_, turn_, batch_rows_, dropped_, taken_;
 };
 
 }  // namespace

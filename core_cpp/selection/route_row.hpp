@@ -34,22 +34,31 @@ void replace_sorted(T* list, std::uint32_t n, T from, T to) {
 }
 
 // An ascending list of n distinct values loses `out` (ascending, all in the list) and gains `in`
-// (ascending, none in it; as many as `out`), staying ascending; one merge through `scratch`.
+// (ascending, none in it; as many as `out`), staying ascending. In place: each value of `out` is
+// found by binary search and the runs between them close up; then each value of `in`, largest
+// first, opens its gap. Every value moves at most twice, a run at a time (a few moves in a long
+// row cost a memmove, not a merge of the whole row).
 template <class T>
-void exchange_sorted(T* list, std::uint32_t n, const std::vector<T>& out, const std::vector<T>& in,
-                     std::vector<T>& scratch) {
-    scratch.clear();
-    std::size_t o = 0, q = 0;
-    for (std::uint32_t x = 0; x < n; ++x) {
-        if (o < out.size() && list[x] == out[o]) {
-            ++o;
-            continue;
-        }
-        while (q < in.size() && in[q] < list[x]) scratch.push_back(in[q++]);
-        scratch.push_back(list[x]);
+void exchange_sorted(T* list, std::uint32_t n, const std::vector<T>& out, const std::vector<T>& in) {
+    const std::size_t p = out.size();
+    if (p == 0) return;
+    T* end = list + n;
+    T* write = std::lower_bound(list, end, out[0]);
+    T* from = write;
+    for (std::size_t o = 0; o < p; ++o) {
+        from = std::lower_bound(from, end, out[o]) + 1;  // just past out[o]
+        T* next = o + 1 < p ? std::lower_bound(from, end, out[o + 1]) : end;
+        write = std::copy(from, next, write);
+        from = next;
     }
-    while (q < in.size()) scratch.push_back(in[q++]);
-    std::copy(scratch.begin(), scratch.end(), list);
+    // list[0, n - p) now holds the kept values; the gaps open from the back.
+    T* kept_end = list + (n - p);
+    for (std::size_t q = p; q-- > 0;) {
+        T* at = std::lower_bound(list, kept_end, in[q]);
+        std::copy_backward(at, kept_end, kept_end + q + 1);
+        at[q] = in[q];
+        kept_end = at;
+    }
 }
 
 }  // namespace phase_router
