@@ -17,6 +17,8 @@ from typing import Any, Optional
 
 from typer.core import TyperCommand, TyperGroup
 
+from .plain_values import use_plain_values
+
 EXAMPLES_HEADING = "Examples"
 
 
@@ -146,22 +148,26 @@ def _no_args_help(command: Any, ctx: Any, args: list) -> None:
 
 
 class HelpCommand(TyperCommand):
-    """A command drawing its help with write_help."""
+    """A command drawing its help with write_help (and converting its plain values without
+    Pydantic: plain_values)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         write_help(self, ctx, formatter)
 
     def parse_args(self, ctx: Any, args: list) -> list:
         _no_args_help(self, ctx, args)
+        use_plain_values(self.get_params(ctx))  # here: Typer adds the completion options after __init__
         return super().parse_args(ctx, args)
 
 
 class HelpGroup(TyperGroup):
-    """The `phase-router` group drawing its help with write_help."""
+    """The `phase-router` group drawing its help with write_help (and converting its plain
+    values without Pydantic: plain_values)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         write_help(self, ctx, formatter, commands=self.commands)
 
     def parse_args(self, ctx: Any, args: list) -> list:
         _no_args_help(self, ctx, args)
+        use_plain_values(self.get_params(ctx))  # here: Typer adds the completion options after __init__
         return super().parse_args(ctx, args)
