@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any, Optional
 
+import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .plain_values import use_plain_values
@@ -141,9 +142,7 @@ def _no_args_help(command: Any, ctx: Any, args: list) -> None:
     """No arguments at all: the help on stdout and exit 0, on every Click release (Click 8.2
     turned this into a usage error that the error boundary would print as one)."""
     if not args and command.no_args_is_help and not ctx.resilient_parsing:
-        import click
-
-        click.echo(ctx.get_help(), color=ctx.color)
+        typer.echo(ctx.get_help(), color=ctx.color)  # the echo of the Click that Typer parses with
         ctx.exit(0)
 
 
