@@ -4,6 +4,8 @@ import signal
 import sys
 from typing import Optional
 
+from launch_phase_router.startup_gc import resume as resume_gc
+
 from .. import _core
 from .application import COMMANDS, build_app
 
@@ -43,6 +45,7 @@ def run(args: Optional[list[str]] = None) -> int:
     # Only the command given is imported; no command (the help, completion): all of them.
     given = next((arg for arg in args if not arg.startswith("-")), None)
     application = build_app([given]) if given in COMMANDS else build_app()
+    resume_gc()  # the command's modules are loaded: collections resume (launch_phase_router/startup_gc.py)
     try:
         code = application(args=args, prog_name="phase-router", standalone_mode=False)
     except Exception as exc:
