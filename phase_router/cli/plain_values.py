@@ -23,7 +23,7 @@ import inspect
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, List, Optional
+from typing import Any, Iterable, Optional
 
 # A decimal integer without spaces, underscores or a sign other than '-': Pydantic reads such a
 # string exactly as int() does (longer ones may exceed Pydantic's own size limit).
@@ -132,22 +132,24 @@ def _convert(annotation: Any, value: Any, info: Any, param: Any, ctx: Any) -> An
 
 if _TYPER is not None:
 
-    @dataclasses.dataclass(frozen=True)
     class PlainValue(_TYPER["RuntimeParam"]):  # type: ignore[misc,valid-type]
         """A parameter's converter: the plain conversions above, else Typer's own converter,
-        built on first need. Typer's RuntimeParam.coerce handles a missing value first."""
+        built on first need. Typer's RuntimeParam.coerce handles a missing value first. (Not a
+        dataclass itself: generating one's methods would cost more start-up than it saves.)"""
 
-        descriptor: Any = None
-        typer_converter: List[Any] = dataclasses.field(default_factory=list)
+        def __init__(self, descriptor: Any) -> None:
+            super().__init__(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation)
+            self.descriptor = descriptor
+            self.typer_converter: Optional[Any] = None
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             try:
                 return _convert(self.annotation, value, self.parameter_info, param, ctx)
             except _Unconverted:
                 pass
-            if not self.typer_converter:
-                self.typer_converter.append(_TYPER["build_runtime_param"](self.descriptor))
-            return self.typer_converter[0]._coerce_value(value, param=param, ctx=ctx)
+            if self.typer_converter is None:
+                self.typer_converter = _TYPER["build_runtime_param"](self.descriptor)
+            return self.typer_converter._coerce_value(value, param=param, ctx=ctx)
 
 
 def use_plain_values(params: Iterable[Any]) -> None:
@@ -161,5 +163,4 @@ def use_plain_values(params: Iterable[Any]) -> None:
         if descriptor is None or getattr(param, "_runtime_param", False) is not None or \
                 getattr(descriptor, "file_annotation", None) is not None:
             continue
-        param._runtime_param = PlainValue(parameter_info=descriptor.parameter_info, annotation=descriptor.annotation,
-                                          descriptor=descriptor)
+        param._runtime_param = PlainValue(descriptor)

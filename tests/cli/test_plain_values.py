@@ -78,4 +78,4 @@ def test_a_plain_command_line_builds_no_typer_converter() -> None:
     assert ctx.params["k"] == 64 and ctx.params["s_file"] == Path("S.pbm") and ctx.params["select"].value == "balanced"
     converters = [param._runtime_param for param in route.get_params(ctx) if getattr(param, "type_descriptor", None)]
     assert converters and all(type(converter).__name__ == "PlainValue" for converter in converters)
-    assert not any(converter.typer_converter for converter in converters)
+    assert all(converter.typer_converter is None for converter in converters)
