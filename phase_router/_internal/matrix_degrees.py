@@ -11,6 +11,7 @@ from ..errors import InvalidInputError, ShapeMismatchError
 from ..packed_bits import PackedBits
 from .arrays import is_scipy_sparse, sparse_row_degrees
 from .scalars import MAX_DIM
+from .threads import threads_for_scan
 from .vectors import as_array
 
 
@@ -27,7 +28,7 @@ def matrix_row_degrees(matrix: object, name: str) -> tuple[np.ndarray, tuple[int
     if isinstance(matrix, PackedBits):
         rows, width = matrix.shape
         _check_nonempty(rows, width, name)
-        return _core.packed_row_degrees(matrix.bits, width), (rows, width)
+        return _core.packed_row_degrees(matrix.bits, width, threads_for_scan(matrix.bits.nbytes)), (rows, width)
     if is_scipy_sparse(matrix):
         if len(matrix.shape) == 2:
             _check_nonempty(int(matrix.shape[0]), int(matrix.shape[1]), name)

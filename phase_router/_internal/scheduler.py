@@ -15,7 +15,8 @@ WORKER_PROCESSES_PER_CORE_LIMIT = 8
 # How long a client waits for a scheduler that does not answer: an address of the right form
 # that nobody serves fails in seconds, not after Dask's default 30 s.
 SCHEDULER_CONNECT_TIMEOUT = "5s"
-_SCHEDULER = re.compile(r"^inproc://\S+$|^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):([0-9]{1,5})$")
+# Compiled on first use (re caches it), not when every command loads this module.
+_SCHEDULER = r"^inproc://\S+$|^(?:(?:tcp|tls|ws|wss|ucx)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):([0-9]{1,5})$"
 
 
 def check_worker_processes(workers: object, name: str = "workers") -> int:
@@ -28,7 +29,7 @@ def check_worker_processes(workers: object, name: str = "workers") -> int:
 def check_scheduler_address(address: object) -> str:
     """A Dask scheduler address, [protocol://]host:port (e.g. tcp://10.0.0.5:8786), checked by
     its form before any connection is tried."""
-    match = _SCHEDULER.match(address) if isinstance(address, str) else None
+    match = re.match(_SCHEDULER, address) if isinstance(address, str) else None
     if match is None or (match.group(1) is not None and not 1 <= int(match.group(1)) <= 65535):
         raise InvalidInputError(f"the scheduler address must be [protocol://]host:port with a port 1-65535 "
                                 f"(e.g. tcp://10.0.0.5:8786), got {show(address)}")

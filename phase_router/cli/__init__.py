@@ -1,28 +1,25 @@
 """Command-line interface (Typer). One module per command; all work is done by the API."""
 
-import importlib
 import signal
 import sys
 from typing import Optional
+
+from launch_phase_router.startup_gc import resume as resume_gc
 
 from .. import _core
 from .application import COMMANDS, build_app
 
 
 def _click_classes(name: str) -> tuple[type[BaseException], ...]:
-    """The exception class `name` of Click and, where Typer vendors its own copy of Click
-    (newer Typer releases), of that copy too."""
+    """The exception class `name` of every Click loaded: Typer's own copy (newer Typer releases
+    vendor one and never load Click) and Click itself (older releases parse with it). Read when
+    an exception is caught, so neither is imported for it: a class never loaded raised nothing."""
     found = []
     for module in ("click.exceptions", "typer._click.exceptions"):
-        try:
-            found.append(getattr(importlib.import_module(module), name))
-        except (ImportError, AttributeError):
-            continue
+        cls = getattr(sys.modules.get(module), name, None)
+        if cls is not None:
+            found.append(cls)
     return tuple(found)
-
-
-_USAGE_ERRORS = _click_classes("UsageError")
-_ABORTS = _click_classes("Abort")
 
 
 def usage_error_line(exc: BaseException, args: list[str]) -> str:
@@ -48,9 +45,12 @@ def run(args: Optional[list[str]] = None) -> int:
     # Only the command given is imported; no command (the help, completion): all of them.
     given = next((arg for arg in args if not arg.startswith("-")), None)
     application = build_app([given]) if given in COMMANDS else build_app()
+    resume_gc()  # the command's modules are loaded: collections resume (launch_phase_router/startup_gc.py)
     try:
         code = application(args=args, prog_name="phase-router", standalone_mode=False)
-    except _USAGE_ERRORS as exc:
+    except Exception as exc:
+        if not isinstance(exc, _click_classes("UsageError")):
+            raise
         print(usage_error_line(exc, args), file=sys.stderr)
         return 2
     return code if isinstance(code, int) else 0
@@ -68,10 +68,11 @@ def main() -> None:
         code = run()
     except KeyboardInterrupt as exc:  # outside a command's error boundary (parsing, imports)
         exit_interrupted(exc)
-    except _ABORTS:  # Ctrl-C while Click itself was parsing or prompting
-        exit_interrupted(KeyboardInterrupt())
-    except Exception as exc:  # a signal's interrupt wrapped by the code it landed in
-        interrupt = interrupt_within(exc)
+    except Exception as exc:
+        if isinstance(exc, _click_classes("Abort")):  # Ctrl-C while Click itself was parsing or prompting
+            exit_interrupted(KeyboardInterrupt())
+            return
+        interrupt = interrupt_within(exc)  # a signal's interrupt wrapped by the code it landed in
         if interrupt is None:
             raise
         exit_interrupted(interrupt)

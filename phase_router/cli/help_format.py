@@ -15,7 +15,10 @@ from collections.abc import Iterable
 from enum import Enum
 from typing import Any, Optional
 
+import typer
 from typer.core import TyperCommand, TyperGroup
+
+from .plain_values import use_plain_values
 
 EXAMPLES_HEADING = "Examples"
 
@@ -139,29 +142,31 @@ def _no_args_help(command: Any, ctx: Any, args: list) -> None:
     """No arguments at all: the help on stdout and exit 0, on every Click release (Click 8.2
     turned this into a usage error that the error boundary would print as one)."""
     if not args and command.no_args_is_help and not ctx.resilient_parsing:
-        import click
-
-        click.echo(ctx.get_help(), color=ctx.color)
+        typer.echo(ctx.get_help(), color=ctx.color)  # the echo of the Click that Typer parses with
         ctx.exit(0)
 
 
 class HelpCommand(TyperCommand):
-    """A command drawing its help with write_help."""
+    """A command drawing its help with write_help (and converting its plain values without
+    Pydantic: plain_values)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         write_help(self, ctx, formatter)
 
     def parse_args(self, ctx: Any, args: list) -> list:
         _no_args_help(self, ctx, args)
+        use_plain_values(self.get_params(ctx))  # here: Typer adds the completion options after __init__
         return super().parse_args(ctx, args)
 
 
 class HelpGroup(TyperGroup):
-    """The `phase-router` group drawing its help with write_help."""
+    """The `phase-router` group drawing its help with write_help (and converting its plain
+    values without Pydantic: plain_values)."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         write_help(self, ctx, formatter, commands=self.commands)
 
     def parse_args(self, ctx: Any, args: list) -> list:
         _no_args_help(self, ctx, args)
+        use_plain_values(self.get_params(ctx))  # here: Typer adds the completion options after __init__
         return super().parse_args(ctx, args)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import inspect
-import json
 import time
 from enum import Enum
 from pathlib import Path
@@ -145,6 +144,8 @@ def route_command(
     for message in stats.warnings:
         typer.echo(f"warning: {message}", err=True)
     if as_json:
+        import json  # here: the table needs no JSON (start-up)
+
         typer.echo(json.dumps(payload, indent=2, sort_keys=True))
     else:  # on stderr when stdout carries an output
         summary = stderr if summary_elsewhere else stdout

@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import io
-import secrets
 import stat
 import os
 import shutil
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -60,6 +57,8 @@ def staged_prefix(name: str, suffix: str = STAGED_SUFFIX) -> str:
     encoded = os.fsencode(name)
     if len(encoded) <= room:
         return f".{name}."
+    import hashlib  # here: only names too long to stage as they are need it, and it loads OpenSSL
+
     digest = hashlib.sha256(encoded).hexdigest()[:8]
     kept = encoded[: room - 1 - len(digest)]
     while kept and not _whole_utf8(kept):  # never split a multi-byte character
@@ -150,6 +149,9 @@ class OutputBatch:
         # "-" is stdout: staged in the temporary directory and copied out at commit, so a failed
         # run writes nothing there either.
         directory = None if target == STDOUT else os.path.dirname(os.path.abspath(target))
+        import secrets  # here, as tempfile: a run that writes no file need not load them (start-up)
+        import tempfile
+
         prefix = os.path.join(directory or tempfile.gettempdir(), staged_prefix(os.path.basename(target)))
         while True:
             temp = f"{prefix}{secrets.token_hex(_RANDOM // 2)}{STAGED_SUFFIX}"

@@ -9,7 +9,6 @@ import os
 import select
 import stat
 import sys
-import tempfile
 import time
 from typing import BinaryIO, Callable, Optional, TypeVar
 
@@ -37,13 +36,25 @@ def is_stream(path: object) -> bool:
     return path is not None and os.fspath(path) == STREAM  # type: ignore[call-overload]
 
 
+def _mkstemp(prefix: str) -> tuple[int, str]:
+    import tempfile  # here, not at the top: only a copied stream needs it (and the random it loads)
+
+    return tempfile.mkstemp(prefix=prefix)
+
+
+def _temporary_directory() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
 def spool_stdin() -> str:
     """Standard input copied once into a temporary file (removed at exit), whose name then
     stands for "-": readers detect the format, take the header, then stream, so they need a
     file they can reopen. Error messages show it as <stdin> (stdin_display)."""
     global _stdin_copy
     if _stdin_copy is None:
-        fd, path = tempfile.mkstemp(prefix="phase-router-stdin-")
+        fd, path = _mkstemp(prefix="phase-router-stdin-")
         atexit.register(_remove_stdin_copy)
         _stdin_copy = path
         try:
@@ -93,7 +104,7 @@ def spool_stream(path: str | os.PathLike[str]) -> str:
     name = os.fspath(path)
     key = _stream_key(name)
     if key not in _stream_keys:
-        fd, copy = tempfile.mkstemp(prefix="phase-router-stream-")
+        fd, copy = _mkstemp(prefix="phase-router-stream-")
         if not _stream_copies and _stdin_copy is None:
             atexit.register(_remove_stdin_copy)
         _stream_copies[name] = copy
@@ -159,7 +170,7 @@ def _spool_room() -> int:
     """Bytes a stream's temporary copy may take: the temporary directory's free space less a
     reserve, so an endless stream (`yes |`) is refused instead of filling the disk."""
     try:
-        status = os.statvfs(tempfile.gettempdir())
+        status = os.statvfs(_temporary_directory())
     except OSError:
         return 1 << 62
     free = status.f_bavail * status.f_frsize
@@ -171,11 +182,11 @@ def _spool_write(copy: BinaryIO, chunk: bytes, room: int, name: str) -> None:
     try:
         copy.write(chunk)
     except OSError as exc:  # the temporary directory is full or read-only
-        exc.filename = f"{name} (its copy in {tempfile.gettempdir()})"
+        exc.filename = f"{name} (its copy in {_temporary_directory()})"
         raise
     if copy.tell() > room:
         raise InputFileError(name, f"stream is larger than the {room / 2**30:.1f} GiB the temporary directory "
-                                   f"({tempfile.gettempdir()}) can hold for its copy; save it to a file, or set TMPDIR")
+                                   f"({_temporary_directory()}) can hold for its copy; save it to a file, or set TMPDIR")
 
 
 def _refuse_device(fd: int, name: str) -> None:
@@ -227,7 +238,7 @@ def reads_streams(reader: Callable[..., T]) -> Callable[..., T]:
         check_path(path)  # before os.stat, which would take an int as a file descriptor
         if not is_streamed_file(path):
             return reader(path, *args, **kwargs)
-        fd, copy = tempfile.mkstemp(prefix="phase-router-stream-")
+        fd, copy = _mkstemp(prefix="phase-router-stream-")
         try:
             _copy_stream(os.fspath(path), fd)
             return reader(copy, *args, **kwargs)

@@ -16,7 +16,6 @@ import threading
 import tokenize
 import warnings
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -170,6 +169,8 @@ def _blocks(path, header: NpyHeader) -> Iterator[tuple[int, int, np.ndarray]]:
         block = data.view(header.dtype).reshape(count, line_length)
         return block.T if header.fortran_order else block
 
+    from concurrent.futures import ThreadPoolExecutor  # here: loaded when an NPY file is read, not at every start
+
     with open_input(path) as handle, ThreadPoolExecutor(1, thread_name_prefix="npy-read") as pool:
         check_unchanged(handle, path, header.file_size)
         fd = handle.fileno()
@@ -217,6 +218,8 @@ def npy_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int
         return first, None
 
     workers = max(1, min(READ_THREADS, os.cpu_count() or 1, len(starts)))
+    from concurrent.futures import ThreadPoolExecutor  # here: loaded when an NPY file is read, not at every start
+
     with open_input(path) as handle, ThreadPoolExecutor(workers, thread_name_prefix="npy-read") as pool:
         check_unchanged(handle, path, header.file_size)
         fd = handle.fileno()

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 
 import numpy as np
@@ -23,6 +22,8 @@ def route_format(path: str | os.PathLike[str]) -> str:
 
 
 def write_json(path: str | os.PathLike[str], payload: dict, batch: OutputBatch | None = None) -> None:
+    import json  # here: a run that writes no JSON need not load it (start-up)
+
     with atomic_output(path, batch) as out:
         out.write(json.dumps(payload, indent=2, sort_keys=True).encode() + b"\n")
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._internal.scalars import MAX_DIM
+from .._internal.threads import threads_for_scan
 from ..packed_bits import PackedBits
 from ..errors import FileFormatError
 from .atomic import OutputBatch, atomic_output
@@ -150,7 +151,7 @@ def pbm_row_degrees(path: str | os.PathLike[str]) -> tuple[np.ndarray, tuple[int
         return _p1_row_degrees(path, header), (header.height, header.width)
     degrees = np.empty(header.height, dtype=np.uint32)
     for first, rows in _p4_chunks(path, header):
-        degrees[first : first + rows.shape[0]] = _core.packed_row_degrees(rows, header.width)
+        degrees[first : first + rows.shape[0]] = _core.packed_row_degrees(rows, header.width, threads_for_scan(rows.nbytes))
     return degrees, (header.height, header.width)
 
 

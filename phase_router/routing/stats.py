@@ -10,6 +10,7 @@ from .. import _core
 from .._internal.memory import check_fits
 from .._internal.routes import check_routes
 from .._internal.scalars import check_count, check_flag, check_seed, show
+from .._internal.threads import threads_for_scan
 from .._internal.vectors import check_degree_pair
 from ..errors import InvalidInputError
 from .load_metrics import gini, max_over_mean, relative_loads
@@ -126,7 +127,7 @@ def column_loads(routes: np.ndarray, E: int) -> np.ndarray:
     E = check_count(E, "E")
     routes = np.ascontiguousarray(check_routes(routes, E), dtype=np.int32)
     check_fits(8 * E, f"the loads of E={E} targets", "check E")
-    return _core.route_summary(routes, E)[2]
+    return _core.route_summary(routes, E, threads_for_scan(routes.nbytes))[2]
 
 
 @dataclass
@@ -145,7 +146,7 @@ class LoadTotals:
 
     @classmethod
     def of(cls, routes: np.ndarray, E: int) -> "LoadTotals":
-        active, underfilled, loads = _core.route_summary(routes, E)
+        active, underfilled, loads = _core.route_summary(routes, E, threads_for_scan(routes.nbytes))
         without = int(np.count_nonzero(routes[:, 0] < 0)) if routes.shape[1] else routes.shape[0]
         return cls(loads, int(active), int(underfilled), without)
 

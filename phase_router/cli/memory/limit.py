@@ -9,11 +9,9 @@ itemised by purpose. The per-command plans are in the sibling modules; docs/RELI
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
-from fractions import Fraction
 from typing import Optional
 
 import typer
@@ -47,6 +45,8 @@ def parse_size(text: str) -> int:
     fraction = (match.group(2) or "")[:30]  # finer than a byte at any unit
     if len(match.group(1).lstrip("0")) > 30:  # more than 10^30 bytes, before any conversion
         raise InvalidInputError(f"--max-memory must be at most {LARGEST_LIMIT} bytes (8 EiB), got {_short(text)}")
+    from fractions import Fraction  # here: only a given --max-memory needs it (start-up)
+
     size = int((int(match.group(1)) + Fraction(int(fraction or 0), 10 ** len(fraction))) * _UNITS[unit])
     if size < 1:
         raise InvalidInputError(f"--max-memory must be positive, got {_short(text)}")
@@ -96,6 +96,8 @@ def check_memory(parts: dict[str, int], limit: int, *, what: str = "this routing
     parts = {"in use": resident_bytes(), **{name: int(size) for name, size in parts.items()}}
     needed = sum(parts.values())
     if os.environ.get(REPORT_ENV) == "1":
+        import json  # here: only this report needs it (start-up)
+
         print(f"phase-router: memory estimate {json.dumps({'what': what, 'estimate': needed, 'limit': limit, 'parts': parts})}",
               file=sys.stderr, flush=True)
     if needed > limit:

@@ -12,8 +12,6 @@ statistics (``stats.selection``)."""
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ... import _core
 from ...errors import ResourceLimitError
 from .policy import Option, Policy
@@ -30,6 +28,8 @@ def _kernel_options(router, options: dict) -> dict:
 
 
 def _read_report(report: dict, options: dict) -> dict:
+    from fractions import Fraction  # here: every command loads this policy, few read its report (start-up)
+
     numerator, denominator = report["numerator"], report["denominator"]
     return {
         "objective": options.get("objective", "max"),
