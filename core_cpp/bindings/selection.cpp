@@ -87,7 +87,7 @@ struct BalancedPolicy {
     static constexpr bool row_local = false;
     static constexpr const char* doc =
         "select='balanced' (docs/SPEC.md, 'Balanced selection'): min(k, c_i) candidates per row with the "
-        "maximum column load within 2 % of the lower bound, or proven optimal. Option: rounds (repair rounds at "
+        "maximum column load within 2 % (or one route) of the lower bound, or proven optimal. Option: rounds (repair rounds at "
         "most). Report: lower_bound, goal, rounds_run, moves, direct_moves, sweeps, augmentations, proven_optimal, max_load.";
     using Options = BalancedOptions;
     template <class Visit>

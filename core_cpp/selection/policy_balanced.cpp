@@ -268,8 +268,9 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
     }
     if (total > 0 && active > 0) {
         const std::int64_t lower = std::max<std::int64_t>((total + active - 1) / active, 0);
-        // No selection has a maximum below the largest fixed load either.
-        const std::int64_t wanted = options.goal > 0 ? options.goal : lower + lower / 50;
+        // No selection has a maximum below the largest fixed load either. The slack is 2 %, and
+        // at least one route: below a load of 50, a perfect balance would cost phase C most.
+        const std::int64_t wanted = options.goal > 0 ? options.goal : lower + std::max<std::int64_t>(1, lower / 50);
         const std::int64_t goal = std::max(wanted, max_of(phase_a.fixed));
         report.lower_bound = static_cast<std::uint64_t>(lower);
         report.goal = static_cast<std::uint64_t>(goal);

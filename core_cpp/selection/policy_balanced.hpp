@@ -1,6 +1,6 @@
 // The balanced selection policy, select="balanced" (docs/SPEC.md, "Balanced selection"): every
 // source keeps exactly min(k, c_i) of its own candidates, as with random, but the maximum column
-// load is driven to within 2 % (floor(LB / 50)) of a lower bound LB, or to the proven optimum when that bound cannot
+// load is driven to within 2 % or one route (max(1, floor(LB / 50))) of a lower bound LB, or to the proven optimum when that bound cannot
 // be reached. Three phases:
 //   A. the spec's random selection (step 7), row-local and parallel;
 //   B. parallel repair rounds: targets above the goal G evict routes by a seeded rule, each
@@ -41,7 +41,7 @@ struct BalancedOptions {
 // What a run did (for benchmarks and tests; never changes the routes).
 struct BalancedReport {
     std::uint64_t lower_bound = 0;   // ceil(routes / targets with t_j > 0)
-    std::uint64_t goal = 0;          // G = lower_bound + lower_bound / 50
+    std::uint64_t goal = 0;          // G = lower_bound + max(1, lower_bound / 50)
     std::uint32_t rounds_run = 0;    // phase B rounds that moved something or found nothing over G
     std::uint64_t moves = 0;         // phase B routes moved
     std::uint64_t direct_moves = 0;  // phase C moves before its sweeps

@@ -33,7 +33,7 @@ def route_scores(scores: Any, k: int, *, top_c: Optional[int] = None, capacity: 
         capacity: None (keep every route), an int for every expert, or a length-E vector; each
             expert keeps the routes of its lowest token ids (``dispatch``).
         select: the selection policy over the top-c candidates (``phase_router.route``'s
-            ``select``); "balanced" brings the maximum load within 2 % of the optimum;
+            ``select``); "balanced" brings the maximum load within 2 % (or one route) of the optimum;
             "optimal" with select_options={"objective": "preference"} reaches the smallest
             maximum load and, at it, keeps the most gate mass.
         select_options: the policy's options, None for its defaults.

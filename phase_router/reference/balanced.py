@@ -17,8 +17,9 @@ DEFAULT_ROUNDS: int = _core.selection_defaults()["balanced"]["rounds"]  # the C+
 
 
 def goal_of(lower: int) -> int:
-    """G = lower + floor(lower / 50): at most 2 % above the lower bound, hence above the optimum."""
-    return lower + lower // 50
+    """G = lower + max(1, floor(lower / 50)): at most 2 % (or one route) above the lower bound,
+    hence above the optimum."""
+    return lower + max(1, lower // 50)
 
 
 def select_balanced(candidates: np.ndarray, t: np.ndarray, k: int, seed: int, rounds: int = DEFAULT_ROUNDS,

@@ -1,6 +1,6 @@
 """The phase router by gate scores (moe.route_scores): each token to k of its top-c experts,
 loads balanced by a selection policy, dropped at the capacity in token order. `PhaseScores`
-balances with select="balanced" (within 2 % of the smallest maximum load, blind to the scores
+balances with select="balanced" (within 2 %, or one route, of the smallest maximum load, blind to the scores
 inside the top c); `PhasePreference` with select="optimal", objective "preference" (exactly the
 smallest maximum load, and at it the most gate mass)."""
 

@@ -1,5 +1,5 @@
 """select="balanced" (docs/SPEC.md, "Balanced selection"): every source keeps exactly min(k, c_i)
-of its own candidates, as with random, but the maximum column load is brought to within 2 % (floor(LB / 50)) of
+of its own candidates, as with random, but the maximum column load is brought to within 2 % or one route (max(1, floor(LB / 50))) of
 the lower bound ceil(routes / targets with t_j > 0), or to the proven optimum when that bound is
 out of reach. Deterministic for any thread count; not row-local (every row's routes depend on all
 loads), so it routes all rows in one pass (core_cpp/selection/policy_balanced.cpp); on shards,
@@ -30,7 +30,7 @@ def _oracle(candidates, t, k: int, seed: int, options: dict, weights=None):
 
 
 POLICY = BALANCED = Policy(
-    "balanced", "min(k, c_i) of each row's candidates with the maximum column load within 2 % of the optimum (proven by max-flow at worst)",
+    "balanced", "min(k, c_i) of each row's candidates with the maximum column load within 2 % (or one route) of the optimum (proven by max-flow at worst)",
     row_local=False, binding="select_balanced", oracle=_oracle,
     options=(Option("rounds", "repair rounds before the exact phase", default=DEFAULT_ROUNDS, minimum=0, maximum=64),),
     kernel_options=lambda router, options: {"rounds": options.get("rounds")},

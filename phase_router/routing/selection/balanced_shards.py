@@ -1,11 +1,11 @@
 """select="balanced" on shards (docs/SPEC.md, "Balanced selection on shards"): each shard of the
 plan balances its own rows first, against its share of the capacity (its own lower bound plus
-2 %); then at most MAX_REPAIRS repair rounds reconcile the shards.
+2 %, or one route); then at most MAX_REPAIRS repair rounds reconcile the shards.
 
 The whole routing's lower bound B is the largest of ceil(routes / active targets), the largest
 fixed load and, when E <= GRAPH_TARGETS, the closed-set bound of the union of the shards'
-exchange graphs (closed_set_bound). The goal is G = B + floor(B / 50): within 2 % of the proven
-bound, where one machine's balanced reaches the optimum itself when its goal is out of reach. A
+exchange graphs (closed_set_bound). The goal is G = B + max(1, floor(B / 50)): within 2 % (or
+one route) of the proven bound, where one machine's balanced reaches the optimum itself when its goal is out of reach. A
 repair round gives each shard that routes to a target above G a
 cap per target: its present load, less its share of the target's excess (in proportion to its
 load there), plus an equal share of the room of the targets below G. The caps of every target sum
@@ -36,6 +36,11 @@ MAX_REPAIRS = 3
 # A shard's exchange graph is E x E bits (2 MiB at this many targets); beyond it the shards send
 # none and B is the mean and fixed-load bound alone.
 GRAPH_TARGETS = 4096
+
+
+def goal_of(bound: int) -> int:
+    """G: 2 % above the bound, or one route where 2 % is less (as one machine's balanced)."""
+    return bound + max(1, bound // 50)
 
 
 def route_shard(router: PreparedCandidates, task: ShardTask, threads: int | None) -> tuple[np.ndarray, dict]:
@@ -170,7 +175,7 @@ def reconcile(router: PreparedCandidates, plan: list[tuple[int, int]], runner: S
     active = int(np.count_nonzero(router.t > 0))
     bound = max(-(-int(load.sum()) // active) if active else 0, int(fixed.max(initial=0)),
                 _graph_bound(summaries, load))  # no selection has a smaller maximum
-    goal = bound + bound // 50
+    goal = goal_of(bound)
     repairs = rerun_count = 0
     while int(load.max(initial=0)) > goal and repairs < MAX_REPAIRS:
         over = np.maximum(load - goal, 0)
@@ -182,7 +187,7 @@ def reconcile(router: PreparedCandidates, plan: list[tuple[int, int]], runner: S
             summaries[n] = summary
         load = np.sum([summary["loads"] for summary in summaries], axis=0, dtype=np.int64)
         bound = max(bound, _graph_bound(summaries, load))  # every selection's closed sets bound the optimum
-        goal = bound + bound // 50
+        goal = goal_of(bound)
         repairs += 1
         rerun_count += len(rerun)
         if int(np.maximum(load - goal, 0).sum()) >= int(over.sum()):
