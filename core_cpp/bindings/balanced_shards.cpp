@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "bindings/arrays.hpp"
+#include "bindings/balanced_report.hpp"
 #include "bindings/kernel_call.hpp"
 #include "candidates/row_range.hpp"
 #include "selection/exchange_graph.hpp"
@@ -50,16 +51,7 @@ py::tuple select_balanced_shard(const CandidateSource& source, std::uint32_t k, 
         select_balanced(shard, options, out, &report);
         if (with_graph) graph = exchange_graph(shard, k, out, threads);
     }
-    py::dict d;
-    d["lower_bound"] = report.lower_bound;
-    d["goal"] = report.goal;
-    d["rounds_run"] = report.rounds_run;
-    d["moves"] = report.moves;
-    d["direct_moves"] = report.direct_moves;
-    d["sweeps"] = report.sweeps;
-    d["augmentations"] = report.augmentations;
-    d["proven_optimal"] = report.proven_optimal;
-    d["max_load"] = report.max_load;
+    py::dict d = balanced_report_dict(report);
     I64Array fixed(static_cast<py::ssize_t>(report.fixed_loads.size()));
     std::copy(report.fixed_loads.begin(), report.fixed_loads.end(), fixed.mutable_data());
     d["fixed_loads"] = fixed;

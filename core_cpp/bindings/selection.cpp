@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bindings/arrays.hpp"
+#include "bindings/balanced_report.hpp"
 #include "bindings/kernel_call.hpp"
 #include "selection/policy_balanced.hpp"
 #include "selection/policy_greedy.hpp"
@@ -101,19 +102,7 @@ struct BalancedPolicy {
         select_balanced(source, o, out, &report);
         return report;
     }
-    static py::dict describe(const Report& r) {
-        py::dict d;
-        d["lower_bound"] = r.lower_bound;
-        d["goal"] = r.goal;
-        d["rounds_run"] = r.rounds_run;
-        d["moves"] = r.moves;
-        d["direct_moves"] = r.direct_moves;
-        d["sweeps"] = r.sweeps;
-        d["augmentations"] = r.augmentations;
-        d["proven_optimal"] = r.proven_optimal;
-        d["max_load"] = r.max_load;
-        return d;
-    }
+    static py::dict describe(const Report& r) { return balanced_report_dict(r); }
 };
 
 struct OptimalPolicy {
