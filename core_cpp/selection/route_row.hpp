@@ -16,21 +16,21 @@ inline std::uint32_t route_count(const std::int32_t* row, std::uint32_t k) {
     return static_cast<std::uint32_t>(std::lower_bound(r, r + k, 0xFFFFFFFFu) - r);
 }
 
-// Replaces `from` by `to` in an ascending list of n distinct values, keeping it ascending.
+// Replaces `from` by `to` in an ascending list of n distinct values, keeping it ascending: both
+// places found by binary search, the values between them moved over by one.
 template <class T>
 void replace_sorted(T* list, std::uint32_t n, T from, T to) {
-    std::uint32_t x = 0;
-    while (list[x] != from) ++x;
-    // Slide neighbours over the gap until `to` fits.
-    while (x + 1 < n && list[x + 1] < to) {
-        list[x] = list[x + 1];
-        ++x;
+    T* const end = list + n;
+    T* const at = std::lower_bound(list, end, from);
+    if (to > from) {
+        T* const past = std::lower_bound(at + 1, end, to);  // the values between move down
+        std::copy(at + 1, past, at);
+        *(past - 1) = to;
+    } else {
+        T* const first = std::lower_bound(list, at, to);  // the values between move up
+        std::copy_backward(first, at, at + 1);
+        *first = to;
     }
-    while (x > 0 && list[x - 1] > to) {
-        list[x] = list[x - 1];
-        --x;
-    }
-    list[x] = to;
 }
 
 // An ascending list of n distinct values loses `out` (ascending, all in the list) and gains `in`
@@ -42,6 +42,10 @@ template <class T>
 void exchange_sorted(T* list, std::uint32_t n, const std::vector<T>& out, const std::vector<T>& in) {
     const std::size_t p = out.size();
     if (p == 0) return;
+    if (p <= 2) {  // one or two moves: each moves only the values between its two places
+        for (std::size_t x = 0; x < p; ++x) replace_sorted(list, n, out[x], in[x]);
+        return;
+    }
     T* end = list + n;
     T* write = std::lower_bound(list, end, out[0]);
     T* from = write;
