@@ -185,6 +185,23 @@ def test_route_on_local_dask_workers_stops(tmp_path: Path, settle: float) -> Non
     assert semaphores_left(semaphores) == []
 
 
+@pytest.mark.slow
+def test_balanced_on_local_dask_workers_stops(tmp_path: Path) -> None:
+    """route --select balanced --workers 2, interrupted while the shards balance: one line, no
+    output, no staged file, no semaphore left (the shards' routes live on the killed workers)."""
+    pytest.importorskip("distributed")
+    s, t = save_degrees(tmp_path, 65536, 65536, 32768, 32768)
+    semaphores = named_semaphores()
+    process = start("route", "--degrees", s, t, "-k", 64, "--strategy", "sparse", "--out", "r.npy",
+                    "--select", "balanced", "--workers", 2, "--chunk-rows", 4096, cwd=tmp_path)
+    wait_for(process, lambda: staged(tmp_path), "the staged output")
+    err = stop(process, signal.SIGTERM, settle=3.0)
+    assert_interrupted(process, err, signal.SIGTERM)
+    assert len(err.strip().splitlines()) == 1, err
+    assert staged(tmp_path) == [] and not (tmp_path / "r.npy").exists()
+    assert semaphores_left(semaphores) == []
+
+
 INTERRUPTED_CLUSTER = """
 import contextlib, json, os, signal, sys, threading, time
 from pathlib import Path

@@ -263,3 +263,16 @@ def test_cli_balanced_on_local_workers(tmp_path: Path) -> None:
     assert np.array_equal(np.load(out), route_on_shards(router, 600))
     assert selection["shards"] == 4 and selection["lower_bound"] == router.selection_report["lower_bound"]
     assert selection["gap_to_lower_bound"] == pytest.approx(selection["max_load"] / selection["lower_bound"] - 1)
+
+
+def test_the_memory_check_counts_one_shard_and_the_summaries_when_sharded() -> None:
+    """Sharded, this process holds one shard's routes and the shards' summaries, not all routes
+    and the policy's scratch (those are on the workers)."""
+    from phase_router.cli.memory.route import route_parts
+    from phase_router.routing.selection.balanced_shards import summary_bytes
+
+    whole = route_parts(2**22, 1024, 8, 2**20, threads=2, policy="balanced", row_local=False)
+    sharded = route_parts(2**22, 1024, 8, 2**20, threads=2, policy="balanced", row_local=False, sharded=True)
+    assert whole["routes"] == 2**22 * 8 * 4 and sharded["routes"] == 2**20 * 8 * 4
+    assert sharded["shard summaries"] == summary_bytes(1024, 4) > 4 * 1024 * 1024 // 8
+    assert sharded["scratch"] < whole["scratch"]
