@@ -71,7 +71,9 @@ def route_command(
 
     Outputs are written chunk by chunk (memory stays bounded for any M) and appear together,
     atomically, when the routing is complete. The routes never depend on --strategy, --threads,
-    --chunk-rows, --scheduler or --workers.
+    --chunk-rows, --scheduler or --workers, except that --select balanced on --scheduler or
+    --workers balances shards of --chunk-rows rows and reconciles them: its routes depend on
+    --chunk-rows, never on the number of workers.
     """
     with cli_errors():
         inputs = _input_names(s_file, t_file, degrees)
