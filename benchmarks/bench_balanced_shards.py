@@ -6,7 +6,7 @@ one machine's unsharded balanced and random on the same inputs. Prints one JSON 
 Per shape: wall time of the sharded run (preparing the driver's Router, every shard task,
 the reconciliation, and every shard's routes brought back in row order, as `route --workers`
 does), its report (lower bound, goal, maximum load, gap, repair rounds), the peak resident memory
-of each worker process, and, in this process, balanced and random on one machine (time, maximum
+of each worker process during the run (VmHWM, reset when the run starts), and, in this process, balanced and random on one machine (time, maximum
 load). Shapes: an MoE batch (every token may go to every expert, s_i = E, t_j = M, k = 2) and
 uniform degrees over 1024 targets (s_i in [1, 1024], t_j in [1, M], k = 8), whose optimum lies
 above the mean bound, so the shards must agree on a structure.
@@ -37,6 +37,21 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _reset_peak() -> None:
+    """Starts this process's peak RSS (VmHWM) afresh: what a worker inherited at its start
+    (a forked process begins with its parent's pages) must not count as the run's."""
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+
+
+def _peak_mib() -> float:
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def _max_load(routes: np.ndarray, E: int) -> int:  # noqa: N803
     return int(np.bincount(routes[routes >= 0], minlength=E).max(initial=0))
 
@@ -53,6 +68,7 @@ def main() -> None:
     for name, s, t, k in _shapes(M):
         E = len(t)  # noqa: N806
         with dask_client(workers=args.workers) as client:
+            client.run(_reset_peak)
             started = time.perf_counter()
             router = pr.Router(s, t, k, seed=args.seed, select="balanced")
             loads = np.zeros(E, dtype=np.int64)
@@ -60,8 +76,7 @@ def main() -> None:
                 loads += np.bincount(routes[routes >= 0], minlength=E)
                 del routes
             sharded_s = time.perf_counter() - started
-            worker_rss = sorted(round(v / 1024, 1) for v in client.run(
-                lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss).values())
+            worker_rss = sorted(round(v, 1) for v in client.run(_peak_mib).values())
         report = router.selection_report
         assert int(loads.max()) == report["max_load"]
         started = time.perf_counter()

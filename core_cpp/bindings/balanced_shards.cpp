@@ -27,7 +27,7 @@ using I64Array = py::array_t<std::int64_t, py::array::c_style | py::array::force
 py::tuple select_balanced_shard(const CandidateSource& source, std::uint32_t k, std::uint64_t seed,
                                 std::uint32_t begin, std::uint32_t end, int threads,
                                 std::optional<std::uint32_t> rounds, std::int64_t goal,
-                                std::optional<I64Array> base_load, bool with_graph) {
+                                std::optional<I64Array> base_load, bool with_graph, std::uint64_t row_offset) {
     if (k == 0) throw py::value_error("k must be at least 1");
     if (begin > end || end > source.sources()) throw py::value_error("row range outside [0, M]");
     if (goal < 0) throw py::value_error("goal must be at least 0");
@@ -38,7 +38,7 @@ py::tuple select_balanced_shard(const CandidateSource& source, std::uint32_t k, 
     options.seed = seed;
     options.threads = threads;
     if (rounds) options.rounds = *rounds;
-    options.first_row = begin;
+    options.first_row = row_offset + begin;
     options.goal = goal;
     options.base_load = base_load ? base_load->data() : nullptr;
     RoutesArray routes = routes_buffer(std::nullopt, end - begin, k);
@@ -69,13 +69,13 @@ py::tuple select_balanced_shard(const CandidateSource& source, std::uint32_t k, 
 void bind_balanced_shards(py::module_& m) {
     m.def("select_balanced_shard", &select_balanced_shard,
           "select='balanced' on rows [begin, end) of source as a routing of their own: draws keyed by the whole "
-          "routing's row ids; goal > 0 fixes G (0: from the lower bound), base_load (E int64, or None) is added to "
+          "routing's row ids (row_offset + the source's row: a PhaseWindow's first_row); goal > 0 fixes G (0: from the lower bound), base_load (E int64, or None) is added to "
           "every target's load and never moved. Returns (routes, report); report adds fixed_loads, the rows' "
           "own fixed load per target (rows without spare candidates), and with with_graph the selection's "
           "exchange graph (E x words uint64: row j's bit v set when a row routed to j has v unchosen).",
           py::arg("source"), py::arg("k"), py::arg("seed"), py::arg("begin"), py::arg("end"), py::arg("threads") = 0,
           py::arg("rounds") = py::none(), py::arg("goal") = 0, py::arg("base_load") = py::none(),
-          py::arg("with_graph") = false);
+          py::arg("with_graph") = false, py::arg("row_offset") = 0);
 }
 
 }  // namespace phase_router::bindings

@@ -12,6 +12,7 @@
 #include "bindings/arrays.hpp"
 #include "bindings/kernel_call.hpp"
 #include "candidates/mask_candidates.hpp"
+#include "ring/phase_window.hpp"
 #include "ring/router.hpp"
 #include "selection/route_degrees.hpp"
 
@@ -81,6 +82,17 @@ std::unique_ptr<MaskCandidates> make_mask(const Offsets& offsets, const U32Array
     return std::make_unique<MaskCandidates>(o, M, ids, E, w, preference);
 }
 
+std::unique_ptr<PhaseWindow> make_window(const U32Array& s, std::uint32_t first, std::uint32_t phase, std::uint32_t M,
+                                         const U32Array& t, std::uint64_t seed) {
+    if (s.ndim() != 1 || t.ndim() != 1) throw py::value_error("degrees must be 1-D");
+    const std::uint32_t* s_ptr = s.data();
+    const std::uint32_t* t_ptr = t.data();
+    const auto count = static_cast<std::uint32_t>(s.shape(0));
+    const auto E = static_cast<std::uint32_t>(t.shape(0));
+    KernelCall call;
+    return std::make_unique<PhaseWindow>(s_ptr, count, first, phase, M, t_ptr, E, seed);
+}
+
 }  // namespace
 
 void bind_candidates(py::module_& m) {
@@ -110,6 +122,15 @@ void bind_candidates(py::module_& m) {
         .def_property_readonly("sparse_rows", &Router::sparse_rows, "Rows whose candidates are enumerated.")
         .def_property_readonly("memory_bytes", &Router::memory_bytes, "Bytes held beyond the inputs.")
         .def_property_readonly("checkpoint_stride", &Router::checkpoint_stride, "Rows between S's prefix checkpoints.");
+    py::class_<PhaseWindow, CandidateSource>(m, "PhaseWindow",
+                                             "Rows [first, first + len(s)) of the phase construction of M rows in "
+                                             "input order (no row_perm), from their degrees s, phase = (sum of the "
+                                             "degrees of the rows before them) mod E, and t: one shard's candidate "
+                                             "source, O(len(s) + E) memory. Rows are numbered from 0.")
+        .def(py::init(&make_window), py::arg("s"), py::arg("first"), py::arg("phase"), py::arg("M"), py::arg("t"),
+             py::arg("seed"))
+        .def_property_readonly("first_row", &PhaseWindow::first_row)
+        .def_property_readonly("memory_bytes", &PhaseWindow::memory_bytes, "Bytes held beyond the inputs.");
     m.def("route_degrees", &route_degrees_py, py::arg("s"), py::arg("t"), py::arg("k"), py::arg("seed"),
           py::arg("row_perm") = false, py::arg("threads") = 0, py::arg("out") = py::none(), py::arg("strategy") = 0,
           "The spec's routing of degrees s (M) and t (E): all M rows under the random policy, M x k int32, "

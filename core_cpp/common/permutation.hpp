@@ -10,6 +10,11 @@ namespace phase_router {
 // perm[r] = the index whose key is the r-th smallest, for indices 0..n-1.
 std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n);
 
+// perm[begin .. end) of keyed_permutation(key, n), in O(n) time but O(end - begin) memory (plus
+// 2^16 counters): a shard of a routing needs the T-ring positions of its own rows only.
+std::vector<std::uint32_t> keyed_permutation_slice(std::uint64_t key, std::uint32_t n, std::uint32_t begin,
+                                                   std::uint32_t end);
+
 // inverse[perm[r]] = r.
 std::vector<std::uint32_t> inverse_permutation(const std::vector<std::uint32_t>& perm);
 

@@ -47,6 +47,7 @@ class PreparedCandidates:
 
     candidates: str  # the name its CandidateSource registers (routing/candidates/)
     named_in_report = True  # the statistics name the source (all but the default do)
+    first_row = 0  # the whole routing's id of row 0 (a shard's window starts further on)
     s: np.ndarray
     t: np.ndarray
     k: int
@@ -169,3 +170,23 @@ class Router(PreparedCandidates):
     def memory_bytes(self) -> int:
         """Bytes the prepared state holds (checkpoints, permutations, offsets, events)."""
         return int(self._core.memory_bytes)
+
+
+class RouterWindow(PreparedCandidates):
+    """Rows [first, first + len(s)) of the phase construction of M rows laid in input order,
+    prepared from those rows' degrees, phase = (sum of the degrees of the rows before them) mod E,
+    and t (``_core.PhaseWindow``): what one shard of a large routing holds, O(rows + E) memory
+    where a ``Router`` holds O(M). Its rows are numbered from 0; ``first_row`` keys the draws.
+    Built by the shard runners from degrees the whole routing's ``Router`` has checked."""
+
+    candidates = "phase"
+    named_in_report = False
+
+    def __init__(self, s, first: int, phase: int, M: int, t, k: int, *, seed: int,  # noqa: N803
+                 select: str = DEFAULT_POLICY, select_options: dict | None = None) -> None:
+        self.s = np.ascontiguousarray(s, dtype=np.uint32)
+        self.t = np.ascontiguousarray(t, dtype=np.uint32)
+        self.k, self.seed, self.row_perm, self.strategy = k, seed, False, "sparse"
+        self.first_row = first
+        self._prepare_selection(select, select_options)
+        self._core = _core.PhaseWindow(self.s, first, phase, M, self.t, seed)

@@ -65,18 +65,26 @@ def _run_token() -> str:
     return uuid.uuid4().hex
 
 
-def _run_shard_task(token: str, s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool, strategy: str,
-                    select: str, select_options: dict, candidates: str, task: ShardTask) -> tuple[np.ndarray, dict]:
+def _whole_task(result: str, token: str, s: np.ndarray, t: np.ndarray, k: int, seed: int, row_perm: bool,
+                strategy: str, select: str, select_options: dict, candidates: str, task: ShardTask):
+    """A shard task on the whole routing's router (kept per worker for the run)."""
     router = _prepare_shard_router(token, s, t, k, seed, row_perm, strategy, select, select_options, candidates)
-    return router.policy.sharding.route_shard(router, task, None)
+    routes, summary = router.policy.sharding.route_shard(router, task, None)
+    return summary if result == "summary" else routes
 
 
-def _summary(result: tuple[np.ndarray, dict]) -> dict:
-    return result[1]
+def _window_task(result: str, s: np.ndarray, phase: int, M: int, t: np.ndarray, k: int, seed: int,  # noqa: N803
+                 select: str, select_options: dict, candidates: str, task: ShardTask):
+    """A shard task on its own rows only (the source's prepare_window): O(rows + E) memory."""
+    router = SOURCES[candidates].prepare_window(s, task.begin, phase, M, t, k, seed=seed, select=select,
+                                                select_options=select_options)
+    routes, summary = router.policy.sharding.route_shard(router, task, None)
+    return summary if result == "summary" else routes
 
 
 class LocalShards(ShardRunner):
-    """Shard tasks run one after another in this process, on the router given."""
+    """Shard tasks run one after another in this process, on the router given; each shard's
+    routes are kept until read."""
 
     def __init__(self, router: PreparedCandidates, threads: int | None = None) -> None:
         self._router, self._threads = router, threads
@@ -90,48 +98,75 @@ class LocalShards(ShardRunner):
             summaries.append(summary)
         return summaries
 
-    def routes(self, shard: int) -> np.ndarray:
-        return self._routes.pop(shard)  # each shard's routes are read once, when written
+    def routes_in_order(self, shards: list[int]) -> Iterator[np.ndarray]:
+        for shard in shards:
+            yield self._routes.pop(shard)  # each shard's routes are read once, when written
 
 
 class DaskShards(ShardRunner):
-    """Shard tasks on a Dask cluster; each shard's routes stay on its worker until read."""
+    """Shard tasks on a Dask cluster. Workers keep no routes between tasks: a task returns its
+    summary, and once the reconciliation is done each shard's latest task runs again to give
+    its routes, at most two per worker at a time, in row order. So a worker holds one shard at a
+    time: with a source that prepares row windows (phase, rows in input order), its rows' state
+    and routes only; otherwise the whole routing's router too, prepared once per worker."""
 
     def __init__(self, router: PreparedCandidates, client) -> None:
         self._client = client
         self._token = _run_token()
-        self._inputs = [self._token, *client.scatter([router.s, router.t], broadcast=True)]
-        self._arguments = (router.k, router.seed, router.row_perm, router.strategy, router.select,
-                           router.select_options, router.candidates)
-        self._futures: dict = {}
+        source = SOURCES[router.candidates]
+        self._windowed = source.prepare_window is not None and not router.row_perm
+        self._s = router.s
+        if self._windowed:
+            E = router.E  # noqa: N806
+            self._t = client.scatter(router.t, broadcast=True)
+            # phase of row a: the degree sum of the rows before it, mod E
+            self._before = np.concatenate(([0], np.cumsum(router.s, dtype=np.uint64))) % np.uint64(E)
+            self._arguments = (router.k, router.seed, router.select, router.select_options, router.candidates)
+        else:
+            self._inputs = [self._token, *client.scatter([router.s, router.t], broadcast=True)]
+            self._arguments = (router.k, router.seed, router.row_perm, router.strategy, router.select,
+                               router.select_options, router.candidates)
+        self._latest: dict[int, ShardTask] = {}
+        self._pending: list = []
+
+    def _submit(self, result: str, task: ShardTask):
+        if self._windowed:
+            return self._client.submit(_window_task, result, self._s[task.begin:task.end], int(self._before[task.begin]),
+                                       int(self._s.size), self._t, *self._arguments, task, pure=False)
+        return self._client.submit(_whole_task, result, *self._inputs, *self._arguments, task, pure=False)
 
     def run(self, tasks: list[ShardTask]) -> list[dict]:
-        submitted = [self._client.submit(_run_shard_task, *self._inputs, *self._arguments, task, pure=False)
-                     for task in tasks]
-        for task, future in zip(tasks, submitted):
-            old = self._futures.pop(task.shard, None)
-            if old is not None:
-                old.release()
-            self._futures[task.shard] = future
-        summaries = [self._client.submit(_summary, future, pure=False) for future in submitted]
-        return self._client.gather(summaries)
+        self._pending = [self._submit("summary", task) for task in tasks]
+        summaries = self._client.gather(self._pending)
+        self._pending = []
+        for task in tasks:
+            self._latest[task.shard] = task
+        return summaries
 
-    def routes(self, shard: int) -> np.ndarray:
-        future = self._futures.pop(shard)
-        routes = future.result()[0]
-        future.release()
-        return routes
+    def routes_in_order(self, shards: list[int]) -> Iterator[np.ndarray]:
+        window = max(2, 2 * len(self._client.scheduler_info().get("workers", {})))
+        waiting = deque(shards)
+        pending: deque = deque()
+        self._pending = pending  # type: ignore[assignment]
+        while waiting or pending:
+            while waiting and len(pending) < window:
+                pending.append(self._submit("routes", self._latest[waiting.popleft()]))
+            future = pending.popleft()
+            routes = future.result()
+            future.release()
+            yield routes
 
     def cancel(self) -> None:
-        """Drops every shard's routes (an interrupt: nothing else is asked of the workers)."""
-        for future in self._futures.values():
+        """Cancels the tasks in flight (an interrupt: nothing else is asked of the workers)."""
+        for future in list(self._pending):
             future.cancel()
-        self._futures.clear()
+        self._pending = []
 
     def close(self) -> None:
-        """The run is over: its routes and its router are dropped on the workers."""
+        """The run is over: the whole routing's router, if workers prepared it, is dropped."""
         self.cancel()
-        _forget_on_workers(self._client, self._token)
+        if not self._windowed:
+            _forget_on_workers(self._client, self._token)
 
 
 def _forget_on_workers(client, token: str) -> None:
@@ -151,8 +186,8 @@ def reconciled_chunks(router: PreparedCandidates, plan: list[tuple[int, int]],
     its report becomes the router's selection report."""
     report = router.policy.sharding.reconcile(router, plan, runner)
     router.selection_report.update(report)
-    for n, (a, _) in enumerate(plan):
-        yield a, runner.routes(n)
+    for (a, _), routes in zip(plan, runner.routes_in_order(list(range(len(plan))))):
+        yield a, routes
 
 
 def route_on_shards(router: PreparedCandidates, rows_per_shard: int, *, client=None,

@@ -225,6 +225,45 @@ def test_the_same_plan_gives_the_same_bytes_in_process_and_on_dask_workers() -> 
             assert all(count == 0 for count in client.run(_prepared_routers).values())
 
 
+@pytest.mark.parametrize("row_perm", [False, True], ids=["row windows", "whole router"])
+def test_dask_workers_with_and_without_row_windows_give_the_local_bytes(row_perm: bool) -> None:
+    """In input order each worker prepares only its shard's rows (PhaseWindow); with row_perm it
+    prepares the whole routing. Either way, the bytes of the same plan in this process."""
+    rng = np.random.default_rng(8)
+    s, t = rng.integers(0, 90, 5000), rng.integers(0, 5000, 90)
+    local_router = pr.Router(s, t, 5, seed=3, row_perm=row_perm, select="balanced")
+    local = route_on_shards(local_router, 1100)
+    with dask_client(workers=2) as client:
+        router = pr.Router(s, t, 5, seed=3, row_perm=row_perm, select="balanced")
+        assert np.array_equal(route_on_shards(router, 1100, client=client), local)
+        assert router.selection_report == local_router.selection_report
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 3000), st.integers(1, 80), st.integers(0, 2**64 - 1), st.data())
+def test_a_row_window_has_the_whole_routings_candidates(M: int, E: int, seed: int, data) -> None:  # noqa: N803
+    """PhaseWindow (a shard's rows from their own degrees) lists what the whole Router lists."""
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    s, t = rng.integers(0, E + 1, M).astype(np.uint32), rng.integers(0, M + 1, E).astype(np.uint32)
+    a = data.draw(st.integers(0, M))
+    b = data.draw(st.integers(a, M))
+    every = pr.Router(s, t, E, seed=seed).route_rows(a, b)  # k = E keeps every candidate
+    window = _core.PhaseWindow(s[a:b], a, int(s[:a].sum()) % E, M, t, seed)
+    listed, _ = _core.select_random(window, E, seed, 0, b - a)
+    assert np.array_equal(listed, every)
+
+
+def test_a_window_deep_in_a_large_routing_has_its_candidates() -> None:
+    """Rows far into 2^18 (T's ring positions of a slice come from many key buckets)."""
+    M, E = 2**18, 24  # noqa: N806
+    rng = np.random.default_rng(2)
+    s, t = rng.integers(0, E + 1, M).astype(np.uint32), rng.integers(0, M + 1, E).astype(np.uint32)
+    a, b = 150_001, 152_345
+    every = pr.Router(s, t, E, seed=9).route_rows(a, b)
+    window = _core.PhaseWindow(s[a:b], a, int(s[:a].sum()) % E, M, t, 9)
+    assert np.array_equal(_core.select_random(window, E, 9, 0, b - a)[0], every)
+
+
 def test_row_local_policies_on_shards_are_the_unsharded_routes() -> None:
     s, t = pr.inputs.degrees("uniform", 500, 30, k=3, seed=1)
     router = pr.Router(s, t, 3, seed=2)

@@ -50,6 +50,13 @@ def _prepare(s, t, k: int, *, seed: int, select: str, select_options: dict | Non
                   select_options=select_options)
 
 
+def _prepare_window(s, first: int, phase: int, M: int, t, k: int, *, seed: int, select: str,  # noqa: N803
+                    select_options: dict | None):
+    from ..router import RouterWindow
+
+    return RouterWindow(s, first, phase, M, t, k, seed=seed, select=select, select_options=select_options)
+
+
 def _oracle(S, T, seed: int, row_perm: bool):  # noqa: N803
     from ...reference.spec import pipeline
 
@@ -59,5 +66,5 @@ def _oracle(S, T, seed: int, row_perm: bool):  # noqa: N803
 SOURCE = CandidateSource(
     "phase", "the phase construction of docs/SPEC.md, from row sums alone",
     from_degrees=True, accepts=frozenset(ROUTE_OPTIONS), prepare=_prepare, memory_parts=_memory_parts,
-    candidate_pairs=expected_pairs, oracle=_oracle,
+    candidate_pairs=expected_pairs, oracle=_oracle, prepare_window=_prepare_window,
 )

@@ -57,6 +57,11 @@ class CandidateSource:
     weights: WeightOracle | None = None
     # (S, T) -> t, the targets' weights in relative loads; None: T's row sums.
     target_weights: Callable[[Any, Any], np.ndarray] | None = None
+    # (s of rows [first, first + len(s)), first, phase, M, t, k, *, seed, select, select_options)
+    # -> those rows prepared from their own degrees, where phase = (sum of the degrees of the rows
+    # before them) mod E: what a shard worker holds, O(rows + E) instead of O(M). None: a shard
+    # prepares the whole routing. Rows laid in input order only (no row_perm).
+    prepare_window: Callable[..., "PreparedCandidates"] | None = None
 
     def check_route_options(self, given: dict[str, bool], *, cli: bool = False) -> None:
         """Refuses, in one line naming the source, any route option it does not take; `given`

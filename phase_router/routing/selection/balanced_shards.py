@@ -48,8 +48,9 @@ def route_shard(router: PreparedCandidates, task: ShardTask, threads: int | None
     routing's row ids) against the task's goal and base load; the summary holds the rows' loads,
     fixed loads and the kernel's report."""
     rows = task.end - task.begin
+    first = router.first_row  # a shard's window numbers its rows from its own first
     routes, report = _core.select_balanced_shard(
-        router._core, router.k, router.seed, task.begin, task.end,
+        router._core, router.k, router.seed, task.begin - first, task.end - first, row_offset=first,
         threads=threads_for(rows, router.k, threads or 0), rounds=router.select_options.get("rounds"),
         goal=task.options.get("goal", 0), base_load=task.options.get("base_load"),
         with_graph=router.E <= GRAPH_TARGETS)

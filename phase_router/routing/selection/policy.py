@@ -4,7 +4,7 @@ the memory estimate and the oracle tests are all derived."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -71,15 +71,16 @@ class ShardTask:
 
 
 class ShardRunner:
-    """Runs shard tasks where the shards live (this process, or Dask workers) and keeps each
-    shard's latest routes there; a policy's reconciliation sees only the summaries."""
+    """Runs shard tasks where the shards live (this process, or Dask workers); a policy's
+    reconciliation sees only the summaries. Each shard's routes are those of its latest task."""
 
     def run(self, tasks: list[ShardTask]) -> list[dict]:  # pragma: no cover - the protocol
-        """Each task's summary, in task order; its routes replace the shard's previous ones."""
+        """Each task's summary, in task order; the task becomes its shard's latest."""
         raise NotImplementedError
 
-    def routes(self, shard: int) -> np.ndarray:  # pragma: no cover - the protocol
-        """The shard's latest routes."""
+    def routes_in_order(self, shards: list[int]) -> Iterator[np.ndarray]:  # pragma: no cover - the protocol
+        """The routes of the shards' latest tasks, in the order given (kept from the run, or
+        computed again: a task's routes are a function of the task)."""
         raise NotImplementedError
 
 
