@@ -3,9 +3,10 @@
 Each shard is a row range routed by its own Router on a worker. Under a row-local policy, row
 ranges equal slices of the full routing, so the assembled result is byte for byte what a local
 run produces. A policy that is not row-local but declares a ``Sharding`` (balanced) runs its
-shard kernel on the workers, where the routes stay, and reconciles the shards from their
-summaries: the result depends on the shard plan only, not on the number of workers, and the same
-plan run in this process (``route_on_shards`` without a client) gives the same bytes.
+shard kernel on the workers and reconciles the shards from their summaries; the routes of each
+shard's last task are then computed again in row order (``DaskShards``). The result depends on
+the shard plan only, not on the number of workers, and the same plan run in this process
+(``route_on_shards`` without a client) gives the same bytes.
 """
 
 from __future__ import annotations
@@ -306,8 +307,8 @@ def _quiet_on_interrupt():
 def dask_chunks(router: PreparedCandidates, chunk_rows: int, client) -> Iterator[tuple[int, np.ndarray]]:
     """(first row, routes) for each shard of chunk_rows rows, in row order. Under a row-local
     policy at most two shards per worker are in flight, so results do not pile up on the cluster;
-    a policy with a ``Sharding`` keeps every shard's routes on its worker until the
-    reconciliation is done. Only a candidate source that prepares shards from the degrees can be
+    a policy with a ``Sharding`` is reconciled from the shards' summaries first, then its routes
+    come the same way. Only a candidate source that prepares shards from the degrees can be
     sharded; anything else is refused with the policy's or the source's reason."""
     check_shardable(router)
     if not router.policy.row_local:

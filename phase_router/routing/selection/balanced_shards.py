@@ -13,9 +13,9 @@ to exactly G, and each such shard balances its rows again against them (the othe
 of G as a base load it cannot move). Repairs stop at G, after a round that lowered no excess, or
 after MAX_REPAIRS; the report gives the gap to B either way.
 
-Only summaries (loads and graphs per target) travel; routes stay where the shard ran. Every
-decision is a function of the plan and the summaries, so the routes are the same for any number
-of workers.
+Only summaries (loads and graphs per target) reach the reconciliation; a shard's routes are
+those of its last task. Every decision is a function of the plan and the summaries, so the
+routes are the same for any number of workers.
 """
 
 from __future__ import annotations
