@@ -8,6 +8,7 @@
 #include "common/parallel.hpp"
 #include "common/permutation.hpp"
 #include "common/splitmix.hpp"
+#include "ring/arc_candidates.hpp"
 #include "ring/phase_offsets.hpp"
 
 namespace phase_router {
@@ -59,34 +60,15 @@ PhaseWindow::PhaseWindow(const std::uint32_t* s, std::uint32_t count, std::uint3
 }
 
 std::uint32_t PhaseWindow::arc_candidates(std::uint32_t row, std::uint32_t* out) const {
-    const std::uint32_t q = ring_position_[row];
-    std::uint32_t count = 0;
-    std::uint32_t c = phi_[row];
-    for (std::uint32_t step = 0; step < s_[row]; ++step) {
-        poll_cancel(step + 1);
-        const std::uint32_t j = position_owner_[c];
-        if (covers(j, q)) out[count++] = j;  // step 6: j's T-arc covers the row's position
-        if (++c == E_) c = 0;
-    }
-    std::sort(out, out + count);
-    return count;
+    const auto covers = [this](std::uint32_t j, std::uint32_t q) { return this->covers(j, q); };
+    return walked_candidates(position_owner_, phi_[row], s_[row], ring_position_[row], covers, out);
 }
 
 std::uint32_t PhaseWindow::row_candidates(std::uint32_t row, CandidateScratch& scratch, std::uint32_t* out) const {
     if (s_[row] == 0) return 0;
     if (!arcs_ || !dense(row)) return arc_candidates(row, out);
-    const std::size_t words = words_for_bits(E_);
-    scratch.words.resize(words);
-    arcs_->row(phi_[row], s_[row], scratch.words.data());
-    const std::uint32_t q = ring_position_[row];
-    std::uint32_t count = 0;
-    for (std::size_t x = 0; x < words; ++x) {
-        for (std::uint64_t bits = scratch.words[x]; bits; bits &= bits - 1) {
-            const auto j = static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits)));
-            if (covers(j, q)) out[count++] = j;
-        }
-    }
-    return count;
+    const auto covers = [this](std::uint32_t j, std::uint32_t q) { return this->covers(j, q); };
+    return checkpoint_candidates(*arcs_, phi_[row], s_[row], ring_position_[row], covers, scratch.words, out);
 }
 
 void PhaseWindow::visit_rows(std::uint32_t begin, std::uint32_t end, int threads,

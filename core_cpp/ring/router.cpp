@@ -7,6 +7,7 @@
 #include "common/bitops.hpp"
 #include "common/parallel.hpp"
 #include "common/permutation.hpp"
+#include "ring/arc_candidates.hpp"
 #include "ring/phase_offsets.hpp"
 #include "common/splitmix.hpp"
 
@@ -94,38 +95,15 @@ std::uint64_t Router::memory_bytes() const {
 }
 
 std::uint32_t Router::arc_candidates(std::uint32_t i, std::uint32_t* out) const {
-    const std::uint32_t q = ring_position_[i];
-    std::uint32_t count = 0;
-    std::uint32_t c = phi_[i];
-    for (std::uint32_t step = 0; step < s_[i]; ++step) {
-        poll_cancel(step + 1);  // a row of up to E steps: poll inside it, not at its first step
-        const std::uint32_t j = position_owner_[c];
-        if (sweep_->covers(j, q)) out[count++] = j;
-        if (++c == E_) c = 0;
-    }
-    return count;
+    const auto covers = [this](std::uint32_t j, std::uint32_t q) { return sweep_->covers(j, q); };
+    return walked_candidates(position_owner_, phi_[i], s_[i], ring_position_[i], covers, out);
 }
 
 std::uint32_t Router::row_candidates(std::uint32_t i, CandidateScratch& scratch, std::uint32_t* out) const {
     if (s_[i] == 0) return 0;
-    if (!arcs_ || row_is_sparse(i)) {
-        const std::uint32_t count = arc_candidates(i, out);
-        std::sort(out, out + count);
-        return count;
-    }
-    // Dense rows: S'_i from the prefix checkpoints, walked in ascending target order.
-    const std::size_t words = words_for_bits(E_);
-    scratch.words.resize(words);
-    arcs_->row(phi_[i], s_[i], scratch.words.data());
-    const std::uint32_t q = ring_position_[i];
-    std::uint32_t count = 0;
-    for (std::size_t x = 0; x < words; ++x) {
-        for (std::uint64_t bits = scratch.words[x]; bits; bits &= bits - 1) {
-            const auto j = static_cast<std::uint32_t>(x * 64 + static_cast<unsigned>(ctz64(bits)));
-            if (sweep_->covers(j, q)) out[count++] = j;
-        }
-    }
-    return count;
+    if (!arcs_ || row_is_sparse(i)) return arc_candidates(i, out);
+    const auto covers = [this](std::uint32_t j, std::uint32_t q) { return sweep_->covers(j, q); };
+    return checkpoint_candidates(*arcs_, phi_[i], s_[i], ring_position_[i], covers, scratch.words, out);
 }
 
 void Router::visit_rows(std::uint32_t begin, std::uint32_t end, int threads, const VisitorFactory& make_visitor) const {
@@ -225,7 +203,6 @@ void Router::visit_sparse(const std::vector<std::uint32_t>& rows, int threads, c
             throw_if_cancelled();
             const std::uint32_t i = rows[x];
             const std::uint32_t count = arc_candidates(i, candidates.data());
-            std::sort(candidates.begin(), candidates.begin() + count);
             visitor->list_row(i, candidates.data(), count);
         }
     });

@@ -66,7 +66,7 @@ private:
     void visit_dense(const std::vector<std::uint32_t>& positions, int threads, const VisitorFactory& make_visitor) const;
     void visit_sparse(const std::vector<std::uint32_t>& rows, int threads, const VisitorFactory& make_visitor) const;
     // Row i's arc on the E-ring, position by position, keeping the targets whose T-arc covers
-    // pi_T(i): the candidates in arc order (not sorted). Returns their count.
+    // pi_T(i): the candidates, ascending. Returns their count.
     std::uint32_t arc_candidates(std::uint32_t i, std::uint32_t* out) const;
 
     std::uint32_t M_, E_;
