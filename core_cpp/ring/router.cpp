@@ -76,16 +76,6 @@ Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, 
     if (any_dense) arcs_ = std::make_unique<SourceArcs>(position_owner_, options.checkpoint_budget_bytes);
 }
 
-bool Router::row_is_sparse(std::uint32_t i) const { return degree_is_sparse(s_[i]); }
-
-bool Router::degree_is_sparse(std::uint32_t degree) const {
-    switch (options_.strategy) {
-        case Strategy::kDense: return false;
-        case Strategy::kSparse: return true;
-        case Strategy::kAuto: break;
-    }
-    return static_cast<double>(degree) < sparse_below_;
-}
 
 std::uint64_t Router::memory_bytes() const {
     const std::uint64_t arrays = (phi_.size() + position_owner_.size() + ring_position_.size()) * 4 +

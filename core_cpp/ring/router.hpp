@@ -53,8 +53,16 @@ public:
     std::uint32_t E() const { return E_; }
     std::uint32_t k() const { return options_.k; }
     std::uint64_t seed() const { return options_.seed; }
-    bool row_is_sparse(std::uint32_t i) const;
-    bool degree_is_sparse(std::uint32_t degree) const;
+    bool row_is_sparse(std::uint32_t i) const { return degree_is_sparse(s_[i]); }
+    // Inline: the visits ask it of every row, up to three times.
+    bool degree_is_sparse(std::uint32_t degree) const {
+        switch (options_.strategy) {
+            case Strategy::kDense: return false;
+            case Strategy::kSparse: return true;
+            case Strategy::kAuto: break;
+        }
+        return static_cast<double>(degree) < sparse_below_;
+    }
     std::uint64_t sparse_rows() const { return sparse_rows_; }
     // Bytes held beyond the inputs: checkpoints, permutations, offsets, events.
     std::uint64_t memory_bytes() const;
