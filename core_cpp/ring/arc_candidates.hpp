@@ -12,6 +12,22 @@
 
 namespace phase_router {
 
+// Cost model of one row, in nanoseconds measured on the development machine (benchmarks/
+// bench_scale.py reports every strategy, so the model can be re-fitted): a dense row reads two
+// checkpoints and ANDs, counts and walks E/64 words, plus up to 2 * stride patched bits; a
+// sparse row visits s_i arc positions (a dependent, cache-missing lookup of psi_j and t_j each)
+// and sorts the survivors. Rows with degree below the threshold are cheaper walked (a full row,
+// degree == ring, never is).
+inline double sparse_degree_threshold(std::uint32_t ring,
+                                      std::uint64_t budget_bytes = SourceArcs::kDefaultBudgetBytes) {
+    constexpr double kDenseNsPerWord = 0.9;
+    constexpr double kDenseNsPerPatch = 1.5;
+    constexpr double kSparseNsPerArcBit = 6.0;
+    const double dense = kDenseNsPerWord * static_cast<double>(words_for_bits(ring)) +
+                         kDenseNsPerPatch * static_cast<double>(SourceArcs::planned_stride(ring, budget_bytes));
+    return dense / kSparseNsPerArcBit;
+}
+
 // The walk: the s positions of the arc from phase, ascending targets out; returns their count.
 template <class Covers>
 std::uint32_t walked_candidates(const std::vector<std::uint32_t>& position_owner, std::uint32_t phase,

@@ -50,10 +50,7 @@ PhaseWindow::PhaseWindow(const std::uint32_t* s, std::uint32_t count, std::uint3
         event_position_.push_back(position);
         event_target_.push_back(j);
     }
-    // The Router's cost model (ring/router.cpp): rows this long are cheaper from the checkpoints.
-    const double dense_ns = 0.9 * static_cast<double>(words_for_bits(E)) +
-                            1.5 * static_cast<double>(SourceArcs::planned_stride(E));
-    sparse_below_ = dense_ns / 6.0;
+    sparse_below_ = sparse_degree_threshold(E);  // the Router's cost model
     bool any_dense = false;
     for (std::uint32_t i = 0; i < count && !any_dense; ++i) any_dense = s_[i] != 0 && dense(i);
     if (any_dense) arcs_ = std::make_unique<SourceArcs>(position_owner_);

@@ -11,6 +11,7 @@
 
 #include "candidates/candidate_source.hpp"
 #include "ring/source_arcs.hpp"
+#include "ring/target_sweep.hpp"
 
 namespace phase_router {
 
@@ -37,10 +38,7 @@ public:
 
 private:
     bool dense(std::uint32_t row) const { return static_cast<double>(s_[row]) >= sparse_below_; }
-    bool covers(std::uint32_t j, std::uint32_t q) const {
-        const std::uint32_t distance = q >= psi_[j] ? q - psi_[j] : q + (M_ - psi_[j]);
-        return distance < t_[j];
-    }
+    bool covers(std::uint32_t j, std::uint32_t q) const { return arc_covers(psi_[j], t_[j], M_, q); }
     std::uint32_t arc_candidates(std::uint32_t row, std::uint32_t* out) const;
     // The rows (local ids), the long ones swept in T-ring order, the others enumerated.
     void visit(std::vector<std::uint32_t> rows, int threads, const VisitorFactory& make_visitor) const;

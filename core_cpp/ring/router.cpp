@@ -13,26 +13,6 @@
 
 namespace phase_router {
 
-namespace {
-
-// Cost model of one row, in nanoseconds measured on the development machine (benchmarks/
-// bench_scale.py reports every strategy, so the model can be re-fitted): a dense row reads two
-// checkpoints and ANDs, counts and walks E/64 words, plus up to 2 * stride patched bits; a
-// sparse row visits s_i arc positions (a dependent, cache-missing lookup of psi_j and t_j each)
-// and sorts the survivors.
-constexpr double kDenseNsPerWord = 0.9;
-constexpr double kDenseNsPerPatch = 1.5;
-constexpr double kSparseNsPerArcBit = 6.0;
-
-// Rows with degree below this are cheaper sparse (a full row, degree == ring, never is).
-double sparse_degree_threshold(std::uint32_t ring, std::uint64_t budget_bytes) {
-    const double dense = kDenseNsPerWord * static_cast<double>(words_for_bits(ring)) +
-                         kDenseNsPerPatch * static_cast<double>(SourceArcs::planned_stride(ring, budget_bytes));
-    return dense / kSparseNsPerArcBit;
-}
-
-}  // namespace
-
 Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, std::uint32_t E,
                const RouteOptions& options)
     : M_(M), E_(E), options_(options), s_(s, s + M), t_(t, t + E) {

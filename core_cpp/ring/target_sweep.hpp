@@ -8,6 +8,12 @@
 
 namespace phase_router {
 
+// Whether the arc [start, start + length) of a ring covers position q.
+inline bool arc_covers(std::uint32_t start, std::uint32_t length, std::uint32_t ring, std::uint32_t q) {
+    const std::uint32_t distance = q >= start ? q - start : q + (ring - start);
+    return distance < length;
+}
+
 class TargetSweep {
 public:
     TargetSweep(const std::uint32_t* t, std::vector<std::uint32_t> psi, std::uint32_t ring);
@@ -27,10 +33,7 @@ public:
     }
 
     // Whether target j's arc covers ring position q, in O(1) (for sparse rows).
-    bool covers(std::uint32_t j, std::uint32_t q) const {
-        const std::uint32_t distance = q >= psi_[j] ? q - psi_[j] : q + (ring_ - psi_[j]);
-        return distance < t_[j];
-    }
+    bool covers(std::uint32_t j, std::uint32_t q) const { return arc_covers(psi_[j], t_[j], ring_, q); }
 
 private:
     const std::uint32_t* t_;
