@@ -149,26 +149,41 @@ struct SpareList {
 // O(s_i log s_i) and shares nothing with other rows, so rows are listed in batches where the
 // source can share the work (ring order) and use every thread. When all the spare lists together
 // take no more memory than the routes or 16 MiB (and at most 2^25 entries), a row's list is kept
-// from its first listing and edited as its routes move. Otherwise a batch holds, until the next
-// one, only the spare candidates among the targets its caller names (those with room).
+// from its first listing (or from phase A's record of it) and edited as its routes move.
+// Otherwise a batch holds, until the next one, only the spare candidates among the targets its
+// caller names (those with room).
 class SpareLists {
 public:
     SpareLists(const CandidateSource& source, std::uint32_t k, const std::int32_t* out,
-               const std::vector<std::uint32_t>& spare, int threads)
+               const std::vector<std::uint32_t>& spare, SpareRecords records, int threads)
         : source_(source), k_(k), out_(out), spare_(spare), threads_(threads),
           candidates_(std::max<std::uint32_t>(source.max_candidates(), 1)) {
         std::uint64_t total = 0;
         for (const std::uint32_t n : spare) total += n;
         const std::uint64_t routes = static_cast<std::uint64_t>(spare.size()) * k;
-        if (total <= std::min<std::uint64_t>(std::max<std::uint64_t>(routes, std::uint64_t{1} << 22), std::uint64_t{1} << 25)) {
-            offsets_.resize(spare.size() + 1, 0);
-            for (std::size_t i = 0; i < spare.size(); ++i) offsets_[i + 1] = offsets_[i] + spare[i];
-            kept_.resize(total);
-            listed_.assign(spare.size(), 0);
+        if (total > std::min<std::uint64_t>(std::max<std::uint64_t>(routes, std::uint64_t{1} << 22), std::uint64_t{1} << 25))
+            return;
+        at_.assign(spare.size(), nullptr);
+        listed_.assign(spare.size(), 0);
+        for (const auto& record : records) {
+            record->for_each([&](std::uint32_t i, std::uint32_t* list) {
+                at_[i] = list;
+                listed_[i] = 1;
+            });
+        }
+        records_ = std::move(records);
+        std::uint64_t unrecorded = 0;
+        for (std::size_t i = 0; i < spare.size(); ++i) unrecorded += listed_[i] ? 0 : spare[i];
+        kept_.reset(new std::uint32_t[std::max<std::uint64_t>(unrecorded, 1)]);
+        std::uint64_t offset = 0;
+        for (std::size_t i = 0; i < spare.size(); ++i) {
+            if (listed_[i]) continue;
+            at_[i] = kept_.get() + offset;
+            offset += spare[i];
         }
     }
 
-    bool kept() const { return !offsets_.empty(); }
+    bool kept() const { return !at_.empty(); }
 
     // Lists `rows` (ascending) together: whole and for good if lists are kept, else only their
     // candidates with bit j set in `among`, until the next batch.
@@ -196,7 +211,7 @@ public:
     // Row i's spare list: kept, or as its batch listed it, or else listed whole into `buffer`.
     SpareList of(std::uint32_t i, std::vector<std::uint32_t>& buffer) {
         if (kept()) {
-            std::uint32_t* kept = kept_.data() + offsets_[i];
+            std::uint32_t* kept = at_[i];
             if (!listed_[i]) {
                 list(i, kept);
                 listed_[i] = 1;
@@ -212,12 +227,12 @@ public:
 
     // Row i's route to `from` became a route to `to`: `to` leaves its kept list, `from` joins it.
     void moved(std::uint32_t i, std::uint32_t from, std::uint32_t to) {
-        if (kept() && listed_[i]) replace_sorted(kept_.data() + offsets_[i], spare_[i], to, from);
+        if (kept() && listed_[i]) replace_sorted(at_[i], spare_[i], to, from);
     }
 
     // Row i's routes `taken` (ascending) left its kept list and `dropped` (ascending) joined it.
     void exchanged(std::uint32_t i, const std::vector<std::uint32_t>& taken, const std::vector<std::uint32_t>& dropped) {
-        if (kept() && listed_[i]) exchange_sorted(kept_.data() + offsets_[i], spare_[i], taken, dropped);
+        if (kept() && listed_[i]) exchange_sorted(at_[i], spare_[i], taken, dropped);
     }
 
 private:
@@ -292,7 +307,7 @@ private:
     };
 
     Merge merge_for(std::uint32_t i) {
-        if (kept()) return Merge(*this, i, kept_.data() + offsets_[i]);
+        if (kept()) return Merge(*this, i, at_[i]);
         return Merge(*this, i, batch_.data() + batch_offsets_[batch_index(i)]);
     }
 
@@ -304,7 +319,7 @@ private:
 
     // Where row i's list goes: its kept list, or its place in the batch.
     std::uint32_t* destination(std::uint32_t i) {
-        return kept() ? kept_.data() + offsets_[i] : batch_.data() + batch_offsets_[batch_index(i)];
+        return kept() ? at_[i] : batch_.data() + batch_offsets_[batch_index(i)];
     }
 
     void list(std::uint32_t i, std::uint32_t* dst) {
@@ -320,8 +335,9 @@ private:
     int threads_;
     CandidateScratch scratch_;
     std::vector<std::uint32_t> candidates_;
-    std::vector<std::uint64_t> offsets_;  // empty: lists are not kept
-    std::vector<std::uint32_t> kept_;
+    std::vector<std::uint32_t*> at_;  // where each row's kept list is; empty: lists are not kept
+    SpareRecords records_;  // the lists phase A recorded
+    std::unique_ptr<std::uint32_t[]> kept_;  // the other rows' lists
     std::vector<std::uint8_t> listed_;
     std::vector<std::uint32_t> batch_rows_, batch_, batch_counts_;
     std::vector<std::uint64_t> batch_offsets_;
@@ -331,9 +347,9 @@ private:
 class Sweeps {
 public:
     Sweeps(const CandidateSource& source, std::uint32_t k, const std::vector<std::uint32_t>& spare,
-           std::vector<std::int64_t>& load, std::int32_t* out, int threads)
+           SpareRecords records, std::vector<std::int64_t>& load, std::int32_t* out, int threads)
         : k_(k), out_(out), spare_(spare), load_(load), holders_(source.sources(), source.targets(), k, out, spare, load),
-          spares_(source, k, out, spare, threads), room_(words_for_bits(source.targets()) + 1, 0),
+          spares_(source, k, out, spare, std::move(records), threads), room_(words_for_bits(source.targets()) + 1, 0),
           row_epoch_(source.sources(), 0), row_levels_(source.sources(), 0), target_mark_(source.targets(), 0),
           target_seen_(source.targets(), 0), target_arc_(source.targets(), 0), layer_row_(source.sources(), 0),
           layer_epoch_(source.targets(), 0), dist_(source.targets(), 0), via_row_(source.targets(), 0),
@@ -683,9 +699,9 @@ private:
 }  // namespace
 
 void level_sweeps(const CandidateSource& source, std::uint32_t k, std::int64_t goal,
-                  const std::vector<std::uint32_t>& spare, std::vector<std::int64_t>& load, std::int32_t* out,
-                  int threads, BalancedReport& report) {
-    Sweeps sweeps(source, k, spare, load, out, threads);
+                  const std::vector<std::uint32_t>& spare, SpareRecords records, std::vector<std::int64_t>& load,
+                  std::int32_t* out, int threads, BalancedReport& report) {
+    Sweeps sweeps(source, k, spare, std::move(records), load, out, threads);
     std::int64_t lambda = goal;
     report.direct_moves = sweeps.direct_moves(lambda);
     for (;;) {

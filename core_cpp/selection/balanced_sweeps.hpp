@@ -12,14 +12,16 @@
 
 #include "candidates/candidate_source.hpp"
 #include "selection/policy_balanced.hpp"
+#include "selection/spare_record.hpp"
 
 namespace phase_router {
 
 // spare[i] = c_i - r_i, the candidates row i does not route to (constant under moves); load is
-// updated in place, and so are the rows of out (M x k, ascending, -1 padded). Threads only list
-// candidates; the result is the same for any count.
+// updated in place, and so are the rows of out (M x k, ascending, -1 padded). `records` hold
+// spare lists of some rows as phase A left them (read, not listed again, when lists are kept).
+// Threads only list candidates; the result is the same for any count.
 void level_sweeps(const CandidateSource& source, std::uint32_t k, std::int64_t goal,
-                  const std::vector<std::uint32_t>& spare, std::vector<std::int64_t>& load, std::int32_t* out,
-                  int threads, BalancedReport& report);
+                  const std::vector<std::uint32_t>& spare, SpareRecords records, std::vector<std::int64_t>& load,
+                  std::int32_t* out, int threads, BalancedReport& report);
 
 }  // namespace phase_router

@@ -14,6 +14,7 @@
 #include "selection/balanced_sweeps.hpp"
 #include "selection/random.hpp"
 #include "selection/route_row.hpp"
+#include "selection/spare_record.hpp"
 
 namespace phase_router {
 
@@ -26,18 +27,23 @@ std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_ele
 // Phase A: the spec's random selection (selection/random.hpp, as select_random does), with each
 // row's routes counted into this worker's loads while they are still in cache, and its spare
 // candidates (c_i - r_i, which no move changes) noted. A row without spare candidates routes to
-// all of them under any selection: its routes are also counted as fixed loads.
+// all of them under any selection: its routes are also counted as fixed loads. A row with at
+// least one and at most k spare candidates also has its spare list recorded
+// (selection/spare_record.hpp), which costs no more than writing its routes.
 class RandomWithLoads final : public RowVisitor {
 public:
     RandomWithLoads(std::uint64_t select_key, std::uint64_t first_row, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load,
-                    Loads* fixed, std::uint32_t* spare)
+                    Loads* fixed, std::uint32_t* spare, SpareRecord* record)
         : select_key_(select_key), first_row_(first_row), k_(k), scratch_(widest), row_(k), out_(out), load_(*load), fixed_(*fixed),
-          spare_(spare) {}
+          spare_(spare), record_(*record) {}
 
     void bitmap_row(std::uint32_t row, const std::uint64_t* words, std::size_t word_count,
                     std::uint32_t candidate_count) override {
         select_routes(words, word_count, candidate_count, k_, splitmix(select_key_, first_row_ + row), scratch_, row_.data());
         count_and_store(row, candidate_count);
+        if (std::uint32_t* list = narrow_spare(candidate_count))
+            record_.commit(row, static_cast<std::uint32_t>(
+                unselected_routes(words, word_count, candidate_count, k_, scratch_, list)));
     }
 
     void list_row(std::uint32_t row, const std::uint32_t* targets, std::uint32_t candidate_count) override {
@@ -48,9 +54,17 @@ public:
         }
         select_from_list(targets, candidate_count, k_, splitmix(select_key_, first_row_ + row), scratch_, row_.data());
         count_and_store(row, candidate_count);
+        if (std::uint32_t* list = narrow_spare(candidate_count))
+            record_.commit(row, static_cast<std::uint32_t>(unselected_from_list(targets, candidate_count, k_, scratch_, list)));
     }
 
 private:
+    // Where a row with 1..k spare candidates writes its spare list, if the record has room.
+    std::uint32_t* narrow_spare(std::uint32_t candidate_count) {
+        if (candidate_count <= k_ || candidate_count - k_ > k_) return nullptr;
+        return record_.reserve(candidate_count - k_);
+    }
+
     // The row is selected into a private buffer and counted there before it is copied out: read
     // back from `out` instead, each row's fresh (not yet cached) output line stalled the count
     // until the stores reached the cache, a memory latency per row (1.7x random's time at M = 2^20).
@@ -71,28 +85,36 @@ private:
     Loads& load_;
     Loads& fixed_;
     std::uint32_t* spare_;
+    SpareRecord& record_;
 };
 
-// Phase A's result besides the routes: loads, fixed loads and each row's spare candidates.
+// Phase A's result besides the routes: loads, fixed loads, each row's spare candidates, and the
+// spare lists it recorded.
 struct RandomRoutes {
     Loads load, fixed;
     std::vector<std::uint32_t> spare;
+    SpareRecords records;
 };
+
+// What phase A may record in all: the most phase C keeps (balanced_sweeps.cpp, SpareLists).
+constexpr std::uint64_t kRecordBudget = std::uint64_t{1} << 25;
 
 RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed, std::uint64_t first_row,
                                std::uint32_t k, int threads, std::int32_t* out) {
     const std::uint64_t select_key = domain_key(seed, Domain::kSelect);
     const std::uint32_t E = source.targets();
     const std::uint32_t widest = std::max(source.max_candidates(), E);
-    RandomRoutes result{Loads(E, 0), Loads(E, 0), std::vector<std::uint32_t>(source.sources(), 0)};
+    RandomRoutes result{Loads(E, 0), Loads(E, 0), std::vector<std::uint32_t>(source.sources(), 0), {}};
     std::mutex guard;
     std::vector<std::unique_ptr<RandomRoutes>> partial;  // each worker's loads and fixed loads
+    const std::uint64_t budget = kRecordBudget / static_cast<std::uint64_t>(thread_count(threads));
     source.visit_rows(0, source.sources(), threads, [&](int) {
         std::lock_guard<std::mutex> lock(guard);
-        partial.push_back(std::make_unique<RandomRoutes>(RandomRoutes{Loads(E, 0), Loads(E, 0), {}}));
+        partial.push_back(std::make_unique<RandomRoutes>(RandomRoutes{Loads(E, 0), Loads(E, 0), {}, {}}));
         RandomRoutes& mine = *partial.back();
+        result.records.push_back(std::make_unique<SpareRecord>(budget));
         return std::make_unique<RandomWithLoads>(select_key, first_row, k, widest, out, &mine.load, &mine.fixed,
-                                                 result.spare.data());
+                                                 result.spare.data(), result.records.back().get());
     });
     for (const auto& p : partial) {
         for (std::uint32_t j = 0; j < E; ++j) {
@@ -330,12 +352,13 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
             if (total_moves(workers) == moves_before) break;  // a round that moves nothing ends phase B
         }
         report.moves = total_moves(workers);
+        if (report.moves > 0) phase_a.records.clear();  // phase B's moves made them stale
 
         // A goal raised to the largest fixed load is a lower bound: reaching it is optimal.
         report.proven_optimal = goal > wanted;
 
         // Phase C: level sweeps of augmenting paths for what the rounds left above G.
-        if (max_of(load) > goal) level_sweeps(source, k, goal, phase_a.spare, load, out, options.threads, report);
+        if (max_of(load) > goal) level_sweeps(source, k, goal, phase_a.spare, std::move(phase_a.records), load, out, options.threads, report);
     }
     report.max_load = static_cast<std::uint64_t>(max_of(load));
     if (report_out) *report_out = report;

@@ -66,4 +66,26 @@ void select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_c
     std::fill(out + written, out + k, -1);
 }
 
+// Routes were emitted with ranks inverted when the dropped ranks were drawn; the left-out
+// candidates are the other side of the same ranks.
+std::size_t unselected_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
+                              std::uint32_t k, const SelectScratch& scratch, std::uint32_t* out) {
+    const std::uint32_t dropped = candidate_count - k;
+    const bool draw_kept = k <= dropped;
+    return selection_kernels().emit_ranked(candidates, words, scratch.ranks.data(), draw_kept,
+                                           reinterpret_cast<std::int32_t*>(out), std::size_t{dropped} + 64);
+}
+
+std::size_t unselected_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
+                                 const SelectScratch& scratch, std::uint32_t* out) {
+    const bool draw_kept = k <= candidate_count - k;
+    std::size_t written = 0;
+    for (std::size_t w = 0; w < words_for_bits(candidate_count); ++w) {
+        std::uint64_t left = draw_kept ? ~scratch.ranks[w] : scratch.ranks[w];
+        if ((w + 1) * 64 > candidate_count) left &= tail_mask(candidate_count);
+        for (; left != 0; left &= left - 1) out[written++] = candidates[w * 64 + ctz64(left)];
+    }
+    return written;
+}
+
 }  // namespace phase_router

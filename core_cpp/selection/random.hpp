@@ -37,4 +37,14 @@ void select_routes(const std::uint64_t* candidates, std::size_t words, std::uint
 void select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
                       std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out);
 
+// The candidates that the last select_routes call with `scratch` left out of the row, ascending,
+// into out; candidate_count > k. out has room for candidate_count - k entries and the 64 that
+// vector stores may write past them. Returns their count, candidate_count - k.
+std::size_t unselected_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
+                              std::uint32_t k, const SelectScratch& scratch, std::uint32_t* out);
+
+// The same after select_from_list.
+std::size_t unselected_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
+                                 const SelectScratch& scratch, std::uint32_t* out);
+
 }  // namespace phase_router
