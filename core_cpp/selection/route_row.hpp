@@ -34,10 +34,12 @@ void replace_sorted(T* list, std::uint32_t n, T from, T to) {
 }
 
 // An ascending list of n distinct values loses `out` (ascending, all in the list) and gains `in`
-// (ascending, none in it; as many as `out`), staying ascending. In place: each value of `out` is
-// found by binary search and the runs between them close up; then each value of `in`, largest
-// first, opens its gap. Every value moves at most twice, a run at a time (a few moves in a long
-// row cost a memmove, not a merge of the whole row).
+// (ascending, none in it; as many as `out`), staying ascending. In place, in two passes: the
+// values of `out` leave and the runs between them close up, front to back; then each value of
+// `in`, largest first, opens its gap, back to front. Every value moves at most twice. Few moves
+// in a long list find their places by binary search and move whole runs (a memmove, not a pass
+// over the list); many moves go through the list once, comparing as they go, which costs less
+// than their binary searches.
 template <class T>
 void exchange_sorted(T* list, std::uint32_t n, const std::vector<T>& out, const std::vector<T>& in) {
     const std::size_t p = out.size();
@@ -46,22 +48,43 @@ void exchange_sorted(T* list, std::uint32_t n, const std::vector<T>& out, const 
         for (std::size_t x = 0; x < p; ++x) replace_sorted(list, n, out[x], in[x]);
         return;
     }
+    std::size_t log_n = 1;
+    while ((std::size_t{1} << log_n) < n) ++log_n;
+    const bool search = 2 * p * log_n < n;
     T* end = list + n;
     T* write = std::lower_bound(list, end, out[0]);
-    T* from = write;
-    for (std::size_t o = 0; o < p; ++o) {
-        from = std::lower_bound(from, end, out[o]) + 1;  // just past out[o]
-        T* next = o + 1 < p ? std::lower_bound(from, end, out[o + 1]) : end;
-        write = std::copy(from, next, write);
-        from = next;
+    if (search) {
+        T* from = write;
+        for (std::size_t o = 0; o < p; ++o) {
+            from = std::lower_bound(from, end, out[o]) + 1;  // just past out[o]
+            T* next = o + 1 < p ? std::lower_bound(from, end, out[o + 1]) : end;
+            write = std::copy(from, next, write);
+            from = next;
+        }
+    } else {
+        std::size_t o = 0;
+        for (T* read = write; read < end; ++read) {
+            const bool leaves = o < p && *read == out[o];
+            *write = *read;
+            write += leaves ? 0 : 1;
+            o += leaves ? 1 : 0;
+        }
     }
     // list[0, n - p) now holds the kept values; the gaps open from the back.
     T* kept_end = list + (n - p);
-    for (std::size_t q = p; q-- > 0;) {
-        T* at = std::lower_bound(list, kept_end, in[q]);
-        std::copy_backward(at, kept_end, kept_end + q + 1);
-        at[q] = in[q];
-        kept_end = at;
+    if (search) {
+        for (std::size_t q = p; q-- > 0;) {
+            T* at = std::lower_bound(list, kept_end, in[q]);
+            std::copy_backward(at, kept_end, kept_end + q + 1);
+            at[q] = in[q];
+            kept_end = at;
+        }
+    } else {
+        T* to = end;
+        for (std::size_t q = p; q > 0;) {
+            if (kept_end > list && *(kept_end - 1) > in[q - 1]) *--to = *--kept_end;
+            else *--to = in[--q];
+        }
     }
 }
 

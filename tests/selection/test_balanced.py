@@ -124,6 +124,21 @@ def test_spare_lists_phase_a_records_are_the_listed_ones(rounds: int, threads: i
                           reference_balanced(case.s, case.t, 40, 9, False, rounds))
 
 
+@pytest.mark.parametrize("N,k,seed", [(300, 16, 1), (400, 32, 2), (700, 48, 3)])
+def test_heavy_tailed_degrees_match_the_reference(N: int, k: int, seed: int) -> None:
+    """Lognormal row and column sums: a few rows with hundreds of spare candidates move many
+    routes at once (the route and spare-list exchanges that pass over the whole list) while most
+    move one or two (the ones that search)."""
+    rng = np.random.default_rng([seed, N, k])
+    s, t = (np.clip(np.rint(rng.lognormal(0.0, 1.0, N) * (N / 4) / np.exp(0.5)), 1, N).astype(np.uint32)
+            for _ in range(2))
+    info = balanced_report(pr.Router(s, t, k, seed=seed, select="balanced"))
+    assert info["direct_moves"] > 100
+    for threads in (1, 2):
+        assert np.array_equal(route_degrees(s, t, k, seed=seed, select="balanced", threads=threads).routes,
+                              reference_balanced(s, t, k, seed, False, 0))
+
+
 def test_default_is_phase_c_alone() -> None:
     case = uniform_case(512, 64, seed=6)
     default = route_degrees(case.s, case.t, 64, seed=6, select="balanced").routes
