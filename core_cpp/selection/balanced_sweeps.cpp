@@ -54,27 +54,25 @@ public:
 
     // Row i's route to `from` became a route to `to`.
     void moved(std::uint32_t i, std::uint32_t from, std::uint32_t to) {
-        if (built_[from]) pending_.push_back({from, i, false});
-        if (built_[to]) pending_.push_back({to, i, true});
+        if (built_[from]) pending_.push_back(change(from, i, false));
+        if (built_[to]) pending_.push_back(change(to, i, true));
     }
 
     // Applies the sweep's moves, one merge per target they touched. A row can move into and out
     // of the same target within a sweep (it may be entered again after a path), so only each
     // (target, row) pair's net change counts: +1 joins the list, -1 leaves it.
     void end_sweep() {
-        std::sort(pending_.begin(), pending_.end(), [](const Change& a, const Change& b) {
-            return a.target != b.target ? a.target < b.target : a.row < b.row;
-        });
+        std::sort(pending_.begin(), pending_.end());  // by target, then row
         for (std::size_t p = 0; p < pending_.size();) {
-            const std::uint32_t j = pending_[p].target;
+            const std::uint32_t j = target_of(pending_[p]);
             std::vector<std::uint32_t>& list = lists_[j];
             merged_.clear();
             std::size_t x = 0;
-            while (p < pending_.size() && pending_[p].target == j) {
-                const std::uint32_t row = pending_[p].row;
+            while (p < pending_.size() && target_of(pending_[p]) == j) {
+                const std::uint32_t row = row_of(pending_[p]);
                 int net = 0;
-                for (; p < pending_.size() && pending_[p].target == j && pending_[p].row == row; ++p)
-                    net += pending_[p].insert ? 1 : -1;
+                for (; p < pending_.size() && target_of(pending_[p]) == j && row_of(pending_[p]) == row; ++p)
+                    net += (pending_[p] & 1) ? 1 : -1;
                 while (x < list.size() && list[x] < row) merged_.push_back(list[x++]);
                 if (net > 0) merged_.push_back(row);
                 else if (net < 0) ++x;  // list[x] == row: the row that moved away
@@ -86,10 +84,14 @@ public:
     }
 
 private:
-    struct Change {
-        std::uint32_t target, row;
-        bool insert;
-    };
+    // A change to a list, as one integer that sorts by target, then row: target, row, and
+    // whether the row joins (1) or leaves (0).
+    using Change = std::uint64_t;
+    static Change change(std::uint32_t target, std::uint32_t row, bool insert) {
+        return (std::uint64_t{target} << 33) | (std::uint64_t{row} << 1) | (insert ? 1 : 0);
+    }
+    static std::uint32_t target_of(Change c) { return static_cast<std::uint32_t>(c >> 33); }
+    static std::uint32_t row_of(Change c) { return static_cast<std::uint32_t>(c >> 1); }
 
     const std::uint32_t* row(std::uint32_t i) const { return unsigned_row(out_ + static_cast<std::size_t>(i) * k_); }
 
