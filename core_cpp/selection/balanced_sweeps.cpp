@@ -163,8 +163,7 @@ public:
         std::uint64_t total = 0;
         for (const std::uint32_t n : spare) total += n;
         const std::uint64_t routes = static_cast<std::uint64_t>(spare.size()) * k;
-        if (total > std::min<std::uint64_t>(std::max<std::uint64_t>(routes, std::uint64_t{1} << 22), std::uint64_t{1} << 25))
-            return;
+        if (!spare_lists_fit(total, routes)) return;
         at_.assign(spare.size(), nullptr);
         listed_.assign(spare.size(), 0);
         for (const auto& record : records) {

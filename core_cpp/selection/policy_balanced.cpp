@@ -29,13 +29,14 @@ std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_ele
 // candidates (c_i - r_i, which no move changes) noted. A row without spare candidates routes to
 // all of them under any selection: its routes are also counted as fixed loads. A row with at
 // least one and at most k spare candidates also has its spare list recorded
-// (selection/spare_record.hpp), which costs no more than writing its routes.
+// (selection/spare_record.hpp), which costs no more than writing its routes, as long as the
+// rows seen so far say that phase C will keep spare lists.
 class RandomWithLoads final : public RowVisitor {
 public:
     RandomWithLoads(std::uint64_t select_key, std::uint64_t first_row, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load,
-                    Loads* fixed, std::uint32_t* spare, SpareRecord* record)
+                    Loads* fixed, std::uint32_t* spare, std::uint32_t rows, SpareRecord* record)
         : select_key_(select_key), first_row_(first_row), k_(k), scratch_(widest), row_(k), out_(out), load_(*load), fixed_(*fixed),
-          spare_(spare), record_(*record) {}
+          spare_(spare), rows_(rows), record_(*record) {}
 
     void bitmap_row(std::uint32_t row, const std::uint64_t* words, std::size_t word_count,
                     std::uint32_t candidate_count) override {
@@ -50,6 +51,7 @@ public:
         if (candidate_count == 0) {
             std::fill(out_ + std::size_t{row} * k_, out_ + std::size_t{row + 1} * k_, -1);
             spare_[row] = 0;
+            ++seen_rows_;
             return;
         }
         select_from_list(targets, candidate_count, k_, splitmix(select_key_, first_row_ + row), scratch_, row_.data());
@@ -59,10 +61,16 @@ public:
     }
 
 private:
-    // Where a row with 1..k spare candidates writes its spare list, if the record has room.
+    // Where a row with 1..k spare candidates writes its spare list, if lists will be kept.
     std::uint32_t* narrow_spare(std::uint32_t candidate_count) {
-        if (candidate_count <= k_ || candidate_count - k_ > k_) return nullptr;
-        return record_.reserve(candidate_count - k_);
+        ++seen_rows_;
+        seen_routes_ += k_;  // as phase C counts routes: k per row
+        if (candidate_count <= k_) return nullptr;
+        const std::uint32_t spare = candidate_count - k_;
+        seen_spare_ += spare;
+        recording_ = recording_ && spare_lists_fit(seen_spare_, seen_routes_, seen_rows_, rows_);
+        if (spare > k_ || !recording_) return nullptr;
+        return record_.reserve(spare);
     }
 
     // The row is selected into a private buffer and counted there before it is copied out: read
@@ -85,7 +93,10 @@ private:
     Loads& load_;
     Loads& fixed_;
     std::uint32_t* spare_;
+    std::uint32_t rows_;  // M, the rows all workers see
     SpareRecord& record_;
+    std::uint64_t seen_rows_ = 0, seen_routes_ = 0, seen_spare_ = 0;  // this worker's, so far
+    bool recording_ = true;
 };
 
 // Phase A's result besides the routes: loads, fixed loads, each row's spare candidates, and the
@@ -96,8 +107,6 @@ struct RandomRoutes {
     SpareRecords records;
 };
 
-// What phase A may record in all: the most phase C keeps (balanced_sweeps.cpp, SpareLists).
-constexpr std::uint64_t kRecordBudget = std::uint64_t{1} << 25;
 
 RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed, std::uint64_t first_row,
                                std::uint32_t k, int threads, std::int32_t* out) {
@@ -107,14 +116,13 @@ RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed
     RandomRoutes result{Loads(E, 0), Loads(E, 0), std::vector<std::uint32_t>(source.sources(), 0), {}};
     std::mutex guard;
     std::vector<std::unique_ptr<RandomRoutes>> partial;  // each worker's loads and fixed loads
-    const std::uint64_t budget = kRecordBudget / static_cast<std::uint64_t>(thread_count(threads));
     source.visit_rows(0, source.sources(), threads, [&](int) {
         std::lock_guard<std::mutex> lock(guard);
         partial.push_back(std::make_unique<RandomRoutes>(RandomRoutes{Loads(E, 0), Loads(E, 0), {}, {}}));
         RandomRoutes& mine = *partial.back();
-        result.records.push_back(std::make_unique<SpareRecord>(budget));
+        result.records.push_back(std::make_unique<SpareRecord>());
         return std::make_unique<RandomWithLoads>(select_key, first_row, k, widest, out, &mine.load, &mine.fixed,
-                                                 result.spare.data(), result.records.back().get());
+                                                 result.spare.data(), source.sources(), result.records.back().get());
     });
     for (const auto& p : partial) {
         for (std::uint32_t j = 0; j < E; ++j) {

@@ -6,54 +6,58 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <vector>
 
 namespace phase_router {
 
-// One phase A worker's records: lists appended to one growing buffer, and which row each is.
+// Whether phase C keeps every row's spare list (`spare` entries in all, for `routes` routes): no
+// more entries than routes or 2^22, whichever is more, and never more than 2^25. With `rows` of
+// `of_rows` rows seen, the two constants are scaled to that share, so phase A can tell early
+// whether its records will be read.
+inline bool spare_lists_fit(std::uint64_t spare, std::uint64_t routes, std::uint64_t rows = 1,
+                            std::uint64_t of_rows = 1) {
+    const std::uint64_t floor = (std::uint64_t{1} << 22) * rows / of_rows;
+    const std::uint64_t cap = (std::uint64_t{1} << 25) * rows / of_rows;
+    return spare <= std::min(std::max(routes, floor), cap);
+}
+
+// One phase A worker's records: lists in blocks that never move, and which row each list is.
 class SpareRecord {
 public:
     // Vector stores may write this many entries past a list's end (later lists overwrite them).
     static constexpr std::uint32_t kSlack = 64;
 
-    explicit SpareRecord(std::uint64_t budget) : budget_(budget) {}
-
-    // Room for a list of `count` entries (and kSlack past it), or nullptr once the budget is spent.
+    // Room for a list of `count` entries and kSlack past it.
     std::uint32_t* reserve(std::uint32_t count) {
-        if (size_ + count > budget_) return nullptr;
-        const std::uint64_t needed = size_ + count + kSlack;
-        if (needed > capacity_) {
-            const std::uint64_t grown = std::max<std::uint64_t>(needed, capacity_ * 2);
-            std::unique_ptr<std::uint32_t[]> bigger(new std::uint32_t[grown]);
-            if (size_ > 0) std::memcpy(bigger.get(), entries_.get(), size_ * sizeof(std::uint32_t));
-            entries_ = std::move(bigger);
-            capacity_ = grown;
+        if (used_ + count + kSlack > block_size_) {
+            block_size_ = std::max<std::uint64_t>(kBlock, std::uint64_t{count} + kSlack);
+            blocks_.emplace_back(new std::uint32_t[block_size_]);
+            used_ = 0;
         }
-        return entries_.get() + size_;
+        return blocks_.back().get() + used_;
     }
 
     // The list just written at reserve()'s pointer is row `row`'s, `count` entries.
     void commit(std::uint32_t row, std::uint32_t count) {
-        rows_.push_back({row, size_});
-        size_ += count;
+        rows_.push_back({row, blocks_.back().get() + used_});
+        used_ += count;
     }
 
-    // Each recorded row with where its list starts; valid while this record lives.
+    // Each recorded row with its list; valid while this record lives.
     template <class Visit>
-    void for_each(Visit visit) {
-        for (const Entry& e : rows_) visit(e.row, entries_.get() + e.offset);
+    void for_each(Visit visit) const {
+        for (const Entry& e : rows_) visit(e.row, e.list);
     }
 
 private:
+    static constexpr std::uint64_t kBlock = std::uint64_t{1} << 16;
     struct Entry {
         std::uint32_t row;
-        std::uint64_t offset;
+        std::uint32_t* list;
     };
-    std::uint64_t budget_;
-    std::uint64_t size_ = 0, capacity_ = 0;
-    std::unique_ptr<std::uint32_t[]> entries_;
+    std::vector<std::unique_ptr<std::uint32_t[]>> blocks_;
+    std::uint64_t block_size_ = 0, used_ = 0;
     std::vector<Entry> rows_;
 };
 
