@@ -405,13 +405,24 @@ public:
     std::uint64_t row_moves(std::uint32_t i, std::int64_t lambda, std::int64_t& excess) {
         std::int32_t* row = out_ + static_cast<std::size_t>(i) * k_;
         const std::uint32_t r = route_count(row, k_);
-        turn_.clear();
-        for (std::uint32_t x = 0; x < r; ++x)
-            if (load_[static_cast<std::uint32_t>(row[x])] > lambda) turn_.push_back(static_cast<std::uint32_t>(row[x]));
-        if (turn_.empty()) return 0;
         const SpareList list = spares_.of(i, buffer_);
         const std::uint32_t* spare = list.targets;
         const std::uint32_t n = list.count;
+        // During the turn only the row's own moves change loads, and a target is among its
+        // routes or its spare candidates, not both: each spare candidate below lambda as the turn
+        // starts takes one route, and every route above lambda stays above until it moves. So
+        // the turn moves as many routes as the smaller count. A row with fewer spare candidates
+        // than routes counts its room first and reads its routes only as far as that takes.
+        std::uint32_t room = r;
+        if (n < r) {
+            room = 0;
+            for (std::uint32_t x = 0; x < n; ++x) room += load_[spare[x]] < lambda ? 1 : 0;
+            if (room == 0) return 0;
+        }
+        turn_.clear();
+        for (std::uint32_t x = 0; x < r && turn_.size() < room; ++x)
+            if (load_[static_cast<std::uint32_t>(row[x])] > lambda) turn_.push_back(static_cast<std::uint32_t>(row[x]));
+        if (turn_.empty()) return 0;
         dropped_.clear();
         taken_.clear();
         std::uint32_t x = 0;
