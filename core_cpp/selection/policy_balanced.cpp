@@ -22,15 +22,21 @@ namespace {
 
 using Loads = std::vector<std::int64_t>;
 
+// The least k at which phase A records spare lists (see RandomWithLoads).
+constexpr std::uint32_t kRecordRoutes = 32;
+
 std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_element(load.begin(), load.end()); }
 
 // Phase A: the spec's random selection (selection/random.hpp, as select_random does), with each
 // row's routes counted into this worker's loads while they are still in cache, and its spare
 // candidates (c_i - r_i, which no move changes) noted. A row without spare candidates routes to
-// all of them under any selection: its routes are also counted as fixed loads. A row with at
-// least one and at most k spare candidates also has its spare list recorded
-// (selection/spare_record.hpp), which costs no more than writing its routes, as long as the
-// rows seen so far say that phase C will keep spare lists.
+// all of them under any selection: its routes are also counted as fixed loads. When k is at least
+// kRecordRoutes, a row with at least one and at most k spare candidates also has its spare list
+// recorded (selection/spare_record.hpp), as long as the rows seen so far say that phase C will
+// keep spare lists. A record costs a few tens of ns a row besides its entries, whether phase C
+// reads it or not (it reads few on shapes that phase A leaves nearly balanced): measured, that
+// is a quarter of the selection of a row of 8 routes (MoE, 65536 x 256, k = 8: +25 %), and a
+// small part of a row of 64 or more, where listing the row again in phase C costs more.
 class RandomWithLoads final : public RowVisitor {
 public:
     RandomWithLoads(std::uint64_t select_key, std::uint64_t first_row, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load,
@@ -63,12 +69,14 @@ public:
 private:
     // Where a row with 1..k spare candidates writes its spare list, if lists will be kept.
     std::uint32_t* narrow_spare(std::uint32_t candidate_count) {
+        if (k_ < kRecordRoutes) return nullptr;
         ++seen_rows_;
         seen_routes_ += k_;  // as phase C counts routes: k per row
         if (candidate_count <= k_) return nullptr;
         const std::uint32_t spare = candidate_count - k_;
         seen_spare_ += spare;
-        recording_ = recording_ && spare_lists_fit(seen_spare_, seen_routes_, seen_rows_, rows_);
+        if ((seen_rows_ & 63) == 0)  // the test divides: once every 64 rows is enough
+            recording_ = recording_ && spare_lists_fit(seen_spare_, seen_routes_, seen_rows_, rows_);
         if (spare > k_ || !recording_) return nullptr;
         return record_.reserve(spare);
     }
