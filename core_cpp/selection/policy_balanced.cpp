@@ -34,9 +34,10 @@ std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_ele
 // kRecordRoutes, a row with at least one and at most k spare candidates also has its spare list
 // recorded (selection/spare_record.hpp), as long as the rows seen so far say that phase C will
 // keep spare lists. A record costs a few tens of ns a row besides its entries, whether phase C
-// reads it or not (it reads few on shapes that phase A leaves nearly balanced): measured, that
-// is a quarter of the selection of a row of 8 routes (MoE, 65536 x 256, k = 8: +25 %), and a
-// small part of a row of 64 or more, where listing the row again in phase C costs more.
+// reads it or not (it reads few on shapes that phase A leaves nearly balanced). Measured, that
+// is as much again as the selection of a row of 8 routes (MoE, 65536 x 256, k = 8, whole-wrap
+// capacities: 3.7 -> 6.8 ms a call), and a small part of a row of 64 or more, where listing the
+// row again in phase C costs more.
 class RandomWithLoads final : public RowVisitor {
 public:
     RandomWithLoads(std::uint64_t select_key, std::uint64_t first_row, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load,
