@@ -239,7 +239,7 @@ void check_router(const Case& c) {
     route_degrees(s.data(), c.M, t.data(), c.E, o, whole.data());
     expect(whole == autos, what + ": route_degrees differs from Router");
 
-    const RouteSummary summary = summarize_routes(autos.data(), c.M, c.k, c.E, 2);
+    const RouteTotals summary = summarize_routes(autos.data(), c.M, c.k, c.E, 2);
     std::uint64_t active = 0, under = 0;
     std::vector<std::int64_t> loads(c.E, 0);
     for (std::uint32_t i = 0; i < c.M; ++i) {
@@ -249,7 +249,7 @@ void check_router(const Case& c) {
         active += n;
         under += n < c.k;
     }
-    expect(summary.active == active && summary.underfilled == under && summary.column_loads == loads,
+    expect(summary.active == active && summary.underfilled == under && summary.loads == loads,
            what + ": route_summary");
 
     RouteOptions ring_options;
