@@ -15,8 +15,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
-from .._internal.routes import check_output_fits
-from .stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
+from .._internal.routes import check_output_fits, check_routes_buffer
+from .._internal.threads import check_threads
+from .stats import RoutingStats, column_loads, stats_from_totals
 from .candidates import DEFAULT_SOURCE, candidate_source, describe_sources
 from ..errors import InvalidInputError
 from .router import PreparedCandidates, check_rows
@@ -213,12 +214,15 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
     start, stop = check_rows(rows, router.M)
     if out is None:
         check_output_fits(stop - start, router.k)
+    else:
+        check_routes_buffer(out, stop - start, router.k)
+    threads = check_threads(threads)
     kernel_start = time.perf_counter()
-    routes = router.route_rows(start, stop, out=out, threads=threads)
+    # What the statistics are made of is taken now, by the kernel call that writes the routes
+    # (the caller may reuse `out` at once); the statistics themselves are made on first access.
+    routes, totals = router.routes_and_totals(start, stop, out, threads, totals=True)
+    assert totals is not None
     timings_ms["kernel"] = (time.perf_counter() - kernel_start) * 1e3
-    # What the statistics are made of is taken now, in one C++ pass over the routes (the caller
-    # may reuse `out` at once); the statistics themselves are made on first access.
-    totals = LoadTotals.of(routes, router.E)
     input_warnings = router.input_warnings()
     for message in input_warnings:
         warnings.warn(message, UserWarning, stacklevel=stacklevel)

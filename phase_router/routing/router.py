@@ -20,7 +20,8 @@ from .._internal.threads import check_threads, threads_for
 from .._internal.vectors import check_degree_pair
 from ..errors import InvalidInputError
 from .selection import DEFAULT_POLICY, Policy, policy
-from .selection.kernel import select_rows
+from .selection.kernel import KernelTotals, select_rows
+from .stats import LoadTotals
 
 STRATEGIES = {"auto": 0, "dense": 1, "sparse": 2}
 
@@ -38,6 +39,13 @@ def check_rows(rows: object, M: int) -> tuple[int, int]:
     start = check_count(rows[0], "rows start", minimum=0, maximum=M)
     stop = check_count(rows[1], "rows stop", minimum=start, maximum=M)
     return start, stop
+
+
+def _load_totals(counts: KernelTotals | None) -> LoadTotals | None:
+    if counts is None:
+        return None
+    active, underfilled, without, loads = counts
+    return LoadTotals(loads, active, underfilled, without)
 
 
 class PreparedCandidates:
@@ -100,19 +108,30 @@ class PreparedCandidates:
         start, stop = check_rows((start, self.M if stop is None else stop), self.M)
         if out is not None:
             check_routes_buffer(out, stop - start, self.k)
-        threads = check_threads(threads)
+        return self.routes_and_totals(start, stop, out, check_threads(threads), totals=False)[0]
+
+    def routes_and_totals(self, start: int, stop: int, out: np.ndarray | None, threads: int, *,
+                          totals: bool) -> tuple[np.ndarray, LoadTotals | None]:
+        """``route_rows`` of arguments checked already (check_rows, check_routes_buffer or None,
+        check_threads), and with `totals` the routes' load totals, taken by the kernel call that
+        routes them (else None)."""
         if self.policy.row_local:
-            return select_rows(self.policy, self, start, stop, out, threads_for(stop - start, self.k, threads))
+            routes, counts = select_rows(self.policy, self, start, stop, out,
+                                         threads_for(stop - start, self.k, threads), totals)
+            return routes, _load_totals(counts)
         threads = threads_for(self.M, self.k, threads)  # a whole-pass policy routes every row
         if (start, stop) == (0, self.M) and self._whole_pass is None:
-            return select_rows(self.policy, self, 0, self.M, out, threads)
+            routes, counts = select_rows(self.policy, self, 0, self.M, out, threads, totals)
+            return routes, _load_totals(counts)
         if self._whole_pass is None:  # computed once, then every range is a slice of it
-            self._whole_pass = select_rows(self.policy, self, 0, self.M, None, threads)
+            self._whole_pass = select_rows(self.policy, self, 0, self.M, None, threads)[0]
         rows = self._whole_pass[start:stop]
         if out is None:
-            return rows.copy()
-        out[...] = rows
-        return out
+            rows = rows.copy()
+        else:
+            out[...] = rows
+            rows = out
+        return rows, (LoadTotals.of(rows, self.E) if totals else None)
 
     def chunks(self, rows_per_chunk: int, *, start: int = 0, stop: int | None = None,
                threads: int | None = None) -> Iterator[tuple[int, np.ndarray]]:

@@ -12,6 +12,7 @@ from hypothesis import given, strategies as st
 
 from degree_cases import Case, routing_cases
 from phase_router import _core
+from phase_router.routing.router import Router
 from phase_router.routing.stats import LoadTotals
 
 STRATEGIES = {"auto": 0, "dense": 1, "sparse": 2}
@@ -74,3 +75,19 @@ def test_other_candidate_sources(case: Case) -> None:
     for source in sources.values():
         routes, _, totals = _core.select_random(source, case.k, case.seed, 0, None, 2, None, True)
         assert_totals(totals, routes, case.E)
+
+
+@pytest.mark.parametrize("select", ["random", "balanced"])
+@pytest.mark.parametrize("rows", [(0, 300), (40, 260), (120, 120)])
+def test_the_router_gives_routes_and_totals_for_any_row_range(select: str, rows: tuple[int, int]) -> None:
+    """A policy that is not row-local routes all rows once; later ranges are slices of that pass,
+    whose totals are counted from the slice."""
+    rng = np.random.default_rng(4)
+    router = Router(rng.integers(0, 65, 300), rng.integers(0, 301, 64), 5, seed=3, select=select)
+    router.route_rows(threads=1)  # a whole pass first: balanced keeps it
+    for out in (None, np.full((rows[1] - rows[0], 5), 7, dtype=np.int32)):
+        routes, totals = router.routes_and_totals(*rows, out, 2, totals=True)
+        assert totals is not None and (out is None or routes is out)
+        assert np.array_equal(routes, router.route_rows(*rows))
+        assert_totals((totals.active, totals.underfilled, totals.rows_without_routes, totals.loads), routes, 64)
+        assert router.routes_and_totals(*rows, None, 1, totals=False)[1] is None
