@@ -13,6 +13,8 @@ from .scalars import MAX_DIM, show
 def as_array(obj: object, name: str) -> np.ndarray:
     """np.asarray of an API argument, refusing what is not a rectangular array of numbers
     (a ragged list, nested objects) with a typed error instead of NumPy's ValueError."""
+    if type(obj) is np.ndarray and obj.dtype != object:  # already what np.asarray would give
+        return obj
     if not isinstance(obj, np.ndarray) and hasattr(obj, "__len__"):
         try:
             count = len(obj)  # type: ignore[arg-type]
@@ -70,19 +72,21 @@ def _checked_degrees(degrees: object, name: str) -> tuple[np.ndarray, int]:
     array = as_array(degrees, name)
     if array.ndim != 1:
         raise InvalidInputError(f"{name} must be a 1-D vector of degrees, got a {array.ndim}-D array")
-    if array.size == 0:
+    size, dtype = array.size, array.dtype
+    if size == 0:
         raise InvalidInputError(f"{name} is empty; at least one row is needed")
-    if array.size > MAX_DIM:
-        raise InvalidInputError(f"{name} has {array.size} entries, more than the limit {MAX_DIM}")
-    if array.dtype == bool or array.dtype.kind not in "uif":
-        raise InvalidInputError(f"{name} must hold integers, got dtype {array.dtype}")
-    if array.dtype.kind == "f":
+    if size > MAX_DIM:
+        raise InvalidInputError(f"{name} has {size} entries, more than the limit {MAX_DIM}")
+    kind = dtype.kind
+    if kind not in "uif" or dtype == bool:
+        raise InvalidInputError(f"{name} must hold integers, got dtype {dtype}")
+    if kind == "f":
         if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
             raise InvalidInputError(f"{name} must hold whole numbers, found a fractional or non-finite value")
-    if array.dtype.kind != "u" and array.min() < 0:
+    if kind != "u" and np.minimum.reduce(array) < 0:
         i = int(np.argmax(array < 0))
         raise InvalidInputError(f"{name}[{i}] = {array[i].item()} is negative")
-    largest = array.max()
+    largest = np.maximum.reduce(array)  # array.max() without its Python wrapper (a call per routing)
     if largest > MAX_DIM:
         i = int(np.argmax(array > MAX_DIM))
         raise InvalidInputError(f"{name}[{i}] = {array[i].item()} exceeds the limit {MAX_DIM}")

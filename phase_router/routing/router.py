@@ -22,6 +22,7 @@ from ..errors import InvalidInputError
 from .selection import DEFAULT_POLICY, Policy, policy
 from .selection.kernel import KernelTotals, select_rows
 from .stats import LoadTotals
+from .theory import _checked_wrap_count_warning
 
 STRATEGIES = {"auto": 0, "dense": 1, "sparse": 2}
 
@@ -67,7 +68,7 @@ class PreparedCandidates:
         self.policy: Policy = policy(select)
         if select_options is not None and not isinstance(select_options, dict):
             raise InvalidInputError(f"select_options must be a dict or None, got {show(select_options)}")
-        self.select_options = self.policy.check_options(dict(select_options or {}))
+        self.select_options = self.policy.check_options(dict(select_options)) if select_options else {}
         self._whole_pass: np.ndarray | None = None  # a policy that is not row-local routes all rows once
         # The policy's name and options, plus what it reports about its last pass.
         self.selection_report: dict = {"policy": self.policy.name, **self.select_options}
@@ -175,8 +176,6 @@ class Router(PreparedCandidates):
         self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
 
     def input_warnings(self) -> list[str]:
-        from .theory import _checked_wrap_count_warning
-
         warning = _checked_wrap_count_warning(self.s, self.t, self.k)
         return [warning] if warning else []
 

@@ -32,9 +32,9 @@ def run_kernel(policy: Policy, router: PreparedCandidates, start: int, stop: int
     report as the policy reads it, and with `totals` the routes' totals (else None), taken in the
     same kernel call."""
     keywords = policy.kernel_options(router, router.select_options)
-    try:
-        result = binding(policy.binding)(router._core, router.k, router.seed, begin=start, end=stop,
-                                         threads=threads, out=out, totals=totals, **keywords)
+    try:  # positionally: pybind11 matches keywords by name, a µs per call
+        result = binding(policy.binding)(router._core, router.k, router.seed, start, stop, threads, out, totals,
+                                         **keywords)
     except ValueError as exc:
         if policy.kernel_error is None:
             raise
