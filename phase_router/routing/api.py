@@ -30,9 +30,10 @@ class Routing:
     Attributes:
         routes: int32, M x k (or (stop - start) x k for a row range): routes[i] holds source
             i's targets, ascending, then -1 padding.
-        stats: what the routing did (``RoutingStats``). Computed on first access, from load
-            totals taken when the routing was made (so writing into ``routes`` or a reused
-            ``out`` buffer afterwards does not change them); the same object every time.
+        stats: what the routing did (``RoutingStats``). Computed on first access, from what
+            was taken when the routing was made (a copy of small routes, the kernel's load totals
+            of larger ones), so writing into ``routes`` or a reused ``out`` buffer afterwards does
+            not change them; the same object every time.
         column_loads: int64, length E: routes per target (column sums of the routing matrix).
 
     Args:
@@ -218,10 +219,9 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
         check_routes_buffer(out, stop - start, router.k)
     threads = check_threads(threads)
     kernel_start = time.perf_counter()
-    # What the statistics are made of is taken now, by the kernel call that writes the routes
-    # (the caller may reuse `out` at once); the statistics themselves are made on first access.
-    routes, totals = router.routes_and_totals(start, stop, out, threads, totals=True)
-    assert totals is not None
+    # What the statistics are made of is taken now (the caller may reuse `out` at once); the
+    # statistics themselves are made on first access.
+    routes, later_totals = router.routes_and_later_totals(start, stop, out, threads)
     timings_ms["kernel"] = (time.perf_counter() - kernel_start) * 1e3
     input_warnings = router.input_warnings()
     for message in input_warnings:
@@ -233,7 +233,7 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
         stats_start = time.perf_counter()
         sliced = (start, stop) != (0, router.M)
         stats = stats_from_totals(
-            totals, router.s[start:stop], router.t, k=router.k, seed=router.seed, row_perm=router.row_perm,
+            later_totals(), router.s[start:stop], router.t, k=router.k, seed=router.seed, row_perm=router.row_perm,
             timings_ms=timings_ms, ring_M=router.M, row_range=(start, stop) if sliced else None,
             selection=selection,
         )
