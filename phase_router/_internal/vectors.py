@@ -83,14 +83,27 @@ def _checked_degrees(degrees: object, name: str) -> tuple[np.ndarray, int]:
     if kind == "f":
         if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
             raise InvalidInputError(f"{name} must hold whole numbers, found a fractional or non-finite value")
-    if kind != "u" and np.minimum.reduce(array) < 0:
+    if kind != "u" and _extreme(array, largest=False) < 0:
         i = int(np.argmax(array < 0))
         raise InvalidInputError(f"{name}[{i}] = {array[i].item()} is negative")
-    largest = np.maximum.reduce(array)  # array.max() without its Python wrapper (a call per routing)
+    largest = _extreme(array, largest=True)
     if largest > MAX_DIM:
         i = int(np.argmax(array > MAX_DIM))
         raise InvalidInputError(f"{name}[{i}] = {array[i].item()} exceeds the limit {MAX_DIM}")
     return array.astype(np.uint32), int(largest)
+
+
+# Below this many entries a vector's extreme is found by its index (argmin/argmax): there NumPy's
+# reduction machinery costs more than the pass itself (a fifth of the time at 256 entries, the
+# same at 2^16); above it the reduction streams faster (2^24 uint32: 1.5 against 2.3 ms).
+EXTREME_BY_INDEX_BELOW = 2**16
+
+
+def _extreme(array: np.ndarray, largest: bool) -> int | float:
+    """The largest (or smallest) entry of a non-empty vector, as a Python number."""
+    if array.size < EXTREME_BY_INDEX_BELOW:
+        return array.item(array.argmax() if largest else array.argmin())
+    return (np.maximum if largest else np.minimum).reduce(array).item()
 
 
 def check_degree_pair(s: object, t: object) -> tuple[np.ndarray, np.ndarray]:

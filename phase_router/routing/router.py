@@ -197,7 +197,7 @@ class Router(PreparedCandidates):
         self._core = _core.Router(self.s, self.t, self.k, self.seed, self.row_perm, STRATEGIES[self.strategy])
 
     def input_warnings(self) -> list[str]:
-        warning = _checked_wrap_count_warning(self.s, self.t, self.k)
+        warning = _checked_wrap_count_warning(self.s, self.t, self.k, self._core.target_total)
         return [warning] if warning else []
 
     @property

@@ -1,6 +1,6 @@
 """The argument checks answer the common case first (a plain int in range, a NumPy array as it
 is, a thread count within the limit of any machine, a source that takes every option, no policy
-options). Each such answer is exactly what the full check gives: every value, good or bad, gets
+options, a small vector's extremes by index). Each such answer is exactly what the full check gives: every value, good or bad, gets
 the same result or the same one-line error either way."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import phase_router as pr
 from phase_router._internal.arrays import as_numpy
 from phase_router._internal.memory import memory_budget, physical_memory
 from phase_router._internal.routes import check_output_fits
-from phase_router._internal.scalars import _checked_count, check_count
+from phase_router._internal.scalars import MAX_DIM, _checked_count, check_count
 from phase_router._internal.threads import THREADS_PER_CORE_LIMIT, check_threads, max_threads
-from phase_router._internal.vectors import as_array
+from phase_router._internal.vectors import EXTREME_BY_INDEX_BELOW, _extreme, as_array, check_degrees
 from phase_router.routing.candidates import SOURCES
 
 
@@ -131,3 +131,25 @@ def test_select_options_checked_as_before(options: object) -> None:
             call()
     else:
         assert call().select_options == ({"rounds": 2} if options == {"rounds": 2} else {})
+
+
+@pytest.mark.parametrize("dtype", ["u1", "u4", "u8", "i2", "i8", "f8"])
+@given(data=st.data())
+def test_the_extremes_of_a_degree_vector_by_index_or_by_reduction(dtype: str, data: st.DataObject) -> None:
+    """Below EXTREME_BY_INDEX_BELOW entries by argmin/argmax, above by the reduction: the same
+    number either way, and the checks built on it refuse what they refused."""
+    size = data.draw(st.sampled_from([1, 2, 255, EXTREME_BY_INDEX_BELOW - 1, EXTREME_BY_INDEX_BELOW,
+                                      EXTREME_BY_INDEX_BELOW + 1]))
+    info = np.iinfo(dtype) if dtype[0] in "ui" else np.finfo(dtype)
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    array = rng.integers(max(int(info.min), -2**40), min(int(info.max), 2**40), size).astype(dtype)
+    assert _extreme(array, largest=True) == array.max() and _extreme(array, largest=False) == array.min()
+    assert type(_extreme(array, largest=True)) in (int, float)
+    if array.min() < 0:
+        with pytest.raises(pr.InvalidInputError, match="is negative"):
+            check_degrees(array, "s")
+    elif array.max() > MAX_DIM:
+        with pytest.raises(pr.InvalidInputError, match="exceeds the limit"):
+            check_degrees(array, "s")
+    else:
+        assert np.array_equal(check_degrees(array, "s"), array)
