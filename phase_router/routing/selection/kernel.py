@@ -39,7 +39,7 @@ def run_kernel(policy: Policy, router: PreparedCandidates, start: int, stop: int
         if policy.kernel_error is None:
             raise
         raise policy.kernel_error(exc) from None
-    return result[0], policy.read_report(dict(result[1]), router.select_options), (result[2] if totals else None)
+    return result[0], policy.read_report(result[1], router.select_options), (result[2] if totals else None)
 
 
 def call_kernel(policy: Policy, router: PreparedCandidates, start: int, stop: int, out: np.ndarray | None,
