@@ -49,7 +49,7 @@ def test_random_tallies_what_it_writes(case: Case, strategy: str, threads: int, 
 
 
 @pytest.mark.parametrize("name", ["greedy", "balanced", "optimal"])
-@given(case=routing_cases(max_dim=60))
+@given(case=routing_cases(max_dim=40))
 def test_whole_pass_policies_count_their_final_routes(name: str, case: Case) -> None:
     router = _core.Router(case.s.astype(np.uint32), case.t.astype(np.uint32), case.k, case.seed, case.row_perm)
     kernel = getattr(_core, f"select_{name}")
@@ -59,7 +59,7 @@ def test_whole_pass_policies_count_their_final_routes(name: str, case: Case) -> 
     assert_totals(totals, routes, case.E)
 
 
-@given(routing_cases(max_dim=120))
+@given(routing_cases(max_dim=60))
 def test_other_candidate_sources(case: Case) -> None:
     """Sources that list rows (a mask's ascending lists, the hash router's picks, a shard's
     window) reach the tally through list rows."""
