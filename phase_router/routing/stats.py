@@ -44,9 +44,9 @@ class RoutingStats:
             0 when nothing was routed.
         timings_ms: wall time of each stage in milliseconds: ``degrees`` (row sums of the
             matrices, ``route`` only), ``prepare`` (steps 1-5 and the candidate source),
-            ``kernel`` (selection, the routes themselves), ``stats`` (making these statistics,
-            which ``Routing.stats`` does on first access) and ``total`` (the call that routed,
-            without ``stats``).
+            ``kernel`` (selection: the routes, and what these statistics are made of),
+            ``stats`` (making them, which ``Routing.stats`` does on first access) and ``total``
+            (the call that routed, without ``stats``).
         column_load_std: standard deviation of the loads over all E targets, in routes.
         max_violation: column_load_max_over_mean - 1 (MaxVio): how far, as a fraction of the
             mean, the most loaded target is above the mean; 0 for perfect balance or nothing
