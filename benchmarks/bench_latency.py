@@ -6,8 +6,9 @@ Per shape and thread setting (automatic, the default: one thread for a call of u
 millisecond of work, else all cores; and one thread), interleaved call by call
 so machine noise falls on all three alike:
   api     phase_router.route_degrees(s, t, k, seed=...): checks, the prepared Router, the
-          selection kernel, load totals and warnings (Routing.stats is made on first access and
-          not touched here)
+          selection kernel, what the statistics are made of (a copy of small routes, the
+          kernel's load totals of larger ones) and warnings (Routing.stats is made on first
+          access and not touched here)
   stats   the same call, then reading routing.stats (what a caller that wants them pays)
   kernel  phase_router._core.route_degrees: the prepared Router and the selection kernel alone
   floor   a fresh M x k int32 array filled with -1: writing the output and nothing else

@@ -1,6 +1,6 @@
 # Type stub of the C++ extension (core_cpp/bindings/, one file per concept). tests/routing/test_typing.py
 # checks that every name the module defines is declared here, and runs mypy --strict over the public API.
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Literal, Optional, Sequence, Tuple, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -47,6 +47,8 @@ class Router(CandidateSource):
     @property
     def sparse_rows(self) -> int: ...
     @property
+    def target_total(self) -> int: ...
+    @property
     def memory_bytes(self) -> int: ...
     @property
     def checkpoint_stride(self) -> int: ...
@@ -68,18 +70,43 @@ def two_choice_route(counts: ArrayLike, weights: ArrayLike, k: int, seed: int) -
 
 # The selection policies on any candidate source (core_cpp/bindings/selection.cpp), one argument
 # order for all: end None is source.M; policies other than random need (begin, end) == (0, M).
-# Options are keywords (None: the C++ default, see selection_defaults); report is a dict.
+# Options are keywords (None: the C++ default, see selection_defaults); report is a dict. With
+# totals=True a third item: (active routes, rows with fewer than k routes, rows with none,
+# routes per target as int64[E]), taken by the same call.
+Routes = NDArray[np.int32]
+Totals = Tuple[int, int, int, NDArray[np.int64]]
+@overload
 def select_random(source: CandidateSource, k: int, seed: int, begin: int = ..., end: Optional[int] = ...,
-                  threads: int = ..., out: Optional[ArrayLike] = ...) -> Tuple[NDArray[np.int32], Dict[str, Any]]: ...
+                  threads: int = ..., out: Optional[ArrayLike] = ...,
+                  totals: Literal[False] = ...) -> Tuple[Routes, Dict[str, Any]]: ...
+@overload
+def select_random(source: CandidateSource, k: int, seed: int, begin: int, end: Optional[int], threads: int,
+                  out: Optional[ArrayLike], totals: Literal[True]) -> Tuple[Routes, Dict[str, Any], Totals]: ...
+@overload
 def select_greedy(source: CandidateSource, k: int, seed: int, begin: int = ..., end: Optional[int] = ...,
-                  threads: int = ..., out: Optional[ArrayLike] = ..., *,
-                  block: Optional[int] = ...) -> Tuple[NDArray[np.int32], Dict[str, Any]]: ...
+                  threads: int = ..., out: Optional[ArrayLike] = ..., totals: Literal[False] = ..., *,
+                  block: Optional[int] = ...) -> Tuple[Routes, Dict[str, Any]]: ...
+@overload
+def select_greedy(source: CandidateSource, k: int, seed: int, begin: int, end: Optional[int], threads: int,
+                  out: Optional[ArrayLike], totals: Literal[True], *,
+                  block: Optional[int] = ...) -> Tuple[Routes, Dict[str, Any], Totals]: ...
+@overload
 def select_balanced(source: CandidateSource, k: int, seed: int, begin: int = ..., end: Optional[int] = ...,
-                    threads: int = ..., out: Optional[ArrayLike] = ..., *,
-                    rounds: Optional[int] = ...) -> Tuple[NDArray[np.int32], Dict[str, Any]]: ...
+                    threads: int = ..., out: Optional[ArrayLike] = ..., totals: Literal[False] = ..., *,
+                    rounds: Optional[int] = ...) -> Tuple[Routes, Dict[str, Any]]: ...
+@overload
+def select_balanced(source: CandidateSource, k: int, seed: int, begin: int, end: Optional[int], threads: int,
+                    out: Optional[ArrayLike], totals: Literal[True], *,
+                    rounds: Optional[int] = ...) -> Tuple[Routes, Dict[str, Any], Totals]: ...
+@overload
 def select_optimal(source: CandidateSource, k: int, seed: int, begin: int = ..., end: Optional[int] = ...,
-                   threads: int = ..., out: Optional[ArrayLike] = ..., *, relative: Optional[bool] = ...,
-                   preference: Optional[bool] = ..., max_pairs: Optional[int] = ...) -> Tuple[NDArray[np.int32], Dict[str, Any]]: ...
+                   threads: int = ..., out: Optional[ArrayLike] = ..., totals: Literal[False] = ..., *,
+                   relative: Optional[bool] = ..., preference: Optional[bool] = ...,
+                   max_pairs: Optional[int] = ...) -> Tuple[Routes, Dict[str, Any]]: ...
+@overload
+def select_optimal(source: CandidateSource, k: int, seed: int, begin: int, end: Optional[int], threads: int,
+                   out: Optional[ArrayLike], totals: Literal[True], *, relative: Optional[bool] = ...,
+                   preference: Optional[bool] = ..., max_pairs: Optional[int] = ...) -> Tuple[Routes, Dict[str, Any], Totals]: ...
 # select="balanced" on rows [begin, end) as a routing of their own (a shard): draws keyed by the
 # whole routing's row ids, goal > 0 fixes G, base_load is added to every load and never moved.
 # The report adds fixed_loads and, with with_graph, exchange_graph (E x words uint64).

@@ -120,6 +120,7 @@ void bind_candidates(py::module_& m) {
         .def_property_readonly("E", &Router::E)
         .def_property_readonly("k", &Router::k)
         .def_property_readonly("sparse_rows", &Router::sparse_rows, "Rows whose candidates are enumerated.")
+        .def_property_readonly("target_total", &Router::target_total, "sum(t), T's arcs laid end to end on the M-ring.")
         .def_property_readonly("memory_bytes", &Router::memory_bytes, "Bytes held beyond the inputs.")
         .def_property_readonly("checkpoint_stride", &Router::checkpoint_stride, "Rows between S's prefix checkpoints.");
     py::class_<PhaseWindow, CandidateSource>(m, "PhaseWindow",

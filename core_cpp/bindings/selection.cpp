@@ -3,7 +3,11 @@
 //   select_<policy>(source, k, seed, begin=0, end=None, threads=0, out=None, **options)
 //     -> (routes, report: dict)
 // end=None means source.M. A row-local policy routes rows [begin, end); the others route all rows
-// and refuse any other range. An option left out or given as None keeps the default of the
+// and refuse any other range. With totals=True the result is (routes, report, totals), totals
+// being (active routes, rows with fewer than k routes, rows with none, routes per target as
+// int64[E]): what a routing's statistics need, taken in the same call (random tallies each row
+// as it writes it; the other policies, which may move a route until their last step, in one pass
+// after it). An option left out or given as None keeps the default of the
 // policy's C++ options struct, the one place each default is defined (selection_defaults()
 // shows them). Adding a policy is one traits struct below and one name in Policies.
 #include <pybind11/numpy.h>
@@ -23,6 +27,8 @@
 #include "selection/policy_greedy.hpp"
 #include "selection/policy_optimal.hpp"
 #include "selection/policy_random.hpp"
+#include "selection/route_totals.hpp"
+#include "stats/route_summary.hpp"
 
 namespace py = pybind11;
 
@@ -32,7 +38,8 @@ namespace {
 
 // Every traits struct gives: name; row_local; doc (its part of the docstring); Options (with
 // k, threads and, where the policy draws, seed); visit_options, which names each keyword option
-// and its field; Report, run (called with the GIL released) and describe (the report as a dict).
+// and its field; Report, run (called with the GIL released; it gets the totals to tally rows into,
+// or nullptr, and returns whether it tallied them) and describe (the report as a dict).
 
 struct RandomPolicy {
     static constexpr const char* name = "random";
@@ -48,10 +55,10 @@ struct RandomPolicy {
     template <class Visit>
     static void visit_options(Options&, Visit&) {}
     struct Report {};
-    static Report run(const CandidateSource& source, const Options& o, std::uint32_t begin, std::uint32_t end,
-                      std::int32_t* out) {
-        select_random(source, o.seed, o.k, begin, end, o.threads, out);
-        return {};
+    static bool run(const CandidateSource& source, const Options& o, std::uint32_t begin, std::uint32_t end,
+                    std::int32_t* out, Report&, SharedRouteTotals* totals) {
+        select_random(source, o.seed, o.k, begin, end, o.threads, out, totals);
+        return true;
     }
     static py::dict describe(const Report&) { return py::dict(); }
 };
@@ -71,10 +78,11 @@ struct GreedyPolicy {
     struct Report {
         std::uint32_t block = 0;
     };
-    static Report run(const CandidateSource& source, const Options& o, std::uint32_t, std::uint32_t,
-                      std::int32_t* out) {
+    static bool run(const CandidateSource& source, const Options& o, std::uint32_t, std::uint32_t,
+                    std::int32_t* out, Report& report, SharedRouteTotals*) {
         select_greedy(source, o, out);
-        return {greedy_block(o.block, source.sources())};
+        report = {greedy_block(o.block, source.sources())};
+        return false;
     }
     static py::dict describe(const Report& r) {
         py::dict d;
@@ -96,11 +104,10 @@ struct BalancedPolicy {
         visit("rounds", o.rounds);
     }
     using Report = BalancedReport;
-    static Report run(const CandidateSource& source, const Options& o, std::uint32_t, std::uint32_t,
-                      std::int32_t* out) {
-        Report report;
+    static bool run(const CandidateSource& source, const Options& o, std::uint32_t, std::uint32_t,
+                    std::int32_t* out, Report& report, SharedRouteTotals*) {
         select_balanced(source, o, out, &report);
-        return report;
+        return false;
     }
     static py::dict describe(const Report& r) { return balanced_report_dict(r); }
 };
@@ -124,9 +131,10 @@ struct OptimalPolicy {
         visit("max_pairs", o.max_candidate_pairs);
     }
     using Report = OptimalResult;
-    static Report run(const CandidateSource& source, const Options& o, std::uint32_t, std::uint32_t,
-                      std::int32_t* out) {
-        return select_optimal(source, o, out);  // std::length_error past max_pairs: ValueError in Python
+    static bool run(const CandidateSource& source, const Options& o, std::uint32_t, std::uint32_t,
+                    std::int32_t* out, Report& report, SharedRouteTotals*) {
+        report = select_optimal(source, o, out);  // std::length_error past max_pairs: ValueError in Python
+        return false;
     }
     static py::dict describe(const Report& r) {
         py::dict d;
@@ -203,9 +211,15 @@ typename Policy::Options make_options(std::uint32_t k, std::uint64_t seed, int t
     return options;
 }
 
+py::tuple totals_tuple(const RouteTotals& totals) {
+    py::array_t<std::int64_t> loads(static_cast<py::ssize_t>(totals.loads.size()));
+    std::copy(totals.loads.begin(), totals.loads.end(), loads.mutable_data());
+    return py::make_tuple(totals.active, totals.underfilled, totals.empty_rows, loads);
+}
+
 template <class Policy>
 py::tuple select_rows(const CandidateSource& source, std::uint32_t k, std::uint64_t seed, std::uint32_t begin,
-                      std::optional<std::uint32_t> end, int threads, std::optional<RoutesArray> out,
+                      std::optional<std::uint32_t> end, int threads, std::optional<RoutesArray> out, bool totals,
                       const py::kwargs& given) {
     if (k == 0) throw py::value_error("k must be at least 1");
     const std::uint32_t M = source.sources();
@@ -221,11 +235,15 @@ py::tuple select_rows(const CandidateSource& source, std::uint32_t k, std::uint6
     RoutesArray routes = routes_buffer(std::move(out), stop - begin, k);
     std::int32_t* data = routes.mutable_data();
     typename Policy::Report report;
+    std::optional<SharedRouteTotals> tally;
+    if (totals) tally.emplace(source.targets());
     {
         KernelCall call;
-        report = Policy::run(source, options, begin, stop, data);
+        const bool tallied = Policy::run(source, options, begin, stop, data, report, tally ? &*tally : nullptr);
+        if (tally && !tallied) tally->total() = summarize_routes(data, stop - begin, k, source.targets(), threads);
     }
-    return py::make_tuple(routes, Policy::describe(report));
+    if (!tally) return py::make_tuple(routes, Policy::describe(report));
+    return py::make_tuple(routes, Policy::describe(report), totals_tuple(tally->total()));
 }
 
 template <class Policy>
@@ -235,10 +253,12 @@ void bind_policy(py::module_& m) {
         std::string(Policy::doc) +
         "\n\n(routes, report) for rows [begin, end) of source (end None: source.M): routes is an "
         "(end - begin) x k int32 array, ascending, -1 padded; out, when given, is such an array, overwritten "
-        "and returned. Policies that are not row-local need (begin, end) == (0, M). Options are keywords; None "
-        "keeps the default (selection_defaults()).";
+        "and returned. Policies that are not row-local need (begin, end) == (0, M). totals=True adds a third "
+        "item, (active routes, rows with fewer than k routes, rows with none, routes per target as int64[E]). "
+        "Options are keywords; None keeps the default (selection_defaults()).";
     m.def(function.c_str(), &select_rows<Policy>, doc.c_str(), py::arg("source"), py::arg("k"), py::arg("seed"),
-          py::arg("begin") = 0, py::arg("end") = py::none(), py::arg("threads") = 0, py::arg("out") = py::none());
+          py::arg("begin") = 0, py::arg("end") = py::none(), py::arg("threads") = 0, py::arg("out") = py::none(),
+          py::arg("totals") = false);
 }
 
 template <class Policy>

@@ -20,13 +20,13 @@ py::tuple route_summary_py(const py::array_t<std::int32_t, py::array::c_style | 
     const auto M = static_cast<std::uint64_t>(routes.shape(0));
     const auto k = static_cast<std::uint32_t>(routes.shape(1));
     const std::int32_t* data = routes.data();
-    RouteSummary summary;
+    RouteTotals summary;
     {
         KernelCall call;
         summary = summarize_routes(data, M, k, E, threads);
     }
     py::array_t<std::int64_t> loads(static_cast<py::ssize_t>(E));
-    std::copy(summary.column_loads.begin(), summary.column_loads.end(), loads.mutable_data());
+    std::copy(summary.loads.begin(), summary.loads.end(), loads.mutable_data());
     return py::make_tuple(summary.active, summary.underfilled, loads);
 }
 

@@ -25,8 +25,10 @@ Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, 
         if (d > E) throw std::invalid_argument("source degree larger than E");
         max_degree_ = std::max(max_degree_, d);
     }
-    for (const std::uint32_t d : t_)
+    for (const std::uint32_t d : t_) {
         if (d > M) throw std::invalid_argument("target degree larger than M");
+        target_total_ += d;
+    }
 
     const std::uint64_t seed = options.seed;
     // Steps 1-3: arcs and phase offsets, laid in input order or the seed's row order.

@@ -64,6 +64,8 @@ public:
         return static_cast<double>(degree) < sparse_below_;
     }
     std::uint64_t sparse_rows() const { return sparse_rows_; }
+    // sum(t): the length of T's arcs laid end to end on the M-ring (how often they wrap it).
+    std::uint64_t target_total() const { return target_total_; }
     // Bytes held beyond the inputs: checkpoints, permutations, offsets, events.
     std::uint64_t memory_bytes() const;
     std::uint32_t checkpoint_stride() const { return arcs_ ? arcs_->stride() : 0; }
@@ -95,6 +97,7 @@ private:
     double sparse_below_ = 0;  // auto: rows with smaller degree go sparse
     std::uint32_t max_degree_ = 0;
     std::uint64_t sparse_rows_ = 0;
+    std::uint64_t target_total_ = 0;
 };
 
 bool built_with_openmp();

@@ -29,7 +29,7 @@ std::size_t emit_all(const std::uint64_t* candidates, std::size_t words, std::in
 
 }  // namespace
 
-void select_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
+std::uint32_t select_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
                    std::uint32_t k, std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out) {
     std::size_t written;
     if (candidate_count <= k) {
@@ -43,9 +43,10 @@ void select_routes(const std::uint64_t* candidates, std::size_t words, std::uint
         written = selection_kernels().emit_ranked(candidates, words, ranks, !draw_kept, out, k);
     }
     std::fill(out + written, out + k, -1);
+    return static_cast<std::uint32_t>(written);
 }
 
-void select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
+std::uint32_t select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
                       std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out) {
     std::size_t written = 0;
     if (candidate_count <= k) {
@@ -64,6 +65,7 @@ void select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_c
         }
     }
     std::fill(out + written, out + k, -1);
+    return static_cast<std::uint32_t>(written);
 }
 
 // Routes were emitted with ranks inverted when the dropped ranks were drawn; the left-out

@@ -28,13 +28,14 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
                   std::uint64_t* ranks);
 
 // candidates: words bitmap of the row's candidate targets; candidate_count its popcount.
-// (Dense rows.)
-void select_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
+// (Dense rows.) Returns the routes written, min(k, candidate_count).
+std::uint32_t select_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
                    std::uint32_t k, std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out);
 
 // The same selection when the candidates are given as a list of target ids in ascending order
 // (sparse rows): rank r is list[r], so the kept targets are bit-identical to the bitmap path.
-void select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
+// Returns the routes written.
+std::uint32_t select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
                       std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out);
 
 // The candidates that the last select_routes call with `scratch` left out of the row, ascending,

@@ -2,8 +2,8 @@
 // kernel over many shapes, including non-multiples of 64, k > E, empty and full rows: the Router
 // (dense/sparse/auto, row ranges, thread counts, checkpoint strides), every selection policy
 // (random, greedy, balanced, optimal) on every candidate source (the phase Router,
-// MaskCandidates and HashCandidates), packed_row_degrees, dense_row_degrees, the P1 scan,
-// route_summary, and the hash and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
+// MaskCandidates and HashCandidates), the random kernel's totals, packed_row_degrees,
+// dense_row_degrees, the P1 scan, route_summary, and the hash and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
 // read would be likely to break. The sanitizers catch the
 // memory errors themselves; the invariants make the run fail on wrong results too.
 // Usage: kernel_check [small]   ("small": fewer and smaller shapes, for valgrind)
@@ -239,7 +239,7 @@ void check_router(const Case& c) {
     route_degrees(s.data(), c.M, t.data(), c.E, o, whole.data());
     expect(whole == autos, what + ": route_degrees differs from Router");
 
-    const RouteSummary summary = summarize_routes(autos.data(), c.M, c.k, c.E, 2);
+    const RouteTotals summary = summarize_routes(autos.data(), c.M, c.k, c.E, 2);
     std::uint64_t active = 0, under = 0;
     std::vector<std::int64_t> loads(c.E, 0);
     for (std::uint32_t i = 0; i < c.M; ++i) {
@@ -249,8 +249,26 @@ void check_router(const Case& c) {
         active += n;
         under += n < c.k;
     }
-    expect(summary.active == active && summary.underfilled == under && summary.column_loads == loads,
+    expect(summary.active == active && summary.underfilled == under && summary.loads == loads,
            what + ": route_summary");
+
+    // Totals tallied by the random kernel as it writes, for row ranges and thread counts: the
+    // same as the separate count of the rows written.
+    {
+        const Router tallied(s.data(), c.M, t.data(), c.E, o);
+        for (std::uint32_t part = 0; part < 3; ++part) {
+            const std::uint32_t a = part == 0 ? 0 : static_cast<std::uint32_t>(splitmix(c.seed + part, 3) % (c.M + 1ULL));
+            const std::uint32_t b = part == 0 ? c.M : a + static_cast<std::uint32_t>(splitmix(c.seed + part, 4) % (c.M - a + 1ULL));
+            Routes rows(std::size_t{b - a} * c.k, 7);
+            SharedRouteTotals totals(c.E);
+            select_random(tallied, c.seed, c.k, a, b, static_cast<int>(part) + 1, rows.data(), &totals);
+            const RouteTotals counted = summarize_routes(rows.data(), b - a, c.k, c.E, 1);
+            const RouteTotals& got = totals.total();
+            expect(got.active == counted.active && got.underfilled == counted.underfilled &&
+                       got.empty_rows == counted.empty_rows && got.loads == counted.loads,
+                   what + ": select_random's totals");
+        }
+    }
 
     RouteOptions ring_options;
     ring_options.k = c.k;

@@ -3,11 +3,13 @@ address-space limit, and the refusal of an allocation beyond them."""
 
 from __future__ import annotations
 
+import functools
 import os
 
 from ..errors import ResourceLimitError
 
 
+@functools.lru_cache(maxsize=None)  # asked before every allocation of routes; a system call each time
 def physical_memory() -> int | None:
     """Bytes of physical memory on this machine (what /proc/meminfo calls MemTotal), or None
     where the platform does not say."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidInputError
-from .memory import check_fits
+from .memory import check_fits, memory_budget
 from .scalars import MAX_DIM
 from .vectors import as_array
 
@@ -43,4 +43,6 @@ def check_routes_buffer(out: object, M: int, k: int) -> None:
 
 def check_output_fits(M: int, k: int) -> None:
     """Refuse an output larger than the machine's memory before allocating it."""
-    check_fits(M * k * 4, f"the routes (M={M} x k={k} int32)", "lower k or route row ranges")
+    budget = memory_budget()  # asked here first: the message is formatted only for a refusal
+    if budget is not None and M * k * 4 > budget[0]:
+        check_fits(M * k * 4, f"the routes (M={M} x k={k} int32)", "lower k or route row ranges")

@@ -24,6 +24,13 @@ def show(value: object) -> str:
 
 def check_count(value: object, name: str, *, minimum: int = 1, maximum: int = MAX_DIM) -> int:
     """An integer in [minimum, maximum], rejecting bools and floats."""
+    if type(value) is int and minimum <= value <= maximum:  # a plain int in range: no ABC check
+        return value
+    return _checked_count(value, name, minimum, maximum)
+
+
+def _checked_count(value: object, name: str, minimum: int, maximum: int) -> int:
+    """check_count for any value (the rule itself; check_count only answers plain ints first)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise InvalidInputError(f"{name} must be an integer, got {type(value).__name__} {show(value)}")
     value = int(value)

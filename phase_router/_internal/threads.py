@@ -55,6 +55,10 @@ def check_threads(threads: object) -> int:
     """0 (OpenMP's default) or a positive thread count of at most 8 per core."""
     if threads is None:
         return 0
+    # Up to THREADS_PER_CORE_LIMIT is within the limit on any machine, so the core count (a file
+    # read on Linux, several µs) is asked only beyond it.
+    if type(threads) is int and 0 <= threads <= THREADS_PER_CORE_LIMIT:
+        return threads
     return check_count(threads, f"threads (at most {THREADS_PER_CORE_LIMIT} per core here)", minimum=0,
                        maximum=max_threads())
 

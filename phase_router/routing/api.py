@@ -15,8 +15,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._internal.matrix_degrees import check_matching_shapes, matrix_row_degrees
-from .._internal.routes import check_output_fits
-from .stats import LoadTotals, RoutingStats, column_loads, stats_from_totals
+from .._internal.routes import check_output_fits, check_routes_buffer
+from .._internal.threads import check_threads
+from .stats import RoutingStats, column_loads, stats_from_totals
 from .candidates import DEFAULT_SOURCE, candidate_source, describe_sources
 from ..errors import InvalidInputError
 from .router import PreparedCandidates, check_rows
@@ -29,9 +30,10 @@ class Routing:
     Attributes:
         routes: int32, M x k (or (stop - start) x k for a row range): routes[i] holds source
             i's targets, ascending, then -1 padding.
-        stats: what the routing did (``RoutingStats``). Computed on first access, from load
-            totals taken when the routing was made (so writing into ``routes`` or a reused
-            ``out`` buffer afterwards does not change them); the same object every time.
+        stats: what the routing did (``RoutingStats``). Computed on first access, from what
+            was taken when the routing was made (a copy of small routes, the kernel's load totals
+            of larger ones), so writing into ``routes`` or a reused ``out`` buffer afterwards does
+            not change them; the same object every time.
         column_loads: int64, length E: routes per target (column sums of the routing matrix).
 
     Args:
@@ -213,12 +215,14 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
     start, stop = check_rows(rows, router.M)
     if out is None:
         check_output_fits(stop - start, router.k)
+    else:
+        check_routes_buffer(out, stop - start, router.k)
+    threads = check_threads(threads)
     kernel_start = time.perf_counter()
-    routes = router.route_rows(start, stop, out=out, threads=threads)
+    # What the statistics are made of is taken now (the caller may reuse `out` at once); the
+    # statistics themselves are made on first access.
+    routes, later_totals = router.routes_and_later_totals(start, stop, out, threads)
     timings_ms["kernel"] = (time.perf_counter() - kernel_start) * 1e3
-    # What the statistics are made of is taken now, in one C++ pass over the routes (the caller
-    # may reuse `out` at once); the statistics themselves are made on first access.
-    totals = LoadTotals.of(routes, router.E)
     input_warnings = router.input_warnings()
     for message in input_warnings:
         warnings.warn(message, UserWarning, stacklevel=stacklevel)
@@ -229,7 +233,7 @@ def _run(router: PreparedCandidates, rows: Any, threads: int | None, out: NDArra
         stats_start = time.perf_counter()
         sliced = (start, stop) != (0, router.M)
         stats = stats_from_totals(
-            totals, router.s[start:stop], router.t, k=router.k, seed=router.seed, row_perm=router.row_perm,
+            later_totals(), router.s[start:stop], router.t, k=router.k, seed=router.seed, row_perm=router.row_perm,
             timings_ms=timings_ms, ring_M=router.M, row_range=(start, stop) if sliced else None,
             selection=selection,
         )

@@ -13,7 +13,7 @@ from .._internal.scalars import check_count, check_flag, check_seed, show
 from .._internal.threads import threads_for_scan
 from .._internal.vectors import check_degree_pair
 from ..errors import InvalidInputError
-from .load_metrics import gini, max_over_mean, relative_loads
+from .load_metrics import checked_gini, checked_max_over_mean, checked_relative_loads, mean_of
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ class RoutingStats:
             0 when nothing was routed.
         timings_ms: wall time of each stage in milliseconds: ``degrees`` (row sums of the
             matrices, ``route`` only), ``prepare`` (steps 1-5 and the candidate source),
-            ``kernel`` (selection, the routes themselves), ``stats`` (making these statistics,
-            which ``Routing.stats`` does on first access) and ``total`` (the call that routed,
-            without ``stats``).
+            ``kernel`` (selection: the routes, and what these statistics are made of),
+            ``stats`` (making them, which ``Routing.stats`` does on first access) and ``total``
+            (the call that routed, without ``stats``).
         column_load_std: standard deviation of the loads over all E targets, in routes.
         max_violation: column_load_max_over_mean - 1 (MaxVio): how far, as a fraction of the
             mean, the most loaded target is above the mean; 0 for perfect balance or nothing
@@ -179,42 +179,47 @@ def stats_from_totals(totals: LoadTotals, s: np.ndarray, t: np.ndarray, *, k: in
     M, E = int(s.size), int(t.size)
     ring = ring_M if ring_M is not None else M
     loads, active = totals.loads, totals.active
-    mean = float(loads.mean())
-    expected = float(s.astype(np.float64).mean() * float(t.sum(dtype=np.float64)) / (ring * E)) if M else 0.0
+    # Means by mean_of, maxima by np.maximum.reduce: the same numbers as ndarray.mean()/max(),
+    # without their Python wrappers (the statistics of a small batch are a few dozen of them).
+    mean = mean_of(loads)
+    largest = int(np.maximum.reduce(loads))
+    t_total = float(np.add.reduce(t, dtype=np.float64))
+    expected = float(mean_of(s.astype(np.float64)) * t_total / (ring * E)) if M else 0.0
     return RoutingStats(
         M=M, E=E, k=k, seed=seed, row_perm=row_perm,
         active_routes=int(active),
         fill_ratio=active / (M * k) if M else 0.0,
         rows_underfilled=int(totals.underfilled),
         expected_candidates_per_row=expected,
-        column_load_max=int(loads.max()),
+        column_load_max=largest,
         column_load_mean=mean,
-        column_load_max_over_mean=float(loads.max() / mean) if mean > 0 else 0.0,
-        **_extended(totals, s, t, M, E, ring),
+        column_load_max_over_mean=largest / mean if mean > 0 else 0.0,
+        **_extended(totals, s, t, M, E, ring, largest, t_total),
         timings_ms=dict(timings_ms),
         row_range=list(row_range) if row_range is not None else None,
         selection=dict(selection or {}),
     )
 
 
-def _extended(totals: LoadTotals, s: np.ndarray, t: np.ndarray, M: int, E: int, ring: int) -> dict:
+def _extended(totals: LoadTotals, s: np.ndarray, t: np.ndarray, M: int, E: int, ring: int, largest: int,
+              t_total: float) -> dict:
     """The per-routing balance fields: O(M + E log E) on vectors already at hand (a row has no route iff its
-    first slot is -1, counted in LoadTotals)."""
+    first slot is -1, counted in LoadTotals); `largest` is the largest load and t_total sum(t)."""
     loads, active = totals.loads, totals.active
-    x = loads.astype(np.float64)
-    mean = float(x.mean())
-    rel = relative_loads(x, t)
-    ratio = float(x.max() / mean) if mean > 0 else 0.0
+    x = loads.astype(np.float64)  # counts: finite and non-negative, as the metrics need them
+    mean = mean_of(x)
+    rel = checked_relative_loads(x, t.astype(np.float64))
+    ratio = largest / mean if mean > 0 else 0.0
     return dict(
         column_load_std=float(x.std()),
         max_violation=ratio - 1.0 if mean > 0 else 0.0,
-        column_load_gini=gini(x),
+        column_load_gini=checked_gini(x),
         empty_targets=int(np.count_nonzero(loads == 0)),
         rows_without_routes=totals.rows_without_routes,
         rows_underfilled_empty_source=int(np.count_nonzero(np.asarray(s) == 0)),
         edge_density=active / (M * E) if M else 0.0,
-        candidate_density_theory=float(np.mean(s, dtype=np.float64) * np.sum(t, dtype=np.float64)) / (ring * E * E) if M else 0.0,
-        capacity_load_max=float(rel.max()) if rel.size else 0.0,
-        capacity_load_mean=float(rel.mean()) if rel.size else 0.0,
-        capacity_load_max_over_mean=max_over_mean(rel) if rel.size else 0.0,
+        candidate_density_theory=float(mean_of(s) * t_total) / (ring * E * E) if M else 0.0,
+        capacity_load_max=float(np.maximum.reduce(rel)) if rel.size else 0.0,
+        capacity_load_mean=mean_of(rel) if rel.size else 0.0,
+        capacity_load_max_over_mean=checked_max_over_mean(rel) if rel.size else 0.0,
     )

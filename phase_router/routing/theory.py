@@ -86,10 +86,11 @@ def wrap_count_warning(s, t, k: int) -> str | None:
     return _checked_wrap_count_warning(s, t, check_count(k, "k"))
 
 
-def _checked_wrap_count_warning(s: np.ndarray, t: np.ndarray, k: int) -> str | None:
+def _checked_wrap_count_warning(s: np.ndarray, t: np.ndarray, k: int, total: int | None = None) -> str | None:
     """wrap_count_warning for degrees and k already checked (check_degree_pair, check_count): a
-    prepared Router's, once per routing, without checking them again."""
-    W, r = _wraps(s, t)
+    prepared Router's, once per routing, without checking them again; `total` is sum(t) when
+    known already (the core's Router has it)."""
+    W, r = _wraps(s, t) if total is None else divmod(total, int(s.size))
     if W and (W + 1) / W <= WRAP_COUNT_TOLERANCE:  # min(x, k/W) <= (W+1)/W min(x, k/(W+1)): bounds the factor
         return None
     factor = _imbalance(s, t, k, W, r)

@@ -113,6 +113,7 @@ def test_the_routers_warning_is_the_public_one(seed: int) -> None:
     s, t = rng.integers(0, E + 1, M), rng.integers(0, M + 1, E)
     k = int(rng.integers(1, E + 2))
     router = pr.Router(s, t, k, seed=seed)
+    assert router._core.target_total == int(t.sum())
     assert _checked_wrap_count_warning(router.s, router.t, k) == wrap_count_warning(s, t, k)
     assert router.input_warnings() == ([wrap_count_warning(s, t, k)] if wrap_count_warning(s, t, k) else [])
     W, r = coverage(t, M)

@@ -34,9 +34,9 @@ def test_the_kernel_gets_the_automatic_count_and_the_same_routes(monkeypatch, se
     seen = []
     real = router_module.select_rows
 
-    def spy(policy, router, start, stop, out, threads):
+    def spy(policy, router, start, stop, out, threads, totals=False):
         seen.append(threads)
-        return real(policy, router, start, stop, out, threads)
+        return real(policy, router, start, stop, out, threads, totals)
 
     monkeypatch.setattr(router_module, "select_rows", spy)
     automatic = pr.route_degrees(s, t, 64, seed=2, select=select).routes

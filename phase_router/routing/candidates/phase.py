@@ -4,6 +4,7 @@ shards on a cluster, degree files."""
 
 from __future__ import annotations
 
+from ..router import Router, RouterWindow
 from .source import ROUTE_OPTIONS, CandidateSource
 
 CHECKPOINT_BUDGET = 64 * 2**20  # core_cpp/ring/source_arcs.hpp: SourceArcs::kDefaultBudgetBytes
@@ -44,16 +45,12 @@ def expected_pairs(s, t) -> int:
 
 def _prepare(s, t, k: int, *, seed: int, select: str, select_options: dict | None, row_perm: bool = False,
              strategy: str = "auto"):
-    from ..router import Router
-
     return Router(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy, select=select,
                   select_options=select_options)
 
 
 def _prepare_window(s, first: int, phase: int, M: int, t, k: int, *, seed: int, select: str,  # noqa: N803
                     select_options: dict | None):
-    from ..router import RouterWindow
-
     return RouterWindow(s, first, phase, M, t, k, seed=seed, select=select, select_options=select_options)
 
 

@@ -66,6 +66,8 @@ class CandidateSource:
     def check_route_options(self, given: dict[str, bool], *, cli: bool = False) -> None:
         """Refuses, in one line naming the source, any route option it does not take; `given`
         maps option names of ROUTE_OPTIONS to whether the caller set them."""
+        if self.accepts.issuperset(ROUTE_OPTIONS):  # the phase construction's: nothing to refuse
+            return
         refused = [name for name in ROUTE_OPTIONS if name not in self.accepts]
         if any(given.get(name) for name in refused):
             spelled = [ROUTE_OPTIONS[name] if cli else name for name in refused]
