@@ -1,13 +1,13 @@
 #include "degrees/dense_row_degrees.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
 
 #include "common/cancellation.hpp"
 #include "common/parallel.hpp"
+#include "degrees/element_rules.hpp"
 
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
@@ -16,36 +16,6 @@
 
 namespace phase_router {
 namespace {
-
-// What one element contributes, on its bit pattern U (little-endian, as NumPy stores it on the
-// machines we build for). one(v) is the count it adds when valid; bad(v) is nonzero when the
-// element is not 0/1. Both are branch-free so the loops below vectorise.
-template <class U>
-struct BooleanRule {
-    static U one(U v) { return static_cast<U>(v != 0); }
-    static U bad(U) { return 0; }
-};
-
-template <class U>
-struct IntegerRule {
-    static U one(U v) { return v; }  // only read when every element is 0 or 1
-    static U bad(U v) { return static_cast<U>(v & static_cast<U>(~U(1))); }
-};
-
-template <class U, U OneBits>
-struct FloatRule {
-    // +0 and -0 are zero (they compare equal to 0), exactly 1.0 is one, anything else (NaN,
-    // infinities, other values) is invalid.
-    static U one(U v) { return static_cast<U>(v == OneBits); }
-    static U bad(U v) { return static_cast<U>((v != OneBits) & (static_cast<U>(v << 1) != 0)); }
-};
-
-template <class U>
-U load(const std::uint8_t* p) {
-    U v;
-    std::memcpy(&v, p, sizeof(U));
-    return v;
-}
 
 // Elements p[0], p[stride], ... (n of them).
 template <class U, class Rule>
@@ -176,7 +146,7 @@ bool run(const DenseMatrix& m, std::uint32_t* out, int threads) {
     const bool rows_contiguous = m.col_stride == static_cast<std::int64_t>(sizeof(U));
     const bool columns_contiguous = !rows_contiguous && m.row_stride == static_cast<std::int64_t>(sizeof(U));
     U any_bad = 0;
-    run_parallel(parts, [&](int part, int actual) {
+    const auto body = [&](int part, int actual) {
         const std::uint64_t r_begin = part_begin(m.rows, part, actual), r_end = part_begin(m.rows, part + 1, actual);
         U bad = 0;
         if (columns_contiguous) {
@@ -196,7 +166,11 @@ bool run(const DenseMatrix& m, std::uint32_t* out, int threads) {
 #endif
             any_bad = 1;
         }
-    });
+    };
+    if (parts == 1)
+        body(0, 1);  // no parallel region: callers that run their own threads count on them
+    else
+        run_parallel(parts, body);
     return any_bad == 0;
 }
 
@@ -207,30 +181,10 @@ bool dense_row_degrees(const DenseMatrix& m, std::uint32_t* out, int threads) {
         std::fill(out, out + m.rows, 0u);
         return true;
     }
-    switch (m.kind) {
-        case ElementKind::boolean:
-            if (m.item_size == 1) return run<std::uint8_t, BooleanRule<std::uint8_t>>(m, out, threads);
-            break;
-        case ElementKind::integer:
-            switch (m.item_size) {
-                case 1: return run<std::uint8_t, IntegerRule<std::uint8_t>>(m, out, threads);
-                case 2: return run<std::uint16_t, IntegerRule<std::uint16_t>>(m, out, threads);
-                case 4: return run<std::uint32_t, IntegerRule<std::uint32_t>>(m, out, threads);
-                case 8: return run<std::uint64_t, IntegerRule<std::uint64_t>>(m, out, threads);
-                default: break;
-            }
-            break;
-        case ElementKind::floating:
-            switch (m.item_size) {
-                case 2: return run<std::uint16_t, FloatRule<std::uint16_t, 0x3C00u>>(m, out, threads);
-                case 4: return run<std::uint32_t, FloatRule<std::uint32_t, 0x3F800000u>>(m, out, threads);
-                case 8:
-                    return run<std::uint64_t, FloatRule<std::uint64_t, 0x3FF0000000000000ull>>(m, out, threads);
-                default: break;
-            }
-            break;
-    }
-    throw std::invalid_argument("unsupported element kind / item size for dense_row_degrees");
+    return with_rule(m.kind, m.item_size, [&](auto tag) {
+        using Tag = decltype(tag);
+        return run<typename Tag::Item, typename Tag::Rule>(m, out, threads);
+    });
 }
 
 }  // namespace phase_router
