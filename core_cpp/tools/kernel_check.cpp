@@ -2,8 +2,8 @@
 // kernel over many shapes, including non-multiples of 64, k > E, empty and full rows: the Router
 // (dense/sparse/auto, row ranges, thread counts, checkpoint strides), every selection policy
 // (random, greedy, balanced, optimal) on every candidate source (the phase Router,
-// MaskCandidates and HashCandidates), packed_row_degrees, dense_row_degrees, the P1 scan,
-// route_summary, and the hash and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
+// MaskCandidates and HashCandidates), packed_row_degrees, dense_row_degrees, the streamed dense
+// readers (row degrees and bool matrix), the P1 scan, route_summary, and the hash and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
 // read would be likely to break. The sanitizers catch the
 // memory errors themselves; the invariants make the run fail on wrong results too.
 // Usage: kernel_check [small]   ("small": fewer and smaller shapes, for valgrind)
@@ -24,6 +24,7 @@
 #include "degrees/dense_row_degrees.hpp"
 #include "degrees/p1_row_degrees.hpp"
 #include "degrees/row_degrees.hpp"
+#include "degrees/streamed_dense.hpp"
 #include "ring/router.hpp"
 #include "selection/policy_balanced.hpp"
 #include "selection/policy_greedy.hpp"
@@ -355,6 +356,63 @@ void check_dense_row_degrees(std::uint32_t rows, std::uint32_t cols, ElementKind
     expect(ok == (kind == ElementKind::boolean), what + " bad value");  // bools: any byte counts, none is bad
 }
 
+// The bytes of a vector, each read copied out of an exactly sized buffer (ASan sees a read past
+// what was asked for); ends after `available` bytes, like a file cut short.
+class VectorSource final : public ByteSource {
+public:
+    VectorSource(const std::vector<std::uint8_t>& bytes, std::uint64_t available) : bytes_(bytes), available_(available) {}
+    int read(std::uint8_t* into, std::uint64_t n, std::uint64_t offset) const override {
+        if (offset + n > available_) return kEnded;
+        std::memcpy(into, bytes_.data() + offset, n);
+        return 0;
+    }
+
+private:
+    const std::vector<std::uint8_t>& bytes_;
+    std::uint64_t available_;
+};
+
+// A rows x cols matrix of 0/1 elements of type T streamed in chunks of every kind (sub-element,
+// a few elements, a few rows, all of it) on 1-3 threads: degrees and bool bytes as the data says;
+// then one bad value last, then the data cut short.
+template <class T>
+void check_streamed_dense(std::uint32_t rows, std::uint32_t cols, ElementKind kind, T one, T bad, std::uint64_t key) {
+    const std::string what = "streamed dense " + std::to_string(rows) + "x" + std::to_string(cols) + " size " +
+                             std::to_string(sizeof(T));
+    std::vector<T> data(std::size_t{rows} * cols);
+    std::vector<std::uint32_t> degrees(rows, 0);
+    std::vector<std::uint8_t> bits(data.size());
+    for (std::size_t x = 0; x < data.size(); ++x) {
+        bits[x] = splitmix(key, x) & 1;
+        data[x] = bits[x] ? one : T{};
+        degrees[x / cols] += bits[x];
+    }
+    std::vector<std::uint8_t> bytes(data.size() * sizeof(T));
+    std::memcpy(bytes.data(), data.data(), bytes.size());
+    const StreamedMatrix m{rows, cols, sizeof(T), kind};
+    const VectorSource whole(bytes, bytes.size());
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{64}, std::uint64_t{cols} * sizeof(T) * 3,
+                                std::uint64_t{1} << 30})
+        for (int threads : {1, 2, 3}) {
+            const std::string at = what + " chunk " + std::to_string(chunk) + " threads " + std::to_string(threads);
+            std::vector<std::uint32_t> out(rows + 1, 0xDEADBEEF);
+            expect(streamed_row_degrees(whole, m, chunk, out.data(), threads).status == StreamStatus::ok, at);
+            expect(std::equal(degrees.begin(), degrees.end(), out.begin()) && out[rows] == 0xDEADBEEF, at + " degrees");
+            std::vector<std::uint8_t> matrix(bits.size() + 1, 0xAB);
+            expect(streamed_bool_matrix(whole, m, chunk, matrix.data(), threads).status == StreamStatus::ok, at);
+            expect(std::equal(bits.begin(), bits.end(), matrix.begin()) && matrix.back() == 0xAB, at + " matrix");
+            const VectorSource cut(bytes, bytes.size() - 1);
+            expect(streamed_row_degrees(cut, m, chunk, out.data(), threads).status == StreamStatus::ended, at + " cut");
+            expect(streamed_bool_matrix(cut, m, chunk, matrix.data(), threads).status == StreamStatus::ended, at + " cut");
+        }
+    std::memcpy(bytes.data() + bytes.size() - sizeof(T), &bad, sizeof(T));
+    const StreamStatus expected = kind == ElementKind::boolean ? StreamStatus::ok : StreamStatus::not_binary;
+    std::vector<std::uint32_t> out(rows);
+    std::vector<std::uint8_t> matrix(bits.size());
+    expect(streamed_row_degrees(whole, m, 64, out.data(), 2).status == expected, what + " bad value");
+    expect(streamed_bool_matrix(whole, m, 64, matrix.data(), 2).status == expected, what + " bad value");
+}
+
 // A P1 raster of random digits and whitespace, fed in chunks of every size from 1 to 40 bytes.
 void check_p1_row_degrees(std::uint32_t rows, std::uint32_t width, std::uint64_t key) {
     std::vector<std::uint8_t> text;
@@ -483,6 +541,10 @@ int main(int argc, char** argv) {
             check_dense_row_degrees<std::uint64_t>(rows, cols, ElementKind::integer, 1, 1ULL << 40, key);
             check_dense_row_degrees<float>(rows, cols, ElementKind::floating, 1.0f, 0.5f, key);
             check_dense_row_degrees<double>(rows, cols, ElementKind::floating, 1.0, -1.0, key);
+            check_streamed_dense<std::uint8_t>(rows, cols, ElementKind::integer, 1, 2, key);
+            check_streamed_dense<std::uint8_t>(rows, cols, ElementKind::boolean, 1, 7, key);
+            check_streamed_dense<std::int16_t>(rows, cols, ElementKind::integer, 1, 256, key);
+            check_streamed_dense<double>(rows, cols, ElementKind::floating, 1.0, -1.0, key);
         }
     for (std::uint32_t width : {1u, 5u, 16u, 17u, 70u})
         for (std::uint32_t rows : {1u, 3u, 20u}) check_p1_row_degrees(rows, width, width * 7 + rows);
