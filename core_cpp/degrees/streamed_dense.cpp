@@ -67,7 +67,8 @@ StreamResult for_each_chunk(std::uint64_t chunks, std::uint64_t buffer_bytes, in
             }
         }
     };
-    const auto parts = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(thread_count(threads)), chunks));
+    const auto workers = static_cast<std::uint64_t>(thread_count(threads));
+    const auto parts = static_cast<int>(std::min(workers, chunks));
     if (parts <= 1)
         body(0, 1);  // no parallel region for one worker
     else
@@ -138,7 +139,8 @@ StreamResult streamed_bool_matrix(const ByteSource& source, const StreamedMatrix
                           [&](std::uint64_t chunk, std::uint8_t* buffer) {
                               const std::uint64_t first = chunk * per_chunk, count = std::min(per_chunk, items - first);
                               std::uint8_t* into = in_place ? out + first : buffer;
-                              if (const int code = source.read(into, count * item, first * item)) return failed_read(code);
+                              if (const int code = source.read(into, count * item, first * item))
+                                  return failed_read(code);
                               return checked(dense_to_bool(into, count, m.item_size, m.kind, out + first));
                           });
 }

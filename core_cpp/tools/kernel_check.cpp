@@ -2,8 +2,8 @@
 // kernel over many shapes, including non-multiples of 64, k > E, empty and full rows: the Router
 // (dense/sparse/auto, row ranges, thread counts, checkpoint strides), every selection policy
 // (random, greedy, balanced, optimal) on every candidate source (the phase Router,
-// MaskCandidates and HashCandidates), packed_row_degrees, dense_row_degrees, the streamed dense
-// readers (row degrees and bool matrix), the P1 scan, route_summary, and the hash and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
+// MaskCandidates and HashCandidates), packed_row_degrees, dense_row_degrees and its byte kernels
+// on every CPU path this CPU runs, the streamed dense readers (row degrees and bool matrix), the P1 scan, route_summary, and the hash and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
 // read would be likely to break. The sanitizers catch the
 // memory errors themselves; the invariants make the run fail on wrong results too.
 // Usage: kernel_check [small]   ("small": fewer and smaller shapes, for valgrind)
@@ -21,6 +21,7 @@
 #include "candidates/mask_candidates.hpp"
 #include "common/cancellation.hpp"
 #include "common/splitmix.hpp"
+#include "degrees/byte_count.hpp"
 #include "degrees/dense_row_degrees.hpp"
 #include "degrees/p1_row_degrees.hpp"
 #include "degrees/row_degrees.hpp"
@@ -356,6 +357,51 @@ void check_dense_row_degrees(std::uint32_t rows, std::uint32_t cols, ElementKind
     expect(ok == (kind == ElementKind::boolean), what + " bad value");  // bools: any byte counts, none is bad
 }
 
+// The byte kernels of every CPU path this CPU runs against a scalar reference: every length up to
+// a few vectors of every width, clean, then one breaking byte at each position (a low byte of 2, a
+// high byte of 1: both invalid), and the bool sums of arbitrary bytes.
+void check_byte_kernels() {
+    std::vector<CpuPath> paths{CpuPath::kBaseline};
+    if (best_cpu_path() >= CpuPath::kAvx2) paths.push_back(CpuPath::kAvx2);
+    if (best_cpu_path() >= CpuPath::kAvx512) paths.push_back(CpuPath::kAvx512);
+    for (const CpuPath path : paths) {
+        const ByteCountKernels& kernels = byte_count_kernels(path);
+        const std::string name = std::string("byte kernels ") + cpu_path_name(path);
+        for (unsigned width : {1u, 2u, 4u, 8u})
+            for (std::uint64_t n = 0; n <= 300; n += width) {
+                std::vector<std::uint8_t> clean(n);  // exact size: ASan sees any read past n
+                std::uint64_t ones = 0;
+                for (std::uint64_t i = 0; i < n; i += width) {
+                    clean[i] = splitmix(n * 8 + width, i) & 1;
+                    ones += clean[i];
+                }
+                const std::string what = name + " width " + std::to_string(width) + " n " + std::to_string(n);
+                bool bad = false;
+                std::uint32_t sum = 0;
+                kernels.count_rows(clean.data(), 1, 0, n, width, false, &sum, bad);
+                expect(sum == ones && !bad, what + " clean");
+                expect(kernels.high_bits(clean.data(), n) == 0, what + " clean high bits");
+                for (std::uint64_t at = 0; at < n; ++at) {
+                    std::vector<std::uint8_t> broken(clean);
+                    broken[at] = at % width == 0 ? 2 : 1;
+                    bad = false;
+                    kernels.count_rows(broken.data(), 1, 0, n, width, false, &sum, bad);
+                    expect(bad, what + " bad byte at " + std::to_string(at));
+                    expect((kernels.high_bits(broken.data(), n) != 0) == (broken[at] > 1), what + " high bits");
+                }
+                std::vector<std::uint8_t> any(n);
+                std::uint64_t nonzero = 0;
+                for (std::uint64_t i = 0; i < n; ++i) {
+                    any[i] = static_cast<std::uint8_t>(splitmix(n + 7, i) % 3 == 0 ? 0 : splitmix(n + 9, i));
+                    nonzero += any[i] != 0;
+                }
+                bad = false;
+                kernels.count_rows(any.data(), 1, 0, n, width, true, &sum, bad);
+                expect(sum == nonzero && !bad, what + " clamped");
+            }
+    }
+}
+
 // The bytes of a vector, each read copied out of an exactly sized buffer (ASan sees a read past
 // what was asked for); ends after `available` bytes, like a file cut short.
 class VectorSource final : public ByteSource {
@@ -548,6 +594,7 @@ int main(int argc, char** argv) {
         }
     for (std::uint32_t width : {1u, 5u, 16u, 17u, 70u})
         for (std::uint32_t rows : {1u, 3u, 20u}) check_p1_row_degrees(rows, width, width * 7 + rows);
+    check_byte_kernels();
     check_refusals();
     check_cancellation();
     std::printf("kernel_check: %zu cases, %llu checks, %d failures\n", cases.size(),
