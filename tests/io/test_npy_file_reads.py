@@ -1,8 +1,8 @@
 """The C++ readers of C-order NPY data (_core.file_row_degrees, file_bool_matrix): positional
 reads in chunks of bounded size on a few threads, never a memory map. Every chunking (chunks of
-whole rows, rows longer than a chunk read in pieces, sizes that divide nothing) and every dtype
-the pass reads give exactly what NumPy reads from the file; files that end early and failed
-reads give their status."""
+whole rows, rows longer than a chunk read in pieces, sizes that divide nothing), every dtype the
+pass reads, files that end early or change between chunks, and failed reads give exactly what
+NumPy reads from the file, or one error naming it."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from phase_router import _core
+from phase_router import FileFormatError, _core
 from phase_router._internal.matrix_degrees import dense_kind
-from phase_router.io import read_npy_header
+from phase_router.io import npy as npy_module
+from phase_router.io import npy_row_degrees, read_npy_header, read_npy_matrix
 
 OK, NOT_BINARY, ENDED, READ_ERROR = 0, 1, 2, 3
 DTYPES = [np.bool_, np.uint8, np.int8, np.uint16, np.int32, np.uint64, np.int64, np.float16, np.float32, np.float64]
@@ -144,3 +145,96 @@ def test_bad_arguments_are_value_errors() -> None:
             reader(0, 0, 2**40, 2**40, 1, 1, 16, 1)  # more bytes than memory can address
         with pytest.raises(ValueError):
             reader(0, 0, 2, 2, 3, 1, 16, 1)  # a 3-byte integer
+
+
+# --- through io.npy_row_degrees and read_npy_matrix ----------------------------------------------
+
+
+@pytest.fixture(params=[1, 2], ids=["one-thread", "two-threads"])
+def threads(request, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Small files are read on one thread; the two-thread path is taken here on small files too."""
+    monkeypatch.setattr(npy_module, "threads_for_scan", lambda nbytes: request.param)
+    monkeypatch.setattr(npy_module, "READ_THREADS", request.param)
+    return request.param
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 13, 333, 4096])
+def test_readers_match_numpy_in_any_chunking(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int,
+                                             chunk_bytes: int) -> None:
+    monkeypatch.setattr(npy_module, "CHUNK_BYTES", chunk_bytes)
+    for shape in ((1, 1), (1, 300), (300, 1), (29, 31)):
+        bits = _bits(*shape, seed=7)
+        for dtype in (np.uint8, np.bool_, np.int16, np.float64):
+            path = _save(tmp_path / "m.npy", bits.astype(dtype))
+            degrees, got = npy_row_degrees(path)
+            assert got == shape
+            np.testing.assert_array_equal(degrees, bits.sum(axis=1))
+            np.testing.assert_array_equal(read_npy_matrix(path), bits)
+
+
+def test_bad_value_in_a_later_chunk_is_named_by_its_position(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             threads: int) -> None:
+    monkeypatch.setattr(npy_module, "CHUNK_BYTES", 64)
+    matrix = _bits(50, 40, seed=4).astype(np.int16)
+    matrix[44, 7], matrix[45, 0] = 5, 6
+    path = _save(tmp_path / "bad.npy", matrix)
+    for reader in (npy_row_degrees, read_npy_matrix):
+        with pytest.raises(FileFormatError) as info:
+            reader(path)
+        assert str(info.value) == f"{path}: value 5 at row 44, column 7: only 0 and 1 are allowed"
+
+
+def _change_after_first_check(monkeypatch: pytest.MonkeyPatch, path: Path, change) -> None:
+    """The file changes right after the size check before its data is read."""
+    real = npy_module.check_unchanged
+    calls = []
+
+    def check_then_change(handle, path_, expected_size):
+        real(handle, path_, expected_size)
+        if not calls:
+            calls.append(1)
+            change(path)
+
+    monkeypatch.setattr(npy_module, "check_unchanged", check_then_change)
+
+
+@pytest.mark.parametrize("reader", [npy_row_degrees, read_npy_matrix], ids=["degrees", "matrix"])
+@pytest.mark.parametrize("keep", [0.0, 0.5, 0.999], ids=["to-the-header", "half", "all-but-a-few-bytes"])
+def test_a_file_truncated_while_read_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int,
+                                                 reader, keep: float) -> None:
+    monkeypatch.setattr(npy_module, "CHUNK_BYTES", 1000)  # many chunks: the end falls between two
+    path = _save(tmp_path / "m.npy", _bits(200, 77, seed=5).astype(np.uint8))
+    header = read_npy_header(path)
+    size = header.file_size
+    new_size = header.data_offset + int((size - header.data_offset) * keep)
+    _change_after_first_check(monkeypatch, path, lambda p: os.truncate(p, new_size))
+    with pytest.raises(FileFormatError) as info:
+        reader(path)
+    assert str(info.value).startswith(f"{path}: changed while being read (it was {size} bytes when its header "
+                                      f"was checked, now {new_size})")
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("reader", [npy_row_degrees, read_npy_matrix], ids=["degrees", "matrix"])
+def test_a_file_grown_while_read_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threads: int,
+                                             reader) -> None:
+    monkeypatch.setattr(npy_module, "CHUNK_BYTES", 1000)
+    path = _save(tmp_path / "m.npy", _bits(200, 77, seed=6).astype(np.uint8))
+
+    def grow(p: Path) -> None:
+        with open(p, "ab") as grown:
+            grown.write(b"\x01" * 100)
+
+    _change_after_first_check(monkeypatch, path, grow)
+    with pytest.raises(FileFormatError) as info:
+        reader(path)
+    assert str(info.value).startswith(f"{path}: changed while being read")
+
+
+def test_a_failed_read_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _save(tmp_path / "m.npy", _bits(5, 5, seed=8).astype(np.uint8))
+    for name, reader in (("file_row_degrees", npy_row_degrees), ("file_bool_matrix", read_npy_matrix)):
+        monkeypatch.setattr(npy_module._core, name, lambda *args: (None, READ_ERROR, errno.EIO))
+        with pytest.raises(OSError) as info:
+            reader(path)
+        assert info.value.errno == errno.EIO and info.value.filename == str(path)
