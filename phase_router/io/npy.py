@@ -34,8 +34,8 @@ from .files import (changed_while_read, check_unchanged, open_input, pread_exact
 # A C++ reading thread's chunk: counted or checked right after the read copied it in, so it should
 # still be in the core's own cache (L2: 1 MiB a core on the development machine) then; with no
 # Python between chunks, small chunks cost only a system call each. On one thread (what a busy
-# machine leaves) a cached 256 MiB file's row degrees took 1.21x a memory map's time with 512 KiB
-# chunks, 1.27x with 256 KiB, 1.33x with 1 MiB and 1.47x with 4 MiB (medians of 21, AVX-512 path).
+# machine leaves) a cached 256 MiB file's row degrees took 1.25x a memory map's time with 512 KiB
+# chunks, 1.26x with 256 KiB, 1.36x with 1 MiB and 1.50x with 4 MiB (medians of 21, AVX-512 path).
 CHUNK_BYTES = 512 * 2**10
 READ_THREADS = 4  # threads reading chunks at once (at most one per core)
 # A block of the NumPy path: large, since every block costs Python and NumPy calls.
