@@ -41,9 +41,10 @@ StreamResult failed_read(int code) {
 StreamResult checked(bool binary) { return binary ? StreamResult{} : StreamResult{StreamStatus::not_binary, 0}; }
 
 // Runs work(chunk, buffer) for chunks 0..chunks-1 on up to `threads` workers, each with its own
-// buffer of buffer_bytes. Workers take the next chunk as they finish one (a worker that is
-// descheduled on a busy machine holds up one chunk, not a fixed share), and stop taking chunks
-// past a failed one.
+// buffer of buffer_bytes. Workers take the next chunk as they finish one, so a worker that is
+// descheduled on a busy machine delays the others by the chunk it holds, not by a fixed share of
+// the rows (the parallel region still ends only once every worker has run); they stop taking
+// chunks past a failed one.
 template <class Work>
 StreamResult for_each_chunk(std::uint64_t chunks, std::uint64_t buffer_bytes, int threads, Work work) {
     constexpr std::uint64_t kNone = std::numeric_limits<std::uint64_t>::max();
