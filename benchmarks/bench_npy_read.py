@@ -1,16 +1,18 @@
 """NPY input reading, memory map against chunked reads: prints one JSON document.
 
-python benchmarks/bench_npy_read.py [--n 16384] [--repetitions 5] [--cold]
+python benchmarks/bench_npy_read.py [--n 16384] [--cols N] [--repetitions 5] [--cold]
 
-On an N x N uint8 0/1 NPY file (written once, so it is in the page cache; with --cold its pages
-are dropped from the cache before every run with posix_fadvise(DONTNEED)), each repetition runs,
-in alternating order (interleaved, so machine noise falls on both alike):
+On an N x COLS (default N x N) uint8 0/1 NPY file (written once, so it is in the page cache; with
+--cold its pages are dropped from the cache before every run with posix_fadvise(DONTNEED)), each
+repetition runs, in alternating order (interleaved, so machine noise falls on both alike):
   degrees_mmap     a memory-mapped reader: np.load(mmap_mode="r") and one C++ counting pass
                    over the whole map (a file truncated meanwhile kills the process with SIGBUS)
-  degrees_chunked  io.npy_row_degrees, the reader phase-router uses: ordinary reads into bounded
-                   buffers, the same C++ pass per chunk, the file's size checked before and after
+  degrees_chunked  io.npy_row_degrees, the reader phase-router uses: a few C++ threads each read
+                   a bounded chunk with a positional read and count it at once, the file's size
+                   checked before and after
   matrix_mmap      np.asarray(np.load(mmap_mode="r")) checked and converted to bool
-  matrix_chunked   io.read_npy_matrix (chunk by chunk into the bool result)
+  matrix_chunked   io.read_npy_matrix (read by the same threads straight into the bool result,
+                   each chunk checked as it lands)
 Reported: each one's median and minimum in ms, and chunked / mmap ratios of the medians.
 """
 
@@ -27,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from phase_router import io
+from phase_router import _core, io
 from phase_router._internal.matrix_degrees import dense_row_degrees, first_non_binary
 
 
@@ -56,18 +58,20 @@ def drop_from_cache(path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=16384)
+    parser.add_argument("--cols", type=int, default=None, help="columns (default: --n)")
     parser.add_argument("--repetitions", type=int, default=5)
     parser.add_argument("--cold", action="store_true", help="drop the file from the page cache before each run")
     args = parser.parse_args()
+    cols = args.n if args.cols is None else args.cols
     runs = {"degrees_mmap": degrees_mmap, "degrees_chunked": lambda p: io.npy_row_degrees(p)[0],
             "matrix_mmap": matrix_mmap, "matrix_chunked": io.read_npy_matrix}
     times: dict[str, list[float]] = {name: [] for name in runs}
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "S.npy"
         rng = np.random.default_rng(0)
-        matrix = np.empty((args.n, args.n), dtype=np.uint8)
+        matrix = np.empty((args.n, cols), dtype=np.uint8)
         for first in range(0, args.n, 1024):  # in slices, to keep the generator's temporaries small
-            matrix[first:first + 1024] = rng.random((min(1024, args.n - first), args.n)) < 0.5
+            matrix[first:first + 1024] = rng.random((min(1024, args.n - first), cols)) < 0.5
         np.save(path, matrix)
         want = np.count_nonzero(matrix, axis=1)
         del matrix
@@ -89,8 +93,9 @@ def main() -> None:
     median = {name: statistics.median(values) for name, values in times.items()}
     print(json.dumps({
         "benchmark": "npy_read",
-        "n": args.n, "file_bytes": size, "repetitions": args.repetitions, "page_cache": "cold" if args.cold else "hot",
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__},
+        "n": args.n, "cols": cols, "file_bytes": size, "repetitions": args.repetitions, "page_cache": "cold" if args.cold else "hot",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "numpy": np.__version__,
+                    "cpu_path": _core.cpu_path, "load_average": os.getloadavg()},
         "median_ms": median,
         "min_ms": {name: min(values) for name, values in times.items()},
         "all_ms": times,

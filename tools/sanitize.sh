@@ -38,7 +38,8 @@ unset ASAN_OPTIONS UBSAN_OPTIONS
 
 echo "== Python kernel tests against an ASan + UBSan build of the extension =="
 # A separate venv without the editable install (whose import hook would win over PYTHONPATH),
-# holding a copy of the package with the sanitized _core; libasan must be loaded first.
+# holding a copy of the package with the sanitized _core (and of launch_phase_router, which the
+# CLI imports); libasan must be loaded first.
 VENV_SAN=build/sanitize-venv
 test -x "$VENV_SAN/bin/python" || python3 -m venv "$VENV_SAN"
 "$VENV_SAN/bin/python" -m pip install --quiet numpy pytest hypothesis typer click rich pybind11 >"$VENV_SAN.pip.log" 2>&1 \
@@ -48,7 +49,7 @@ test -x "$VENV_SAN/bin/python" || python3 -m venv "$VENV_SAN"
     >build/sanitize-ext.configure.log 2>&1 || { cat build/sanitize-ext.configure.log; exit 1; }
 "$CMAKE" --build build/sanitize-ext --target _core -j "$JOBS" >build/sanitize-ext.build.log 2>&1 \
     || { cat build/sanitize-ext.build.log; exit 1; }
-rm -rf build/sanitize-pkg && mkdir -p build/sanitize-pkg && cp -r phase_router build/sanitize-pkg/
+rm -rf build/sanitize-pkg && mkdir -p build/sanitize-pkg && cp -r phase_router launch_phase_router build/sanitize-pkg/
 rm -f build/sanitize-pkg/phase_router/_core*.so && cp build/sanitize-ext/_core*.so build/sanitize-pkg/phase_router/
 # detect_leaks=0: CPython itself keeps memory until exit; the C++ driver above checks leaks.
 # The pytest script, not `python -m pytest`, so the working directory (whose phase_router has no
@@ -61,6 +62,7 @@ PYTHONPATH="$PWD/build/sanitize-pkg" HYPOTHESIS_PROFILE=ci \
     "$VENV_SAN/bin/pytest" -q -p no:cacheprovider \
     tests/ring/test_kernel_matches_reference.py tests/ring/test_randomness.py tests/ring/test_golden.py \
     tests/ring/test_invariants.py tests/routing/test_api.py tests/routing/test_row_ranges_and_shards.py \
+    tests/io/test_npy_file_reads.py tests/io/test_matrix_degrees.py \
     tests/reliability/test_signals.py::test_every_kernel_family_polls_the_flag \
     tests/reliability/test_signals.py::test_kernel_in_a_thread_is_cancelled_and_the_next_call_works \
     tests/reliability/test_signals.py::test_sigint_in_the_main_thread_raises_keyboard_interrupt \

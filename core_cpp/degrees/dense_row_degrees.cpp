@@ -1,51 +1,17 @@
 #include "degrees/dense_row_degrees.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <type_traits>
 
 #include "common/cancellation.hpp"
 #include "common/parallel.hpp"
-
-#if defined(__SSE2__) || defined(_M_X64)
-#include <emmintrin.h>
-#define PHASE_ROUTER_DENSE_SSE2 1
-#endif
+#include "degrees/byte_count.hpp"
+#include "degrees/element_rules.hpp"
 
 namespace phase_router {
 namespace {
-
-// What one element contributes, on its bit pattern U (little-endian, as NumPy stores it on the
-// machines we build for). one(v) is the count it adds when valid; bad(v) is nonzero when the
-// element is not 0/1. Both are branch-free so the loops below vectorise.
-template <class U>
-struct BooleanRule {
-    static U one(U v) { return static_cast<U>(v != 0); }
-    static U bad(U) { return 0; }
-};
-
-template <class U>
-struct IntegerRule {
-    static U one(U v) { return v; }  // only read when every element is 0 or 1
-    static U bad(U v) { return static_cast<U>(v & static_cast<U>(~U(1))); }
-};
-
-template <class U, U OneBits>
-struct FloatRule {
-    // +0 and -0 are zero (they compare equal to 0), exactly 1.0 is one, anything else (NaN,
-    // infinities, other values) is invalid.
-    static U one(U v) { return static_cast<U>(v == OneBits); }
-    static U bad(U v) { return static_cast<U>((v != OneBits) & (static_cast<U>(v << 1) != 0)); }
-};
-
-template <class U>
-U load(const std::uint8_t* p) {
-    U v;
-    std::memcpy(&v, p, sizeof(U));
-    return v;
-}
 
 // Elements p[0], p[stride], ... (n of them).
 template <class U, class Rule>
@@ -73,59 +39,6 @@ std::uint64_t count_contiguous(const std::uint8_t* p, std::uint64_t n, U& bad) {
     }
     bad |= b;
     return count;
-}
-
-#ifdef PHASE_ROUTER_DENSE_SSE2
-// Integer and bool rows as bytes: a valid little-endian integer of width w has its low byte in
-// {0, 1} and its other bytes 0, so `bytes & pattern` (0xFE on low bytes, 0xFF elsewhere) is zero
-// exactly when the row is valid, and then the row's ones are the sum of its bytes (psadbw).
-// Bools are clamped to 0/1 first (NumPy counts any nonzero byte as True). Baseline SSE2 is enough
-// to keep up with memory: one load, and, or, psadbw, add per 16 bytes.
-template <class U, bool Clamp>
-std::uint64_t count_bytes_sse2(const std::uint8_t* p, std::uint64_t n_items, U& bad) {
-    alignas(16) std::uint8_t pattern[16];
-    for (unsigned i = 0; i < 16; ++i) pattern[i] = Clamp ? 0 : (i % sizeof(U) == 0 ? 0xFE : 0xFF);
-    const std::uint64_t n = n_items * sizeof(U);
-    const __m128i mask = _mm_load_si128(reinterpret_cast<const __m128i*>(pattern));
-    const __m128i zero = _mm_setzero_si128();
-    const __m128i ones = _mm_set1_epi8(1);
-    __m128i sum0 = zero, sum1 = zero, bad_bits = zero;
-    std::uint64_t i = 0;
-    for (; i + 32 <= n; i += 32) {
-        __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-        __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 16));
-        if (Clamp) {
-            a = _mm_min_epu8(a, ones);
-            b = _mm_min_epu8(b, ones);
-        } else {
-            bad_bits = _mm_or_si128(bad_bits, _mm_or_si128(_mm_and_si128(a, mask), _mm_and_si128(b, mask)));
-        }
-        sum0 = _mm_add_epi64(sum0, _mm_sad_epu8(a, zero));
-        sum1 = _mm_add_epi64(sum1, _mm_sad_epu8(b, zero));
-    }
-    const __m128i sum = _mm_add_epi64(sum0, sum1);
-    alignas(16) std::uint64_t lanes[2];
-    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), sum);
-    std::uint64_t count = lanes[0] + lanes[1];
-    if (_mm_movemask_epi8(_mm_cmpeq_epi8(bad_bits, zero)) != 0xFFFF) bad |= 1;
-    // The tail starts on an element boundary (32 is a multiple of every width).
-    const std::uint64_t done = i / sizeof(U);
-    if (Clamp)
-        count += count_contiguous<U, BooleanRule<U>>(p + i, n_items - done, bad);
-    else
-        count += count_contiguous<U, IntegerRule<U>>(p + i, n_items - done, bad);
-    return count;
-}
-#endif
-
-// Contiguous rows (col_stride == item size, any row stride).
-template <class U, class Rule>
-std::uint64_t count_row(const std::uint8_t* row, std::uint64_t cols, U& bad) {
-#ifdef PHASE_ROUTER_DENSE_SSE2
-    if (std::is_same<Rule, BooleanRule<U>>::value) return count_bytes_sse2<U, true>(row, cols, bad);
-    if (std::is_same<Rule, IntegerRule<U>>::value) return count_bytes_sse2<U, false>(row, cols, bad);
-#endif
-    return count_contiguous<U, Rule>(row, cols, bad);
 }
 
 // Column-major (Fortran) layout: each column's elements for a block of rows are adjacent, so the
@@ -175,17 +88,26 @@ bool run(const DenseMatrix& m, std::uint32_t* out, int threads) {
                                                                 std::max<std::uint64_t>(1, m.rows)}));
     const bool rows_contiguous = m.col_stride == static_cast<std::int64_t>(sizeof(U));
     const bool columns_contiguous = !rows_contiguous && m.row_stride == static_cast<std::int64_t>(sizeof(U));
+    // Bool and integer rows are read as bytes by the CPU path's kernels (byte_count.hpp).
+    const ByteCountKernels& byte_kernels = byte_count_kernels();
+    constexpr bool boolean = std::is_same<Rule, BooleanRule<U>>::value;
+    constexpr bool by_bytes = boolean || std::is_same<Rule, IntegerRule<U>>::value;
     U any_bad = 0;
-    run_parallel(parts, [&](int part, int actual) {
+    const auto body = [&](int part, int actual) {
         const std::uint64_t r_begin = part_begin(m.rows, part, actual), r_end = part_begin(m.rows, part + 1, actual);
         U bad = 0;
         if (columns_contiguous) {
             count_columns<U, Rule>(m, r_begin, r_end, out, bad);
+        } else if (rows_contiguous && by_bytes) {
+            bool rows_bad = false;
+            byte_kernels.count_rows(m.origin + static_cast<std::int64_t>(r_begin) * m.row_stride, r_end - r_begin,
+                                    m.row_stride, m.cols * sizeof(U), sizeof(U), boolean, out + r_begin, rows_bad);
+            if (rows_bad) bad |= 1;
         } else {
             for (std::uint64_t r = r_begin; r < r_end; ++r) {
                 poll_cancel(r - r_begin);
                 const std::uint8_t* row = m.origin + static_cast<std::int64_t>(r) * m.row_stride;
-                const std::uint64_t count = rows_contiguous ? count_row<U, Rule>(row, m.cols, bad)
+                const std::uint64_t count = rows_contiguous ? count_contiguous<U, Rule>(row, m.cols, bad)
                                                             : count_strided<U, Rule>(row, m.cols, m.col_stride, bad);
                 out[r] = static_cast<std::uint32_t>(count);
             }
@@ -196,7 +118,11 @@ bool run(const DenseMatrix& m, std::uint32_t* out, int threads) {
 #endif
             any_bad = 1;
         }
-    });
+    };
+    if (parts == 1)
+        body(0, 1);  // no parallel region: callers that run their own threads count on them
+    else
+        run_parallel(parts, body);
     return any_bad == 0;
 }
 
@@ -207,30 +133,10 @@ bool dense_row_degrees(const DenseMatrix& m, std::uint32_t* out, int threads) {
         std::fill(out, out + m.rows, 0u);
         return true;
     }
-    switch (m.kind) {
-        case ElementKind::boolean:
-            if (m.item_size == 1) return run<std::uint8_t, BooleanRule<std::uint8_t>>(m, out, threads);
-            break;
-        case ElementKind::integer:
-            switch (m.item_size) {
-                case 1: return run<std::uint8_t, IntegerRule<std::uint8_t>>(m, out, threads);
-                case 2: return run<std::uint16_t, IntegerRule<std::uint16_t>>(m, out, threads);
-                case 4: return run<std::uint32_t, IntegerRule<std::uint32_t>>(m, out, threads);
-                case 8: return run<std::uint64_t, IntegerRule<std::uint64_t>>(m, out, threads);
-                default: break;
-            }
-            break;
-        case ElementKind::floating:
-            switch (m.item_size) {
-                case 2: return run<std::uint16_t, FloatRule<std::uint16_t, 0x3C00u>>(m, out, threads);
-                case 4: return run<std::uint32_t, FloatRule<std::uint32_t, 0x3F800000u>>(m, out, threads);
-                case 8:
-                    return run<std::uint64_t, FloatRule<std::uint64_t, 0x3FF0000000000000ull>>(m, out, threads);
-                default: break;
-            }
-            break;
-    }
-    throw std::invalid_argument("unsupported element kind / item size for dense_row_degrees");
+    return with_rule(m.kind, m.item_size, [&](auto tag) {
+        using Tag = decltype(tag);
+        return run<typename Tag::Item, typename Tag::Rule>(m, out, threads);
+    });
 }
 
 }  // namespace phase_router

@@ -24,7 +24,8 @@ struct DenseMatrix {
 
 // Writes the ones of each row into out[0..rows). Returns false if some element is not 0/1 (the
 // degrees are then meaningless; the caller finds and names the value on its slow path).
-// Throws std::invalid_argument for an item size the kind does not have.
+// Throws std::invalid_argument for an item size the kind does not have. threads = 1 counts on the
+// calling thread without entering a parallel region, so it may be called from a caller's own workers.
 bool dense_row_degrees(const DenseMatrix& matrix, std::uint32_t* out, int threads);
 
 }  // namespace phase_router

@@ -3,7 +3,9 @@
 // (dense/sparse/auto, row ranges, thread counts, checkpoint strides), every selection policy
 // (random, greedy, balanced, optimal) on every candidate source (the phase Router,
 // MaskCandidates and HashCandidates), the random kernel's totals, packed_row_degrees,
-// dense_row_degrees, the P1 scan, route_summary, and the hash and two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
+// dense_row_degrees and its byte kernels on every CPU path this CPU runs, the streamed dense
+// readers (row degrees and bool matrix), the P1 scan, route_summary, and the hash and
+// two-choice baselines. It checks invariants that any out-of-bounds write or uninitialised
 // read would be likely to break. The sanitizers catch the
 // memory errors themselves; the invariants make the run fail on wrong results too.
 // Usage: kernel_check [small]   ("small": fewer and smaller shapes, for valgrind)
@@ -21,9 +23,11 @@
 #include "candidates/mask_candidates.hpp"
 #include "common/cancellation.hpp"
 #include "common/splitmix.hpp"
+#include "degrees/byte_count.hpp"
 #include "degrees/dense_row_degrees.hpp"
 #include "degrees/p1_row_degrees.hpp"
 #include "degrees/row_degrees.hpp"
+#include "degrees/streamed_dense.hpp"
 #include "ring/router.hpp"
 #include "selection/policy_balanced.hpp"
 #include "selection/policy_greedy.hpp"
@@ -373,6 +377,108 @@ void check_dense_row_degrees(std::uint32_t rows, std::uint32_t cols, ElementKind
     expect(ok == (kind == ElementKind::boolean), what + " bad value");  // bools: any byte counts, none is bad
 }
 
+// The byte kernels of every CPU path this CPU runs against a scalar reference: every length up to
+// a few vectors of every width, clean, then one breaking byte at each position (a low byte of 2, a
+// high byte of 1: both invalid), and the bool sums of arbitrary bytes.
+void check_byte_kernels() {
+    std::vector<CpuPath> paths{CpuPath::kBaseline};
+    if (best_cpu_path() >= CpuPath::kAvx2) paths.push_back(CpuPath::kAvx2);
+    if (best_cpu_path() >= CpuPath::kAvx512) paths.push_back(CpuPath::kAvx512);
+    for (const CpuPath path : paths) {
+        const ByteCountKernels& kernels = byte_count_kernels(path);
+        const std::string name = std::string("byte kernels ") + cpu_path_name(path);
+        for (unsigned width : {1u, 2u, 4u, 8u})
+            for (std::uint64_t n = 0; n <= 300; n += width) {
+                std::vector<std::uint8_t> clean(n);  // exact size: ASan sees any read past n
+                std::uint64_t ones = 0;
+                for (std::uint64_t i = 0; i < n; i += width) {
+                    clean[i] = splitmix(n * 8 + width, i) & 1;
+                    ones += clean[i];
+                }
+                const std::string what = name + " width " + std::to_string(width) + " n " + std::to_string(n);
+                bool bad = false;
+                std::uint32_t sum = 0;
+                kernels.count_rows(clean.data(), 1, 0, n, width, false, &sum, bad);
+                expect(sum == ones && !bad, what + " clean");
+                expect(kernels.high_bits(clean.data(), n) == 0, what + " clean high bits");
+                for (std::uint64_t at = 0; at < n; ++at) {
+                    std::vector<std::uint8_t> broken(clean);
+                    broken[at] = at % width == 0 ? 2 : 1;
+                    bad = false;
+                    kernels.count_rows(broken.data(), 1, 0, n, width, false, &sum, bad);
+                    expect(bad, what + " bad byte at " + std::to_string(at));
+                    expect((kernels.high_bits(broken.data(), n) != 0) == (broken[at] > 1), what + " high bits");
+                }
+                std::vector<std::uint8_t> any(n);
+                std::uint64_t nonzero = 0;
+                for (std::uint64_t i = 0; i < n; ++i) {
+                    any[i] = static_cast<std::uint8_t>(splitmix(n + 7, i) % 3 == 0 ? 0 : splitmix(n + 9, i));
+                    nonzero += any[i] != 0;
+                }
+                bad = false;
+                kernels.count_rows(any.data(), 1, 0, n, width, true, &sum, bad);
+                expect(sum == nonzero && !bad, what + " clamped");
+            }
+    }
+}
+
+// The bytes of a vector, each read copied out of an exactly sized buffer (ASan sees a read past
+// what was asked for); ends after `available` bytes, like a file cut short.
+class VectorSource final : public ByteSource {
+public:
+    VectorSource(const std::vector<std::uint8_t>& bytes, std::uint64_t available) : bytes_(bytes), available_(available) {}
+    int read(std::uint8_t* into, std::uint64_t n, std::uint64_t offset) const override {
+        if (offset + n > available_) return kEnded;
+        std::memcpy(into, bytes_.data() + offset, n);
+        return 0;
+    }
+
+private:
+    const std::vector<std::uint8_t>& bytes_;
+    std::uint64_t available_;
+};
+
+// A rows x cols matrix of 0/1 elements of type T streamed in chunks of every kind (sub-element,
+// a few elements, a few rows, all of it) on 1-3 threads: degrees and bool bytes as the data says;
+// then one bad value last, then the data cut short.
+template <class T>
+void check_streamed_dense(std::uint32_t rows, std::uint32_t cols, ElementKind kind, T one, T bad, std::uint64_t key) {
+    const std::string what = "streamed dense " + std::to_string(rows) + "x" + std::to_string(cols) + " size " +
+                             std::to_string(sizeof(T));
+    std::vector<T> data(std::size_t{rows} * cols);
+    std::vector<std::uint32_t> degrees(rows, 0);
+    std::vector<std::uint8_t> bits(data.size());
+    for (std::size_t x = 0; x < data.size(); ++x) {
+        bits[x] = splitmix(key, x) & 1;
+        data[x] = bits[x] ? one : T{};
+        degrees[x / cols] += bits[x];
+    }
+    std::vector<std::uint8_t> bytes(data.size() * sizeof(T));
+    std::memcpy(bytes.data(), data.data(), bytes.size());
+    const StreamedMatrix m{rows, cols, sizeof(T), kind};
+    const VectorSource whole(bytes, bytes.size());
+    for (std::uint64_t chunk : {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{64}, std::uint64_t{cols} * sizeof(T) * 3,
+                                std::uint64_t{1} << 30})
+        for (int threads : {1, 2, 3}) {
+            const std::string at = what + " chunk " + std::to_string(chunk) + " threads " + std::to_string(threads);
+            std::vector<std::uint32_t> out(rows + 1, 0xDEADBEEF);
+            expect(streamed_row_degrees(whole, m, chunk, out.data(), threads).status == StreamStatus::ok, at);
+            expect(std::equal(degrees.begin(), degrees.end(), out.begin()) && out[rows] == 0xDEADBEEF, at + " degrees");
+            std::vector<std::uint8_t> matrix(bits.size() + 1, 0xAB);
+            expect(streamed_bool_matrix(whole, m, chunk, matrix.data(), threads).status == StreamStatus::ok, at);
+            expect(std::equal(bits.begin(), bits.end(), matrix.begin()) && matrix.back() == 0xAB, at + " matrix");
+            const VectorSource cut(bytes, bytes.size() - 1);
+            expect(streamed_row_degrees(cut, m, chunk, out.data(), threads).status == StreamStatus::ended, at + " cut");
+            expect(streamed_bool_matrix(cut, m, chunk, matrix.data(), threads).status == StreamStatus::ended, at + " cut");
+        }
+    std::memcpy(bytes.data() + bytes.size() - sizeof(T), &bad, sizeof(T));
+    const StreamStatus expected = kind == ElementKind::boolean ? StreamStatus::ok : StreamStatus::not_binary;
+    std::vector<std::uint32_t> out(rows);
+    std::vector<std::uint8_t> matrix(bits.size());
+    expect(streamed_row_degrees(whole, m, 64, out.data(), 2).status == expected, what + " bad value");
+    expect(streamed_bool_matrix(whole, m, 64, matrix.data(), 2).status == expected, what + " bad value");
+}
+
 // A P1 raster of random digits and whitespace, fed in chunks of every size from 1 to 40 bytes.
 void check_p1_row_degrees(std::uint32_t rows, std::uint32_t width, std::uint64_t key) {
     std::vector<std::uint8_t> text;
@@ -501,9 +607,14 @@ int main(int argc, char** argv) {
             check_dense_row_degrees<std::uint64_t>(rows, cols, ElementKind::integer, 1, 1ULL << 40, key);
             check_dense_row_degrees<float>(rows, cols, ElementKind::floating, 1.0f, 0.5f, key);
             check_dense_row_degrees<double>(rows, cols, ElementKind::floating, 1.0, -1.0, key);
+            check_streamed_dense<std::uint8_t>(rows, cols, ElementKind::integer, 1, 2, key);
+            check_streamed_dense<std::uint8_t>(rows, cols, ElementKind::boolean, 1, 7, key);
+            check_streamed_dense<std::int16_t>(rows, cols, ElementKind::integer, 1, 256, key);
+            check_streamed_dense<double>(rows, cols, ElementKind::floating, 1.0, -1.0, key);
         }
     for (std::uint32_t width : {1u, 5u, 16u, 17u, 70u})
         for (std::uint32_t rows : {1u, 3u, 20u}) check_p1_row_degrees(rows, width, width * 7 + rows);
+    check_byte_kernels();
     check_refusals();
     check_cancellation();
     std::printf("kernel_check: %zu cases, %llu checks, %d failures\n", cases.size(),

@@ -331,6 +331,12 @@ def pread_exactly(fd: int, into: memoryview, offset: int, path: str | os.PathLik
         filled += count
 
 
+def read_failed(code: int, path: str | os.PathLike[str]) -> OSError:
+    """The OSError of a read that failed with errno `code` outside Python (in the C++ core),
+    naming the file as a failed os.preadv would."""
+    return _naming(OSError(code, os.strerror(code)), path)
+
+
 def _naming(exc: OSError, path: str | os.PathLike[str]) -> OSError:
     """`exc` with the file it happened on, for the CLI's "PATH: <reason>" line."""
     if exc.filename is None:

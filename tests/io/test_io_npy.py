@@ -80,7 +80,7 @@ def test_chunked_degrees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_
     """A matrix read in many chunks (the chunk need not divide the rows) gives the same degrees."""
     matrix = _matrix(50, 13, seed=9)
     path = _save(tmp_path / "m.npy", matrix.astype(np.int64))
-    monkeypatch.setattr(npy_module, "CHUNK_BYTES", chunk_elements * 8)  # int64 elements
+    monkeypatch.setattr(npy_module, "BLOCK_BYTES", chunk_elements * 8)  # int64 elements
     calls = []
     real_check = npy_module._check_binary
 
@@ -102,7 +102,8 @@ def test_bad_value_in_a_later_chunk_reports_the_true_row(tmp_path: Path, monkeyp
     matrix = _matrix(50, 13, seed=2).astype(np.uint8)
     matrix[41, 5] = 7
     path = _save(tmp_path / "m.npy", matrix)
-    monkeypatch.setattr(npy_module, "CHUNK_BYTES", 91)  # 7 rows a chunk: row 41 is in the 6th chunk
+    for name in ("CHUNK_BYTES", "BLOCK_BYTES"):  # 7 rows a chunk: row 41 is in the 6th chunk (C++ and NumPy)
+        monkeypatch.setattr(npy_module, name, 91)
     with pytest.raises(FileFormatError) as info:
         npy_row_degrees(path)
     assert str(info.value).startswith(f"{path}: ")
@@ -284,7 +285,7 @@ def test_load_npy_reads_into_memory_not_a_map(tmp_path: Path) -> None:
 def test_fortran_order_matrix_in_chunks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk_bytes: int) -> None:
     matrix = _matrix(9, 7, seed=3)
     path = _save(tmp_path / "f.npy", np.asfortranarray(matrix.astype(np.int16)))
-    monkeypatch.setattr(npy_module, "CHUNK_BYTES", chunk_bytes)
+    monkeypatch.setattr(npy_module, "BLOCK_BYTES", chunk_bytes)  # Fortran order: the NumPy path
     np.testing.assert_array_equal(npy_row_degrees(path)[0], matrix.sum(axis=1))
     np.testing.assert_array_equal(read_npy_matrix(path), matrix.astype(bool))
     bad = np.asfortranarray(matrix.astype(np.int16))

@@ -25,18 +25,17 @@ from phase_router.io import load_npy, npy_row_degrees, read_degrees, read_matrix
 import warm_process
 
 # Runs one phase-router command in a process of its own (tests/warm_process.py) with a hook that changes the input file the
-# first time the reader hands a chunk of it to a counting kernel (after the header was checked,
-# while the data is being read). The hooks are where both the old memory-mapped reader and the
-# new chunked one pass, so the same test shows the old SIGBUS (-7) and the new one-line error.
+# first time the reader hands a chunk of it to a counting kernel, or calls a C++ reader that reads
+# the file chunk by chunk itself (after the header was checked, before the data is read to its
+# end). A memory-mapped reader passes the same hooks, so the same test shows a map's SIGBUS (-7)
+# and the one-line error of ordinary reads.
 CHANGE_MID_READ = textwrap.dedent("""
     import os, sys
     import phase_router._core as core
     import phase_router.io.npy as npy
     import phase_router.io.pbm as pbm
     target, change, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
-    npy.CHUNK_BYTES = pbm.CHUNK_BYTES = 1 << 16  # many chunks, so the change lands between two
-    if hasattr(npy, "CHUNK_ELEMENTS"):
-        npy.CHUNK_ELEMENTS = 1 << 16
+    npy.CHUNK_BYTES = npy.BLOCK_BYTES = pbm.CHUNK_BYTES = 1 << 16  # many chunks, so the change lands between two
     done = []
 
     def change_once():
@@ -57,7 +56,8 @@ CHANGE_MID_READ = textwrap.dedent("""
         setattr(module, name, call)
 
     hooked(npy, "first_non_binary")
-    for name in ("dense_row_degrees", "packed_row_degrees", "p1_row_degrees_chunk"):
+    for name in ("dense_row_degrees", "packed_row_degrees", "p1_row_degrees_chunk", "file_row_degrees",
+                 "file_bool_matrix"):
         hooked(core, name)
     sys.argv = ["phase-router", *argv]
     from phase_router.cli import main

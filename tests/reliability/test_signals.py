@@ -363,11 +363,11 @@ def test_kernel_in_a_thread_is_cancelled_and_the_next_call_works() -> None:
 
 
 KERNEL_CALLS = ["prepare", *POLICIES, "mask", "hash", "two_choice",
-                "packed_degrees", "dense_degrees", "bernoulli", "summary"]
+                "packed_degrees", "dense_degrees", "file_degrees", "file_matrix", "bernoulli", "summary"]
 
 
 @pytest.mark.parametrize("call", KERNEL_CALLS)
-def test_every_kernel_family_polls_the_flag(call: str) -> None:
+def test_every_kernel_family_polls_the_flag(call: str, tmp_path: Path) -> None:
     """With the flag already set when a worker thread starts the call (as after a signal: the
     flag stays set for other threads until the main thread's next kernel call), each family of
     kernel stops at its first poll instead of running to the end."""
@@ -376,6 +376,9 @@ def test_every_kernel_family_polls_the_flag(call: str) -> None:
     offsets = np.arange(0, 4097 * 8, 8, dtype=np.uint64)
     targets = np.tile(np.arange(8, dtype=np.uint32), 4096)
     counts = np.full(2**16, 16, np.uint32)
+    zeros = tmp_path / "zeros"
+    zeros.write_bytes(bytes(2**20))
+    data = open(zeros, "rb")  # noqa: SIM115 - closed at the end of the test
     calls = {
         "prepare": lambda: _core.Router(d, d, 16, 1),
         **{name: partial(kernel.binding(policy.binding), router, 16, 0) for name, policy in POLICIES.items()},
@@ -384,6 +387,8 @@ def test_every_kernel_family_polls_the_flag(call: str) -> None:
         "two_choice": lambda: _core.two_choice_route(counts, np.ones(4096, np.uint32), 16, 0),
         "packed_degrees": lambda: _core.packed_row_degrees(np.zeros((2**14, 64), np.uint8), 512),
         "dense_degrees": lambda: _core.dense_row_degrees(np.zeros((2**14, 64), np.uint8), 1),
+        "file_degrees": lambda: _core.file_row_degrees(data.fileno(), 0, 2**14, 64, 1, 1, 4096),
+        "file_matrix": lambda: _core.file_bool_matrix(data.fileno(), 0, 2**14, 64, 1, 1, 4096),
         "bernoulli": lambda: _core.bernoulli_bits(1, 0, 2**20, 2**52),
         "summary": lambda: _core.route_summary(np.zeros((2**14, 16), np.int32), 8),
     }
@@ -406,6 +411,7 @@ def test_every_kernel_family_polls_the_flag(call: str) -> None:
     finally:
         _core.clear_cancel()
     calls[call]()  # and with the flag clear, the same call runs to the end
+    data.close()
 
 
 def test_sigint_in_the_main_thread_raises_keyboard_interrupt(tmp_path: Path) -> None:

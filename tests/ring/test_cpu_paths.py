@@ -2,7 +2,9 @@
 
 Each path is forced with PHASE_ROUTER_CPU in a subprocess (the choice is made once, at import):
 the kernel's reference-equivalence, golden and randomness tests run under it, and a digest of
-many routings (tools/path_digest.py) must equal the default path's."""
+many routings (tools/path_digest.py) must equal the default path's. The row-degree tests (arrays
+and NPY files, whose byte loops are dispatched too) run under every path below the default,
+which the rest of the suite runs."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ORDER = ["baseline", "avx2", "avx512"]
 RUNNABLE = ORDER[: ORDER.index(_core.cpu_path_best) + 1] if _core.cpu_path_best in ORDER else ["generic"]
 KERNEL_TESTS = ["ring/test_golden.py", "ring/test_kernel_matches_reference.py", "ring/test_randomness.py"]
+DEGREE_TESTS = ["io/test_matrix_degrees.py", "io/test_npy_file_reads.py"]
 
 DIGEST_TOOL = str(ROOT / "tools" / "path_digest.py")
 
@@ -33,6 +36,12 @@ def run_with_path(path: str, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize("path", RUNNABLE)
 def test_kernel_tests_pass_under_each_forced_path(path: str) -> None:
     done = run_with_path(path, "-m", "pytest", "-q", "-p", "no:cacheprovider", *KERNEL_TESTS)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+
+
+@pytest.mark.parametrize("path", RUNNABLE[:-1])
+def test_degree_tests_pass_under_each_lower_path(path: str) -> None:
+    done = run_with_path(path, "-m", "pytest", "-q", "-p", "no:cacheprovider", *DEGREE_TESTS)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
 
 

@@ -7,7 +7,8 @@ import os
 
 import numpy as np
 
-from ..npy import CHUNK_BYTES, MAGIC, READ_THREADS, npy_matrix_header, npy_row_degrees, read_npy_matrix, read_npy_weights
+from ..npy import (BLOCK_BYTES, CHUNK_BYTES, MAGIC, READ_THREADS, npy_matrix_header, npy_row_degrees, read_npy_matrix,
+                   read_npy_weights)
 from .base import FileLayout, MatrixFormat, RowChunk
 
 
@@ -34,18 +35,25 @@ class NpyFormat(MatrixFormat):
         return read_npy_weights(path)
 
     def degrees_peak_bytes(self, layout: FileLayout) -> int:
-        """A few threads read at once, each into its own buffer of about CHUNK_BYTES (whole
-        rows); the degrees are uint32."""
+        """A few C++ threads read at once, each into its own buffer of at most CHUNK_BYTES, or
+        the NumPy path's two buffers of about BLOCK_BYTES (whole rows); the degrees are uint32."""
         rows = layout.shape[0]
-        row_bytes = layout.data_bytes // max(rows, 1)
-        buffer = min(layout.data_bytes, max(CHUNK_BYTES, row_bytes))
-        return min(READ_THREADS, os.cpu_count() or 1) * buffer + 4 * rows
+        return self._buffers_bytes(layout) + 4 * rows
 
     def whole_peak_bytes(self, layout: FileLayout) -> int:
-        """Two alternating buffers of about CHUNK_BYTES (whole rows) read into the bool matrix."""
+        """The bool matrix, and the buffers the reads go through on the way (none for one-byte
+        C-order data, read straight into the matrix)."""
         rows, cols = layout.shape
-        line_bytes = layout.data_bytes // max(rows, 1)
-        return rows * cols + 2 * min(layout.data_bytes, max(CHUNK_BYTES, line_bytes))
+        return rows * cols + self._buffers_bytes(layout)
+
+    @staticmethod
+    def _buffers_bytes(layout: FileLayout) -> int:
+        """At most: the C++ threads' chunks or the NumPy path's two blocks, whichever is larger
+        (the layout does not say which path reads the file)."""
+        line_bytes = layout.data_bytes // max(layout.shape[0], 1)
+        threads = min(READ_THREADS, os.cpu_count() or 1)
+        return max(threads * min(layout.data_bytes, CHUNK_BYTES),
+                   2 * min(layout.data_bytes, max(BLOCK_BYTES, line_bytes)))
 
     def chunk_header(self, rows: int, cols: int) -> bytes:
         buffer = io.BytesIO()  # np.save's own header for a C-order uint8 array of this shape
