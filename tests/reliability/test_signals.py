@@ -188,9 +188,11 @@ def test_route_on_local_dask_workers_stops(tmp_path: Path, settle: float) -> Non
 @pytest.mark.slow
 def test_balanced_on_local_dask_workers_stops(tmp_path: Path) -> None:
     """route --select balanced --workers 2, interrupted while the shards balance: one line, no
-    output, no staged file, no semaphore left (the shards' routes live on the killed workers)."""
+    output, no staged file, no semaphore left (the shards' routes live on the killed workers).
+    2^18 rows take about 18 s on the development machine, far beyond the 3 s the test waits
+    before the signal (2^16 rows took 3 s, so a quiet machine finished before the signal)."""
     pytest.importorskip("distributed")
-    s, t = save_degrees(tmp_path, 65536, 65536, 32768, 32768)
+    s, t = save_degrees(tmp_path, 262144, 65536, 32768, 32768)
     semaphores = named_semaphores()
     process = start("route", "--degrees", s, t, "-k", 64, "--strategy", "sparse", "--out", "r.npy",
                     "--select", "balanced", "--workers", 2, "--chunk-rows", 4096, cwd=tmp_path)
