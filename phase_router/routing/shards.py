@@ -295,6 +295,15 @@ def _quiet_dask() -> None:
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
+def _cancel_in_flight(stop: BaseException, cancel) -> None:
+    """Cancels a run's tasks in flight. After an interrupt Dask is quieted first: a cancelled
+    task ends the client's wait for it with an exception that asyncio logs, with a traceback,
+    when the wait is collected, before the command's one line."""
+    if isinstance(stop, KeyboardInterrupt):
+        _quiet_dask()
+    cancel()
+
+
 @contextlib.contextmanager
 def _quiet_on_interrupt():
     try:
@@ -315,8 +324,8 @@ def dask_chunks(router: PreparedCandidates, chunk_rows: int, client) -> Iterator
         runner = DaskShards(router, client)
         try:
             yield from reconciled_chunks(router, shard_plan(router.M, chunk_rows), runner)
-        except BaseException:  # an interrupt or an error: cancel, and ask nothing more of the cluster
-            runner.cancel()
+        except BaseException as stop:  # an interrupt or an error: cancel, and ask nothing more of the cluster
+            _cancel_in_flight(stop, runner.cancel)
             raise
         runner.close()
         return
@@ -336,8 +345,7 @@ def dask_chunks(router: PreparedCandidates, chunk_rows: int, client) -> Iterator
             a, future = pending.popleft()
             yield a, future.result()
             future.release()
-    except BaseException:  # an interrupt or an error: cancel, and ask nothing more of the cluster
-        for _, future in pending:
-            future.cancel()
+    except BaseException as stop:  # an interrupt or an error: cancel, and ask nothing more of the cluster
+        _cancel_in_flight(stop, lambda: [future.cancel() for _, future in pending])
         raise
     _forget_on_workers(client, token)
