@@ -9,19 +9,10 @@
 
 #include "common/cancellation.hpp"
 
-#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__) && !defined(__clang__)
-#define PHASE_ROUTER_X86_PATHS 1
-#include <immintrin.h>
-#endif
+#include "common/kernel_paths.hpp"
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
 #define PHASE_ROUTER_BASELINE_SSE2 1
-#endif
-
-#if defined(__GNUC__) && !defined(__clang__)
-// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own "undefined vector" idiom.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 #ifdef PHASE_ROUTER_X86_PATHS

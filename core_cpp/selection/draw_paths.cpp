@@ -10,16 +10,7 @@
 #include "common/bitops.hpp"
 #include "common/splitmix.hpp"
 
-#if (defined(__x86_64__) || defined(_M_X64)) && defined(__GNUC__) && !defined(__clang__)
-#define PHASE_ROUTER_X86_PATHS 1
-#include <immintrin.h>
-#endif
-
-#if defined(__GNUC__) && !defined(__clang__)
-// GCC 12's AVX-512 headers trip -Wmaybe-uninitialized on their own "undefined vector" idiom.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "common/kernel_paths.hpp"
 
 #ifdef PHASE_ROUTER_X86_PATHS
 #pragma GCC push_options
