@@ -58,7 +58,6 @@ public:
         if (candidate_count == 0) {
             std::fill(out_ + std::size_t{row} * k_, out_ + std::size_t{row + 1} * k_, -1);
             spare_[row] = 0;
-            ++seen_rows_;
             return;
         }
         select_from_list(targets, candidate_count, k_, splitmix(select_key_, first_row_ + row), scratch_, row_.data());
@@ -115,7 +114,6 @@ struct RandomRoutes {
     std::vector<std::uint32_t> spare;
     SpareRecords records;
 };
-
 
 RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed, std::uint64_t first_row,
                                std::uint32_t k, int threads, std::int32_t* out) {
