@@ -24,46 +24,50 @@ unsigned ceil_log2(std::uint32_t n) {
 std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n) {
     if (n <= 1) return identity_permutation(n);
     // Keys are uniform on uint64, so bucketing by their top bits into ~n buckets leaves about one
-    // key per bucket; a counting pass plus insertion sorts inside buckets is an exact sort in
-    // expected linear time.
+    // key per bucket: after a counting pass places each key in its bucket, one insertion-sort
+    // pass over the whole array finishes an exact sort in expected linear time. An entry is one
+    // word, the key's high half over the index; the bucket bits lead the high half, so an entry
+    // never moves past another bucket's. Equal high halves (one pair in about 2^32 / n
+    // permutations of this size) are ordered by their whole keys.
     const unsigned bits = ceil_log2(n);
     const unsigned shift = 64 - bits;
     const std::size_t buckets = std::size_t{1} << bits;
 
     std::vector<std::uint64_t> keys(n);
+    // end[b + 1] counts bucket b's keys, then (prefix sums) ends bucket b.
+    std::vector<std::uint32_t> end(buckets + 1, 0);
     // n reaches 2^31 (seconds of work), so each pass polls for cancellation.
     for (std::uint32_t c = 0; c < n; ++c) {
         poll_cancel(c);
         keys[c] = splitmix(key, c);
+        ++end[(keys[c] >> shift) + 1];
     }
+    for (std::size_t b = 0; b < buckets; ++b) end[b + 1] += end[b];
 
-    std::vector<std::uint32_t> start(buckets + 1, 0);
-    for (std::uint32_t c = 0; c < n; ++c) ++start[(keys[c] >> shift) + 1];
-    for (std::size_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
-
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted(n);
-    {
-        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
-        for (std::uint32_t c = 0; c < n; ++c) {
-            poll_cancel(c);
-            sorted[fill[keys[c] >> shift]++] = {keys[c], c};
-        }
+    // Filling bucket b advances end[b] from its start to its end.
+    std::vector<std::uint64_t> entries(n);
+    for (std::uint32_t c = 0; c < n; ++c) {
+        poll_cancel(c);
+        entries[end[keys[c] >> shift]++] = (keys[c] & 0xFFFFFFFF00000000ULL) | c;
     }
-    for (std::size_t b = 0; b < buckets; ++b) {
-        poll_cancel(b);
-        for (std::uint32_t x = start[b] + 1; x < start[b + 1]; ++x) {
-            const auto item = sorted[x];
-            std::uint32_t y = x;
-            while (y > start[b] && sorted[y - 1].first > item.first) {
-                sorted[y] = sorted[y - 1];
-                --y;
-            }
-            sorted[y] = item;
+    const auto before = [&keys](std::uint64_t a, std::uint64_t b) {
+        if ((a >> 32) != (b >> 32)) return a < b;
+        return keys[static_cast<std::uint32_t>(a)] < keys[static_cast<std::uint32_t>(b)];
+    };
+    for (std::uint32_t x = 1; x < n; ++x) {
+        poll_cancel(x);
+        const std::uint64_t item = entries[x];
+        if (item > entries[x - 1] && (item >> 32) != (entries[x - 1] >> 32)) continue;  // in place
+        std::uint32_t y = x;
+        while (y > 0 && before(item, entries[y - 1])) {
+            entries[y] = entries[y - 1];
+            --y;
         }
+        entries[y] = item;
     }
 
     std::vector<std::uint32_t> perm(n);
-    for (std::uint32_t r = 0; r < n; ++r) perm[r] = sorted[r].second;
+    for (std::uint32_t r = 0; r < n; ++r) perm[r] = static_cast<std::uint32_t>(entries[r]);
     return perm;
 }
 

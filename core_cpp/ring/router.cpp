@@ -19,11 +19,14 @@ Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, 
     if (M == 0 || E == 0) throw std::invalid_argument("M and E must be at least 1");
     if (M > 0x7FFFFFFFu || E > 0x7FFFFFFFu) throw std::invalid_argument("M and E must be below 2^31");
     if (options.k == 0) throw std::invalid_argument("k must be at least 1");
+    sparse_below_ = sparse_degree_threshold(E, options.checkpoint_budget_bytes);
     for (std::uint32_t i = 0; i < M; ++i) {
         poll_cancel(i);
         const std::uint32_t d = s_[i];
         if (d > E) throw std::invalid_argument("source degree larger than E");
         max_degree_ = std::max(max_degree_, d);
+        if (d == 0) continue;
+        if (degree_is_sparse(d)) ++sparse_rows_; else ++dense_rows_;
     }
     for (const std::uint32_t d : t_) {
         if (d > M) throw std::invalid_argument("target degree larger than M");
@@ -47,15 +50,8 @@ Router::Router(const std::uint32_t* s, std::uint32_t M, const std::uint32_t* t, 
         at_position_[ring_position_[i]] = {i, s_[i], phi_[i]};
     }
     sweep_ = std::make_unique<TargetSweep>(t_.data(), phase_offsets(t_.data(), lay_t, M), M);
-    sparse_below_ = sparse_degree_threshold(E, options.checkpoint_budget_bytes);
 
-    bool any_dense = false;
-    for (std::uint32_t i = 0; i < M; ++i) {
-        poll_cancel(i);
-        if (s_[i] == 0) continue;
-        if (row_is_sparse(i)) ++sparse_rows_; else any_dense = true;
-    }
-    if (any_dense) arcs_ = std::make_unique<SourceArcs>(position_owner_, options.checkpoint_budget_bytes);
+    if (dense_rows_ != 0) arcs_ = std::make_unique<SourceArcs>(position_owner_, options.checkpoint_budget_bytes);
 }
 
 
@@ -82,6 +78,11 @@ void Router::visit_rows(std::uint32_t begin, std::uint32_t end, int threads, con
     if (begin > end || end > M_) throw std::invalid_argument("row range outside [0, M)");
     // Empty rows have no candidate; the others go to the dense sweep (in T-ring order) or to
     // the sparse path (in row order).
+    if (begin == 0 && end == M_ && dense_rows_ == M_) {
+        // Every row dense (every MoE routing): the sweep visits every position, no list needed.
+        visit_dense(nullptr, M_, threads, make_visitor);
+        return;
+    }
     std::vector<std::uint32_t> dense_positions, sparse_rows, empty_rows;
     if (begin == 0 && end == M_) {
         for (std::uint32_t q = 0; q < M_; ++q) {
@@ -133,28 +134,37 @@ void Router::visit_split(const std::vector<std::uint32_t>& dense_positions, cons
             visitor->list_row(empty_rows[x], nullptr, 0);
         }
     }
-    if (!dense_positions.empty()) visit_dense(dense_positions, threads, make_visitor);
+    if (!dense_positions.empty()) visit_dense(dense_positions.data(), dense_positions.size(), threads, make_visitor);
     if (!sparse_rows.empty()) visit_sparse(sparse_rows, threads, make_visitor);
 }
 
-void Router::visit_dense(const std::vector<std::uint32_t>& positions, int threads,
+void Router::visit_dense(const std::uint32_t* positions, std::size_t count, int threads,
                          const VisitorFactory& make_visitor) const {
     const std::size_t words = words_for_bits(E_);
+    const auto position = [positions](std::size_t x) {
+        return positions != nullptr ? positions[x] : static_cast<std::uint32_t>(x);
+    };
     // Step 6 over contiguous stretches of the sorted T-ring positions, one per thread.
     run_parallel(thread_count(threads), [&](int part, int parts) {
-        const std::size_t first = part_begin(positions.size(), part, parts);
-        const std::size_t last = part_begin(positions.size(), part + 1, parts);
+        const std::size_t first = part_begin(count, part, parts);
+        const std::size_t last = part_begin(count, part + 1, parts);
         if (first == last) return;
         const auto visitor = make_visitor(part);
         std::vector<std::uint64_t> covering(words), candidates(words);
-        sweep_->state_at(positions[first], covering.data());
+        sweep_->state_at(position(first), covering.data());
         for (std::size_t x = first; x < last; ++x) {
             throw_if_cancelled();  // a row costs E/64 words at least: one load per row is free
-            const std::uint32_t q = positions[x];
-            if (x != first) sweep_->advance(positions[x - 1], q, covering.data());
+            const std::uint32_t q = position(x);
+            if (x != first) sweep_->advance(position(x - 1), q, covering.data());
             const AtPosition& row = at_position_[q];
-            arcs_->row(row.phase, row.degree, candidates.data());
             std::uint32_t count = 0;
+            if (row.degree == E_) {
+                // A full row (every MoE token) meets every target: its candidates are X_q itself.
+                for (std::size_t w = 0; w < words; ++w) count += static_cast<std::uint32_t>(popcount64(covering[w]));
+                visitor->bitmap_row(row.source, covering.data(), words, count);
+                continue;
+            }
+            arcs_->row(row.phase, row.degree, candidates.data());
             for (std::size_t w = 0; w < words; ++w) {
                 candidates[w] &= covering[w];
                 count += static_cast<std::uint32_t>(popcount64(candidates[w]));

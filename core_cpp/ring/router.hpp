@@ -73,7 +73,10 @@ public:
 private:
     void visit_split(const std::vector<std::uint32_t>& dense_positions, const std::vector<std::uint32_t>& sparse_rows,
                      const std::vector<std::uint32_t>& empty_rows, int threads, const VisitorFactory& make_visitor) const;
-    void visit_dense(const std::vector<std::uint32_t>& positions, int threads, const VisitorFactory& make_visitor) const;
+    // The dense rows at T-ring positions[0 .. count), ascending; positions == nullptr: every
+    // position 0 .. count - 1.
+    void visit_dense(const std::uint32_t* positions, std::size_t count, int threads,
+                     const VisitorFactory& make_visitor) const;
     void visit_sparse(const std::vector<std::uint32_t>& rows, int threads, const VisitorFactory& make_visitor) const;
     // Row i's arc on the E-ring, position by position, keeping the targets whose T-arc covers
     // pi_T(i): the candidates, ascending. Returns their count.
@@ -97,6 +100,7 @@ private:
     double sparse_below_ = 0;  // auto: rows with smaller degree go sparse
     std::uint32_t max_degree_ = 0;
     std::uint64_t sparse_rows_ = 0;
+    std::uint64_t dense_rows_ = 0;  // non-empty rows the dense path takes
     std::uint64_t target_total_ = 0;
 };
 

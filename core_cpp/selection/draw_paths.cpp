@@ -46,10 +46,10 @@
 namespace phase_router {
 
 const SelectionKernels& selection_kernels(CpuPath path) {
-    static const SelectionKernels baseline{&baseline_path::sample_ranks, &baseline_path::emit_ranked};
+    static const SelectionKernels baseline{&baseline_path::sample_ranks, &baseline_path::emit_ranked, &baseline_path::select_bitmap};
 #ifdef PHASE_ROUTER_X86_PATHS
-    static const SelectionKernels avx2{&avx2_path::sample_ranks, &avx2_path::emit_ranked};
-    static const SelectionKernels avx512{&avx512_path::sample_ranks, &avx512_path::emit_ranked};
+    static const SelectionKernels avx2{&avx2_path::sample_ranks, &avx2_path::emit_ranked, &avx2_path::select_bitmap};
+    static const SelectionKernels avx512{&avx512_path::sample_ranks, &avx512_path::emit_ranked, &avx512_path::select_bitmap};
     if (path == CpuPath::kAvx512) return avx512;
     if (path == CpuPath::kAvx2) return avx2;
 #else

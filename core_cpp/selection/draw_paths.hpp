@@ -18,6 +18,10 @@ struct SelectionKernels {
     // ascending target order, into out[0..capacity); returns how many.
     std::size_t (*emit_ranked)(const std::uint64_t* candidates, std::size_t words, const std::uint64_t* ranks,
                                bool invert, std::int32_t* out, std::size_t capacity);
+    // See select_routes in selection/random.hpp (marks and ranks are its scratch's).
+    std::uint32_t (*select_bitmap)(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
+                                   std::uint32_t k, std::uint64_t row_key, std::uint8_t* marks, std::uint64_t* ranks,
+                                   std::int32_t* out);
 };
 
 // The kernels of one path; a path not compiled in (or above what the CPU supports is the

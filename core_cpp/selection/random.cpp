@@ -14,38 +14,6 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
     selection_kernels().sample_ranks(row_key, n, count, marks, ranks);
 }
 
-namespace {
-
-// Writes every candidate target in ascending order.
-std::size_t emit_all(const std::uint64_t* candidates, std::size_t words, std::int32_t* out) {
-    std::size_t n = 0;
-    for (std::size_t w = 0; w < words; ++w) {
-        for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1) {
-            out[n++] = static_cast<std::int32_t>(w * 64 + ctz64(bits));
-        }
-    }
-    return n;
-}
-
-}  // namespace
-
-std::uint32_t select_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
-                   std::uint32_t k, std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out) {
-    std::size_t written;
-    if (candidate_count <= k) {
-        written = emit_all(candidates, words, out);
-    } else {
-        const std::uint32_t dropped = candidate_count - k;
-        const bool draw_kept = k <= dropped;
-        const std::uint32_t count = draw_kept ? k : dropped;
-        std::uint64_t* ranks = scratch.ranks.data();
-        sample_ranks(row_key, candidate_count, count, scratch.marks.data(), ranks);
-        written = selection_kernels().emit_ranked(candidates, words, ranks, !draw_kept, out, k);
-    }
-    std::fill(out + written, out + k, -1);
-    return static_cast<std::uint32_t>(written);
-}
-
 std::uint32_t select_from_list(const std::uint32_t* candidates, std::uint32_t candidate_count, std::uint32_t k,
                       std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out) {
     std::size_t written = 0;

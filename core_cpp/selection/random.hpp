@@ -8,15 +8,19 @@
 #include <cstdint>
 #include <vector>
 
+#include "selection/draw_paths.hpp"
+
 namespace phase_router {
 
 // Scratch reused across rows by one thread. `marks` is zero between rows; `ranks` is rewritten
 // for every row (words past the row's candidates may hold stale bits, which are never read).
 struct SelectScratch {
     explicit SelectScratch(std::size_t max_candidates)
-        : marks((max_candidates + 63) / 64 * 64, 0), ranks((max_candidates + 63) / 64 + 1, 0) {}
+        : marks((max_candidates + 63) / 64 * 64, 0), ranks((max_candidates + 63) / 64 + 1, 0),
+          kernels(selection_kernels()) {}
     std::vector<std::uint8_t> marks;   // Floyd's membership test, one byte per rank (whole 64-byte blocks)
     std::vector<std::uint64_t> ranks;  // the picked ranks as a bitmap (+1 spare word), for the walk
+    const SelectionKernels& kernels;   // this CPU's path, looked up once rather than per row
 };
 
 // Floyd's algorithm: writes a uniformly random `count`-subset of [0, n), drawn from the stream
@@ -28,9 +32,13 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
                   std::uint64_t* ranks);
 
 // candidates: words bitmap of the row's candidate targets; candidate_count its popcount.
-// (Dense rows.) Returns the routes written, min(k, candidate_count).
-std::uint32_t select_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
-                   std::uint32_t k, std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out);
+// (Dense rows.) Returns the routes written, min(k, candidate_count). Inline: MoE rows cost a
+// few nanoseconds, so the call goes straight to the CPU path's kernel.
+inline std::uint32_t select_routes(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
+                                   std::uint32_t k, std::uint64_t row_key, SelectScratch& scratch, std::int32_t* out) {
+    return scratch.kernels.select_bitmap(candidates, words, candidate_count, k, row_key, scratch.marks.data(),
+                                         scratch.ranks.data(), out);
+}
 
 // The same selection when the candidates are given as a list of target ids in ascending order
 // (sparse rows): rank r is list[r], so the kept targets are bit-identical to the bitmap path.

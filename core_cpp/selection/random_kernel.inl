@@ -46,29 +46,35 @@ void marks_to_bitmap(std::uint8_t* marks, std::uint32_t n, std::uint64_t* ranks)
     std::memset(marks, 0, words * 64);
 }
 
+// sample_ranks for n <= 64, where the whole set fits in one register: no memory traffic at all
+// (MoE rows have a few candidates; reading bytes just stored would stall on store forwarding).
+inline std::uint64_t ranks_in_register(std::uint64_t row_key, std::uint32_t n, std::uint32_t count) {
+    std::uint32_t j = n - count;
+    std::uint64_t counter = 0;
+    std::uint64_t set = 0;
+    while (j < n) {
+        const std::uint64_t word = splitmix(row_key, counter++);
+        const std::uint32_t draws[2] = {static_cast<std::uint32_t>(word >> 32), static_cast<std::uint32_t>(word)};
+        for (const std::uint32_t draw : draws) {
+            std::uint32_t v;
+            if (j == n || !lemire_accept(draw, j + 1, &v)) continue;
+            set |= 1ULL << (((set >> v) & 1) ? j : v);
+            ++j;
+        }
+    }
+    return set;
+}
+
 void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, std::uint8_t* marks,
                   std::uint64_t* ranks) {
     // Floyd: for j = n-count .. n-1, draw v uniform on [0, j]; keep v, or j if v is already kept.
     // The draws are DrawStream's, consumed here two per SplitMix64 word (high half first).
-    std::uint32_t j = n - count;
-    std::uint64_t counter = 0;
     if (n <= 64) {
-        // The whole set fits in one register: no memory traffic at all (MoE rows have ~10
-        // candidates; reading bytes just stored would stall on store forwarding).
-        std::uint64_t set = 0;
-        while (j < n) {
-            const std::uint64_t word = splitmix(row_key, counter++);
-            const std::uint32_t draws[2] = {static_cast<std::uint32_t>(word >> 32), static_cast<std::uint32_t>(word)};
-            for (const std::uint32_t draw : draws) {
-                std::uint32_t v;
-                if (j == n || !lemire_accept(draw, j + 1, &v)) continue;
-                set |= 1ULL << (((set >> v) & 1) ? j : v);
-                ++j;
-            }
-        }
-        ranks[0] = set;
+        ranks[0] = ranks_in_register(row_key, n, count);
         return;
     }
+    std::uint32_t j = n - count;
+    std::uint64_t counter = 0;
     auto keep = [&](std::uint32_t v) {
         // pick = marks[v] ? j : v, without a branch: v collides with an earlier pick up to half
         // the time, which no predictor can guess.
@@ -188,6 +194,47 @@ std::size_t emit_ranked(const std::uint64_t* candidates, std::size_t words, cons
 #endif
     }
     return n;
+}
+
+// Step 7 for one bitmap row, as selection/random.hpp's select_routes states it: every candidate
+// when there are at most k, else the ranks Floyd draws (kept or dropped), then -1 padding. One
+// call per row, so a row of one candidate word (MoE rows: E <= 64) runs its draws in a register
+// and deposits its picks without leaving this function.
+std::uint32_t select_bitmap(const std::uint64_t* candidates, std::size_t words, std::uint32_t candidate_count,
+                            std::uint32_t k, std::uint64_t row_key, std::uint8_t* marks, std::uint64_t* ranks,
+                            std::int32_t* out) {
+    std::size_t written = 0;
+    if (candidate_count <= k) {
+        for (std::size_t w = 0; w < words; ++w) {
+            for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1) {
+                out[written++] = static_cast<std::int32_t>(w * 64 + ctz64(bits));
+            }
+        }
+    } else if (words == 1) {
+        // One candidate word: its ranks are its bits in order, so the picks deposit straight
+        // onto them.
+        const std::uint32_t dropped = candidate_count - k;
+        const bool draw_kept = k <= dropped;
+        std::uint64_t picked = ranks_in_register(row_key, candidate_count, draw_kept ? k : dropped);
+        if (!draw_kept) picked = ~picked & (~0ULL >> (64 - candidate_count));
+#if defined(PHASE_ROUTER_KERNEL_AVX2)
+        for (std::uint64_t hits = _pdep_u64(picked, candidates[0]); hits != 0; hits &= hits - 1) {
+            out[written++] = static_cast<std::int32_t>(ctz64(hits));
+        }
+#else
+        for (std::uint64_t bits = candidates[0]; picked != 0; bits &= bits - 1, picked >>= 1) {
+            out[written] = static_cast<std::int32_t>(ctz64(bits));
+            written += picked & 1;
+        }
+#endif
+    } else {
+        const std::uint32_t dropped = candidate_count - k;
+        const bool draw_kept = k <= dropped;
+        sample_ranks(row_key, candidate_count, draw_kept ? k : dropped, marks, ranks);
+        written = emit_ranked(candidates, words, ranks, !draw_kept, out, k);
+    }
+    for (std::size_t x = written; x < k; ++x) out[x] = -1;
+    return static_cast<std::uint32_t>(written);
 }
 
 }  // namespace PHASE_ROUTER_KERNEL_NS

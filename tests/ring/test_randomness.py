@@ -50,6 +50,15 @@ def test_large_permutation_agrees(n: int) -> None:
     assert np.array_equal(_core.keyed_permutation(99, n), rnd.keyed_permutation(99, n))
 
 
+def test_permutation_orders_keys_that_share_their_high_half() -> None:
+    # The C++ sort compares the keys' high 32 bits first and whole keys only on a tie. At
+    # n = 2^21 the high halves hold 11 bits beyond the bucket's, so hundreds of keys tie.
+    n = 2**21
+    keys = np.sort(rnd.splitmix_array(7, np.arange(n, dtype=np.uint64)))
+    assert np.count_nonzero((keys[1:] >> np.uint64(32)) == (keys[:-1] >> np.uint64(32))) > 100
+    assert np.array_equal(_core.keyed_permutation(7, n), rnd.keyed_permutation(7, n))
+
+
 @given(U64, st.lists(st.integers(1, 2**32 - 1), min_size=1, max_size=40))
 def test_bounded_draws_agree(key: int, bounds: list[int]) -> None:
     stream = rnd.DrawStream(key)
