@@ -65,6 +65,33 @@ inline std::uint64_t ranks_in_register(std::uint64_t row_key, std::uint32_t n, s
     return set;
 }
 
+#if defined(PHASE_ROUTER_KERNEL_AVX512)
+// Words counter .. counter+7 of the row's stream and their draws as Floyd's steps j .. j+15 take
+// them (bounds j+1 .. j+16): v_high[w] from word w's high half, v_low[w] from its low half.
+// Returns whether any draw might be rejected, in which case the values are not to be used.
+inline bool draw_block(std::uint64_t row_key, std::uint64_t counter, std::uint32_t j, std::uint64_t* v_high,
+                       std::uint64_t* v_low) {
+    const __m512i word_index = _mm512_setr_epi64(1, 2, 3, 4, 5, 6, 7, 8);
+    const __m512i bound_step = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+    const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFLL);
+    __m512i z = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(row_key)),
+                                 _mm512_mullo_epi64(_mm512_add_epi64(word_index, _mm512_set1_epi64(static_cast<long long>(counter))),
+                                                    _mm512_set1_epi64(static_cast<long long>(kGolden))));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64(static_cast<long long>(0xBF58476D1CE4E5B9ULL)));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64(static_cast<long long>(0x94D049BB133111EBULL)));
+    z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+    const __m512i bound_high = _mm512_add_epi64(_mm512_set1_epi64(j + 1), bound_step);
+    const __m512i bound_low = _mm512_add_epi64(bound_high, _mm512_set1_epi64(1));
+    const __m512i m_high = _mm512_mul_epu32(_mm512_srli_epi64(z, 32), bound_high);
+    const __m512i m_low = _mm512_mul_epu32(z, bound_low);
+    const __mmask8 risky = _mm512_cmplt_epu64_mask(_mm512_and_si512(m_high, low32), bound_high) |
+                           _mm512_cmplt_epu64_mask(_mm512_and_si512(m_low, low32), bound_low);
+    _mm512_store_si512(v_high, _mm512_srli_epi64(m_high, 32));
+    _mm512_store_si512(v_low, _mm512_srli_epi64(m_low, 32));
+    return risky != 0;
+}
+#endif
+
 void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, std::uint8_t* marks,
                   std::uint64_t* ranks) {
     // Floyd: for j = n-count .. n-1, draw v uniform on [0, j]; keep v, or j if v is already kept.
@@ -76,10 +103,14 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
     std::uint32_t j = n - count;
     std::uint64_t counter = 0;
     auto keep = [&](std::uint32_t v) {
-        // pick = marks[v] ? j : v, without a branch: v collides with an earlier pick up to half
-        // the time, which no predictor can guess.
-        const std::uint32_t taken = 0u - static_cast<std::uint32_t>(marks[v]);
-        marks[v ^ ((v ^ j) & taken)] = 1;
+        // Floyd adds j when v is already in the set, else v. The same set: write whether v was
+        // in at j (unmarked until now: every earlier draw was at most its own j, below this
+        // one), then mark v (a no-op when it was in; in this order v = j ends marked). Both
+        // addresses are known before the load, so no store waits on it to find its place and
+        // no branch guesses a collision.
+        const std::uint8_t taken = marks[v];
+        marks[j] = taken;
+        marks[v] = 1;
         ++j;
     };
     auto consume = [&](std::uint32_t draw) {
@@ -90,26 +121,13 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
     // Blocks of 8 SplitMix64 words = 16 draws whose bounds are j+1 .. j+16 if none is rejected.
     // The arithmetic runs in vector lanes; a block in which any draw could be rejected (low half
     // of draw * bound below bound: probability ~2^-28 per block) is replayed by the exact path.
-    const __m512i word_index = _mm512_setr_epi64(1, 2, 3, 4, 5, 6, 7, 8);
-    const __m512i bound_step = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
-    const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFFLL);
     while (n - j >= 16) {
-        __m512i z = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(row_key)),
-                                     _mm512_mullo_epi64(_mm512_add_epi64(word_index, _mm512_set1_epi64(static_cast<long long>(counter))),
-                                                        _mm512_set1_epi64(static_cast<long long>(kGolden))));
-        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64(static_cast<long long>(0xBF58476D1CE4E5B9ULL)));
-        z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64(static_cast<long long>(0x94D049BB133111EBULL)));
-        z = _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
-        const __m512i bound_high = _mm512_add_epi64(_mm512_set1_epi64(j + 1), bound_step);
-        const __m512i bound_low = _mm512_add_epi64(bound_high, _mm512_set1_epi64(1));
-        const __m512i m_high = _mm512_mul_epu32(_mm512_srli_epi64(z, 32), bound_high);
-        const __m512i m_low = _mm512_mul_epu32(z, bound_low);
-        const __mmask8 risky = _mm512_cmplt_epu64_mask(_mm512_and_si512(m_high, low32), bound_high) |
-                               _mm512_cmplt_epu64_mask(_mm512_and_si512(m_low, low32), bound_low);
+        alignas(64) std::uint64_t v_high[8], v_low[8];
+        const bool risky = draw_block(row_key, counter, j, v_high, v_low);
 #ifdef PHASE_ROUTER_REPLAY_ALL_BLOCKS
         const bool replay = true;  // test build: exercise the exact path on every block
 #else
-        const bool replay = risky != 0;
+        const bool replay = risky;
 #endif
         if (replay) {
             for (unsigned w = 0; w < 8; ++w) {
@@ -118,9 +136,6 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
                 if (j < n) consume(static_cast<std::uint32_t>(word));
             }
         } else {
-            alignas(64) std::uint64_t v_high[8], v_low[8];
-            _mm512_store_si512(v_high, _mm512_srli_epi64(m_high, 32));
-            _mm512_store_si512(v_low, _mm512_srli_epi64(m_low, 32));
             for (unsigned w = 0; w < 8; ++w) {
                 keep(static_cast<std::uint32_t>(v_high[w]));
                 keep(static_cast<std::uint32_t>(v_low[w]));
@@ -136,6 +151,24 @@ void sample_ranks(std::uint64_t row_key, std::uint32_t n, std::uint32_t count, s
     }
     marks_to_bitmap(marks, n, ranks);
 }
+
+#if defined(PHASE_ROUTER_KERNEL_AVX2) && !defined(PHASE_ROUTER_KERNEL_AVX512)
+// lanes[b] = the offsets 0..7 of the set bits of byte b, ascending, then zeros.
+struct ByteBitOffsets {
+    alignas(32) std::int32_t lanes[256][8];
+};
+constexpr ByteBitOffsets byte_bit_offsets() {
+    ByteBitOffsets table{};
+    for (int b = 0; b < 256; ++b) {
+        int n = 0;
+        for (int bit = 0; bit < 8; ++bit) {
+            if ((b >> bit) & 1) table.lanes[b][n++] = bit;
+        }
+    }
+    return table;
+}
+constexpr ByteBitOffsets kByteBitOffsets = byte_bit_offsets();
+#endif
 
 // For each candidate word, `picked` holds the marks of its ranks, one bit per set bit of the
 // word, lowest first.
@@ -154,33 +187,37 @@ std::size_t emit_ranked(const std::uint64_t* candidates, std::size_t words, cons
 #if defined(PHASE_ROUTER_KERNEL_AVX2)
         // Deposit the picks onto the candidate bits: the picked targets of this word.
         std::uint64_t hits = _pdep_u64(picked, bits);
-        if (n + 64 <= capacity) {
+        // The vector stores below write whole vectors, up to 64 slots past n. Near the end of
+        // the room they go to a spill buffer, and only the picks are copied out.
+        alignas(64) std::int32_t spill[64];
+        const bool room = n + 64 <= capacity;
+        std::int32_t* const to = room ? out + n : spill;
+        std::size_t found = 0;
 #if defined(PHASE_ROUTER_KERNEL_AVX512)
-            // Four 16-lane compresses in registers, each stored whole (the spare lanes land in
-            // slots later words overwrite); the memory form of vpcompressd is slow on some CPUs.
-            const __m512i lanes = _mm512_add_epi32(_mm512_set1_epi32(base),
-                _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
-            for (unsigned q = 0; q < 4; ++q) {
-                const auto mask = static_cast<__mmask16>(hits >> (16 * q));
-                const __m512i ids = _mm512_add_epi32(lanes, _mm512_set1_epi32(static_cast<int>(16 * q)));
-                _mm512_storeu_si512(out + n, _mm512_maskz_compress_epi32(mask, ids));
-                n += static_cast<std::size_t>(count_ones(mask));
-            }
-#else
-            // Decode eight at a time, writing up to seven spare slots that later words overwrite,
-            // so the loop exit is predictable.
-            const int found = count_ones(hits);
-            for (int x = 0; x < found; x += 8) {
-                for (int u = 0; u < 8; ++u) {
-                    out[n + x + u] = base + ctz64(hits | (1ULL << 63));
-                    hits &= hits - 1;
-                }
-            }
-            n += static_cast<std::size_t>(found);
-#endif
-        } else {
-            for (; hits != 0; hits &= hits - 1) out[n++] = base + ctz64(hits);
+        // Four 16-lane compresses in registers, each stored whole (the spare lanes land in
+        // slots later stores overwrite); the memory form of vpcompressd is slow on some CPUs.
+        const __m512i lanes = _mm512_add_epi32(_mm512_set1_epi32(base),
+            _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15));
+        for (unsigned q = 0; q < 4; ++q) {
+            const auto mask = static_cast<__mmask16>(hits >> (16 * q));
+            const __m512i ids = _mm512_add_epi32(lanes, _mm512_set1_epi32(static_cast<int>(16 * q)));
+            _mm512_storeu_si512(to + found, _mm512_maskz_compress_epi32(mask, ids));
+            found += static_cast<std::size_t>(count_ones(mask));
         }
+#else
+        // A byte of hits at a time: its set bits' offsets come from the table as one 8-lane
+        // store (the spare lanes land in slots the next byte overwrites), so a word costs
+        // eight stores however many of its candidates are picked.
+        for (unsigned q = 0; q < 8; ++q) {
+            const unsigned byte = static_cast<unsigned>(hits >> (8 * q)) & 0xFF;
+            const __m256i offsets = _mm256_load_si256(reinterpret_cast<const __m256i*>(kByteBitOffsets.lanes[byte]));
+            _mm256_storeu_si256(reinterpret_cast<__m256i*>(to + found),
+                                _mm256_add_epi32(offsets, _mm256_set1_epi32(base + static_cast<int>(8 * q))));
+            found += static_cast<std::size_t>(count_ones(byte));
+        }
+#endif
+        if (!room) std::memcpy(out + n, spill, found * sizeof(std::int32_t));
+        n += found;
 #else
         (void)capacity;
         // Branch-free: always store the current candidate, advance only when it is picked.
