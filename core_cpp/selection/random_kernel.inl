@@ -188,9 +188,14 @@ std::size_t emit_ranked(const std::uint64_t* candidates, std::size_t words, cons
         // Deposit the picks onto the candidate bits: the picked targets of this word.
         std::uint64_t hits = _pdep_u64(picked, bits);
         // The vector stores below write whole vectors, up to 64 slots past n. Near the end of
-        // the room they go to a spill buffer, and only the picks are copied out.
-        alignas(64) std::int32_t spill[64];
+        // the room, a word of few picks (every word of a row with a small k) writes them one
+        // by one; one of many goes to a spill buffer, and only the picks are copied out.
         const bool room = n + 64 <= capacity;
+        if (!room && count_ones(hits) <= 8) {
+            for (; hits != 0; hits &= hits - 1) out[n++] = base + ctz64(hits);
+            continue;
+        }
+        alignas(64) std::int32_t spill[64];
         std::int32_t* const to = room ? out + n : spill;
         std::size_t found = 0;
 #if defined(PHASE_ROUTER_KERNEL_AVX512)
