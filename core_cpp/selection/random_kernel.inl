@@ -269,6 +269,21 @@ std::uint32_t select_bitmap(const std::uint64_t* candidates, std::size_t words, 
             written += picked & 1;
         }
 #endif
+    } else if (candidate_count <= 64) {
+        // A few candidates spread over many words (MoE rows with more than 64 experts): list
+        // them in one pass, then write the picked ranks' entries.
+        std::int32_t listed[64];
+        std::size_t n = 0;
+        for (std::size_t w = 0; w < words; ++w) {
+            for (std::uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1) {
+                listed[n++] = static_cast<std::int32_t>(w * 64 + ctz64(bits));
+            }
+        }
+        const std::uint32_t dropped = candidate_count - k;
+        const bool draw_kept = k <= dropped;
+        std::uint64_t picked = ranks_in_register(row_key, candidate_count, draw_kept ? k : dropped);
+        if (!draw_kept) picked = ~picked & (~0ULL >> (64 - candidate_count));
+        for (; picked != 0; picked &= picked - 1) out[written++] = listed[ctz64(picked)];
     } else {
         const std::uint32_t dropped = candidate_count - k;
         const bool draw_kept = k <= dropped;
