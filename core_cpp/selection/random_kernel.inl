@@ -257,8 +257,8 @@ std::uint32_t select_bitmap(const std::uint64_t* candidates, std::size_t words, 
         // onto them.
         const std::uint32_t dropped = candidate_count - k;
         const bool draw_kept = k <= dropped;
-        std::uint64_t picked = ranks_in_register(row_key, candidate_count, draw_kept ? k : dropped);
-        if (!draw_kept) picked = ~picked & (~0ULL >> (64 - candidate_count));
+        ranks[0] = ranks_in_register(row_key, candidate_count, draw_kept ? k : dropped);  // for unselected_routes
+        std::uint64_t picked = draw_kept ? ranks[0] : ~ranks[0] & (~0ULL >> (64 - candidate_count));
 #if defined(PHASE_ROUTER_KERNEL_AVX2)
         for (std::uint64_t hits = _pdep_u64(picked, candidates[0]); hits != 0; hits &= hits - 1) {
             out[written++] = static_cast<std::int32_t>(ctz64(hits));
@@ -281,8 +281,8 @@ std::uint32_t select_bitmap(const std::uint64_t* candidates, std::size_t words, 
         }
         const std::uint32_t dropped = candidate_count - k;
         const bool draw_kept = k <= dropped;
-        std::uint64_t picked = ranks_in_register(row_key, candidate_count, draw_kept ? k : dropped);
-        if (!draw_kept) picked = ~picked & (~0ULL >> (64 - candidate_count));
+        ranks[0] = ranks_in_register(row_key, candidate_count, draw_kept ? k : dropped);  // for unselected_routes
+        std::uint64_t picked = draw_kept ? ranks[0] : ~ranks[0] & (~0ULL >> (64 - candidate_count));
         for (; picked != 0; picked &= picked - 1) out[written++] = listed[ctz64(picked)];
     } else {
         const std::uint32_t dropped = candidate_count - k;

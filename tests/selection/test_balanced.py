@@ -107,21 +107,29 @@ def test_thread_count_never_changes_the_result(N: int, k: int, rounds: int) -> N
     assert all(np.array_equal(runs[0], r) for r in runs[1:])
 
 
+def one_word_case() -> Case:
+    """E = 60: every row's candidates fit one word, and most rows have 1..32 spare ones."""
+    rng = np.random.default_rng(60)
+    return Case(rng.integers(40, 61, 300), rng.integers(250, 291, 60), 32, 9, False)
+
+
+@pytest.mark.parametrize("shape", ["several words", "one word"])
 @pytest.mark.parametrize("rounds", [0, 1])
 @pytest.mark.parametrize("threads", [1, 2])
-def test_spare_lists_phase_a_records_are_the_listed_ones(rounds: int, threads: int) -> None:
+def test_spare_lists_phase_a_records_are_the_listed_ones(shape: str, rounds: int, threads: int) -> None:
     """Rows with 1..k spare candidates have their spare lists written in phase A and read by
     phase C instead of listed again (unless phase B moved routes): the same routes as the
-    reference, on a shape where most rows are such rows and phase C moves many routes."""
-    case = uniform_case(200, 40, seed=9)
-    candidates = route_degrees(case.s, case.t, 200, seed=9).routes
-    spare = np.count_nonzero(candidates >= 0, axis=1) - 40
-    assert np.count_nonzero((spare > 0) & (spare <= 40)) > 150
-    info = balanced_report(pr.Router(case.s.astype(np.uint32), case.t.astype(np.uint32), 40, seed=9,
+    reference, on shapes where most rows are such rows and phase C moves many routes, with
+    candidates over several words and within one (each takes its own selection path)."""
+    case = uniform_case(200, 40, seed=9) if shape == "several words" else one_word_case()
+    candidates = route_degrees(case.s, case.t, case.E, seed=case.seed).routes
+    spare = np.count_nonzero(candidates >= 0, axis=1) - case.k
+    assert np.count_nonzero((spare > 0) & (spare <= case.k)) > 0.75 * case.M
+    info = balanced_report(pr.Router(case.s.astype(np.uint32), case.t.astype(np.uint32), case.k, seed=case.seed,
                                      select="balanced", select_options={"rounds": rounds}))
     assert info["direct_moves"] > 0 and (rounds == 0 or info["moves"] > 0)
     assert np.array_equal(kernel(case, rounds, threads=threads),
-                          reference_balanced(case.s, case.t, 40, 9, False, rounds))
+                          reference_balanced(case.s, case.t, case.k, case.seed, False, rounds))
 
 
 @pytest.mark.parametrize("N,k,seed", [(300, 16, 1), (400, 32, 2), (700, 48, 3)])
