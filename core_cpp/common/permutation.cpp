@@ -12,62 +12,112 @@ namespace phase_router {
 
 namespace {
 
-// Number of bits b with 2^b >= n (n >= 2).
+// Number of bits b with 2^b >= n (n >= 1).
 unsigned ceil_log2(std::uint32_t n) {
     unsigned b = 0;
     while ((std::uint64_t{1} << b) < n) ++b;
     return b;
 }
 
-}  // namespace
+// One word per key: its high half over its index. Two such words order as their keys do,
+// except when the high halves tie.
+std::uint64_t entry_of(std::uint64_t key_value, std::uint32_t index) {
+    return (key_value & 0xFFFFFFFF00000000ULL) | index;
+}
 
-std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n) {
-    if (n <= 1) return identity_permutation(n);
-    // Keys are uniform on uint64, so bucketing by their top bits into ~n buckets leaves about one
-    // key per bucket: after a counting pass places each key in its bucket, one insertion-sort
-    // pass over the whole array finishes an exact sort in expected linear time. An entry is one
-    // word, the key's high half over the index; the bucket bits lead the high half, so an entry
-    // never moves past another bucket's. Equal high halves (one pair in about 2^32 / n
-    // permutations of this size) are ordered by their whole keys.
-    const unsigned bits = ceil_log2(n);
-    const unsigned shift = 64 - bits;
-    const std::size_t buckets = std::size_t{1} << bits;
-
-    std::vector<std::uint64_t> keys(n);
-    // end[b + 1] counts bucket b's keys, then (prefix sums) ends bucket b.
-    std::vector<std::uint32_t> end(buckets + 1, 0);
-    // n reaches 2^31 (seconds of work), so each pass polls for cancellation.
-    for (std::uint32_t c = 0; c < n; ++c) {
-        poll_cancel(c);
-        keys[c] = splitmix(key, c);
-        ++end[(keys[c] >> shift) + 1];
+// Sorts the m entries entry(0 .. m-1) by key, writing their indices to perm[0, m). The entries
+// share their first `top` key bits; the next bits bucket them, into about 2^spare_bits buckets
+// per entry (end counts, then ends, each bucket; kept by the caller, as is `sorted`), and one
+// insertion pass finishes the sort: a bucket's bits lead each entry's high half, so no entry
+// moves past another bucket's, and equal high halves (one pair in about 2^32 / n permutations
+// of n keys) are ordered by their whole keys.
+template <class Entry>
+void sort_entries(const Entry& entry, std::uint32_t m, unsigned top, unsigned spare_bits,
+                  const std::vector<std::uint64_t>& keys, std::vector<std::uint32_t>& end,
+                  std::vector<std::uint64_t>& sorted, std::uint32_t* perm) {
+    const unsigned bits = std::max(1u, std::min(ceil_log2(m) + spare_bits, 32 - top));
+    const unsigned shift = 32 - bits;
+    const auto bucket = [top, shift](std::uint64_t entry) {
+        return static_cast<std::uint32_t>(static_cast<std::uint32_t>(entry >> 32) << top) >> shift;
+    };
+    end.assign((std::size_t{1} << bits) + 1, 0);
+    for (std::uint32_t x = 0; x < m; ++x) {
+        poll_cancel(x);
+        ++end[bucket(entry(x)) + 1];
     }
-    for (std::size_t b = 0; b < buckets; ++b) end[b + 1] += end[b];
-
-    // Filling bucket b advances end[b] from its start to its end.
-    std::vector<std::uint64_t> entries(n);
-    for (std::uint32_t c = 0; c < n; ++c) {
-        poll_cancel(c);
-        entries[end[keys[c] >> shift]++] = (keys[c] & 0xFFFFFFFF00000000ULL) | c;
+    for (std::size_t b = 0; b + 1 < end.size(); ++b) end[b + 1] += end[b];
+    sorted.resize(m);
+    for (std::uint32_t x = 0; x < m; ++x) {
+        poll_cancel(x);
+        const std::uint64_t e = entry(x);
+        sorted[end[bucket(e)]++] = e;  // end[b] moves from bucket b's start to its end
     }
     const auto before = [&keys](std::uint64_t a, std::uint64_t b) {
         if ((a >> 32) != (b >> 32)) return a < b;
         return keys[static_cast<std::uint32_t>(a)] < keys[static_cast<std::uint32_t>(b)];
     };
-    for (std::uint32_t x = 1; x < n; ++x) {
+    for (std::uint32_t x = 1; x < m; ++x) {
         poll_cancel(x);
-        const std::uint64_t item = entries[x];
-        if (item > entries[x - 1] && (item >> 32) != (entries[x - 1] >> 32)) continue;  // in place
+        const std::uint64_t item = sorted[x];
+        if (item > sorted[x - 1] && (item >> 32) != (sorted[x - 1] >> 32)) continue;  // in place
         std::uint32_t y = x;
-        while (y > 0 && before(item, entries[y - 1])) {
-            entries[y] = entries[y - 1];
+        while (y > 0 && before(item, sorted[y - 1])) {
+            sorted[y] = sorted[y - 1];
             --y;
         }
-        entries[y] = item;
+        sorted[y] = item;
     }
+    for (std::uint32_t x = 0; x < m; ++x) perm[x] = static_cast<std::uint32_t>(sorted[x]);
+}
 
+}  // namespace
+
+std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n) {
+    if (n <= 1) return identity_permutation(n);
+    // Keys are uniform on uint64, so bucketing by their leading bits leaves about one key per
+    // bucket, and a counting pass plus one insertion pass is an exact sort in expected linear
+    // time. Beyond 2^16 keys the buckets' counters and the scattered entries outgrow the
+    // caches, so a first pass splits the keys by their leading `top` bits into groups of about
+    // 2^12, each then sorted within the caches.
+    const unsigned bits = ceil_log2(n);
+    const unsigned top = bits > 16 ? std::min(bits - 12, 12u) : 0;
+    const std::size_t groups = std::size_t{1} << top;
+
+    std::vector<std::uint64_t> keys(n);
+    std::vector<std::uint32_t> start(groups + 1, 0);  // group g is entries[start[g], start[g + 1])
+    // n reaches 2^31 (seconds of work), so each pass polls for cancellation.
+    for (std::uint32_t c = 0; c < n; ++c) {
+        poll_cancel(c);
+        keys[c] = splitmix(key, c);
+        if (top != 0) ++start[(keys[c] >> (64 - top)) + 1];
+    }
     std::vector<std::uint32_t> perm(n);
-    for (std::uint32_t r = 0; r < n; ++r) perm[r] = static_cast<std::uint32_t>(entries[r]);
+    std::vector<std::uint32_t> end;
+    std::vector<std::uint64_t> sorted;
+    if (top == 0) {
+        // One group, in the caches already: one bucket per key, as few bytes as possible.
+        sort_entries([&keys](std::uint32_t c) { return entry_of(keys[c], c); }, n, 0, 0, keys, end, sorted, perm.data());
+        return perm;
+    }
+    for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+    std::vector<std::uint64_t> entries(n);
+    {
+        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+        for (std::uint32_t c = 0; c < n; ++c) {
+            poll_cancel(c);
+            entries[fill[keys[c] >> (64 - top)]++] = entry_of(keys[c], c);
+        }
+    }
+    // A group's counters fit the caches even at two buckets per key, which leaves fewer keys
+    // sharing a bucket for the insertion pass to order.
+    for (std::size_t g = 0; g < groups; ++g) {
+        const std::uint64_t* group = entries.data() + start[g];
+        const std::uint32_t count = start[g + 1] - start[g];
+        if (count != 0) {
+            sort_entries([group](std::uint32_t x) { return group[x]; }, count, top, 1, keys, end, sorted,
+                         perm.data() + start[g]);
+        }
+    }
     return perm;
 }
 

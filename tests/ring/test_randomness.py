@@ -45,8 +45,9 @@ def test_permutations_agree(key: int, n: int) -> None:
     assert np.array_equal(np.sort(py), np.arange(n))
 
 
-@pytest.mark.parametrize("n", [2**16 + 3, 200_000])
+@pytest.mark.parametrize("n", [2**16, 2**16 + 3, 200_000, 3 * 2**20 + 7])
 def test_large_permutation_agrees(n: int) -> None:
+    # Up to 2^16 keys one pass sorts them all; beyond, they are first split by leading bits.
     assert np.array_equal(_core.keyed_permutation(99, n), rnd.keyed_permutation(99, n))
 
 
