@@ -238,6 +238,16 @@ std::size_t emit_ranked(const std::uint64_t* candidates, std::size_t words, cons
     return n;
 }
 
+// The kept ranks of a row of k < n <= 64 candidates, as a bitmap: Floyd's draws of the kept
+// ranks, or the complement of the dropped ones. The drawn set is left in ranks[0], where
+// unselected_routes reads it.
+inline std::uint64_t picked_in_register(std::uint64_t row_key, std::uint32_t n, std::uint32_t k, std::uint64_t* ranks) {
+    const std::uint32_t dropped = n - k;
+    const bool draw_kept = k <= dropped;
+    ranks[0] = ranks_in_register(row_key, n, draw_kept ? k : dropped);
+    return draw_kept ? ranks[0] : ~ranks[0] & (~0ULL >> (64 - n));
+}
+
 // Step 7 for one bitmap row, as selection/random.hpp's select_routes states it: every candidate
 // when there are at most k, else the ranks Floyd draws (kept or dropped), then -1 padding. One
 // call per row, so a row of one candidate word (MoE rows: E <= 64) runs its draws in a register
@@ -255,10 +265,7 @@ std::uint32_t select_bitmap(const std::uint64_t* candidates, std::size_t words, 
     } else if (words == 1) {
         // One candidate word: its ranks are its bits in order, so the picks deposit straight
         // onto them.
-        const std::uint32_t dropped = candidate_count - k;
-        const bool draw_kept = k <= dropped;
-        ranks[0] = ranks_in_register(row_key, candidate_count, draw_kept ? k : dropped);  // for unselected_routes
-        std::uint64_t picked = draw_kept ? ranks[0] : ~ranks[0] & (~0ULL >> (64 - candidate_count));
+        std::uint64_t picked = picked_in_register(row_key, candidate_count, k, ranks);
 #if defined(PHASE_ROUTER_KERNEL_AVX2)
         for (std::uint64_t hits = _pdep_u64(picked, candidates[0]); hits != 0; hits &= hits - 1) {
             out[written++] = static_cast<std::int32_t>(ctz64(hits));
@@ -279,10 +286,7 @@ std::uint32_t select_bitmap(const std::uint64_t* candidates, std::size_t words, 
                 listed[n++] = static_cast<std::int32_t>(w * 64 + ctz64(bits));
             }
         }
-        const std::uint32_t dropped = candidate_count - k;
-        const bool draw_kept = k <= dropped;
-        ranks[0] = ranks_in_register(row_key, candidate_count, draw_kept ? k : dropped);  // for unselected_routes
-        std::uint64_t picked = draw_kept ? ranks[0] : ~ranks[0] & (~0ULL >> (64 - candidate_count));
+        std::uint64_t picked = picked_in_register(row_key, candidate_count, k, ranks);
         for (; picked != 0; picked &= picked - 1) out[written++] = listed[ctz64(picked)];
     } else {
         const std::uint32_t dropped = candidate_count - k;
