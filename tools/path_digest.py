@@ -4,8 +4,9 @@
     python tools/path_digest.py --expect F.json   # exit 1 unless the digest equals F's
 
 Cases: candidate sets below and above 64 (the register and the marks paths), k above and below
-half the candidates (kept vs dropped ranks drawn), dense and sparse strategies, row permutation.
---small keeps to shapes an emulator runs in seconds."""
+half the candidates (kept vs dropped ranks drawn), dense and sparse strategies, row permutation,
+and MoE batches (every row full, whole-wrap capacities: a few candidates in one word or spread
+over several). --small keeps to shapes an emulator runs in seconds."""
 
 from __future__ import annotations
 
@@ -18,16 +19,25 @@ import numpy as np
 
 import phase_router as pr
 
-CASES = [(1, 300, 40, 7), (2, 64, 4096, 1000), (3, 2000, 700, 350), (4, 513, 513, 500),
-         (5, 4096, 4096, 512), (6, 1000, 5000, 2500), (7, 77, 3000, 20)]
-SMALL = [(1, 300, 40, 7), (2, 64, 1500, 400), (3, 200, 700, 350), (4, 130, 513, 100), (7, 77, 3000, 20)]
+# (seed, M, E, k, MoE batch?)
+CASES = [(1, 300, 40, 7, False), (2, 64, 4096, 1000, False), (3, 2000, 700, 350, False), (4, 513, 513, 500, False),
+         (5, 4096, 4096, 512, False), (6, 1000, 5000, 2500, False), (7, 77, 3000, 20, False),
+         (8, 4096, 64, 2, True), (9, 2048, 256, 8, True)]
+SMALL = [(1, 300, 40, 7, False), (2, 64, 1500, 400, False), (3, 200, 700, 350, False), (4, 130, 513, 100, False),
+         (7, 77, 3000, 20, False), (8, 512, 64, 2, True), (9, 256, 256, 8, True)]
 
 
-def digest(cases: list[tuple[int, int, int, int]]) -> str:
+def degrees(seed: int, M: int, E: int, k: int, moe: bool) -> tuple[np.ndarray, np.ndarray]:
+    if moe:  # every token may go to every expert; capacities of ceil(1.25 k) whole wraps
+        return np.full(M, E), np.full(E, -(-5 * k // 4) * M // E)
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, E + 1, M), rng.integers(0, M + 1, E)
+
+
+def digest(cases: list[tuple[int, int, int, int, bool]]) -> str:
     h = hashlib.sha256()
-    for seed, M, E, k in cases:
-        rng = np.random.default_rng(seed)
-        s, t = rng.integers(0, E + 1, M), rng.integers(0, M + 1, E)
+    for seed, M, E, k, moe in cases:
+        s, t = degrees(seed, M, E, k, moe)
         for row_perm in (False, True):
             for strategy in ("dense", "sparse"):
                 h.update(pr.route_degrees(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy).routes.tobytes())
