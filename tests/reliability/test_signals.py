@@ -38,9 +38,11 @@ ALL_SIGNALS = [signal.SIGINT, signal.SIGTERM, signal.SIGHUP]
 
 
 def signals_at_default() -> None:
-    """The command starts as from a terminal, every signal at its default disposition, even when
-    the suite itself runs under nohup or as a background job: those start it with SIGHUP or SIGINT
-    ignored, which the command by design keeps ignored (test_an_ignored_signal_stays_ignored)."""
+    """A child process (the command, or a Python program using the API) starts as from a
+    terminal, every signal at its default disposition, even when the suite itself runs under
+    nohup or as a background job: those start it with SIGHUP or SIGINT ignored, which the command
+    by design keeps ignored (test_an_ignored_signal_stays_ignored), and which stops Python from
+    turning SIGINT into KeyboardInterrupt."""
     for signum in ALL_SIGNALS:
         signal.signal(signum, signal.SIG_DFL)
 
@@ -240,7 +242,7 @@ def test_an_interrupt_leaves_no_local_dask_process_behind(tmp_path: Path, delay:
     pytest.importorskip("distributed")
     semaphores = named_semaphores()
     done = subprocess.run([sys.executable, "-c", INTERRUPTED_CLUSTER, str(delay)], capture_output=True, text=True,
-                          timeout=EXIT_WITHIN + 60, cwd=tmp_path)
+                          timeout=EXIT_WITHIN + 60, cwd=tmp_path, preexec_fn=signals_at_default)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {"outcome": "interrupted", "children": []}, done.stderr
@@ -434,8 +436,9 @@ def test_sigint_in_the_main_thread_raises_keyboard_interrupt(tmp_path: Path) -> 
         print(signal.getsignal(signal.SIGINT) is signal.default_int_handler)
         print(router.route_rows(0, 4).shape)
     """)
+    # cwd: not the source tree, whose phase_router may lack the built _core
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=EXIT_WITHIN + 30,
-                          cwd=tmp_path)  # not the source tree, whose phase_router may lack the built _core
+                          cwd=tmp_path, preexec_fn=signals_at_default)
     assert done.stdout.split() == ["interrupted", "True", "(4,", "64)"], (done.stdout, done.stderr)
 
 
