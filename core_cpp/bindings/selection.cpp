@@ -28,6 +28,7 @@
 #include "selection/policy_optimal.hpp"
 #include "selection/policy_random.hpp"
 #include "selection/route_totals.hpp"
+#include "selection/row_bitmaps.hpp"
 #include "stats/route_summary.hpp"
 
 namespace py = pybind11;
@@ -96,12 +97,13 @@ struct BalancedPolicy {
     static constexpr bool row_local = false;
     static constexpr const char* doc =
         "select='balanced' (docs/SPEC.md, 'Balanced selection'): min(k, c_i) candidates per row with the "
-        "maximum column load within 2 % (or one route) of the lower bound, or proven optimal. Option: rounds (repair rounds at "
-        "most). Report: lower_bound, goal, rounds_run, moves, direct_moves, sweeps, augmentations, proven_optimal, max_load.";
+        "maximum column load within 2 % (or one route) of the lower bound, or proven optimal. Options: rounds (repair rounds at "
+        "most); store (phase C's working store: 0 by memory, 1 sorted lists, 2 row bitmaps; the routes are the same). Report: lower_bound, goal, rounds_run, moves, direct_moves, sweeps, augmentations, proven_optimal, max_load.";
     using Options = BalancedOptions;
     template <class Visit>
     static void visit_options(Options& o, Visit& visit) {
         visit("rounds", o.rounds);
+        visit("store", o.store);
     }
     using Report = BalancedReport;
     static bool run(const CandidateSource& source, const Options& o, std::uint32_t, std::uint32_t,
@@ -283,6 +285,13 @@ void bind_policies(py::module_& m, PolicyList<Policy...>) {
 
 }  // namespace
 
-void bind_selection(py::module_& m) { bind_policies(m, Policies{}); }
+void bind_selection(py::module_& m) {
+    bind_policies(m, Policies{});
+    m.def("balanced_bitmap_bytes", [](std::uint64_t M, std::uint64_t E, std::uint64_t k) -> std::uint64_t {
+        return RowBitmaps::fit(M, E, k) ? RowBitmaps::bytes(M, E) : 0;
+    }, py::arg("M"), py::arg("E"), py::arg("k"),
+       "Bytes of select_balanced's phase C row bitmaps when store=0 chooses them for M sources, E targets "
+       "and k, else 0 (phase C keeps sorted lists).");
+}
 
 }  // namespace phase_router::bindings

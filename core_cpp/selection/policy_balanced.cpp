@@ -12,8 +12,10 @@
 #include "common/parallel.hpp"
 #include "common/splitmix.hpp"
 #include "selection/balanced_sweeps.hpp"
+#include "selection/bitmap_sweeps.hpp"
 #include "selection/random.hpp"
 #include "selection/route_row.hpp"
+#include "selection/row_bitmaps.hpp"
 #include "selection/spare_record.hpp"
 
 namespace phase_router {
@@ -37,21 +39,34 @@ std::int64_t max_of(const Loads& load) { return load.empty() ? 0 : *std::max_ele
 // reads it or not (it reads few on shapes that phase A leaves nearly balanced). Measured, that
 // is as much again as the selection of a row of 8 routes (MoE, 65536 x 256, k = 8, whole-wrap
 // capacities: 3.7 -> 6.8 ms a call), and a small part of a row of 64 or more, where listing the
-// row again in phase C costs more.
+// row again in phase C costs more. When phase C runs on row bitmaps (selection/row_bitmaps.hpp),
+// every flexible row writes its bitmaps instead, from its spare list or from its routes,
+// whichever is shorter.
 class RandomWithLoads final : public RowVisitor {
 public:
     RandomWithLoads(std::uint64_t select_key, std::uint64_t first_row, std::uint32_t k, std::uint32_t widest, std::int32_t* out, Loads* load,
-                    Loads* fixed, std::uint32_t* spare, std::uint32_t rows, SpareRecord* record)
+                    Loads* fixed, std::uint32_t* spare, std::uint32_t rows, SpareRecord* record, RowBitmaps* bitmaps)
         : select_key_(select_key), first_row_(first_row), k_(k), scratch_(widest), row_(k), out_(out), load_(*load), fixed_(*fixed),
-          spare_(spare), rows_(rows), record_(*record) {}
+          spare_(spare), rows_(rows), record_(*record), bitmaps_(bitmaps) {
+        if (bitmaps_) spare_list_.resize(std::size_t{widest} + SpareRecord::kSlack);
+    }
 
     void bitmap_row(std::uint32_t row, const std::uint64_t* words, std::size_t word_count,
                     std::uint32_t candidate_count) override {
         select_routes(words, word_count, candidate_count, k_, splitmix(select_key_, first_row_ + row), scratch_, row_.data());
         count_and_store(row, candidate_count);
-        if (std::uint32_t* list = narrow_spare(candidate_count))
+        if (bitmaps_ && candidate_count > k_) {
+            if (candidate_count - k_ <= k_) {
+                const auto n = static_cast<std::uint32_t>(
+                    unselected_routes(words, word_count, candidate_count, k_, scratch_, spare_list_.data()));
+                bitmaps_->from_spare_list(row, words, word_count, spare_list_.data(), n);
+            } else {
+                bitmaps_->from_routes(row, words, word_count, row_.data(), k_);
+            }
+        } else if (std::uint32_t* list = narrow_spare(candidate_count)) {
             record_.commit(row, static_cast<std::uint32_t>(
                 unselected_routes(words, word_count, candidate_count, k_, scratch_, list)));
+        }
     }
 
     void list_row(std::uint32_t row, const std::uint32_t* targets, std::uint32_t candidate_count) override {
@@ -62,7 +77,9 @@ public:
         }
         select_from_list(targets, candidate_count, k_, splitmix(select_key_, first_row_ + row), scratch_, row_.data());
         count_and_store(row, candidate_count);
-        if (std::uint32_t* list = narrow_spare(candidate_count))
+        if (bitmaps_ && candidate_count > k_)
+            bitmaps_->from_list(row, targets, candidate_count, row_.data(), k_);
+        else if (std::uint32_t* list = narrow_spare(candidate_count))
             record_.commit(row, static_cast<std::uint32_t>(unselected_from_list(targets, candidate_count, k_, scratch_, list)));
     }
 
@@ -103,6 +120,8 @@ private:
     std::uint32_t* spare_;
     std::uint32_t rows_;  // M, the rows all workers see
     SpareRecord& record_;
+    RowBitmaps* bitmaps_;  // null: phase C runs on lists
+    std::vector<std::uint32_t> spare_list_;
     std::uint64_t seen_rows_ = 0, seen_routes_ = 0, seen_spare_ = 0;  // this worker's, so far
     bool recording_ = true;
 };
@@ -116,7 +135,7 @@ struct RandomRoutes {
 };
 
 RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed, std::uint64_t first_row,
-                               std::uint32_t k, int threads, std::int32_t* out) {
+                               std::uint32_t k, int threads, std::int32_t* out, RowBitmaps* bitmaps) {
     const std::uint64_t select_key = domain_key(seed, Domain::kSelect);
     const std::uint32_t E = source.targets();
     const std::uint32_t widest = std::max(source.max_candidates(), E);
@@ -129,7 +148,7 @@ RandomRoutes random_with_loads(const CandidateSource& source, std::uint64_t seed
         RandomRoutes& mine = *partial.back();
         result.records.push_back(std::make_unique<SpareRecord>());
         return std::make_unique<RandomWithLoads>(select_key, first_row, k, widest, out, &mine.load, &mine.fixed,
-                                                 result.spare.data(), source.sources(), result.records.back().get());
+                                                 result.spare.data(), source.sources(), result.records.back().get(), bitmaps);
     });
     for (const auto& p : partial) {
         for (std::uint32_t j = 0; j < E; ++j) {
@@ -286,8 +305,16 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
     const std::uint32_t* t = source.target_degrees();
     BalancedReport report;
 
+    // Phase C's store is chosen before phase A, which writes it.
+    const auto store = static_cast<PhaseCStore>(options.store);
+    if (store != PhaseCStore::kAutomatic && store != PhaseCStore::kLists && store != PhaseCStore::kBitmaps)
+        throw std::invalid_argument("store must be 0 (automatic), 1 (lists) or 2 (bitmaps)");
+    std::unique_ptr<RowBitmaps> bitmaps;
+    if (store == PhaseCStore::kBitmaps || (store == PhaseCStore::kAutomatic && RowBitmaps::fit(M, E, k)))
+        bitmaps = std::make_unique<RowBitmaps>(M, E);
+
     // Phase A: the spec's random selection.
-    RandomRoutes phase_a = random_with_loads(source, options.seed, options.first_row, k, options.threads, out);
+    RandomRoutes phase_a = random_with_loads(source, options.seed, options.first_row, k, options.threads, out, bitmaps.get());
     Loads& load = phase_a.load;
     report.fixed_loads = phase_a.fixed;
     if (options.base_load) {
@@ -367,13 +394,21 @@ void select_balanced(const CandidateSource& source, const BalancedOptions& optio
             if (total_moves(workers) == moves_before) break;  // a round that moves nothing ends phase B
         }
         report.moves = total_moves(workers);
-        if (report.moves > 0) phase_a.records.clear();  // phase B's moves made them stale
+        if (report.moves > 0) {  // phase B's moves made phase A's spare lists and bitmaps stale
+            phase_a.records.clear();
+            if (bitmaps)
+                for (std::uint32_t i = 0; i < M; ++i)
+                    if (phase_a.spare[i] > 0) bitmaps->reroute(i, out + std::size_t{i} * k, k);
+        }
 
         // A goal raised to the largest fixed load is a lower bound: reaching it is optimal.
         report.proven_optimal = goal > wanted;
 
         // Phase C: level sweeps of augmenting paths for what the rounds left above G.
-        if (max_of(load) > goal) level_sweeps(source, k, goal, phase_a.spare, std::move(phase_a.records), load, out, options.threads, report);
+        if (max_of(load) > goal) {
+            if (bitmaps) level_sweeps_on_bitmaps(k, goal, phase_a.spare, *bitmaps, load, out, report);
+            else level_sweeps(source, k, goal, phase_a.spare, std::move(phase_a.records), load, out, options.threads, report);
+        }
     }
     report.max_load = static_cast<std::uint64_t>(max_of(load));
     if (report_out) *report_out = report;

@@ -36,6 +36,9 @@ struct BalancedOptions {
     // Loads the rows sit on (E entries, the other shards' share), counted in every comparison
     // with the goal and never moved; nullptr: none.
     const std::int64_t* base_load = nullptr;
+    // Phase C's working store (PhaseCStore in selection/row_bitmaps.hpp): 0 chooses by memory,
+    // 1 sorted lists, 2 row bitmaps. Never changes the routes; the tests run each store.
+    std::uint32_t store = 0;
 };
 
 // What a run did (for benchmarks and tests; never changes the routes).

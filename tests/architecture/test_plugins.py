@@ -79,7 +79,7 @@ def test_every_policy_declares_everything(name: str) -> None:
     router = _small_router()
     assert isinstance(policy.kernel_options(router, {}), dict)
     for pairs in (0, 10**6):
-        scratch = policy.scratch_bytes(1000, 500, 2, pairs)
+        scratch = policy.scratch_bytes(1000, 500, 16, 2, pairs)
         assert isinstance(scratch, int) and scratch >= 0
     with pytest.raises(InvalidInputError):
         policy.check_options({"no_such_option": 1})
@@ -125,7 +125,7 @@ def test_every_pair_has_a_memory_estimate(source: str, policy: str) -> None:
     parts = route_parts(2048, 1024, 16, 256, threads=2, policy=policy, row_local=POLICIES[policy].row_local,
                         pairs=10**5, source=source)
     own = SOURCES[source].memory_parts(2048, 1024, 2, 10**5)
-    assert parts["scratch"] == own["scratch"] + POLICIES[policy].scratch_bytes(2048, 1024, 2, 10**5)
+    assert parts["scratch"] == own["scratch"] + POLICIES[policy].scratch_bytes(2048, 1024, 16, 2, 10**5)
     assert parts["routes"] == (256 if POLICIES[policy].row_local else 2048) * 16 * 4
 
 

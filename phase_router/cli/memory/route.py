@@ -65,7 +65,7 @@ def route_parts(M: int, E: int, k: int, chunk_rows: int, *, threads: int, policy
         parts["shard summaries"] = declared.sharding.summary_bytes(E, -(-M // max(1, chunk_rows)))
         policy_scratch = 0
     else:
-        policy_scratch = declared.scratch_bytes(M, E, threads, pairs or 0)
+        policy_scratch = declared.scratch_bytes(M, E, k, threads, pairs or 0)
     scratch = held.pop("scratch", 0) + policy_scratch
     parts.update(held)
     parts["scratch"] = scratch

@@ -15,12 +15,16 @@ from .policy import Option, Policy, Sharding
 DEFAULT_ROUNDS: int = _core.selection_defaults()["balanced"]["rounds"]  # owned by the C++ BalancedOptions
 
 
-def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
+def _scratch_bytes(M: int, E: int, k: int, threads: int, pairs: int) -> int:  # noqa: N803
     """Per target: loads, fixed loads and phase C's marks and list headers, and per thread the
-    partial loads; per row: spare counts, marks and the offsets of kept spare lists; per
-    candidate pair at most: phase C's per-target lists of flexible rows (4 bytes a route, capped
-    at 2^31) and the kept spare lists (4 bytes each, at most 2^25 of them)."""
-    return 64 * E + 20 * M + threads * 32 * E + 4 * min(pairs, 2**31) + 4 * min(pairs, 2**25)
+    partial loads; per row: spare counts, marks and the offsets of kept spare lists; then phase
+    C's store: its row bitmaps and per-target columns where it keeps them (the C++ rule,
+    _core.balanced_bitmap_bytes), or else, per candidate pair at most, its per-target lists of
+    flexible rows (4 bytes a route, capped at 2^31) and the kept spare lists (4 bytes each, at
+    most 2^25 of them)."""
+    bitmaps = _core.balanced_bitmap_bytes(M, E, k)
+    store = bitmaps if bitmaps else 4 * min(pairs, 2**31) + 4 * min(pairs, 2**25)
+    return 64 * E + 20 * M + threads * 32 * E + store
 
 
 def _oracle(candidates, t, k: int, seed: int, options: dict, weights=None):

@@ -15,7 +15,7 @@ def _kernel_options(router, options: dict) -> dict:
     return {"block": options.get("block")}
 
 
-def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
+def _scratch_bytes(M: int, E: int, k: int, threads: int, pairs: int) -> int:  # noqa: N803
     """The row order and the loads (int64 per target), and per thread a row's keys and picks."""
     return 8 * E + 4 * M + threads * 16 * E
 

@@ -48,7 +48,7 @@ def _kernel_error(exc: ValueError) -> Exception:
                               "'greedy' for inputs this large")
 
 
-def _scratch_bytes(M: int, E: int, threads: int, pairs: int) -> int:  # noqa: N803
+def _scratch_bytes(M: int, E: int, k: int, threads: int, pairs: int) -> int:  # noqa: N803
     """The flow network: PAIR_BYTES a candidate pair, and its row and target nodes."""
     return PAIR_BYTES * pairs + 40 * (M + E)
 

@@ -52,8 +52,8 @@ class Option:
 ReadReport = Callable[[dict, dict], dict]
 # Declared options (checked, defaults not filled in) -> keyword arguments of the kernel binding.
 KernelOptions = Callable[["PreparedCandidates", dict], dict]
-# (M, E, threads, candidate pairs) -> bytes the kernel holds beyond the routes and the source's state.
-ScratchBytes = Callable[[int, int, int, int], int]
+# (M, E, k, threads, candidate pairs) -> bytes the kernel holds beyond the routes and the source's state.
+ScratchBytes = Callable[[int, int, int, int, int], int]
 # (candidate matrix O (M x E bool), t, k, seed, checked options, the candidates' weights (M x E int64,
 # None: each weighs 1)) -> routes, by docs/SPEC.md literally.
 Oracle = Callable[[np.ndarray, np.ndarray, int, int, dict, "np.ndarray | None"], np.ndarray]
@@ -117,7 +117,7 @@ class Policy:
     read_report: ReadReport = lambda report, options: dict(report)
     # A ValueError of the kernel turned into the error the user sees (e.g. a resource limit).
     kernel_error: Callable[[ValueError], Exception] | None = None
-    scratch_bytes: ScratchBytes = lambda M, E, threads, pairs: 0  # noqa: N803
+    scratch_bytes: ScratchBytes = lambda M, E, k, threads, pairs: 0  # noqa: N803
     # How a policy that is not row-local runs on shards; None: it refuses them
     # (`not_row_local_because`).
     sharding: Sharding | None = None
