@@ -53,21 +53,23 @@ public:
     void from_spare_list(std::uint32_t i, const std::uint64_t* candidates, std::size_t candidate_words,
                          const std::uint32_t* spare, std::uint32_t count) {
         std::uint64_t* s = clear(this->spare(i));
-        std::uint64_t* r = clear(routes(i));
+        std::uint64_t* r = routes(i);
         for (std::uint32_t x = 0; x < count; ++x) set_bit(s, spare[x]);
         const std::size_t n = std::min(candidate_words, words_);
         for (std::size_t w = 0; w < n; ++w) r[w] = candidates[w] & ~s[w];
+        std::fill(r + n, r + words_, 0);
     }
 
     // Row i from its candidate words and its routes (`count` targets): spare are the candidates
     // not routed to.
     void from_routes(std::uint32_t i, const std::uint64_t* candidates, std::size_t candidate_words,
                      const std::int32_t* routes_of_row, std::uint32_t count) {
-        std::uint64_t* s = clear(spare(i));
+        std::uint64_t* s = spare(i);
         std::uint64_t* r = clear(routes(i));
         for (std::uint32_t x = 0; x < count; ++x) set_bit(r, static_cast<std::uint32_t>(routes_of_row[x]));
         const std::size_t n = std::min(candidate_words, words_);
         for (std::size_t w = 0; w < n; ++w) s[w] = candidates[w] & ~r[w];
+        std::fill(s + n, s + words_, 0);
     }
 
     // Row i from its candidate list (ascending) and its routes.
