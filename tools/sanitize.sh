@@ -62,7 +62,7 @@ PYTHONPATH="$PWD/build/sanitize-pkg" HYPOTHESIS_PROFILE=ci \
     "$VENV_SAN/bin/pytest" -q -p no:cacheprovider \
     tests/ring/test_kernel_matches_reference.py tests/ring/test_randomness.py tests/ring/test_golden.py \
     tests/ring/test_invariants.py tests/routing/test_api.py tests/routing/test_row_ranges_and_shards.py \
-    tests/io/test_npy_file_reads.py tests/io/test_matrix_degrees.py \
+    tests/io/test_npy_file_reads.py tests/io/test_matrix_degrees.py tests/selection/test_balanced_stores.py \
     tests/reliability/test_signals.py::test_every_kernel_family_polls_the_flag \
     tests/reliability/test_signals.py::test_kernel_in_a_thread_is_cancelled_and_the_next_call_works \
     tests/reliability/test_signals.py::test_sigint_in_the_main_thread_raises_keyboard_interrupt \

@@ -30,6 +30,7 @@
 #include "degrees/streamed_dense.hpp"
 #include "ring/router.hpp"
 #include "selection/policy_balanced.hpp"
+#include "selection/row_bitmaps.hpp"
 #include "selection/policy_greedy.hpp"
 #include "selection/policy_optimal.hpp"
 #include "selection/policy_random.hpp"
@@ -200,6 +201,12 @@ Policies check_policies(const CandidateSource& source, const Case& c, std::uint6
     check_rows(p.balanced, M, E, k, counts, cap, true, what + " balanced");
     expect(row_counts(p.balanced, M, k) == counts, what + " balanced keeps min(k, c_i)");
     expect(report.max_load == max_load(p.balanced, E), what + " balanced reports its max load");
+    for (const PhaseCStore store : {PhaseCStore::kLists, PhaseCStore::kBitmaps}) {  // the same routes from each store
+        b.store = static_cast<std::uint32_t>(store);
+        Routes forced(std::size_t{M} * k, 7);
+        select_balanced(source, b, forced.data());
+        expect(forced == p.balanced, what + " balanced routes the same from each phase C store");
+    }
 
     if (pairs > 40000) return p;
     OptimalOptions o;
