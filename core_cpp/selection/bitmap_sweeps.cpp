@@ -149,17 +149,27 @@ public:
         return count == 0 ? 0 : (total + count - 1) / count;
     }
 
-    // The rows that moved, back into out: their routes ascending, the rest of the row -1. The
-    // selection's own writer (this CPU path's) writes a bitmap's set bits, every one of them
-    // picked: no rank is marked and the pick is inverted.
+    // The rows that moved, back into out: their routes ascending, the rest of the row -1. Rows
+    // of at least 8 routes a word on average go through the selection's own writer (this CPU
+    // path's vector stores; every set bit picked: no rank marked, the pick inverted); sparser
+    // rows are read bit by bit, which costs less than a word's fixed vector work.
     void write_rows() const {
         const SelectionKernels& kernels = selection_kernels();
         const std::vector<std::uint64_t> no_ranks(k_ / 64 + 2, 0);
+        const bool dense = k_ >= 8 * W_;
         for (std::size_t w = 0; w < MW_; ++w) {
             for (std::uint64_t b = dirty_[w]; b; b &= b - 1) {
                 const std::size_t i = w * 64 + static_cast<unsigned>(ctz64(b));
                 std::int32_t* row = out_ + i * k_;
-                const std::size_t x = kernels.emit_ranked(bits_.routes(static_cast<std::uint32_t>(i)), W_, no_ranks.data(), true, row, k_);
+                const std::uint64_t* routes = bits_.routes(static_cast<std::uint32_t>(i));
+                std::size_t x = 0;
+                if (dense) {
+                    x = kernels.emit_ranked(routes, W_, no_ranks.data(), true, row, k_);
+                } else {
+                    for (std::size_t v = 0; v < W_; ++v)
+                        for (std::uint64_t r = routes[v]; r; r &= r - 1)
+                            row[x++] = static_cast<std::int32_t>(v * 64 + static_cast<unsigned>(ctz64(r)));
+                }
                 std::fill(row + x, row + k_, -1);
             }
         }
@@ -177,15 +187,18 @@ private:
     // Per target, the flexible rows routed to it (bit i of its column), from the row bitmaps
     // once a sweep first needs them, in 64 x 64 blocks; kept up to date by every move after.
     void build_columns() {
-        columns_ = std::make_unique<ScratchWords>(std::size_t{E_} * MW_);
-        std::fill(columns_->data(), columns_->data() + std::size_t{E_} * MW_, 0);
+        columns_ = std::make_unique<ScratchWords>(std::size_t{E_} * MW_);  // every word written below
         std::uint64_t block[64];
         for (std::size_t rb = 0; rb < MW_; ++rb) {
             poll_cancel(rb);
             const std::uint64_t flexible = flexible_bits_[rb];
-            if (flexible == 0) continue;
+            if (flexible == 0) {
+                for (std::uint32_t j = 0; j < E_; ++j) column(j)[rb] = 0;
+                continue;
+            }
             const std::uint64_t* first = bits_.routes(static_cast<std::uint32_t>(rb * 64));
             for (std::size_t w = 0; w < W_; ++w) {
+                const unsigned targets = static_cast<unsigned>(std::min<std::size_t>(64, E_ - w * 64));
                 // Only flexible rows: a fixed row's words are never written. The same rows for
                 // every word of the block, so the loop's branches repeat.
                 std::fill(block, block + 64, 0);
@@ -195,9 +208,7 @@ private:
                     block[r] = first[r * W_ + w];
                     any |= block[r];
                 }
-                if (any == 0) continue;
-                transpose_block(block);
-                const unsigned targets = static_cast<unsigned>(std::min<std::size_t>(64, E_ - w * 64));
+                if (any != 0) transpose_block(block);  // all zero: its own transpose
                 for (unsigned c = 0; c < targets; ++c) column(static_cast<std::uint32_t>(w * 64 + c))[rb] = block[c];
             }
         }
