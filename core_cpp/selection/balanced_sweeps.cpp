@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <memory>
-#include <unordered_set>
 #include <vector>
 
 #include "common/bitops.hpp"
 #include "common/cancellation.hpp"
 #include "common/parallel.hpp"
+#include "selection/entered_rows.hpp"
 #include "selection/route_row.hpp"
 
 namespace phase_router {
@@ -351,7 +351,7 @@ public:
            SpareRecords records, std::vector<std::int64_t>& load, std::int32_t* out, int threads)
         : k_(k), out_(out), spare_(spare), load_(load), holders_(source.sources(), source.targets(), k, out, spare, load),
           spares_(source, k, out, spare, std::move(records), threads), room_(words_for_bits(source.targets()) + 1, 0),
-          row_epoch_(source.sources(), 0), row_levels_(source.sources(), 0), target_mark_(source.targets(), 0),
+          entered_(source.sources()), target_mark_(source.targets(), 0),
           target_seen_(source.targets(), 0), target_arc_(source.targets(), 0), layer_row_(source.sources(), 0),
           layer_epoch_(source.targets(), 0), dist_(source.targets(), 0), via_row_(source.targets(), 0),
           via_target_(source.targets(), 0) {}
@@ -456,7 +456,7 @@ public:
         for (const std::int64_t L : load_) over += L > lambda ? 1 : 0;
         holders_.expect(over);
         std::uint64_t found = 0;
-        deep_.clear();
+        entered_.new_sweep();
         // A layering reads the spare lists of most flexible rows: kept lists are listed together.
         if (spares_.kept()) spares_.list_batch(holders_.flexible(), room_);
         if (layer(lambda)) {
@@ -594,14 +594,14 @@ private:
                 const std::vector<std::uint32_t>& holders = holders_.of(f.target);
                 std::uint32_t& a = target_arc_[f.target];
                 const std::uint32_t layer = dist_[f.target];
-                while (a < holders.size() && (entered(holders[a], layer) || !routes_to(holders[a], f.target))) ++a;
+                while (a < holders.size() && (entered_.entered(holders[a], layer) || !routes_to(holders[a], f.target))) ++a;
                 if (a == holders.size()) {  // no path through this target
                     held_ -= f.held;
                     frames_.pop_back();
                     continue;
                 }
                 f.row = holders[a];
-                enter_row(f.row, layer);
+                entered_.enter(f.row, layer);
                 if (buffers_.size() <= depth) buffers_.resize(depth + 1);
                 const bool hold = held_ + spare_[f.row] <= kHeld;
                 std::vector<std::uint32_t>& buffer = hold ? buffers_[depth] : relisted_;
@@ -641,31 +641,6 @@ private:
         return false;
     }
 
-    // A row is entered per layer: from a target of layer d it steps to layer d + 1 only, so
-    // having found nothing from one layer says nothing of another. Layers below 64 are bits of
-    // a word per row; deeper ones (rare: long shortest paths) go in a set.
-    bool entered(std::uint32_t i, std::uint32_t layer) const {
-        if (layer >= 64) return deep_.count((std::uint64_t{i} << 32) | layer) != 0;
-        return row_epoch_[i] == epoch_ && ((row_levels_[i] >> layer) & 1) != 0;
-    }
-
-    void enter_row(std::uint32_t i, std::uint32_t layer) {
-        if (layer >= 64) {
-            deep_.insert((std::uint64_t{i} << 32) | layer);
-            return;
-        }
-        if (row_epoch_[i] != epoch_) {
-            row_epoch_[i] = epoch_;
-            row_levels_[i] = 0;
-        }
-        row_levels_[i] |= std::uint64_t{1} << layer;
-    }
-
-    void leave_row(std::uint32_t i, std::uint32_t layer) {
-        if (layer >= 64) deep_.erase((std::uint64_t{i} << 32) | layer);
-        else row_levels_[i] &= ~(std::uint64_t{1} << layer);
-    }
-
     bool routes_to(std::uint32_t i, std::uint32_t j) const {
         const std::uint32_t* row = unsigned_row(out_ + static_cast<std::size_t>(i) * k_);
         return std::binary_search(row, row + k_, j);
@@ -678,7 +653,7 @@ private:
             const std::uint32_t i = frames_[d].row, from = frames_[d].target;
             const std::uint32_t to = d + 1 < frames_.size() ? frames_[d + 1].target : end;
             move_route(i, from, to);
-            leave_row(i, dist_[from]);
+            entered_.leave(i, dist_[from]);
             if (d > 0) target_mark_[from] = 0;
         }
         --load_[frames_.front().target];
@@ -692,9 +667,7 @@ private:
     FlexibleHolders holders_;
     SpareLists spares_;
     std::vector<std::uint64_t> room_;  // bit j: L_j < lambda, as a direct-move batch starts
-    std::vector<std::uint32_t> row_epoch_;
-    std::vector<std::uint64_t> row_levels_;  // bit d: entered from layer d in this sweep
-    std::unordered_set<std::uint64_t> deep_;  // (row, layer) entered, for layers from 64 on
+    EnteredRows entered_;
     std::vector<std::uint32_t> target_mark_, target_seen_, target_arc_;
     std::vector<std::uint32_t> layer_row_, layer_epoch_, dist_, via_row_, via_target_, queue_, layer_buffer_;
     std::uint32_t room_layer_ = kNone;  // D

@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <memory>
-#include <unordered_set>
 
 #include "common/bitops.hpp"
 #include "common/cancellation.hpp"
 #include "common/scratch_pool.hpp"
 #include "selection/draw_paths.hpp"
+#include "selection/entered_rows.hpp"
 
 namespace phase_router {
 
@@ -61,7 +61,7 @@ public:
         : M_(static_cast<std::uint32_t>(spare.size())), E_(static_cast<std::uint32_t>(load.size())), k_(k),
           W_(bitmaps.words()), MW_(words_for_bits(M_)), bits_(bitmaps), load_(load), out_(out),
           over_(W_, 0), room_(W_, 0), labelled_(W_, 0), reached_(MW_, 0), dirty_(MW_, 0),
-          flexible_bits_(MW_, 0), row_epoch_(M_, 0), row_levels_(M_, 0), blocked_(W_, 0),
+          flexible_bits_(MW_, 0), entered_(M_), blocked_(W_, 0),
           target_seen_(E_, 0), target_arc_(E_, 0), dist_(E_, 0), via_row_(E_, 0), via_target_(E_, 0),
           start_epoch_(E_, 0), start_at_(E_, 0) {
         for (std::uint32_t i = 0; i < M_; ++i) {
@@ -118,7 +118,7 @@ public:
     std::uint64_t sweep() {
         ++epoch_;
         if (!columns_built_) build_columns();
-        deep_.clear();
+        entered_.new_sweep();
         std::uint64_t found = 0;
         if (!layer()) return 0;
         for (std::size_t j = next_bit(W_, 0, [&](std::size_t w) { return over_[w]; }); j < E_;
@@ -336,7 +336,7 @@ private:
                     at = next_bit(MW_, at, [&](std::size_t w) { return holders[w]; });
                     if (at >= M_) break;
                     const auto i = static_cast<std::uint32_t>(at);
-                    if (!entered(i, layer) && test_bit(bits_.routes(i), f.target)) break;
+                    if (!entered_.entered(i, layer) && test_bit(bits_.routes(i), f.target)) break;
                     ++at;
                 }
                 a = static_cast<std::uint32_t>(std::min<std::size_t>(at, M_));
@@ -346,7 +346,7 @@ private:
                 }
                 f.row = a;
                 f.arc = 0;
-                enter_row(f.row, layer);
+                entered_.enter(f.row, layer);
                 // Its smallest spare candidate with room in the next layer ends the search.
                 if (has_layer(layer + 1)) {
                     const std::uint64_t* spare = bits_.spare(f.row);
@@ -377,30 +377,6 @@ private:
         return false;
     }
 
-    // A row is entered per layer; layers below 64 are bits of a word per row, deeper ones go in
-    // a set.
-    bool entered(std::uint32_t i, std::uint32_t layer) const {
-        if (layer >= 64) return deep_.count((std::uint64_t{i} << 32) | layer) != 0;
-        return row_epoch_[i] == epoch_ && ((row_levels_[i] >> layer) & 1) != 0;
-    }
-
-    void enter_row(std::uint32_t i, std::uint32_t layer) {
-        if (layer >= 64) {
-            deep_.insert((std::uint64_t{i} << 32) | layer);
-            return;
-        }
-        if (row_epoch_[i] != epoch_) {
-            row_epoch_[i] = epoch_;
-            row_levels_[i] = 0;
-        }
-        row_levels_[i] |= std::uint64_t{1} << layer;
-    }
-
-    void leave_row(std::uint32_t i, std::uint32_t layer) {
-        if (layer >= 64) deep_.erase((std::uint64_t{i} << 32) | layer);
-        else row_levels_[i] &= ~(std::uint64_t{1} << layer);
-    }
-
     // Each frame's row moves its route from the frame's target to the next frame's target (the
     // last one to `end`).
     void augment(std::uint32_t end) {
@@ -408,7 +384,7 @@ private:
             const std::uint32_t i = frames_[d].row, from = frames_[d].target;
             const std::uint32_t to = d + 1 < frames_.size() ? frames_[d + 1].target : end;
             move(i, from, to);
-            leave_row(i, dist_[from]);
+            entered_.leave(i, dist_[from]);
             if (d > 0) clear_bit(blocked_.data(), from);
         }
         change_load(frames_.front().target, -1);
@@ -441,9 +417,7 @@ private:
     std::vector<std::uint32_t> flexible_;
     std::unique_ptr<ScratchWords> columns_;  // E x MW_: bit i of column j, flexible row i routes to j
     bool columns_built_ = false;
-    std::vector<std::uint32_t> row_epoch_;
-    std::vector<std::uint64_t> row_levels_;  // bit d: entered from layer d in this sweep
-    std::unordered_set<std::uint64_t> deep_;  // (row, layer) entered, for layers from 64 on
+    EnteredRows entered_;
     std::vector<std::uint64_t> blocked_;  // bit j: target j blocked in this sweep
     std::vector<std::uint64_t> layers_;   // per distance d < layers_used_, the targets labelled at d
     std::size_t layers_used_ = 0;
