@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "common/cancellation.hpp"
+#include "common/scratch_pool.hpp"
 #include "common/splitmix.hpp"
 
 namespace phase_router {
@@ -30,10 +31,10 @@ std::uint64_t entry_of(std::uint64_t key_value, std::uint32_t index) {
 // per entry (end counts, then ends, each bucket; kept by the caller, as is `sorted`), and one
 // insertion pass finishes the sort: a bucket's bits lead each entry's high half, so no entry
 // moves past another bucket's, and equal high halves (one pair in about 2^32 / n permutations
-// of n keys) are ordered by their whole keys.
+// of n keys) are ordered by their whole keys, computed again from `key`.
 template <class Entry>
 void sort_entries(const Entry& entry, std::uint32_t m, unsigned top, unsigned spare_bits,
-                  const std::vector<std::uint64_t>& keys, std::vector<std::uint32_t>& end,
+                  std::uint64_t key, std::vector<std::uint32_t>& end,
                   std::vector<std::uint64_t>& sorted, std::uint32_t* perm) {
     const unsigned bits = std::max(1u, std::min(ceil_log2(m) + spare_bits, 32 - top));
     const unsigned shift = 32 - bits;
@@ -52,9 +53,9 @@ void sort_entries(const Entry& entry, std::uint32_t m, unsigned top, unsigned sp
         const std::uint64_t e = entry(x);
         sorted[end[bucket(e)]++] = e;  // end[b] moves from bucket b's start to its end
     }
-    const auto before = [&keys](std::uint64_t a, std::uint64_t b) {
+    const auto before = [key](std::uint64_t a, std::uint64_t b) {
         if ((a >> 32) != (b >> 32)) return a < b;
-        return keys[static_cast<std::uint32_t>(a)] < keys[static_cast<std::uint32_t>(b)];
+        return splitmix(key, static_cast<std::uint32_t>(a)) < splitmix(key, static_cast<std::uint32_t>(b));
     };
     for (std::uint32_t x = 1; x < m; ++x) {
         poll_cancel(x);
@@ -83,29 +84,31 @@ std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n)
     const unsigned top = bits > 16 ? std::min(bits - 12, 12u) : 0;
     const std::size_t groups = std::size_t{1} << top;
 
-    std::vector<std::uint64_t> keys(n);
-    std::vector<std::uint32_t> start(groups + 1, 0);  // group g is entries[start[g], start[g + 1])
-    // n reaches 2^31 (seconds of work), so each pass polls for cancellation.
-    for (std::uint32_t c = 0; c < n; ++c) {
-        poll_cancel(c);
-        keys[c] = splitmix(key, c);
-        if (top != 0) ++start[(keys[c] >> (64 - top)) + 1];
-    }
+    // The keys are not stored: a key costs less to compute again than to write and read back
+    // (8 bytes each, a page fault per 512 of them on a fresh array), and each pass needs it once.
     std::vector<std::uint32_t> perm(n);
     std::vector<std::uint32_t> end;
     std::vector<std::uint64_t> sorted;
     if (top == 0) {
         // One group, in the caches already: one bucket per key, as few bytes as possible.
-        sort_entries([&keys](std::uint32_t c) { return entry_of(keys[c], c); }, n, 0, 0, keys, end, sorted, perm.data());
+        sort_entries([key](std::uint32_t c) { return entry_of(splitmix(key, c), c); }, n, 0, 0, key, end, sorted,
+                     perm.data());
         return perm;
     }
+    std::vector<std::uint32_t> start(groups + 1, 0);  // group g is entries[start[g], start[g + 1])
+    // n reaches 2^31 (seconds of work), so each pass polls for cancellation.
+    for (std::uint32_t c = 0; c < n; ++c) {
+        poll_cancel(c);
+        ++start[(splitmix(key, c) >> (64 - top)) + 1];
+    }
     for (std::size_t g = 0; g < groups; ++g) start[g + 1] += start[g];
-    std::vector<std::uint64_t> entries(n);
+    ScratchWords entries(n);  // every entry written below
     {
         std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
         for (std::uint32_t c = 0; c < n; ++c) {
             poll_cancel(c);
-            entries[fill[keys[c] >> (64 - top)]++] = entry_of(keys[c], c);
+            const std::uint64_t k = splitmix(key, c);
+            entries.data()[fill[k >> (64 - top)]++] = entry_of(k, c);
         }
     }
     // A group's counters fit the caches even at two buckets per key, which leaves fewer keys
@@ -114,7 +117,7 @@ std::vector<std::uint32_t> keyed_permutation(std::uint64_t key, std::uint32_t n)
         const std::uint64_t* group = entries.data() + start[g];
         const std::uint32_t count = start[g + 1] - start[g];
         if (count != 0) {
-            sort_entries([group](std::uint32_t x) { return group[x]; }, count, top, 1, keys, end, sorted,
+            sort_entries([group](std::uint32_t x) { return group[x]; }, count, top, 1, key, end, sorted,
                          perm.data() + start[g]);
         }
     }
