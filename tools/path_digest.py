@@ -6,7 +6,8 @@
 Cases: candidate sets below and above 64 (the register and the marks paths), k above and below
 half the candidates (kept vs dropped ranks drawn), dense and sparse strategies, row permutation,
 and MoE batches (every row full, whole-wrap capacities: a few candidates in one word or spread
-over several). --small keeps to shapes an emulator runs in seconds."""
+over several); and select="balanced" on each, whose phase C writes moved rows back with the
+path's own writer. --small keeps to shapes an emulator runs in seconds."""
 
 from __future__ import annotations
 
@@ -41,6 +42,7 @@ def digest(cases: list[tuple[int, int, int, int, bool]]) -> str:
         for row_perm in (False, True):
             for strategy in ("dense", "sparse"):
                 h.update(pr.route_degrees(s, t, k, seed=seed, row_perm=row_perm, strategy=strategy).routes.tobytes())
+        h.update(pr.route_degrees(s, t, k, seed=seed, select="balanced").routes.tobytes())
     return h.hexdigest()
 
 
